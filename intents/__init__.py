@@ -1,0 +1,88 @@
+"""Yue's message parser: text + now + tz + mentions -> Intent. Pure: no I/O, no clock.
+
+    from intents import parse
+    parse("明天下午3点和 @_user_1 开会", now=..., tz="Asia/Shanghai",
+          mentions=[{"key": "@_user_1", "id": "ou_bob", "name": "Bob"}]).to_json()
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from . import normalize, people, slash
+from .model import INTENTS, Analysis, Intent, TimeSpec
+from .timeutil import zone
+
+__all__ = ["parse", "Intent", "INTENTS"]
+
+# Intents that act in the future: a time already past is worth flagging.
+_FUTURE_INTENTS = {"schedule", "find_time", "reschedule", "leave", "invite"}
+# With no time at all, these look over the coming working week.
+_DEFAULT_WINDOW_DAYS = 7
+
+
+def _analyzer(lang: str):
+    if lang == "zh":
+        from . import zh
+        return zh.analyze
+    from . import en
+    return en.analyze
+
+
+def _to_tz(v, tz):
+    if isinstance(v, dt.datetime):
+        return v.astimezone(tz) if v.tzinfo else v.replace(tzinfo=tz)
+    return v
+
+
+def parse(text: str, now: dt.datetime | None = None, tz: str = "Asia/Shanghai",
+          mentions: list[dict] | None = None, bot_id: str | None = None) -> Intent:
+    """Read one message. Never raises: anything unreadable is `unknown`."""
+    lang = "zh"
+    try:
+        text = normalize.clean(text if isinstance(text, str) else "")
+        lang = normalize.language(text)
+        try:
+            tzinfo = zone(tz)
+        except ValueError:
+            tzinfo = zone("Asia/Shanghai")
+        if not isinstance(now, dt.datetime):
+            raise ValueError("now must be a datetime")  # the caller owns the clock
+        now = _to_tz(now, tzinfo)
+        return _parse(text, now, tzinfo, mentions, bot_id, lang)
+    except Exception:  # the contract: never raise on any text
+        return Intent(intent="unknown", lang=lang)
+
+
+def _parse(text, now, tzinfo, mentions, bot_id, lang) -> Intent:
+    command, rest = slash.split(text)
+    body = people.strip_mentions(rest)
+    a: Analysis = _analyzer(lang)(body, now)
+    t: TimeSpec = a.time
+    intent = slash.COMMANDS.get(command) if command else (a.intent or "unknown")
+    if intent not in INTENTS:
+        intent = "unknown"
+    assumptions = list(dict.fromkeys(t.assumptions))
+    if intent in _FUTURE_INTENTS:
+        first = t.start if t.start is not None else t.window_start
+        if isinstance(first, dt.datetime) and first < now - dt.timedelta(minutes=1):
+            assumptions.append("date_in_past")
+        elif isinstance(first, dt.date) and not isinstance(first, dt.datetime) and first < now.date():
+            assumptions.append("date_in_past")
+    window_start, window_end = t.window_start, t.window_end
+    if intent in ("schedule", "find_time") and t.start is None and window_start is None:
+        window_start = now
+        window_end = now + dt.timedelta(days=_DEFAULT_WINDOW_DAYS)
+        assumptions.append("default_window")
+    att = people.attendees(rest, mentions, bot_id)
+    if a.everyone:
+        att.append({"type": "chat", "id": None})
+    return Intent(
+        intent=intent,
+        start=_to_tz(t.start, tzinfo) if isinstance(t.start, dt.datetime) and t.start.tzinfo is None else t.start,
+        end=_to_tz(t.end, tzinfo) if isinstance(t.end, dt.datetime) and t.end.tzinfo is None else t.end,
+        all_day=bool(t.all_day),
+        duration_minutes=t.duration_minutes,
+        window_start=window_start, window_end=window_end,
+        attendees=tuple(att), room=a.room, title=a.title or None, recurrence=t.recurrence,
+        query=a.query or None, lang=lang, assumptions=tuple(assumptions), role=a.role,
+    )

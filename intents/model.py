@@ -1,0 +1,77 @@
+"""The parser's output: one Intent per message (see docs: intents-contract.md)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, asdict
+from typing import Any
+
+INTENTS = ("schedule", "find_time", "agenda", "search", "invite", "cancel", "reschedule",
+           "leave", "share", "caldav", "help", "unknown")
+
+Moment = dt.datetime | dt.date | None
+
+
+@dataclass
+class TimeSpec:
+    """What a language's time rules found in a message (mutable while rules run)."""
+    start: Moment = None
+    end: Moment = None
+    all_day: bool = False
+    duration_minutes: int | None = None
+    window_start: dt.datetime | None = None
+    window_end: dt.datetime | None = None
+    recurrence: str | None = None
+    assumptions: list[str] = field(default_factory=list)
+
+    def has_time(self) -> bool:
+        return any(v is not None for v in (self.start, self.end, self.window_start, self.window_end,
+                                           self.duration_minutes, self.recurrence))
+
+
+@dataclass
+class Analysis:
+    """What a language module (intents.zh / intents.en) reads from a message.
+
+    Mentions arrive as placeholders (``@_user_1``) in the text; the language module
+    removes them from the title and query but does not resolve them (the core does).
+    """
+    time: TimeSpec = field(default_factory=TimeSpec)
+    intent: str | None = None          # None: no intent keyword found
+    title: str | None = None
+    query: str | None = None
+    room: str | None = None
+    role: str | None = None            # share: free_busy_reader / reader / writer / owner
+    everyone: bool = False             # "全员", "everyone here": the whole chat is invited
+
+
+def _iso(v: Moment) -> str | None:
+    if v is None:
+        return None
+    return v.isoformat()
+
+
+@dataclass(frozen=True)
+class Intent:
+    intent: str = "unknown"
+    start: Moment = None
+    end: Moment = None
+    all_day: bool = False
+    duration_minutes: int | None = None
+    window_start: dt.datetime | None = None
+    window_end: dt.datetime | None = None
+    attendees: tuple[dict, ...] = ()
+    room: str | None = None
+    title: str | None = None
+    recurrence: str | None = None
+    query: str | None = None
+    lang: str = "zh"
+    assumptions: tuple[str, ...] = ()
+    role: str | None = None            # extension of the contract, for `share`
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k in ("start", "end", "window_start", "window_end"):
+            d[k] = _iso(d[k])
+        d["attendees"] = [dict(a) for a in self.attendees]
+        d["assumptions"] = list(self.assumptions)
+        return d

@@ -1,0 +1,40 @@
+"""Text clean-up before the rules run: width folding, odd spaces, length cut."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Messages longer than this are cut before parsing: a scheduling request is a
+# sentence or two, and the rules must stay fast on anything a person pastes.
+MAX_CHARS = 2000
+
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII (１２：３０, ＰＭ, ＠) to half-width; keeps CJK punctuation like 。，."""
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if 0xFF01 <= o <= 0xFF5E:
+            out.append(chr(o - 0xFEE0))
+        elif ch == "\u3000":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", str(text)[: MAX_CHARS * 2])
+    text = text.replace("：", ":").replace("～", "~").replace("－", "-").replace("—", "-").replace("–", "-")
+    text = fold_width(text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cs", "Co") or ch in "\n\t")
+    text = _SPACES.sub(" ", text).strip()
+    return text[:MAX_CHARS]
+
+
+def language(text: str) -> str:
+    """'zh' when the message has Chinese characters, else 'en'."""
+    return "zh" if _CJK.search(text) else "en"
