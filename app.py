@@ -1,0 +1,68 @@
+"""Yue's entry point: `create_app(settings)` wires the bot (and, in sandbox mode, the
+local Open Platform and its console) into one Flask app; `python app.py` serves it."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from flask import Flask, jsonify
+
+from bot.config import ConfigError, Settings
+
+log = logging.getLogger("yue")
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    os.makedirs(settings.var_dir, exist_ok=True)
+    app = Flask(__name__, static_folder=None)
+    app.config["YUE_SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # Feishu's events are small; bigger bodies are refused (413)
+
+    if settings.mode == "sandbox":
+        import sandbox
+        sandbox.init_app(app, settings)
+    import bot.app
+    bot.app.init_app(app, settings)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(ok=True, mode=settings.mode)
+
+    @app.errorhandler(500)
+    def internal_error(_e):
+        # Never a traceback to a caller; the log has it.
+        return jsonify(code=500, msg="internal error"), 500
+
+    return app
+
+
+def _banner(settings: Settings) -> str:
+    lines = [f"Yue is running in {settings.mode} mode: open {settings.base_url}/"]
+    if settings.mode == "sandbox":
+        lines += [
+            "  No Feishu account needed: the page is a chat window with the seeded people of a demo company.",
+            f"  Demo app credentials (sandbox only): app id {settings.app_id}, app secret {settings.app_secret}",
+            "  Try, as Alice in her private chat with Yue: 明天下午3点和 @Bob 开会 讨论预算",
+        ]
+    else:
+        lines += [f"  Feishu request URLs: {settings.base_url}/feishu/events and {settings.base_url}/feishu/cards"]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    try:
+        settings = Settings.from_env()
+    except ConfigError as e:
+        print(f"yue: configuration error: {e}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = create_app(settings)
+    print(_banner(settings), flush=True)
+    app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Settings: the one place that reads the environment.
+
+Everything else receives a `Settings` object. A bad value stops start-up with
+one line that names the variable (`ConfigError`), never a traceback.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+FEISHU_DOMAIN = "https://open.feishu.cn"
+MODES = ("sandbox", "feishu")
+
+# The seeded sandbox app (see sandbox/seed.py): public demo credentials, not secrets.
+SANDBOX_APP_ID = "cli_sandbox_yue"
+SANDBOX_APP_SECRET = "sandbox-secret"
+SANDBOX_ENCRYPT_KEY = "sandbox-encrypt-key"
+SANDBOX_VERIFICATION_TOKEN = "sandbox-verification-token"
+
+
+class ConfigError(ValueError):
+    """A configuration value is wrong; the message names the variable."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, lo: float, hi: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str = "sandbox"
+    app_id: str = SANDBOX_APP_ID
+    app_secret: str = field(default=SANDBOX_APP_SECRET, repr=False)
+    encrypt_key: str = field(default=SANDBOX_ENCRYPT_KEY, repr=False)
+    verification_token: str = field(default=SANDBOX_VERIFICATION_TOKEN, repr=False)
+    feishu_domain: str = FEISHU_DOMAIN
+    database_url: str = "sqlite:///var/yue.db"
+    sandbox_database_url: str = "sqlite:///var/sandbox.db"
+    secret_key: str | None = field(default=None, repr=False)  # YUE_SECRET_KEY; sandbox generates one under var/
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None      # where Feishu (or the sandbox) reaches this app
+    default_tz: str = "Asia/Shanghai"
+    workers: int = 8                    # the worker pool for message handling
+    sandbox_empty: bool = False         # sandbox without the believable demo week
+    sandbox_retry_delay: float = 3.0    # seconds between the sandbox's re-deliveries (Feishu: longer)
+    log_level: str = "INFO"
+    var_dir: str = "var"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        g = lambda name, default="": (env.get(name) or default).strip()  # noqa: E731
+        app_id, secret = g("FEISHU_APP_ID"), g("FEISHU_APP_SECRET")
+        mode = g("YUE_MODE", "feishu" if app_id else "sandbox").lower()
+        if mode not in MODES:
+            raise ConfigError(f"YUE_MODE must be one of {', '.join(MODES)}, got {mode!r}")
+        if mode == "feishu":
+            if not app_id:
+                raise ConfigError("FEISHU_APP_ID is required when YUE_MODE=feishu")
+            if not secret:
+                raise ConfigError("FEISHU_APP_SECRET is required when FEISHU_APP_ID is set")
+            if not g("FEISHU_VERIFICATION_TOKEN"):
+                # lark-oapi refuses every HTTP event without it (see docs/lark-oapi-notes.md).
+                raise ConfigError("FEISHU_VERIFICATION_TOKEN is required in feishu mode "
+                                  "(Feishu console → Events and callbacks → Encryption strategy)")
+        domain = g("FEISHU_DOMAIN", FEISHU_DOMAIN).rstrip("/")
+        if not domain.startswith(("http://", "https://")):
+            raise ConfigError(f"FEISHU_DOMAIN must start with http:// or https://, got {domain!r}")
+        tz = g("YUE_DEFAULT_TZ", "Asia/Shanghai")
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"YUE_DEFAULT_TZ must be an IANA time zone such as Asia/Shanghai, got {tz!r}") from None
+        db = g("DATABASE_URL", "sqlite:///var/yue.db")
+        for name, url in (("DATABASE_URL", db), ("SANDBOX_DATABASE_URL", g("SANDBOX_DATABASE_URL", "x://"))):
+            if "://" not in url:
+                raise ConfigError(f"{name} must be a SQLAlchemy URL such as sqlite:///var/yue.db, got {url!r}")
+        level = g("LOG_LEVEL", "INFO").upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+        empty = g("SANDBOX_EMPTY", "0").lower()
+        if empty not in ("0", "1", "true", "false", "yes", "no"):
+            raise ConfigError(f"SANDBOX_EMPTY must be 0 or 1, got {empty!r}")
+        sandbox = mode == "sandbox"
+        return cls(
+            mode=mode,
+            # The sandbox only knows its seeded app, whatever FEISHU_APP_ID says.
+            app_id=SANDBOX_APP_ID if sandbox else app_id,
+            app_secret=SANDBOX_APP_SECRET if sandbox else secret,
+            encrypt_key=g("FEISHU_ENCRYPT_KEY", SANDBOX_ENCRYPT_KEY if sandbox else ""),
+            verification_token=g("FEISHU_VERIFICATION_TOKEN", SANDBOX_VERIFICATION_TOKEN if sandbox else ""),
+            feishu_domain=domain,
+            database_url=db,
+            sandbox_database_url=g("SANDBOX_DATABASE_URL", "sqlite:///var/sandbox.db"),
+            secret_key=g("YUE_SECRET_KEY") or None,
+            host=g("HOST", "127.0.0.1"),
+            port=_int(env, "PORT", 8000, 1, 65535),
+            public_url=g("YUE_PUBLIC_URL") or None,
+            default_tz=tz,
+            workers=_int(env, "YUE_WORKERS", 8, 1, 256),
+            sandbox_empty=empty in ("1", "true", "yes"),
+            sandbox_retry_delay=_float(env, "SANDBOX_RETRY_DELAY", 3.0, 0.0, 3600.0),
+            log_level=level,
+            var_dir=g("YUE_VAR_DIR", "var"),
+        )
