@@ -209,6 +209,11 @@ class _People:
         return tuple(p for p in self.names if _overlaps(self.busy[p], s.start, s.end))
 
 
+def _in(s: Slot, tz: str) -> Slot:
+    z = ZoneInfo(tz)
+    return Slot(s.start.astimezone(z), s.end.astimezone(z))
+
+
 def _local_day(s: Slot, tz: str) -> dt.date:
     return s.start.astimezone(ZoneInfo(tz)).date()
 
@@ -261,7 +266,7 @@ def find_slots(busy_by_person: Mapping[str, Iterable[Busy]],
         return []
     ppl = _People(busy_by_person, hours_by_person, people, tz, cands[0].start, cands[-1].end)
     free = [s for s in cands if not ppl.outside(s) and not ppl.busy_at(s)]
-    return sorted(_spread(free, count, tz))
+    return [_in(s, tz) for s in sorted(_spread(free, count, tz))]
 
 
 def best_effort_slots(busy_by_person: Mapping[str, Iterable[Busy]],
@@ -296,7 +301,7 @@ def best_effort_slots(busy_by_person: Mapping[str, Iterable[Busy]],
         if len(chosen) >= count:
             break
         chosen = _spread(tiers[n], count, tz, chosen)
-    return [info[s] for s in sorted(chosen)]
+    return [BestEffort(_in(s, tz), info[s].outside_hours, info[s].busy) for s in sorted(chosen)]
 
 
 def default_window(now: dt.datetime, tz: str, days: int = 5) -> tuple[dt.datetime, dt.datetime]:

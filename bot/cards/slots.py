@@ -1,0 +1,45 @@
+"""The slots card: up to N times as buttons, or "nobody is free" with best-effort options."""
+from __future__ import annotations
+
+from .base import button, card, esc, md, row, stack
+from .data import CANCEL, PICK, SlotsView, value
+from .format import fmt_duration, fmt_range
+from .i18n import join, t
+from .proposal import assumption_lines
+
+MAX_SLOTS = 10
+
+
+def slots_card(v: SlotsView, lang: str) -> dict:
+    """Free times for draft `v.draft_id`.
+
+    Each slot button carries `{"a": "pick", "d": draft_id, "i": index}` (index
+    into `v.slots`); a Cancel button `{"a": "cancel", "d"}` closes the search.
+    With `best_effort`, the card says nobody is free for everybody and each
+    slot names who can't make it. With no slots at all it says so.
+    """
+    head = [f"**{esc(v.title) or t('untitled', lang)}** · {fmt_duration(v.duration_minutes, lang)}"]
+    if v.attendees:
+        head.append("👥 " + join([esc(p.name) for p in v.attendees[:30]], lang))
+    elements = [md("\n".join(head))]
+    slots = list(v.slots[:MAX_SLOTS])
+    if not slots:
+        elements.append(md(f"😕 {t('no_slots', lang)}"))
+    elif v.best_effort:
+        elements.append(md(f"⚠️ {t('nobody_free', lang)}"))
+    else:
+        elements.append(md(t('pick_slot', lang)))
+    buttons = []
+    for i, s in enumerate(slots):
+        label = fmt_range(s.start, s.end, v.tz, lang)
+        if s.unavailable:
+            label += " — " + t("cant_make_it", lang, names=join(list(s.unavailable[:5]), lang))
+            if len(s.unavailable) > 5:
+                label += " " + t("and_more", lang, n=len(s.unavailable) - 5)
+        buttons.append(button(label, value(PICK, v.draft_id, i=i), "primary" if i == 0 and not v.best_effort else "default"))
+    elements.extend(stack(buttons))
+    notes = assumption_lines(v.assumptions, None, v.tz, lang)
+    if notes:
+        elements.append(md("ℹ️ " + "\n".join(notes), small=True))
+    elements.append(row([button(t("btn_cancel", lang), value(CANCEL, v.draft_id), "danger")]))
+    return card(t("title_slots", lang), "orange" if v.best_effort or not slots else "wathet", elements, lang)
