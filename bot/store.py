@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import importlib.util
 import logging
 import os
 import secrets
@@ -41,7 +42,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import and_, create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -114,6 +115,23 @@ def _aware(value: datetime, name: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def pg_driver_url(url: str) -> str:
+    """`postgresql://…` with whichever driver is installed.
+
+    SQLAlchemy 2.1 maps a bare `postgresql://` to psycopg 3, while the project
+    installs psycopg2-binary; a URL naming a driver is left alone."""
+    parsed = make_url(url)
+    if parsed.drivername not in ("postgresql", "postgres"):
+        return url
+    if importlib.util.find_spec("psycopg") is not None:
+        driver = "postgresql+psycopg"
+    elif importlib.util.find_spec("psycopg2") is not None:
+        driver = "postgresql+psycopg2"
+    else:
+        driver = "postgresql"
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
 def make_engine(url: str) -> Engine:
     """An engine tuned for many threads: WAL, busy timeout and explicit BEGINs on
     SQLite; pre-ping on PostgreSQL (instances outlive server restarts)."""
@@ -140,7 +158,7 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(pg_driver_url(url), pool_pre_ping=True)
 
 
 class Store:
