@@ -198,6 +198,9 @@ class _People:
     def __init__(self, busy: Mapping[str, Iterable[Busy]], hours: Mapping[str, WorkingHours],
                  people: Sequence[str] | None, tz: str, start: dt.datetime, end: dt.datetime):
         self.names = list(people) if people is not None else sorted(set(busy) | set(hours))
+        # Nobody named: the requester alone, on default hours in their zone.
+        hours = hours if self.names else {"": WorkingHours(tz=tz)}
+        self.names = self.names or [""]
         self.hours = {p: hours.get(p) or WorkingHours(tz=tz) for p in self.names}
         self.work = {p: working_intervals(self.hours[p], start, end) for p in self.names}
         self.busy = {p: merge(busy.get(p, ()), self.hours[p].tz) for p in self.names}
@@ -279,7 +282,8 @@ def best_effort_slots(busy_by_person: Mapping[str, Iterable[Busy]],
 
     Same arguments as `find_slots`. Slots nobody can make are never offered.
     Fewer people missing wins; among equals, slots are spread over days. Each
-    result names who is outside their working hours and who is busy. Sorted by start.
+    result names who is outside their working hours and who is busy. Sorted
+    best first: fewest people missing, then by start.
     """
     if count <= 0:
         return []
@@ -301,7 +305,8 @@ def best_effort_slots(busy_by_person: Mapping[str, Iterable[Busy]],
         if len(chosen) >= count:
             break
         chosen = _spread(tiers[n], count, tz, chosen)
-    return [BestEffort(_in(s, tz), info[s].outside_hours, info[s].busy) for s in sorted(chosen)]
+    chosen.sort(key=lambda s: (len(info[s].unavailable), s))
+    return [BestEffort(_in(s, tz), info[s].outside_hours, info[s].busy) for s in chosen]
 
 
 def default_window(now: dt.datetime, tz: str, days: int = 5) -> tuple[dt.datetime, dt.datetime]:
