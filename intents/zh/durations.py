@@ -1,0 +1,62 @@
+"""Durations: 一个半小时, 半小时, 45分钟, 两天, 8天又二十个小时, 三年半, 1刻钟."""
+from __future__ import annotations
+
+import re
+
+from .atoms import Atom, rule
+from .numerals import NUM, to_num
+
+# Recognizers' units: a month is 30 days and a year 365 (the benchmark's convention too).
+_SECONDS = {"second": 1, "minute": 60, "quarter": 900, "hour": 3600, "day": 86400, "night": 0,
+            "week": 604800, "month": 2592000, "year": 31536000}
+_UNIT = r"(秒钟?|分钟|分|刻钟|个?小时|个?钟头|时|天|日|晚|个?星期|个?礼拜|个?周|个?月|年)"
+_PART = r"(?:(" + NUM + r"|半)\s*(?:个)?\s*(半)?\s*" + _UNIT + r"(半)?)"
+_PART_RX = re.compile(_PART)
+
+
+def _unit(u: str) -> str:
+    u = u.lstrip("个")
+    if u.startswith("秒"):
+        return "second"
+    if u.startswith("分"):
+        return "minute"
+    if u == "刻钟":
+        return "quarter"
+    if u in ("小时", "钟头", "时"):
+        return "hour"
+    if u in ("天", "日"):
+        return "day"
+    if u == "晚":
+        return "night"
+    if u in ("星期", "礼拜", "周"):
+        return "week"
+    return "month" if u == "月" else "year"
+
+
+@rule(r"(?<![\d.第每])" + _PART + r"(?:\s*(?:又|零)?\s*" + _PART + r")*(?![\d点号])")
+def _duration(m, c):
+    parts = list(_PART_RX.finditer(m.group(0)))
+    total = 0.0
+    for i, p in enumerate(parts):
+        num, half1, u, half2 = p.group(1), p.group(2), p.group(3), p.group(4)
+        n = 0.5 if num == "半" else to_num(num)
+        if n is None:
+            return None
+        if num != "半" and (half1 or half2):
+            n += 0.5
+        unit = _unit(u)
+        if u == "月" and num != "半" and "个" not in p.group(0):
+            return None  # "8月" is August; a month count says 个月
+        if u == "年" and num.isdigit() and len(num) in (2, 4):
+            return None  # "2015年", "08年" are years
+        if len(parts) == 1:
+            if u == "时" or u == "晚":
+                return None  # "20时" is a clock time
+            if u == "日" and num not in ("两", "俩") and n <= 31:
+                return None  # "29日" is a day of the month
+        elif i == 0 and u == "时":
+            return None
+        total += n * _SECONDS[unit]
+    if total <= 0:
+        return None
+    return Atom("dur", m.start(), m.end(), {"seconds": total})

@@ -1,0 +1,82 @@
+"""Repetition → RRULE: 每周一, 每隔一周, 每天, 工作日, 每月15号, 每年, 隔周."""
+from __future__ import annotations
+
+from .atoms import Atom, rule
+from .numerals import INT, SMALL, to_int
+
+_BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_WD = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
+       "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+_FREQ = {"秒": "SECONDLY", "秒钟": "SECONDLY", "分钟": "MINUTELY", "小时": "HOURLY", "个小时": "HOURLY",
+         "天": "DAILY", "日": "DAILY", "晚": "DAILY", "周": "WEEKLY", "星期": "WEEKLY", "礼拜": "WEEKLY",
+         "个星期": "WEEKLY", "个礼拜": "WEEKLY", "个周": "WEEKLY", "月": "MONTHLY", "个月": "MONTHLY", "年": "YEARLY"}
+_WDS = r"(?:周|星期|礼拜)?([一二三四五六日天1-7])"
+
+
+def _rrule(freq: str, interval: int = 1, **extra: str) -> str:
+    s = f"FREQ={freq}"
+    if interval > 1:
+        s += f";INTERVAL={interval}"
+    for k, v in extra.items():
+        s += f";{k}={v}"
+    return s
+
+
+def _interval(gap: str | None, n_s: str | None) -> int | None:
+    n = to_int(n_s) if n_s else 1
+    if not n:
+        return None
+    # 每隔一周 is every other week; 每隔3天 (JioNLP, common usage) every third day.
+    return n + 1 if gap and n == 1 else n
+
+
+@rule(r"每\s*(隔)?\s*(" + INT + r")?\s*(秒钟?|分钟|个?小时|天|日|晚|个?星期|个?礼拜|个?周|个?月|年)(?![一二三四五六日天1-7末])")
+def _every(m, c):
+    iv = _interval(m.group(1), m.group(2))
+    if iv is None:
+        return None
+    return Atom("set", m.start(), m.end(), {"rrule": _rrule(_FREQ[m.group(3)], iv)})
+
+
+@rule(r"(?:每\s*(隔)?\s*(" + INT + r")?\s*个?|隔)(?:周|星期|礼拜)([一二三四五六日天1-7])((?:\s*[、,，和及与]\s*" + _WDS + r")*)")
+def _every_weekday(m, c):
+    iv = _interval(m.group(1), m.group(2)) if m.group(0)[0] == "每" else 2
+    if iv is None:
+        return None
+    days = [_WD[m.group(3)]]
+    for ch in m.group(4):
+        if ch in _WD and ch not in "周期礼拜星":
+            days.append(_WD[ch])
+    byday = ",".join(_BYDAY[d] for d in sorted(set(days)))
+    return Atom("set", m.start(), m.end(), {"rrule": _rrule("WEEKLY", iv, BYDAY=byday), "wd": days[0]})
+
+
+@rule(r"(?:每个?|所有)?(工作日)|(每个?|所有)周末|(天天|每天每天|日日)|(隔周|双周|两周一次)|(每半个?月)|(隔天)")
+def _every_word(m, c):
+    if m.group(1):
+        r = _rrule("WEEKLY", BYDAY="MO,TU,WE,TH,FR")
+    elif m.group(2):
+        r = _rrule("WEEKLY", BYDAY="SA,SU")
+    elif m.group(3):
+        r = _rrule("DAILY")
+    elif m.group(4):
+        r = _rrule("WEEKLY", 2)
+    elif m.group(5):
+        r = _rrule("WEEKLY", 2)
+    else:
+        r = _rrule("DAILY", 2)
+    return Atom("set", m.start(), m.end(), {"rrule": r})
+
+
+@rule(r"每个?月\s*的?\s*(" + SMALL + r")\s*[号日]")
+def _monthly_day(m, c):
+    d = to_int(m.group(1))
+    if not d or d > 31:
+        return None
+    return [Atom("set", m.start(), m.start(1), {"rrule": _rrule("MONTHLY", BYMONTHDAY=str(d))}),
+            Atom("dom", m.start(1), m.end(), {"d": d})]
+
+
+@rule(r"每年\s*的?\s*(?=(" + SMALL + r")\s*月)")
+def _yearly(m, c):
+    return Atom("set", m.start(), m.end(), {"rrule": _rrule("YEARLY")})

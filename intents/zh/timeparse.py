@@ -1,0 +1,57 @@
+"""The time side of a message: atoms → moments → one TimeSpec (the contract's time fields)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..model import TimeSpec
+from . import clock, dates, durations, holidays, ranges, recurrence, relative, zones  # noqa: F401 (rules)
+from .atoms import Atom, Ctx, scan
+from .compose import Moment, group_atoms
+from .spans import build
+
+# After these words the new time follows (改到周四): that is the one the message asks for.
+_MOVE = re.compile(r"(改到|改成|改为|改在|挪到|推迟到|推到|延到|延期到|延后到|顺延到|提前到|换到|调到|调整到|移到|放到)")
+
+
+def read_time(text: str, now: dt.datetime) -> tuple[TimeSpec, list[tuple[int, int]]]:
+    """The TimeSpec of a (folded) message, and the text spans that named times."""
+    c = Ctx(now=now, today=now.date(), tz=now.tzinfo, text=text)
+    atoms = scan(text, c)
+    seq = group_atoms(text, atoms)
+    moments = build(seq, c)
+    spans: list[tuple[int, int]] = [(m.s, m.e) for m in moments]
+    durs = [a for a in atoms if a.kind == "dur"]
+    spans += [(a.s, a.e) for a in durs]
+    sets = [a for a in atoms if a.kind == "set"]
+    spans += [(a.s, a.e) for a in sets]
+    ts = TimeSpec()
+    m = _primary(text, moments)
+    if m is not None:
+        if m.window:
+            ts.window_start, ts.window_end = m.start, m.end
+        else:
+            ts.start, ts.end, ts.all_day = m.start, m.end, m.all_day
+        ts.recurrence = m.recurrence
+        ts.assumptions = list(m.assumptions)
+    if ts.recurrence is None and sets:
+        ts.recurrence = sets[0].v["rrule"]
+    if durs:
+        secs = durs[0].v["seconds"]
+        ts.duration_minutes = int(round(secs / 60))
+        if isinstance(ts.start, dt.datetime) and ts.end is None:
+            ts.end = ts.start + dt.timedelta(seconds=secs)
+        elif ts.all_day and ts.end is None and secs >= 86400 and secs % 86400 == 0:
+            ts.end = ts.start + dt.timedelta(days=int(secs // 86400) - 1)
+    return ts, spans
+
+
+def _primary(text: str, moments: list[Moment]) -> Moment | None:
+    if not moments:
+        return None
+    mv = _MOVE.search(text)
+    if mv:
+        for m in moments:
+            if m.s >= mv.start():
+                return m
+    return moments[0]
