@@ -4,6 +4,7 @@ conversion. Route modules import these names; keep them stable.
 """
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import logging
@@ -398,3 +399,24 @@ def install(app: Flask) -> None:
         if s is not None:           # the response never got built: nothing may be kept
             s.rollback()
             s.close()
+
+
+# --- pagination -------------------------------------------------------------------------------
+
+json_response = _json
+
+
+def paginate(items: list, page_size: int, page_token: str | None, code: int = INVALID_PARAM) -> tuple[list, str, bool]:
+    """Offset pagination behind an opaque token: (page, next_token or "", has_more)."""
+    start = 0
+    if page_token:
+        try:
+            start = int(base64.urlsafe_b64decode(page_token.encode() + b"==").decode().removeprefix("o:"))
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(code, f"page_token is invalid: {page_token!r}") from None
+        if start < 0:
+            raise ApiError(code, f"page_token is invalid: {page_token!r}")
+    chunk = items[start:start + page_size]
+    more = start + page_size < len(items)
+    token = base64.urlsafe_b64encode(f"o:{start + page_size}".encode()).decode().rstrip("=") if more else ""
+    return chunk, token, more
