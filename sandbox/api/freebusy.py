@@ -1,0 +1,121 @@
+"""Calendar v4 free/busy: list (one user or one room) and batch (1–10 users), contract §4.5.
+Source data: the person's primary calendar, every event they attend (not declined), recurring
+occurrences, and their leave (timeoff). Answers come from the materialised occurrence table."""
+from __future__ import annotations
+
+from datetime import datetime, timezone, tzinfo
+
+from flask import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sandbox import store
+from sandbox.api.common import body, id_type, ok, requires, session
+from sandbox.calendar_core import PARAM, active_user, bad, field_bool, field_list, field_str, room_calendar, user_primary
+from sandbox.calendar_models import CalAttendee
+from sandbox.calendar_query import attended_series, occurrences, timeoffs
+from sandbox.recurrence import iso
+
+bp = Blueprint("calendar_v4_freebusy", __name__, url_prefix="/open-apis/calendar/v4")
+
+MAX_SPAN = 90 * 86400
+MAX_BATCH_USERS = 10
+
+
+def rfc3339(data: dict, name: str) -> datetime:
+    raw = field_str(data, name, required=True)
+    try:
+        value = datetime.fromisoformat(raw.replace("z", "Z"))
+    except ValueError:
+        raise bad(f"{name} must be an RFC 3339 time such as 2024-05-01T09:00:00+08:00, got {raw!r}")
+    if value.tzinfo is None:
+        raise bad(f"{name} must carry a UTC offset, got {raw!r}")
+    return value
+
+
+def window(data: dict) -> tuple[int, int, tzinfo]:
+    lo, hi = rfc3339(data, "time_min"), rfc3339(data, "time_max")
+    ws, we = int(lo.timestamp()), int(hi.timestamp())
+    if we <= ws:
+        raise bad("time_max must be after time_min")
+    if we - ws > MAX_SPAN:
+        raise bad("time_max - time_min must not exceed 90 days")
+    return ws, we, lo.tzinfo or timezone.utc
+
+
+def freebusy_items(s: Session, ws: int, we: int, out_tz: tzinfo, *, open_id: str | None = None,
+                   room_id: str | None = None, only_busy: bool = True, need_rsvp: bool = False) -> list[dict]:
+    """The busy blocks of a person (or a room) in [ws, we): one item per occurrence, not merged.
+    This is the function the route and bench/sandbox_freebusy.py call."""
+    if open_id:
+        cal = user_primary(s, open_id)
+        series = attended_series(s, user=open_id)
+    else:
+        cal = room_calendar(s, room_id)
+        series = attended_series(s, room=room_id)
+    hits = occurrences(s, [cal.calendar_id], series, ws, we)
+    rsvp: dict[str, str] = {}
+    if need_rsvp and open_id and hits:
+        rsvp = dict(s.execute(select(CalAttendee.series_uid, CalAttendee.rsvp_status).where(
+            CalAttendee.user_open_id == open_id)).all())
+    items = []
+    for h in hits:
+        if only_busy and not h.busy:
+            continue
+        item = {"start_time": iso(h.start, out_tz), "end_time": iso(h.end, out_tz)}
+        if need_rsvp:
+            item["rsvp_status"] = rsvp.get(h.series_uid, "accept")
+        items.append((h.start, item))
+    if open_id:
+        for t in timeoffs(s, open_id, ws, we):
+            item = {"start_time": iso(t.start_ts, out_tz), "end_time": iso(t.end_ts, out_tz)}
+            if need_rsvp:
+                item["rsvp_status"] = "accept"
+            items.append((t.start_ts, item))
+    items.sort(key=lambda p: p[0])
+    return [i for _, i in items]
+
+
+@bp.post("/freebusy/list")
+@requires()
+def list_freebusy():
+    s, data = session(), body(PARAM)
+    kind = id_type(code=PARAM)
+    ws, we, tz = window(data)
+    only_busy = field_bool(data, "only_busy", True)
+    field_bool(data, "include_external_calendar", True)
+    need_rsvp = field_bool(data, "need_rsvp_status", False)
+    user, room = field_str(data, "user_id"), field_str(data, "room_id")
+    if user:       # user_id wins over room_id (contract §4.5)
+        u = active_user(s, user, kind, "user_id")
+        items = freebusy_items(s, ws, we, tz, open_id=u.open_id, only_busy=only_busy, need_rsvp=need_rsvp)
+    elif room:
+        r = s.get(store.Room, room)
+        if r is None:
+            raise bad(f"room_id: no meeting room {room!r}")
+        items = freebusy_items(s, ws, we, tz, room_id=room, only_busy=only_busy, need_rsvp=need_rsvp)
+    else:
+        raise bad("one of user_id or room_id is required")
+    return ok({"freebusy_list": items})
+
+
+@bp.post("/freebusy/batch")
+@requires()
+def batch_freebusy():
+    s, data = session(), body(PARAM)
+    kind = id_type(code=PARAM)
+    ws, we, tz = window(data)
+    only_busy = field_bool(data, "only_busy", True)
+    field_bool(data, "include_external_calendar", True)
+    need_rsvp = field_bool(data, "need_rsvp_status", False)
+    ids = field_list(data, "user_ids")
+    if not ids:
+        raise bad("user_ids is required")
+    if len(ids) > MAX_BATCH_USERS:
+        raise bad(f"user_ids: at most {MAX_BATCH_USERS} users")
+    out = []
+    for n, uid in enumerate(ids):
+        u = active_user(s, uid, kind, f"user_ids[{n}]")
+        out.append({"user_id": uid, "freebusy_items": freebusy_items(s, ws, we, tz, open_id=u.open_id,
+                                                                     only_busy=only_busy, need_rsvp=need_rsvp)})
+    return ok({"freebusy_lists": out})
