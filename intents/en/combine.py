@@ -1,0 +1,276 @@
+"""The message's time as a whole: find the range structure among the recognised pieces,
+resolve each side with `resolve.Point`, then add the duration and the recurrence."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+from ..model import TimeSpec
+from ..timeutil import at, next_weekday
+from . import durations
+from .lex import Ctx, Tok
+from .ranges import _OPEN_END
+from .relative import offset_tok, shift
+from .resolve import POINT_KINDS, Point, Val, _as_dt, _end_of, _glued, _last_day, scan
+
+_RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def _anchor_offsets(toks: list[Tok], c: Ctx) -> list[Tok]:
+    """"3 days from tuesday", "2 weeks before christmas", "for 3 days from today"."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.kind == "dur" and i + 2 < len(toks) and toks[i + 1].kind == "conn" \
+                and toks[i + 1].v in ("from", "after", "before") and toks[i + 2].kind in ("day", "inst") \
+                and _glued(c, t, toks[i + 1]) and _glued(c, toks[i + 1], toks[i + 2]):
+            conn, anchor = toks[i + 1], toks[i + 2]
+            base = anchor.v if anchor.kind == "inst" else at(anchor.v, c.now.hour, c.now.minute, c.tz)
+            if t.f.get("for") or conn.f.get("word", "").startswith("starting"):
+                if anchor.kind == "day" and durations.finest(t.v) not in ("seconds", "minutes", "hours"):
+                    end = shift(base, t.v, 1).date()
+                    out.append(Tok("span", t.a, anchor.b, (anchor.v, end), {"grain": "day", "explicit": True}))
+                    i += 3
+                    continue
+            else:
+                new = offset_tok(t.a, anchor.b, c, t.v, -1 if conn.v == "before" else 1, base)
+                if anchor.kind == "day":
+                    new = Tok("day", t.a, anchor.b, new.v.date() if isinstance(new.v, dt.datetime) else new.v, {})
+                out.append(new)
+                i += 3
+                continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _run(seq: list[Tok], i: int, step: int, c: Ctx) -> list[Tok]:
+    """Point tokens glued to the connector at seq[i], walking left (-1) or right (+1)."""
+    out: list[Tok] = []
+    j = i + step
+    prev = seq[i]
+    while 0 <= j < len(seq) and seq[j].kind != "conn":
+        a, b = (seq[j], prev) if step < 0 else (prev, seq[j])
+        if not _glued(c, a, b):
+            break
+        out.append(seq[j])
+        prev = seq[j]
+        j += step
+    return out[::-1] if step < 0 else out
+
+
+def _year_fix(left: list[Tok], right: list[Tok], c: Ctx) -> None:
+    """Without years, "Dec 20 - Jan 5" and "may to march" run forward from the first side."""
+    lt = next((t for t in left if (t.kind == "day" and "md" in t.f) or (t.kind == "span" and "mo" in t.f)), None)
+    rt = next((t for t in right if (t.kind == "day" and ("md" in t.f or "year" in t.f)) or
+               (t.kind == "span" and ("mo" in t.f or t.f.get("year")))), None)
+    if lt is None or rt is None:
+        return
+
+    def start(t):
+        return t.v if t.kind == "day" else t.v[0]
+
+    def with_year(t, y):
+        if t.kind == "day":
+            m, d = t.f.get("md", (t.v.month, t.v.day))
+            v = dt.date(y, m, min(d, 28) if (m, d) == (2, 29) else d)
+            t.v = v
+        else:
+            s = dt.date(y, t.v[0].month, 1)
+            t.v = (s, dt.date(y + (s.month == 12), s.month % 12 + 1, 1))
+
+    if rt.f.get("year"):
+        y = start(rt).year
+        with_year(lt, y)
+        if start(lt) > start(rt):
+            with_year(lt, y - 1)
+        return
+    if lt.f.get("mrel") or rt.f.get("mrel"):
+        return
+    y = c.today.year
+    with_year(lt, y)
+    with_year(rt, y)
+    if start(rt) < start(lt):
+        with_year(rt, y + 1)
+    last = rt.v if rt.kind == "day" else rt.v[1] - dt.timedelta(days=1)
+    if last < c.today:
+        with_year(lt, start(lt).year + 1)
+        with_year(rt, start(rt).year + 1)
+
+
+def _num_as_day(side: list[Tok], other: Val | None) -> Val | None:
+    """A bare number opposite a date is a day of that month ("from 4 to January 22")."""
+    if other is None or other.kind not in ("date", "dates") or not side:
+        return None
+    if not all(t.kind == "num" or (t.kind == "day" and "dom" in t.f) for t in side):
+        return None
+    t = side[0]
+    n = t.v if t.kind == "num" else t.f["dom"]
+    ref = other.start
+    try:
+        return Val("date", ref.replace(day=n))
+    except ValueError:
+        return None
+
+
+def _closed(left: list[Tok], right: list[Tok], ctx: list[Tok], c: Ctx) -> Val | None:
+    left, right = [copy.copy(t) for t in left], [copy.copy(t) for t in right]
+    _year_fix(left, right, c)
+    lp = Point(left, ctx + right, c)
+    rp = Point(right, ctx + left, c)
+    lk, rk = lp.clock(), rp.clock()
+    if lk is None and rk is not None and lp.first("num") and not lp.first("day"):
+        lp.first("num").f["hour"] = True
+        lk = lp.clock()
+    if rk is None and lk is not None and rp.first("num") and not rp.first("day"):
+        rp.first("num").f["hour"] = True
+        rk = rp.clock()
+    if lk and rk and not lk[3] and not lk[4] and rk[3]:
+        cand = lk[0] + 12 if rk[3] == "pm" and lk[0] < 12 else lk[0]
+        rh = rk[0] + 12 if rk[3] == "pm" and rk[0] < 12 else rk[0]
+        lp.mer_hint = rk[3] if (cand, lk[1]) <= (rh, rk[1]) else ("am" if rk[3] == "pm" else "pm")
+    rv = rp.resolve()
+    lv = lp.resolve() if not (lk is None and lp.first("num") and not lp.first("day")) else None
+    if lv is None:
+        lv = _num_as_day(left, rv)
+    if rv is None or (rk is None and rp.first("day") and "dom" in rp.first("day").f and lv is not None):
+        alt = _num_as_day(right, lv)
+        if alt is not None:
+            rv = alt
+            if rv.start < lv.start:
+                m = rv.start.month % 12 + 1
+                rv = Val("date", rv.start.replace(year=rv.start.year + (m == 1), month=m))
+    if lv is None or rv is None:
+        return lv or rv
+    if rv.kind == "dt" and lv.kind == "dt" and rk and not rk[3] and not rk[4] and rv.start <= lv.start:
+        bump = dt.timedelta(hours=12) if rv.start + dt.timedelta(hours=12) > lv.start and rv.start.hour < 12 \
+            else dt.timedelta(days=1)
+        rv.start = rv.start + bump
+    day_l = lv.kind in ("date", "dates") or (lv.kind == "win" and _midnights(lv))
+    day_r = rv.kind in ("date", "dates") or (rv.kind == "win" and _midnights(rv))
+    if day_l and day_r:
+        s = lv.start if lv.kind != "win" else lv.start.date()
+        e = _last_day(rv) if rv.kind != "win" else (rv.end - dt.timedelta(days=1)).date()
+        return Val("dates", s, e, lv.assumptions + rv.assumptions)
+    end = rv.start if rv.kind == "dt" else _end_of(rv, c)
+    return Val("range", _as_dt(lv.start, c), end, lv.assumptions + rv.assumptions)
+
+
+def _midnights(v: Val) -> bool:
+    return all(isinstance(x, dt.datetime) and x.hour == 0 and x.minute == 0 for x in (v.start, v.end)) \
+        and v.end - v.start >= dt.timedelta(days=1)
+
+
+def _open(kind: str, side: list[Tok], ctx: list[Tok], c: Ctx) -> Val | None:
+    v = Point(side, ctx, c).resolve()
+    if v is None:
+        return None
+    day_grain = v.kind in ("date", "dates") or (v.kind == "win" and _midnights(v))
+    if kind == "by":
+        return Val("range", c.now, _end_of(v, c), v.assumptions)
+    if kind in ("before", "until"):
+        if day_grain:
+            first = v.start if v.kind != "win" else v.start.date()
+            last = _last_day(v) if v.kind != "win" else (v.end - dt.timedelta(days=1)).date()
+            return Val("until_day", None, first - dt.timedelta(days=1) if kind == "before" else last)
+        end = v.start if kind == "before" or v.kind == "dt" else v.end
+        return Val("range", None, end, v.assumptions)
+    if day_grain:
+        return Val("from_day", v.start if v.kind != "win" else v.start.date(), None)
+    return Val("range", _as_dt(v.start, c), None, v.assumptions)
+
+
+def _structure(seq: list[Tok], c: Ctx, durs: list[Tok]) -> tuple[Val | None, list[Tok]]:
+    """(value, tokens used as connectors). Closed ranges first, then open ones, else a point."""
+    points = [t for t in seq if t.kind != "conn"]
+    for i, t in enumerate(seq):
+        if t.kind != "conn":
+            continue
+        if t.v == "between":
+            left = _run(seq, i, 1, c)
+            j = i + len(left) + 1
+            if left and j < len(seq) and seq[j].kind == "conn" and seq[j].v in ("and", "to"):
+                right = _run(seq, j, 1, c)
+                if right:
+                    ctx = [p for p in points if p not in left and p not in right]
+                    return _closed(left, right, ctx, c), [t, seq[j]]
+        if t.v == "to":
+            left, right = _run(seq, i, -1, c), _run(seq, i, 1, c)
+            if left and right:
+                ctx = [p for p in points if p not in left and p not in right]
+                return _closed(left, right, ctx, c), [t]
+    for i, t in enumerate(seq):
+        if t.kind != "conn":
+            continue
+        kind = t.v
+        if kind == "to" and t.f.get("word") in _OPEN_END:
+            kind = "until"
+        if kind == "orlater":
+            left = _run(seq, i, -1, c)
+            if left:
+                return _open("after", left, [p for p in points if p not in left], c), [t]
+        if kind in ("before", "until", "after", "by") or (kind == "from" and not durs):
+            right = _run(seq, i, 1, c)
+            if right:
+                return _open(kind, right, [p for p in points if p not in right], c), [t]
+    if not points:
+        return None, []
+    return Point(points, [], c).resolve(), []
+
+
+def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
+    """The TimeSpec of a prepared message, and the spans (prepared text) that named it."""
+    toks = _anchor_offsets(scan(c), c)
+    spec = TimeSpec()
+    zone = next((t for t in toks if t.kind == "zone"), None)
+    rec = next((t for t in toks if t.kind == "rec"), None)
+    durs = [t for t in toks if t.kind == "dur"]
+    seq = [t for t in toks if t.kind in POINT_KINDS or t.kind == "conn"]
+    if rec is not None and rec.f.get("byday") and not any(t.kind == "day" for t in seq):
+        wd = _RRULE_DAYS.index(rec.f["byday"].split(",")[0])
+        seq.append(Tok("day", rec.a, rec.a, next_weekday(c.today, wd), {"wd": wd}))
+        seq.sort(key=lambda t: t.a)
+    points_used = [t for t in seq if t.kind != "conn"]
+    val, conns = _structure(seq, c, durs) if points_used else (None, [])
+    if zone is not None and val is not None:
+        val = _rezone(val, zone.v, c)
+    spans = [(t.a, t.b) for t in points_used + conns + durs + ([zone] if zone else []) + ([rec] if rec else [])]
+    _fill(spec, val)
+    if rec is not None:
+        spec.recurrence = rec.v
+    if durs:
+        d = durs[0]
+        secs = durations.seconds(d.v)
+        spec.duration_minutes = int(round(secs / 60))
+        if isinstance(spec.start, dt.datetime) and spec.end is None:
+            spec.end = spec.start + dt.timedelta(seconds=secs)
+        elif spec.start is not None and spec.all_day and spec.end is None and secs >= 2 * 86400 \
+                and durations.finest(d.v) in ("days", "weeks"):
+            spec.end = spec.start + dt.timedelta(days=int(secs // 86400) - 1)
+    return spec, spans
+
+
+def _rezone(v: Val, tz: dt.tzinfo, c: Ctx) -> Val:
+    """Clock times were read in the user's zone; a named zone keeps the wall time in that zone."""
+    def z(x):
+        if isinstance(x, dt.datetime):
+            return x.replace(tzinfo=tz) if x.tzinfo == c.tz else x
+        return x
+    return Val(v.kind, z(v.start), z(v.end), v.assumptions)
+
+
+def _fill(spec: TimeSpec, v: Val | None) -> None:
+    if v is None:
+        return
+    spec.assumptions.extend(v.assumptions)
+    if v.kind == "date":
+        spec.start, spec.all_day = v.start, True
+    elif v.kind == "dates":
+        spec.start, spec.end, spec.all_day = v.start, v.end, True
+    elif v.kind in ("until_day", "from_day"):
+        spec.start, spec.end, spec.all_day = v.start, v.end, True
+    elif v.kind == "win":
+        spec.window_start, spec.window_end = v.start, v.end
+    else:
+        spec.start, spec.end = v.start, v.end

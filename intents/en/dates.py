@@ -1,0 +1,211 @@
+"""Calendar dates: "July 13", "13th of July", "7/13", "2026-12-03", "Dec 3rd 2026",
+"the 15th", "Thu 15th", "Fri, Jul 18", months ("March", "October 2014") and years."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .lex import (DOM, MON, ORD, REL, WD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date,
+                  weekday_of, year_of)
+
+
+def future_md(month: int, day: int, today: dt.date) -> dt.date | None:
+    """That month/day this year if not yet past, else next year (Feb 29 looks ahead)."""
+    for y in range(today.year, today.year + 8):
+        d = safe_date(y, month, day)
+        if d and d >= today:
+            return d
+    return None
+
+
+def with_weekday(month: int, day: int, wd: int, today: dt.date) -> dt.date | None:
+    """A month/day that should fall on weekday `wd`: the first future one that does, within
+    a year of the plain future date; else the plain future date (the weekday was a slip)."""
+    base = future_md(month, day, today)
+    if base is None:
+        return None
+    for y in (base.year, base.year + 1):
+        d = safe_date(y, month, day)
+        if d and d >= today and d.weekday() == wd:
+            return d
+    return base
+
+
+def dom_date(day: int, today: dt.date, wd: int | None = None) -> dt.date | None:
+    """"The 15th": this month's if not past, else the next month that has it. With a
+    weekday ("Thu 15th") the first month from this one where the 15th is that weekday."""
+    y, m = today.year, today.month
+    for i in range(0, 40):
+        d = safe_date(y + (m - 1 + i) // 12, (m - 1 + i) % 12 + 1, day)
+        if d is None:
+            continue
+        if wd is None and d >= today:
+            return d
+        if wd is not None and d.weekday() == wd:
+            return d
+    return None
+
+
+def _day(a, b, d, **f):
+    return Tok("day", a, b, d, f) if d else None
+
+
+def _month_span(a, b, y, m, **f):
+    start = dt.date(y, m, 1)
+    end = dt.date(y + (m == 12), m % 12 + 1, 1)
+    return Tok("span", a, b, (start, end), {"grain": "month", **f})
+
+
+def _resolve(c: Ctx, month: int, day: int, year: str | None, wd: str | None, this: bool = False):
+    if year:
+        return safe_date(year_of(year, c.today), month, day), {"year": True}
+    if this:
+        return safe_date(c.today.year, month, day), {"md": (month, day)}
+    if wd:
+        return with_weekday(month, day, weekday_of(wd), c.today), {"md": (month, day)}
+    return future_md(month, day, c.today), {"md": (month, day)}
+
+
+def _iso(m: re.Match, c: Ctx):
+    return _day(m.start(), m.end(), safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))), year=True)
+
+
+def _compact(m: re.Match, c: Ctx):
+    return _day(m.start(), m.end(), safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))), year=True)
+
+
+def _numeric(m: re.Match, c: Ctx):
+    """7/13, 13/7, 7/13/26, 3-7-2017, 23.04.2022: US month first unless it cannot be."""
+    this, p, sep, q, y = m.group(1), int(m.group(2)), m.group(3), int(m.group(4)), m.group(5)
+    if sep in ("-", ".") and not y:
+        return None
+    month, day = (p, q) if p <= 12 and not (sep == "." and q <= 12) else (q, p)
+    if sep == "." and p <= 12 and q <= 12:
+        month, day = q, p  # dotted dates are European
+    if month > 12 or day > 31 or month == 0 or day == 0:
+        return None
+    d, f = _resolve(c, month, day, y, m.group(6), bool(this))
+    return _day(m.start(), m.end(), d, **f)
+
+
+def _mon_day(m: re.Match, c: Ctx):
+    this, wd1, mon, day, year, wd2 = m.group("this"), m.group("wd1"), m.group("mon"), m.group("d"), m.group("y"), m.group("wd2")
+    d, f = _resolve(c, month_of(mon), int(day), year, wd1 or wd2, bool(this))
+    return _day(m.start(), m.end(), d, **f)
+
+
+def _day_mon(m: re.Match, c: Ctx):
+    d, f = _resolve(c, month_of(m.group("mon")), int(m.group("d")), m.group("y"), m.group("wd1"))
+    return _day(m.start(), m.end(), d, **f)
+
+
+def _ymd_name(m: re.Match, c: Ctx):
+    return _day(m.start(), m.end(), safe_date(int(m.group(1)), month_of(m.group(2)), int(m.group(3))), year=True)
+
+
+def _dmy_name(m: re.Match, c: Ctx):
+    return _day(m.start(), m.end(), safe_date(int(m.group(3)), month_of(m.group(2)), int(m.group(1))), year=True)
+
+
+_MONTH_CONTEXT = re.compile(r"(?:\b(?:in|of|from|to|since|until|till|through|thru|before|after|by|"
+                            r"early|mid|late|end|beginning|start|during|month|and|between)\s+|-\s*)$")
+
+
+def _month(m: re.Match, c: Ctx):
+    rel, word, year, after_next = m.group(1), m.group(2), m.group(3), m.group(4)
+    month = month_of(word)
+    w = word.strip(".")
+    if w in ("may", "march", "mar", "jan", "sat", "dec") and not (rel or year) and \
+            not _MONTH_CONTEXT.search(c.before(m.start())) and not re.match(r"\s*(?:-|to\b|through\b)", c.s[m.end():]):
+        return None  # "may I", "march on" are not months
+    if year:
+        y = year_of(year, c.today)
+    else:
+        y = c.today.year
+        shift = rel_weeks(rel)
+        if rel and rel.strip() == "this":
+            pass
+        elif shift == 1:
+            y = y + 1 if month <= c.today.month else y
+        elif shift == -1:
+            y = y - 1 if month >= c.today.month else y
+        elif month < c.today.month:
+            y += 1
+        if after_next:
+            y += 1
+    return _month_span(m.start(), m.end(), y, month, year=bool(year), mrel=bool(rel))
+
+
+def _year_month(m: re.Match, c: Ctx):
+    y, mo = int(m.group(1)), m.group(2)
+    mo = month_of(mo) if not mo.isdigit() else int(mo)
+    if not 1 <= mo <= 12:
+        return None
+    return _month_span(m.start(), m.end(), y, mo, year=True)
+
+
+def _month_year_num(m: re.Match, c: Ctx):
+    mo, y = int(m.group(1)), int(m.group(2))
+    if not 1 <= mo <= 12:
+        return None
+    return _month_span(m.start(), m.end(), y, mo, year=True)
+
+
+_YEAR_CONTEXT = re.compile(r"(?:\b(?:in|of|since|before|after|from|to|till|until|through|thru|between|and|"
+                           r"year|cy|by|during)\s+|-\s*|^\s*)$")
+
+
+def _year(m: re.Match, c: Ctx):
+    if not m.group(1) and not _YEAR_CONTEXT.search(c.before(m.start())) and \
+            not re.match(r"\s*(?:-|to\b|till\b|through\b|and\b|or\s+later)", c.s[m.end():]):
+        return None
+    y = int(m.group(2))
+    return Tok("span", m.start(), m.end(), (dt.date(y, 1, 1), dt.date(y + 1, 1, 1)), {"grain": "year", "year": True})
+
+
+def _rel_year(m: re.Match, c: Ctx):
+    y = c.today.year + rel_weeks(m.group(1))
+    return Tok("span", m.start(), m.end(), (dt.date(y, 1, 1), dt.date(y + 1, 1, 1)), {"grain": "year"})
+
+
+def _dom(m: re.Match, c: Ctx):
+    d = int(m.group("d"))
+    wd = m.group("wd")
+    if wd and not (m.group("the") or m.group("o") or d >= 13):
+        return None  # "monday 9" is a clock time
+    if wd is None and not (m.group("the") or m.group("o")):
+        return None
+    return _day(m.start(), m.end(), dom_date(d, c.today, weekday_of(wd) if wd else None), dom=d)
+
+
+def _dom_of_month(m: re.Match, c: Ctx):
+    d = int(m.group(1))
+    rel = m.group(2)
+    y, mo = c.today.year, c.today.month + rel_weeks(rel)
+    y, mo = y + (mo - 1) // 12, (mo - 1) % 12 + 1
+    return _day(m.start(), m.end(), safe_date(y, mo, d))
+
+
+S = r"[\s,./-]*"
+RULES = [
+    (re.compile(r"\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})\b(?![-/])"), _iso),
+    (re.compile(r"\b((?:19|20)\d\d)(0[1-9]|1[0-2])([0-2]\d|3[01])\b"), _compact),
+    (re.compile(rf"(?<![\d/.$])(?:(this)\s+)?(\d{{1,2}})([/.-])(\d{{1,2}})(?:\3(\d{{4}}|\d{{2}}))?"
+                rf"(?![\d/]|\.\d|\s*h\b)(?:\s*\(?({WD})\)?)?"), _numeric),
+    (re.compile(rf"(?:\b(?P<this>this)\s+)?(?:\b(?P<wd1>{WD})[,\s-]*)?\b(?P<mon>{MON}){S}(?:the\s+)?(?P<d>{DOM})(?:{ORD})?\b"
+                rf"(?:(?:,\s*|\s+)(?:of\s+|in\s+)?(?P<y>{YEAR}\b|'\d\d\b|\d\d\b(?![:.]\d|\s*(?:am|pm|[ap]\b|h\b|o'clock))))?"
+                rf"(?:[\s,]*\(?(?P<wd2>{WD})\)?)?"), _mon_day),
+    (re.compile(rf"(?:\b(?P<wd1>{WD})[,\s]+)?\b(?:the\s+)?(?P<d>{DOM})(?:{ORD})?\.?(?:\s+day)?\s*(?:of\s+|-|\s)?\s*"
+                rf"(?:the\s+month\s+of\s+)?(?P<mon>{MON})(?:(?:,\s*|\s+|-)(?:of\s+|in\s+)?(?P<y>{YEAR}\b|'?\d\d\b(?![:.]\d|\s*(?:am|pm|[ap]\b|h\b))))?"),
+     _day_mon),
+    (re.compile(rf"\b({YEAR})[/-]({MON})[/-]({DOM})\b"), _ymd_name),
+    (re.compile(rf"\b({DOM})[/-]({MON})[/-]({YEAR})\b"), _dmy_name),
+    (re.compile(rf"\b(?:(?:the\s+)?month\s+of\s+)?(?:({REL})\s+)?({MON})(?:\s*,?\s*({YEAR})\b)?(\s+after\s+next)?"), _month),
+    (re.compile(rf"\b({YEAR})[\s/-]\s*({MON}|1[0-2]|0?[1-9])\b(?![/-]\d)"), _year_month),
+    (re.compile(r"(?<![\d/])\b(1[0-2]|0?[1-9])/((?:19|20)\d\d)\b"), _month_year_num),
+    (re.compile(rf"\b((?:the\s+)?(?:calendar\s+)?year\s+|cy\s*)?({YEAR})\b(?![:/]\d)"), _year),
+    (re.compile(r"\b(this|next|last|previous|past|coming|current)\s+(?:calendar\s+)?year\b"), _rel_year),
+    (re.compile(rf"(?:\b(?P<wd>{WD})[,\s]+)?(?:\bon\s+)?(?P<the>\bthe\s+)?\b(?P<d>{DOM})(?P<o>{ORD})?\b"
+                rf"(?!\s*(?:[:.]\d|am|pm|[ap]\b|h\b|o'clock|minutes?|mins?|hours?|days?|weeks?|months?|years?|/|of\b|-\s*\d|%))"), _dom),
+    (re.compile(rf"\b(?:the\s+)?({DOM})(?:{ORD})?(?:\s+day)?\s+of\s+(?:the\s+)?({REL})?\s*month\b"), _dom_of_month),
+]

@@ -1,0 +1,107 @@
+"""Durations: "30 min", "1.5 hours", "an hour and a half", "45 mins", "all day", "1/2h".
+
+A duration is a dict of calendar units (years, months, weeks, days, hours, minutes,
+seconds) so that "in 3 months" can step by calendar months; `seconds()` flattens it
+with a 30-day month and a 365-day year, as the peers do.
+"""
+from __future__ import annotations
+
+import re
+
+from .lex import Ctx, Tok
+
+_UNIT_WORDS = {
+    "second": "seconds", "seconds": "seconds", "s": "seconds",
+    "minute": "minutes", "minutes": "minutes", "m": "minutes", "'": "minutes",
+    "hour": "hours", "hours": "hours", "h": "hours",
+    "day": "days", "days": "days", "d": "days", "night": "days", "nights": "days",
+    "week": "weeks", "weeks": "weeks", "w": "weeks",
+    "fortnight": "fortnights", "fortnights": "fortnights",
+    "month": "months", "months": "months", "mo": "months",
+    "year": "years", "years": "years", "y": "years",
+}
+# Unit words; single letters only when glued to the number ("10d", "1h", "3y").
+UNIT = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?)\b"
+_GLUED = r"(?:[smhdwy]|mo)\b"
+QTY = r"(?:\d+(?:\.\d+)?|\d/\d|an?|another|one|half|½)"
+ONE = (rf"(?:(?:{QTY})\s+and\s+an?\s+half\s+{UNIT}"          # 1 and a half hours
+       rf"|(?:{QTY})\s*-?\s*{UNIT}(?:\s+and\s+(?:an?\s+)?half\b)?"  # an hour and a half
+       rf"|\d+(?:\.\d+)?{_GLUED}|\d/\d\s*h\b|\d+'(?!\w)"
+       rf"|half\s+an?\s+{UNIT}|an?\s+quarter\s+of\s+an?\s+hour|three-?\s?quarters\s+of\s+an?\s+hour)")
+DUR = rf"(?:{ONE})(?:(?:\s*,\s*|\s+and\s+|\s+)(?:{ONE}))*"
+_ONE_RX = re.compile(ONE)
+_PIECE = re.compile(rf"(?P<q>{QTY})?\s*-?\s*(?P<u>{UNIT}|(?<=\d){_GLUED}|(?<=\d)')")
+_AND_HALF = re.compile(rf"(?P<q>{QTY})\s+and\s+an?\s+half\s+(?P<u>{UNIT})")
+
+
+def _qty(q: str | None) -> float:
+    if not q or q in ("a", "an", "another", "one"):
+        return 1.0
+    if q in ("half", "½"):
+        return 0.5
+    if "/" in q:
+        n, d = q.split("/")
+        return int(n) / int(d)
+    return float(q)
+
+
+def parse(text: str) -> dict[str, float]:
+    """Units of a matched duration text, e.g. "1 day and 5 hours" -> {days: 1, hours: 5}."""
+    out: dict[str, float] = {}
+    for m in _ONE_RX.finditer(text):
+        one = m.group(0)
+        if "quarter" in one:
+            out["minutes"] = out.get("minutes", 0) + (45 if "three" in one else 15)
+            continue
+        if one.startswith("half"):
+            unit = _UNIT_WORDS[re.search(UNIT, one).group(0)]
+            out[unit] = out.get(unit, 0) + 0.5
+            continue
+        p = _AND_HALF.match(one) or _PIECE.search(one)
+        if not p:
+            continue
+        unit = _UNIT_WORDS.get(p.group("u"), "minutes")
+        q = _qty(p.group("q"))
+        if "half" in one:
+            q += 0.5
+        if unit == "fortnights":  # 14 days, so "in a fortnight" keeps the clock like "in 14 days"
+            unit, q = "days", q * 14
+        out[unit] = out.get(unit, 0) + q
+    return out
+
+
+_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800,
+            "months": 30 * 86400, "years": 365 * 86400}
+
+
+def seconds(d: dict[str, float]) -> float:
+    return sum(_SECONDS[k] * v for k, v in d.items())
+
+
+def finest(d: dict[str, float]) -> str:
+    for unit in ("seconds", "minutes", "hours", "days", "weeks", "months", "years"):
+        if unit in d:
+            return unit
+    return "days"
+
+
+_ALL = re.compile(r"\b(?:all|full|whole|entire)[\s-](day|week|month|year)\b"
+                  r"|\bhalf\s+(?:an?\s+)?year\b")
+_DUR_RX = re.compile(rf"(?<![\w.$/])(?:for\s+(?:about\s+|around\s+|roughly\s+)?)?({DUR})(?![\w/])")
+_ALL_UNITS = {"day": {"days": 1}, "week": {"weeks": 1}, "month": {"months": 1}, "year": {"years": 1}}
+
+
+def _dur(m: re.Match, c: Ctx):
+    d = parse(m.group(1))
+    if not d:
+        return None
+    return Tok("dur", m.start(), m.end(), d, {"for": m.group(0).startswith("for")})
+
+
+def _all(m: re.Match, c: Ctx):
+    if m.group(1):
+        return Tok("dur", m.start(), m.end(), dict(_ALL_UNITS[m.group(1)]), {"all": True})
+    return Tok("dur", m.start(), m.end(), {"months": 6}, {})
+
+
+RULES = [(_DUR_RX, _dur), (_ALL, _all)]

@@ -1,0 +1,129 @@
+"""Shared pieces of the English rules: the token type, the prepared text, regex fragments.
+
+Rules run on a lower-cased, lightly rewritten copy of the message; `Text` keeps a map
+from every character of that copy back to the original, so titles keep their case.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass
+class Tok:
+    """One recognised piece: kind, span [a, b) in the prepared text, value, flags."""
+    kind: str          # day span time num part inst win dur conn zone rec
+    a: int
+    b: int
+    v: Any
+    f: dict = field(default_factory=dict)
+
+
+@dataclass
+class Ctx:
+    now: dt.datetime
+    today: dt.date
+    tz: dt.tzinfo
+    s: str
+    orig: str = ""
+
+    def before(self, a: int, n: int = 24) -> str:
+        """The prepared text just before position a (for look-behind checks)."""
+        return self.s[max(0, a - n):a]
+
+
+class Text:
+    """A rewritable lower-case copy of a message that remembers where each char came from."""
+
+    def __init__(self, original: str):
+        self.orig = original
+        chars, lo, hi = [], [], []
+        for i, ch in enumerate(original):
+            low = ch.lower()
+            chars.append(low)
+            lo.extend([i] * len(low))
+            hi.extend([i + 1] * len(low))
+        self.s = "".join(chars)
+        self.lo, self.hi = lo, hi
+
+    def sub(self, pattern: re.Pattern, repl: str | Callable[[re.Match], str]) -> None:
+        out, lo, hi, pos = [], [], [], 0
+        for m in pattern.finditer(self.s):
+            a, b = m.span()
+            if a == b:
+                continue
+            r = repl(m) if callable(repl) else m.expand(repl)
+            out.append(self.s[pos:a])
+            lo.extend(self.lo[pos:a])
+            hi.extend(self.hi[pos:a])
+            out.append(r)
+            lo.extend([self.lo[a]] * len(r))
+            hi.extend([self.hi[b - 1]] * len(r))
+            pos = b
+        if pos == 0 and not out:
+            return
+        out.append(self.s[pos:])
+        lo.extend(self.lo[pos:])
+        hi.extend(self.hi[pos:])
+        self.s, self.lo, self.hi = "".join(out), lo, hi
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """The original [start, end) of prepared-text span [a, b)."""
+        if b <= a or a >= len(self.lo):
+            return (0, 0)
+        return self.lo[a], self.hi[min(b, len(self.hi)) - 1]
+
+
+MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+          "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+       r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?")
+WD = (r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday|s)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
+      r"|sat(?:urday)?|sun(?:day)?)(?![a-z])\.?")
+YEAR = r"(?:19|20)\d\d"
+DOM = r"(?:[12]\d|3[01]|0?[1-9])"
+ORD = r"(?:st|nd|rd|th)"
+REL = r"(?:this|next|last|previous|past|coming|upcoming|following|current|this\s+past|this\s+coming)"
+
+
+def month_of(word: str) -> int:
+    return MONTHS[word.strip(". ")[:3]]
+
+
+def weekday_of(word: str) -> int:
+    return WEEKDAYS[word.strip(". ")[:3]]
+
+
+def year_of(text: str, today: dt.date) -> int:
+    """A 4-digit year, or a 2-digit one read as within 25 years ahead (74 -> 1974, 39 -> 2039)."""
+    t = text.strip("' ")
+    y = int(t)
+    if len(t) >= 3:
+        return y
+    cutoff = (today.year + 25) % 100
+    return (2000 if y <= cutoff else 1900) + y
+
+
+def rel_weeks(word: str | None) -> int:
+    """Week offset of a relative word: this -> 0, next -> 1, last -> -1."""
+    w = re.sub(r"\s+", " ", (word or "").strip())
+    if w in ("next", "following", "the following", "coming", "upcoming"):
+        return 1
+    if w in ("last", "previous", "past", "this past"):
+        return -1
+    return 0
+
+
+def safe_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def rx(pattern: str) -> re.Pattern:
+    return re.compile(pattern)

@@ -1,0 +1,102 @@
+"""Number words to digits before the rules run: "twenty-third" -> "23rd",
+"three weeks" -> "3 weeks", "seven thirty pm" -> "7:30 pm", "a couple of" -> "2".
+Also folds spellings the rules should not each repeat (tmrw, a.m., -ish, o'clock)."""
+from __future__ import annotations
+
+import re
+
+from .lex import Text
+
+UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+         "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+         "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+         "nineteen": 19}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+ORDS = {"first": 1, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+        "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+        "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
+        "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30}
+SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+
+
+def ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else SUFFIX.get(n % 10, 'th')}"
+
+
+_U = "|".join(sorted(UNITS, key=len, reverse=True))
+_T = "|".join(TENS)
+_O = "|".join(sorted(ORDS, key=len, reverse=True))
+# One number word group: "twenty four", "twenty-fourth", "seven", "fifteenth".
+_GROUP = rf"(?:(?:{_T})(?:[\s-]+(?:{_U}|{_O}))?|{_U}|{_O})"
+_NUMWORDS = re.compile(
+    rf"\b(?:({_U})\s+thousand(?:\s+and)?\s+)?({_GROUP})(?:(?:\s+and\s+|[\s-]+)({_GROUP}))?\b")
+_SECOND = re.compile(r"\bsecond\b(?=\s+(?:of\b|week|day|mon|tue|wed|thu|fri|sat|sun|weekend))"
+                     r"|(?<=the )second\b")
+
+_ABBREV = {
+    "tmrw": "tomorrow", "tmr": "tomorrow", "tmrow": "tomorrow", "tomorow": "tomorrow",
+    "tommorow": "tomorrow", "tommorrow": "tomorrow", "tomorrows": "tomorrow", "2moro": "tomorrow",
+    "tonite": "tonight", "2nite": "tonight", "tdy": "today", "wk": "week", "wks": "weeks",
+    "yr": "year", "yrs": "years", "hr": "hour", "hrs": "hours", "mins": "minutes",
+    "min": "minutes", "secs": "seconds", "sec": "seconds", "xmas": "christmas",
+    "x-mas": "christmas", "wkend": "weekend", "week-end": "weekend", "weekend's": "weekend",
+    "week-ends": "weekends", "mid-day": "midday", "fortnightly": "biweekly",
+    "a couple of": "2", "a couple": "2", "couple of": "2", "a few": "3",
+}
+_ABBREV_RX = re.compile(r"(?<![\w@])(" + "|".join(
+    re.escape(k) for k in sorted(_ABBREV, key=len, reverse=True)) + r")(?![\w])")
+_AMPM = re.compile(r"(\d)\s*\.?\s*([ap])\s*\.?\s*m\b\.?")
+_ISH = re.compile(r"\b(\d+|noon|afternoon|morning|evening|night|midnight|lunch)ish\b|(?<=\w)\s+ish\b")
+_OCLOCK = re.compile(r"\s*o'?\s*clock\b")
+_MORE = re.compile(r"(?<=\d)\s+more(?=\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b)")
+_QUOTES = re.compile(r"[\u2018\u2019\u2032`]")
+
+
+def _value(group: str) -> tuple[int, bool]:
+    """(value, is_ordinal) of one number word group."""
+    parts = re.split(r"[\s-]+", group.strip())
+    total, is_ord = 0, False
+    for p in parts:
+        if p in TENS:
+            total += TENS[p]
+        elif p in UNITS:
+            total += UNITS[p]
+        elif p in ORDS:
+            total += ORDS[p]
+            is_ord = True
+    return total, is_ord
+
+
+def _numwords(m: re.Match) -> str:
+    thousands, g1, g2 = m.group(1), m.group(2), m.group(3)
+    v1, o1 = _value(g1)
+    if thousands:  # "two thousand and twenty seven"
+        v2, o2 = _value(g2) if g2 else (0, False)
+        return str(UNITS[thousands] * 1000 + v1 + v2)
+    if g2 is None:
+        return ordinal(v1) if o1 else str(v1)
+    v2, o2 = _value(g2)
+    joiner = m.group(0)[len(g1):len(m.group(0)) - len(g2)]
+    if "and" in joiner:
+        if g1 in TENS and v2 < 10 and not o1:  # "twenty and four"
+            return ordinal(v1 + v2) if o2 else str(v1 + v2)
+        return f"{ordinal(v1) if o1 else v1} and {ordinal(v2) if o2 else v2}"
+    # hour then minutes: "seven thirty", "nine fifty nine", "five-thirty"
+    if not o1 and not o2 and 1 <= v1 <= 12 and 10 <= v2 <= 59 and g1 in UNITS:
+        return f"{v1}:{v2:02d}"
+    return f"{ordinal(v1) if o1 else v1} {ordinal(v2) if o2 else v2}"
+
+
+def prepare(original: str) -> Text:
+    """Lower-case, fold abbreviations and spelled-out numbers; keeps the position map."""
+    t = Text(original)
+    t.sub(_QUOTES, "'")
+    t.sub(_ABBREV_RX, lambda m: _ABBREV[m.group(1)])
+    t.sub(_SECOND, "2nd")
+    if any(w in t.s for w in (*UNITS, *TENS, *ORDS)):
+        t.sub(_NUMWORDS, _numwords)
+    t.sub(_AMPM, r"\1\2m")
+    t.sub(_MORE, "")
+    t.sub(_ISH, lambda m: m.group(1) or "")
+    t.sub(_OCLOCK, " o'clock")
+    return t

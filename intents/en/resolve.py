@@ -1,0 +1,209 @@
+"""Combine recognised pieces into one time: a point (day + clock or part of day), a
+closed range (X to Y, between X and Y), an open one (before/until/after/by X), plus a
+duration and a recurrence. Conventions follow the contract (see intents-contract.md)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ..model import TimeSpec
+from ..timeutil import ampm_default, at, next_weekday, weekday_in_week
+from . import clock, dates, durations, holidays, periods, ranges, recurrence, relative, zones
+from .lex import Ctx, Tok
+from .relative import shift
+
+_MODULES = (recurrence, holidays, periods, ranges, relative, dates, durations, clock, zones)
+RULES = [(rx, fn, prio) for prio, mod in enumerate(_MODULES) for rx, fn in mod.RULES]
+POINT_KINDS = {"day", "span", "time", "num", "part", "inst", "win"}
+_GLUE = re.compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|approximately|for|@|,)[\s,]*)*$")
+_GLUE_NUM = re.compile(r"^[\s,]*(?:(?:at|on|in|the|around|about|@|,)[\s,]*)*$")
+
+
+def scan(c: Ctx) -> list[Tok]:
+    """Every rule's matches, then the longest non-overlapping ones (earlier rule wins ties)."""
+    found: list[tuple[int, int, int, Tok]] = []
+    for rx, fn, prio in RULES:
+        for m in rx.finditer(c.s):
+            try:
+                t = fn(m, c)
+            except (ValueError, OverflowError, KeyError, IndexError):
+                continue  # an impossible date ("Feb 30", year 0) is simply not a match
+            if t is not None and t.b > t.a:
+                found.append((-(t.b - t.a), prio, t.a, t))
+    found.sort(key=lambda x: x[:3])
+    taken: list[Tok] = []
+    used = bytearray(len(c.s) + 1)
+    for _, _, _, t in found:
+        if not any(used[t.a:t.b]):
+            taken.append(t)
+            used[t.a:t.b] = b"\x01" * (t.b - t.a)
+    taken.sort(key=lambda t: t.a)
+    return taken
+
+
+@dataclass
+class Val:
+    """One resolved side: kind date|dates|dt|win; start/end as the contract's fields."""
+    kind: str
+    start: object
+    end: object = None
+    assumptions: list[str] = field(default_factory=list)
+
+
+def _glued(c: Ctx, a: Tok, b: Tok, rx=_GLUE) -> bool:
+    return bool(rx.match(c.s[a.b:b.a]))
+
+
+def _mer_hour(h: int, mer: str | None) -> int:
+    if mer == "pm" and h < 12:
+        return h + 12
+    if mer == "am" and h == 12:
+        return 0
+    return h
+
+
+class Point:
+    """The pieces of one side of a range, with the message's other pieces as context."""
+
+    def __init__(self, toks: list[Tok], ctx: list[Tok], c: Ctx):
+        self.c = c
+        self.toks = toks
+        kinds: dict[str, list[Tok]] = {}
+        for t in toks:
+            kinds.setdefault(t.kind, []).append(t)
+        self.k = kinds
+        for t in ctx:  # context supplies what this side lacks (a day, a part of day)
+            if t.kind in ("day", "part", "span") and t.kind not in kinds and not (t.kind == "span" and "day" in kinds):
+                self.k.setdefault(t.kind, []).append(t)
+        self.mer_hint: str | None = None
+
+    def first(self, kind: str) -> Tok | None:
+        v = self.k.get(kind)
+        return v[0] if v else None
+
+    def day(self) -> dt.date | None:
+        days = self.k.get("day", [])
+        if not days:
+            return None
+        best = next((d for d in days if "year" in d.f or "md" in d.f), days[0])
+        span = self.first("span")
+        if "wd" in best.f and not best.f.get("week_fixed") and span and span.f.get("grain") == "week":
+            return weekday_in_week(span.v[0], best.f["wd"])
+        if "dom" in best.f and span and span.f.get("grain") == "month":
+            return dates.safe_date(span.v[0].year, span.v[0].month, best.f["dom"]) or best.v
+        return best.v
+
+    def clock(self) -> tuple[int, int, int, str | None, bool] | None:
+        """(hour, minute, second, meridiem, unambiguous) from a time or a promoted bare number."""
+        t = self.first("time")
+        if t is not None:
+            return (*t.v, t.f.get("mer"), t.f.get("h24", False))
+        n = self.first("num")
+        if n is None:
+            return None
+        if n.f.get("at") or n.f.get("hour") or any(
+                _glued(self.c, n, o, _GLUE_NUM) or _glued(self.c, o, n, _GLUE_NUM)
+                for o in self.toks if o.kind in ("day", "part")):
+            if n.v > 24:
+                return None
+            return (n.v, 0, 0, None, n.v > 12 or n.v == 0)
+        return None
+
+    def resolve(self) -> Val | None:
+        c, k = self.c, self.k
+        win = self.first("win")
+        if win and not self.first("time"):
+            return Val("win", *win.v)
+        part = self.first("part")
+        inst = self.first("inst")
+        clk = self.clock()
+        day = self.day()
+        if clk is None and self.first("num") and self.first("time") is None and day is None and self.first("span") \
+                and self.first("span").f.get("grain") == "month":
+            n = self.first("num")
+            s = self.first("span").v[0]
+            d = dates.safe_date(s.year, s.month, n.v)
+            return Val("date", d) if d else None
+        if clk is None and self.first("num") and day is None and self.first("time") is None and k.get("num") \
+                and len(k["num"]) == 1 and self.first("span") is None and part is None and inst is None:
+            return None
+        if inst is not None and clk is None:
+            return Val("dt", inst.v)
+        if inst is not None and inst.f.get("offset") and clk is not None:
+            day = inst.v.date()
+        if clk is None and day is None and self.first("num") and (self.first("time") or inst):
+            day = dates.dom_date(self.first("num").v, c.today)
+        tz = c.tz
+        if day is None:
+            dtok = self.first("day")
+            if dtok is None and part is not None and "day" in part.f:
+                day = c.today + dt.timedelta(days=part.f["day"])
+        pname = part.v if part else None
+        dtok = self.first("day")
+        if pname is None and dtok is not None and dtok.f.get("part"):
+            pname = dtok.f["part"]
+        if clk is not None:
+            h, mi, sec, mer, fixed = clk
+            assumptions = []
+            mer = mer or self.mer_hint
+            if mer:
+                h = _mer_hour(h, mer)
+            elif pname and not fixed:
+                pm = clock.meridiem_of(pname)
+                h = _mer_hour(h, pm) if pm else (h + 12 if 1 <= h <= 6 else h)
+            elif not fixed:
+                h, why = ampm_default(h)
+                if why:
+                    assumptions.append(why)
+            if h >= 24:
+                h -= 12
+            if day is None:
+                span = self.first("span")
+                if span is not None and span.f.get("grain") in ("day", "fuzzy") and span.v[1] - span.v[0] == dt.timedelta(days=1):
+                    day = span.v[0]
+            if day is None:
+                t = at(c.today, h, mi, tz).replace(second=sec)
+                if t < c.now - dt.timedelta(minutes=1):
+                    t = at(c.today + dt.timedelta(days=1), h, mi, tz).replace(second=sec)
+                    assumptions.append("rolled_to_tomorrow")
+                return Val("dt", t, None, assumptions)
+            return Val("dt", at(day, h, mi, tz).replace(second=sec), None, assumptions)
+        if pname is not None:
+            lo, hi = clock.PARTS.get(pname, (9, 12))
+            base = day
+            if base is None:
+                base = c.today
+                if at(base, hi, 0, c.tz) <= c.now and not (part and "day" in part.f):
+                    base = base + dt.timedelta(days=1)
+            return Val("win", at(base, lo, 0, c.tz), at(base, hi, 0, c.tz))
+        if day is not None:
+            return Val("date", day)
+        span = self.first("span")
+        if span is not None:
+            s, e = span.v
+            if span.f.get("explicit"):
+                return Val("dates", s, e - dt.timedelta(days=1))
+            return Val("win", at(s, 0, 0, c.tz), at(e, 0, 0, c.tz))
+        return None
+
+
+def _last_day(v: Val) -> object:
+    """The inclusive last day of a day-grain value."""
+    if v.kind == "dates":
+        return v.end
+    if v.kind == "date":
+        return v.start
+    return None
+
+
+def _end_of(v: Val, c: Ctx) -> dt.datetime:
+    if v.kind == "win":
+        return v.end
+    if v.kind in ("date", "dates"):
+        return at(_last_day(v) + dt.timedelta(days=1), 0, 0, c.tz)
+    return v.start
+
+
+def _as_dt(x, c: Ctx) -> dt.datetime:
+    return x if isinstance(x, dt.datetime) else at(x, 0, 0, c.tz)
