@@ -1,18 +1,54 @@
 """Chinese rules for Yue's parser (Duckling-style: small rule families, then composition).
 
-    analyze("明天下午3点和 开会 讨论预算", now) -> Analysis
+    analyze("明天下午3点和 开会 讨论预算", now) -> Analysis(intent="schedule", title="讨论预算", …)
+
+Mentions arrive already blanked by the core; the rules run on a Simplified-folded copy of
+the text (same length), and titles are cut from the text as the person wrote it.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from ..model import Analysis
-from . import script
-from .timeparse import read_time
-
+from ..model import Analysis, TimeSpec
+from . import intent_words, script, slots
+from .timeparse import MOVE, read_time
 
 def analyze(text: str, now: dt.datetime) -> Analysis:
     """Read one Chinese message (mentions already blanked). `now` is aware, in the user's zone."""
-    folded = script.fold(text or "")
+    text = text if isinstance(text, str) else ""
+    folded = script.fold(text)
     ts, spans = read_time(folded, now)
-    return Analysis(time=ts)
+    intent = intent_words.intent_of(folded)
+    room, room_span = slots.room_of(folded, spans)
+    cut = spans + ([room_span] if room_span else [])
+    a = Analysis(time=ts, intent=intent, everyone=intent_words.everyone(folded))
+    if room_span:
+        a.room = text[room_span[0]:room_span[1]].strip()
+    if intent == "share":
+        a.role = intent_words.role_of(folded)
+    if intent == "find_time":
+        _days_to_window(ts, now)
+    # A slash command may override the intent (/search 周会 reads as schedule words), so the
+    # query is read for every request that can name an existing event.
+    if intent not in ("help", "caldav", "share"):
+        end = len(folded)
+        if intent == "reschedule":
+            mv = MOVE.search(folded)
+            end = mv.start() if mv else end
+        a.query = slots.phrase(text[:end], folded[:end], cut)
+    if intent == "schedule" or (intent is None and ts.has_time()):
+        a.title = slots.phrase(text, folded, cut)
+    return a
+
+
+def _days_to_window(ts: TimeSpec, now: dt.datetime) -> None:
+    """find_time searches spans: a named day (周五有空吗) becomes that day's window."""
+    if not ts.all_day or not isinstance(ts.start, dt.date) or isinstance(ts.start, dt.datetime):
+        return
+    last = ts.end if isinstance(ts.end, dt.date) else ts.start
+    tz = now.tzinfo
+    ts.window_start = dt.datetime(ts.start.year, ts.start.month, ts.start.day, tzinfo=tz)
+    nxt = last + dt.timedelta(days=1)
+    ts.window_end = dt.datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz)
+    ts.start = ts.end = None
+    ts.all_day = False

@@ -30,7 +30,7 @@ def _pod(m, c):
 
 
 # A lone 早/晚 is a part of day only next to a date or a number: 早8点, 七月五号晚.
-@rule(r"(?:(?<=[号日天])([早晚])(?![上饭餐点些了]))|(?:([早晚])(?=\s*" + _NUMCH + r"))")
+@rule(r"(?:(?<=[号日天])([早晚])(?![上饭餐点些了一]))|(?:([早晚])(?!一点|一些)(?=\s*" + _NUMCH + r"))")
 def _pod_short(m, c):
     ch = m.group(1) or m.group(2)
     return Atom("pod", m.start(), m.end(), {"pod": "early" if ch == "早" else "evening"})
@@ -39,7 +39,7 @@ def _pod_short(m, c):
 # Words after "N点" that make it a list item ("三点意见"), not a time.
 _NOT_TIME_AFTER = re.compile(r"\s*(?:意见|建议|原因|理由|要求|内容|事项|看法|想法|问题|共识|注意|说明|结论|不足|好处|"
                              r"需要|体会|收获|心得|的人|\.\d)")
-_LITTLE_AFTER = re.compile(r"\s*(?:儿|点|吧|啊|呢|了|的|些|时间)")
+_LITTLE_AFTER = re.compile(r"\s*(?:儿|点|吧|啊|呢|了|的|些|时间|都|也|没|不)")
 _LITTLE_BEFORE = set("快早晚慢多少大小有差好高低再稍一点")
 
 

@@ -38,7 +38,8 @@ def _every(m, c):
     return Atom("set", m.start(), m.end(), {"rrule": _rrule(_FREQ[m.group(3)], iv)})
 
 
-@rule(r"(?:每\s*(隔)?\s*(" + INT + r")?\s*个?|隔)(?:周|星期|礼拜)([一二三四五六日天1-7])((?:\s*[、,，和及与]\s*" + _WDS + r")*)")
+@rule(r"(?:每\s*(隔)?\s*(" + INT + r")?\s*个?|隔)(?:周|星期|礼拜)(?:\s*的?\s*(?:周|星期|礼拜))?([一二三四五六日天1-7])"
+      r"((?:\s*[、,，和及与]\s*" + _WDS + r")*)", priority=1)
 def _every_weekday(m, c):
     iv = _interval(m.group(1), m.group(2)) if m.group(0)[0] == "每" else 2
     if iv is None:
@@ -51,7 +52,7 @@ def _every_weekday(m, c):
     return Atom("set", m.start(), m.end(), {"rrule": _rrule("WEEKLY", iv, BYDAY=byday), "wd": days[0]})
 
 
-@rule(r"(?:每个?|所有)?(工作日)|(每个?|所有)周末|(天天|每天每天|日日)|(隔周|双周|两周一次)|(每半个?月)|(隔天)")
+@rule(r"(?:每个?|所有)?(工作日)|(每个?|所有)周末|((?<![今明后昨前每])天天|日日)|(隔周|双周|两周一次)|(每半个?月)|(隔天)")
 def _every_word(m, c):
     if m.group(1):
         r = _rrule("WEEKLY", BYDAY="MO,TU,WE,TH,FR")

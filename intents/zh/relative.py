@@ -39,7 +39,7 @@ def _now(m, c):
     return Atom("instant", m.start(), m.end(), {"dt": c.now})
 
 
-@rule(SHIFT + r"?\s*(?:一)?个?" + WD + r"([一二三四五六日天]|[1-7](?!\d))")
+@rule(SHIFT + r"?\s*(?:一)?个?" + WD + r"([一二三四五六日天]|[1-7](?!\d))", priority=1)
 def _weekday(m, c):
     wd = WEEKDAY[m.group(2)]
     if m.group(1) is None:
@@ -61,10 +61,13 @@ def _weekend(m, c):
     return Atom("weekend", m.start(), m.end(), {"sat": sat})
 
 
-@rule(r"(上上|下下|上|下|这|本|当)(?:一)?个?月")
+@rule(r"(上上|下下|上|下|这|本|当)(?:一)?个?月(初|中|底|末)?")
 def _month_rel(m, c):
     d = add_months(c.today.replace(day=1), _SHIFT[m.group(1)])
-    return Atom("month", m.start(), m.end(), {"m": d.month, "y": d.year, "rel": True})
+    if not m.group(2):
+        return Atom("month", m.start(), m.end(), {"m": d.month, "y": d.year, "rel": True})
+    return [Atom("month", m.start(), m.end() - 1, {"m": d.month, "y": d.year, "rel": True}),
+            Atom("sub", m.end() - 1, m.end(), {"unit": "month", "which": {"初": 2, "中": 3}.get(m.group(2), 4)})]
 
 
 _YEARS = {"去年": -1, "今年": 0, "明年": 1, "前年": -2, "后年": 2, "大前年": -3, "大后年": 3,

@@ -31,6 +31,9 @@ def _inherit(L: Group, R: Group, lm: Moment | None, next_day: bool) -> Group:
                 and sl["clock"]["h"] < 12:
             sl["pod"] = ls["pod"]
     else:
+        if "wd" in sl and not (_DAYLEVEL - {"wd"}) & sl.keys() and lm is not None and lm.all_day:
+            d = lm.start  # 下周一到周三: the first such weekday from the range's start
+            sl["date"] = {"date": d + dt.timedelta(days=(sl.pop("wd")["wd"] - d.weekday()) % 7)}
         if "dom" in sl and "month" not in sl and "date" not in sl and "month" in ls:
             sl["month"] = ls["month"]
             if "year" in ls and "year" not in sl:

@@ -11,7 +11,7 @@ from .compose import Moment, group_atoms
 from .spans import build
 
 # After these words the new time follows (改到周四): that is the one the message asks for.
-_MOVE = re.compile(r"(改到|改成|改为|改在|挪到|推迟到|推到|延到|延期到|延后到|顺延到|提前到|换到|调到|调整到|移到|放到)")
+MOVE = re.compile(r"(改到|改成|改为|改在|挪到|推迟到|推到|延到|延期到|延后到|顺延到|提前到|换到|调到|调整到|移到|放到)")
 
 
 def read_time(text: str, now: dt.datetime) -> tuple[TimeSpec, list[tuple[int, int]]]:
@@ -34,8 +34,9 @@ def read_time(text: str, now: dt.datetime) -> tuple[TimeSpec, list[tuple[int, in
             ts.start, ts.end, ts.all_day = m.start, m.end, m.all_day
         ts.recurrence = m.recurrence
         ts.assumptions = list(m.assumptions)
-    if ts.recurrence is None and sets:
-        ts.recurrence = sets[0].v["rrule"]
+    if sets and (ts.recurrence is None or len(sets) > 1):
+        # 工作日每天9点: the most specific rule (the one with BYDAY) wins
+        ts.recurrence = max((a.v["rrule"] for a in sets), key=len)
     if durs:
         secs = durs[0].v["seconds"]
         ts.duration_minutes = int(round(secs / 60))
@@ -49,7 +50,9 @@ def read_time(text: str, now: dt.datetime) -> tuple[TimeSpec, list[tuple[int, in
 def _primary(text: str, moments: list[Moment]) -> Moment | None:
     if not moments:
         return None
-    mv = _MOVE.search(text)
+    timed = [m for m in moments if m.start is not None or m.end is not None]
+    moments = timed or moments
+    mv = MOVE.search(text)
     if mv:
         for m in moments:
             if m.s >= mv.start():

@@ -1,0 +1,90 @@
+"""Room, title and query: what is left of the message once times, people and command words are out.
+
+    "明天下午3点和 开会 讨论预算" → title "讨论预算"
+    "取消明天下午的评审"           → query "评审"
+"""
+from __future__ import annotations
+
+import re
+
+# A room: "3楼大会议室", "珠峰会议室", "A301会议室", "在Everest", "Room Everest".
+_ROOM_CN = re.compile(r"((?:\d+|[一二三四五六七八九十]+)\s*(?:楼|层|F|f)\s*)?"
+                      r"([A-Za-z0-9\u4e00-\u9fff\-]{0,8}?)(会议室|会客室|培训室|洽谈室|多功能厅|报告厅|小黑屋)")
+_ROOM_BEFORE_STOP = "在去到的和订约用于个间把跟与是找定预"
+_ROOM_EN = re.compile(r"(?:在|去|到)\s*((?:[Rr]oom\s+)?[A-Z][A-Za-z0-9\-]+(?:\s+[A-Z][A-Za-z0-9\-]+)?)|"
+                      r"\b([Rr]oom\s+[A-Za-z0-9\-]+)")
+
+# Words that are the request itself, never the subject of the meeting.
+_COMMAND = re.compile(
+    r"请帮我|帮我们|帮我|帮忙|麻烦你?|给我|我想|我要|想要|开个会|开一个会|开一下会|开会|拉个会议|拉个会|拉会|建个会|"
+    r"约个会|约个时间|约一下|约下|(?<!大)约(?!莫)|安排一个会|安排个会|安排一下|安排|预约|预订|预定|召开|一起|"
+    r"大家|全员|所有人|全体|全组|取消掉|取消|找一下|找找|搜索|搜一下|查一下|查找|查查|查询|"
+    r"改到|改成|改为|改在|挪到|推迟到|推迟|推到|延后到|延后|延期到|延期|顺延到|提前到|提前|换到|调到|调整到|移到|改期|"
+    r"加到|加进|拉进|邀请|叫上|加上|加入|参加|"
+    r"有没有空|有空吗|有空|有时间吗|空闲|都方便|方便吗|什么时候|哪天|请假|休假|"
+    r"共享给|分享给|日历|同步到|在哪个?|在哪里|在哪儿|哪个|不开了|不开|所有的?|"
+    r"一下|可以吗|行吗|好吗|好不好|谢谢|多谢|辛苦了|大约|大概")
+_SPLIT = re.compile(r"[|\s,，。.!！?？;；:：、~\-—()（）\[\]【】\"'“”]+")
+_LEAD = re.compile(r"(?:和|跟|与|同|我们|咱们|我|你|您|他|她|在|于|到|的|个|一个|一场|场|把|给|请|要|想|来|去|再|就|"
+                   r"先|都|也|还|以及|及|并|然后|主题是|主题|关于|内容是|议题是|议题|会议主题|聊|那个|这个|那|这|上|下|对|被|"
+                   r"开个|开一个|开(?!发|心|始|放|通|源|展|工|票|会))+")
+_TRAIL = re.compile(r"(?:是|吧|呢|啊|哦|吗|了|的|哈|呀|啦|嘛|个|一下|下|和|跟|与|在|去|给|把|时间|的会|之间|间)+$")
+_EMPTY = {"会议", "会", "个会", "一个会", "时间", "开", "约", "见", "聊", "事", "事情", "那天", "当天", "见面", "碰", "会议室"}
+
+
+def room_of(text: str, taken: list[tuple[int, int]]) -> tuple[str | None, tuple[int, int] | None]:
+    for m in _ROOM_CN.finditer(text):
+        name_start = m.start(2)
+        # Trim the name back to where a verb or particle ends it: 在珠峰会议室 → 珠峰会议室.
+        name = m.group(2)
+        cut = max((i for i, ch in enumerate(name) if ch in _ROOM_BEFORE_STOP), default=-1)
+        if cut >= 0:
+            name_start += cut + 1
+        start = m.start(1) if m.group(1) and cut < 0 else name_start
+        if any(s <= start < e for s, e in taken):
+            start = max(e for s, e in taken if s <= start < e)
+        room = text[start:m.end()].strip()
+        if room and (start < m.start(3)):
+            return room, (start, m.end())
+    for m in _ROOM_EN.finditer(text):
+        g = 1 if m.group(1) else 2
+        return m.group(g).strip(), (m.start(g), m.end(g))
+    return None, None
+
+
+_SPLIT_CH = set(" \t\n,，。.!！?？;；:：、~-—()（）[]【】\"'“”|")
+
+
+def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
+    """What the message is about: the text outside `spans`, without command words and
+    particles. Rules read the folded text; the words come back as the person wrote them."""
+    n = len(folded)
+    keep = [True] * n
+    for s, e in spans:
+        for i in range(max(s, 0), min(e, n)):
+            keep[i] = False
+    for m in _COMMAND.finditer(folded):
+        for i in range(m.start(), m.end()):
+            keep[i] = False
+    out, i = [], 0
+    while i < n:
+        if not keep[i] or folded[i] in _SPLIT_CH:
+            i += 1
+            continue
+        j = i
+        while j < n and keep[j] and folded[j] not in _SPLIT_CH:
+            j += 1
+        a, b = i, j
+        while a < b:
+            lm = _LEAD.match(folded, a, b)
+            tm = _TRAIL.search(folded, a, b)
+            na = lm.end() if lm else a
+            nb = tm.start() if tm and tm.start() >= na else b
+            if (na, nb) == (a, b):
+                break
+            a, b = na, nb
+        seg = folded[a:b]
+        if seg and seg not in _EMPTY and not (len(seg) == 1 and not seg.isascii()):
+            out.append(orig[a:b])
+        i = j
+    return " ".join(out) or None
