@@ -139,7 +139,7 @@ def _part(m: re.Match, c: Ctx):
     rel, mod1, inthe, mod2, name, plural = m.groups()
     if plural and not inthe:
         return None  # "mornings" is a recurrence
-    name = re.sub(r"\s*time$", "", name)
+    name = re.sub(r"(lunch|dinner)\s*time$", r"\1", name)
     mod = mod1 or mod2
     key = f"{mod} {name}" if mod and f"{mod} {name}" in PARTS else name
     f = {}

@@ -80,6 +80,8 @@ def _year_fix(left: list[Tok], right: list[Tok], c: Ctx) -> None:
             s = dt.date(y, t.v[0].month, 1)
             t.v = (s, dt.date(y + (s.month == 12), s.month % 12 + 1, 1))
 
+    if lt.f.get("mrel"):
+        return
     if rt.f.get("year"):
         y = start(rt).year
         with_year(lt, y)
@@ -120,10 +122,10 @@ def _closed(left: list[Tok], right: list[Tok], ctx: list[Tok], c: Ctx) -> Val | 
     lp = Point(left, ctx + right, c)
     rp = Point(right, ctx + left, c)
     lk, rk = lp.clock(), rp.clock()
-    if lk is None and rk is not None and lp.first("num") and not lp.first("day"):
+    if lk is None and rk is not None and lp.first("num") and "day" not in lp.own:
         lp.first("num").f["hour"] = True
         lk = lp.clock()
-    if rk is None and lk is not None and rp.first("num") and not rp.first("day"):
+    if rk is None and lk is not None and rp.first("num") and "day" not in rp.own:
         rp.first("num").f["hour"] = True
         rk = rp.clock()
     if lk and rk and not lk[3] and not lk[4] and rk[3]:
@@ -131,7 +133,7 @@ def _closed(left: list[Tok], right: list[Tok], ctx: list[Tok], c: Ctx) -> Val | 
         rh = rk[0] + 12 if rk[3] == "pm" and rk[0] < 12 else rk[0]
         lp.mer_hint = rk[3] if (cand, lk[1]) <= (rh, rk[1]) else ("am" if rk[3] == "pm" else "pm")
     rv = rp.resolve()
-    lv = lp.resolve() if not (lk is None and lp.first("num") and not lp.first("day")) else None
+    lv = lp.resolve() if not (lk is None and lp.own == {"num"}) else None
     if lv is None:
         lv = _num_as_day(left, rv)
     if rv is None or (rk is None and rp.first("day") and "dom" in rp.first("day").f and lv is not None):
@@ -181,6 +183,17 @@ def _open(kind: str, side: list[Tok], ctx: list[Tok], c: Ctx) -> Val | None:
     return Val("range", _as_dt(v.start, c), None, v.assumptions)
 
 
+def _comparable(left: list[Tok], right: list[Tok]) -> bool:
+    """"May 22 - 11:30am" is one moment, not a range: a date-only side facing a clock-only side."""
+    lk, rk = {t.kind for t in left}, {t.kind for t in right}
+    dayish, clockish = {"day", "span"}, {"time", "num", "part"}
+    if lk & dayish and not lk & clockish and rk <= {"time"}:
+        return False
+    if rk & dayish and not rk & clockish and lk <= {"time"}:
+        return False
+    return True
+
+
 def _structure(seq: list[Tok], c: Ctx, durs: list[Tok]) -> tuple[Val | None, list[Tok]]:
     """(value, tokens used as connectors). Closed ranges first, then open ones, else a point."""
     points = [t for t in seq if t.kind != "conn"]
@@ -197,7 +210,7 @@ def _structure(seq: list[Tok], c: Ctx, durs: list[Tok]) -> tuple[Val | None, lis
                     return _closed(left, right, ctx, c), [t, seq[j]]
         if t.v == "to":
             left, right = _run(seq, i, -1, c), _run(seq, i, 1, c)
-            if left and right:
+            if left and right and _comparable(left, right):
                 ctx = [p for p in points if p not in left and p not in right]
                 return _closed(left, right, ctx, c), [t]
     for i, t in enumerate(seq):

@@ -115,8 +115,9 @@ def _month(m: re.Match, c: Ctx):
     rel, word, year, after_next = m.group(1), m.group(2), m.group(3), m.group(4)
     month = month_of(word)
     w = word.strip(".")
-    if w in ("may", "march", "mar", "jan", "sat", "dec") and not (rel or year) and \
-            not _MONTH_CONTEXT.search(c.before(m.start())) and not re.match(r"\s*(?:-|to\b|through\b)", c.s[m.end():]):
+    if w in ("may", "march", "mar", "jan", "sat", "dec") and not (rel or year or after_next) and \
+            not _MONTH_CONTEXT.search(c.before(m.start())) and re.match(r"\s*[a-z]", c.s[m.end():]) and \
+            not re.match(r"\s*(?:to|through|thru|till|until)\b", c.s[m.end():]):
         return None  # "may I", "march on" are not months
     if year:
         y = year_of(year, c.today)
@@ -133,7 +134,7 @@ def _month(m: re.Match, c: Ctx):
             y += 1
         if after_next:
             y += 1
-    return _month_span(m.start(), m.end(), y, month, year=bool(year), mrel=bool(rel))
+    return _month_span(m.start(), m.end(), y, month, year=bool(year), mrel=bool(rel), mo=month)
 
 
 def _year_month(m: re.Match, c: Ctx):
@@ -192,10 +193,10 @@ RULES = [
     (re.compile(r"\b((?:19|20)\d\d)(0[1-9]|1[0-2])([0-2]\d|3[01])\b"), _compact),
     (re.compile(rf"(?<![\d/.$])(?:(this)\s+)?(\d{{1,2}})([/.-])(\d{{1,2}})(?:\3(\d{{4}}|\d{{2}}))?"
                 rf"(?![\d/]|\.\d|\s*h\b)(?:\s*\(?({WD})\)?)?"), _numeric),
-    (re.compile(rf"(?:\b(?P<this>this)\s+)?(?:\b(?P<wd1>{WD})[,\s-]*)?\b(?P<mon>{MON}){S}(?:the\s+)?(?P<d>{DOM})(?:{ORD})?\b"
+    (re.compile(rf"(?:\b(?P<this>this)\s+)?(?:\b(?P<wd1>{WD})[,\s(-]*)?\b(?P<mon>{MON}){S}(?:the\s+)?(?P<d>{DOM})(?:{ORD})?\b"
                 rf"(?:(?:,\s*|\s+)(?:of\s+|in\s+)?(?P<y>{YEAR}\b|'\d\d\b|\d\d\b(?![:.]\d|\s*(?:am|pm|[ap]\b|h\b|o'clock))))?"
-                rf"(?:[\s,]*\(?(?P<wd2>{WD})\)?)?"), _mon_day),
-    (re.compile(rf"(?:\b(?P<wd1>{WD})[,\s]+)?\b(?:the\s+)?(?P<d>{DOM})(?:{ORD})?\.?(?:\s+day)?\s*(?:of\s+|-|\s)?\s*"
+                rf"(?:[\s,]*\(?(?P<wd2>{WD})\)?)?\)?"), _mon_day),
+    (re.compile(rf"(?:\b(?P<wd1>{WD})[,\s]+)?\b(?:the\s+)?(?P<d>{DOM})(?:{ORD})?\.?(?:\s+day)?(?:\s+of\s+|\s+|-|(?=[a-z]))"
                 rf"(?:the\s+month\s+of\s+)?(?P<mon>{MON})(?:(?:,\s*|\s+|-)(?:of\s+|in\s+)?(?P<y>{YEAR}\b|'?\d\d\b(?![:.]\d|\s*(?:am|pm|[ap]\b|h\b))))?"),
      _day_mon),
     (re.compile(rf"\b({YEAR})[/-]({MON})[/-]({DOM})\b"), _ymd_name),

@@ -27,7 +27,7 @@ QTY = r"(?:\d+(?:\.\d+)?|\d/\d|an?|another|one|half|½)"
 ONE = (rf"(?:(?:{QTY})\s+and\s+an?\s+half\s+{UNIT}"          # 1 and a half hours
        rf"|(?:{QTY})\s*-?\s*{UNIT}(?:\s+and\s+(?:an?\s+)?half\b)?"  # an hour and a half
        rf"|\d+(?:\.\d+)?{_GLUED}|\d/\d\s*h\b|\d+'(?!\w)"
-       rf"|half\s+an?\s+{UNIT}|an?\s+quarter\s+of\s+an?\s+hour|three-?\s?quarters\s+of\s+an?\s+hour)")
+       rf"|half\s+an?\s+{UNIT}|an?\s+quarter\s+of\s+an?\s+hour|(?:three|3)-?\s?quarters\s+of\s+an?\s+hour)")
 DUR = rf"(?:{ONE})(?:(?:\s*,\s*|\s+and\s+|\s+)(?:{ONE}))*"
 _ONE_RX = re.compile(ONE)
 _PIECE = re.compile(rf"(?P<q>{QTY})?\s*-?\s*(?P<u>{UNIT}|(?<=\d){_GLUED}|(?<=\d)')")
@@ -51,11 +51,15 @@ def parse(text: str) -> dict[str, float]:
     for m in _ONE_RX.finditer(text):
         one = m.group(0)
         if "quarter" in one:
-            out["minutes"] = out.get("minutes", 0) + (45 if "three" in one else 15)
+            out["minutes"] = out.get("minutes", 0) + (45 if re.match(r"three|3", one) else 15)
             continue
         if one.startswith("half"):
             unit = _UNIT_WORDS[re.search(UNIT, one).group(0)]
             out[unit] = out.get(unit, 0) + 0.5
+            continue
+        frac = re.match(r"(\d)/(\d)\s*h", one)
+        if frac:
+            out["hours"] = out.get("hours", 0) + int(frac.group(1)) / max(1, int(frac.group(2)))
             continue
         p = _AND_HALF.match(one) or _PIECE.search(one)
         if not p:
@@ -92,6 +96,8 @@ _ALL_UNITS = {"day": {"days": 1}, "week": {"weeks": 1}, "month": {"months": 1}, 
 
 
 def _dur(m: re.Match, c: Ctx):
+    if re.fullmatch(r"\d+h", m.group(0)) and not re.search(r"\b(?:in|for|within|another|about|around)\s+$", c.before(m.start())):
+        return None  # "16h" alone is a clock time (French-style 16h00)
     d = parse(m.group(1))
     if not d:
         return None

@@ -54,7 +54,7 @@ HOLIDAYS: list[tuple[str, Callable[[int], dt.date]]] = [
 ]
 _NAMES = [re.compile(p) for p, _ in HOLIDAYS]
 _ALL = "|".join(f"(?:{p})" for p, _ in HOLIDAYS)
-_RX = re.compile(rf"\b(?:(next|last|previous|this|coming|upcoming)\s+)?({_ALL})"
+_RX = re.compile(rf"(?<!chinese )(?<!lunar )\b(?:(next|last|previous|this|coming|upcoming)\s+)?({_ALL})"
                  rf"(?:\s*(?:,|of|in)?\s*(?:(this|next|last)\s+year|({YEAR})))?\b")
 
 

@@ -30,6 +30,7 @@ _O = "|".join(sorted(ORDS, key=len, reverse=True))
 _GROUP = rf"(?:(?:{_T})(?:[\s-]+(?:{_U}|{_O}))?|{_U}|{_O})"
 _NUMWORDS = re.compile(
     rf"\b(?:({_U})\s+thousand(?:\s+and)?\s+)?({_GROUP})(?:(?:\s+and\s+|[\s-]+)({_GROUP}))?\b")
+_ORDWORDS = re.compile(rf"\b(?:({_T})[\s-]+)?({_O})\b")
 _SECOND = re.compile(r"\bsecond\b(?=\s+(?:of\b|week|day|mon|tue|wed|thu|fri|sat|sun|weekend))"
                      r"|(?<=the )second\b")
 
@@ -46,9 +47,11 @@ _ABBREV = {
 _ABBREV_RX = re.compile(r"(?<![\w@])(" + "|".join(
     re.escape(k) for k in sorted(_ABBREV, key=len, reverse=True)) + r")(?![\w])")
 _AMPM = re.compile(r"(\d)\s*\.?\s*([ap])\s*\.?\s*m\b\.?")
-_ISH = re.compile(r"\b(\d+|noon|afternoon|morning|evening|night|midnight|lunch)ish\b|(?<=\w)\s+ish\b")
+_ISH = re.compile(r"\b(noon|afternoon|morning|evening|night|midnight|lunch)ish\b|(?<=\w)\s+ish\b")
+_NUM_ISH = re.compile(r"\b(?:at\s+|around\s+)?(\d+)ish\b")
 _OCLOCK = re.compile(r"\s*o'?\s*clock\b")
 _MORE = re.compile(r"(?<=\d)\s+more(?=\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b)")
+_SLASH_RANGE = re.compile(r"(?<=\d)/(?=\d{4}-\d)")
 _QUOTES = re.compile(r"[\u2018\u2019\u2032`]")
 
 
@@ -93,10 +96,14 @@ def prepare(original: str) -> Text:
     t.sub(_QUOTES, "'")
     t.sub(_ABBREV_RX, lambda m: _ABBREV[m.group(1)])
     t.sub(_SECOND, "2nd")
-    if any(w in t.s for w in (*UNITS, *TENS, *ORDS)):
+    if any(w in t.s for w in ORDS):  # ordinals first, so "24th one thirty" stays apart
+        t.sub(_ORDWORDS, lambda m: ordinal((TENS[m.group(1)] if m.group(1) else 0) + ORDS[m.group(2)]))
+    if any(w in t.s for w in (*UNITS, *TENS)):
         t.sub(_NUMWORDS, _numwords)
     t.sub(_AMPM, r"\1\2m")
     t.sub(_MORE, "")
     t.sub(_ISH, lambda m: m.group(1) or "")
+    t.sub(_NUM_ISH, r"around \1")
+    t.sub(_SLASH_RANGE, " to ")
     t.sub(_OCLOCK, " o'clock")
     return t

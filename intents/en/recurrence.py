@@ -79,7 +79,7 @@ def _yearly_date(m: re.Match, c: Ctx):
 
 _WDS = rf"{WD}(?:\s*(?:,|and|&|or)\s*{WD})*"
 RULES = [
-    (re.compile(rf"\b(?:every|each|once\s+(?:a|every|per)|per|twice\s+a|on\s+all|all|any)\s+(?:(other|alternate)\s+|(\d+)(?:nd|rd|th)?\s+)?"
+    (re.compile(rf"\b(?:every|each|once\s+(?:a|every|per)|per|twice\s+a|(?:on\s+)?(?:all|any)(?=\s+weekends?\b))\s+(?:(other|alternate)\s+|(\d+)(?:nd|rd|th)?\s+)?"
                 rf"({_WDS}|days?|nights?|weeks?|months?|years?|hours?|minutes?|weekdays?|workdays?|weekends?|fortnights?"
                 rf"|mornings?|afternoons?|evenings?)\b"), _every),
     (re.compile(r"\b(" + "|".join(sorted(_ADVERBS, key=len, reverse=True)) + r")\b"), _adverb),

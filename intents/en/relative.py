@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from ..timeutil import next_weekday, weekday_in_week
 from .durations import DUR, finest, parse
-from .lex import WD, Ctx, Tok, rel_weeks, weekday_of
+from .lex import WD, WDS, Ctx, Tok, rel_weeks, weekday_of
 
 _DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1, "day after tomorrow": 2,
          "day before yesterday": -2, "overmorrow": 2}
@@ -107,5 +107,5 @@ RULES = [
     (re.compile(rf"\b(?:in|after)\s+(?:about\s+|around\s+|approximately\s+|roughly\s+|another\s+|just\s+)?({DUR})"
                 rf"(?!\s*(?:from|after|before|ago|later|hence)\b)(?!\w)"), _in),
     (re.compile(rf"(?<![\w.])({DUR})\s+(ago|from\s+(?:right\s+)?now|hence|later|after\s+now)\b"), _ago),
-    (re.compile(rf"\b(\d+|an?)?\s*({WD})s?\s+(from\s+now|ago|later|hence)\b"), _n_weekdays),
+    (re.compile(rf"\b(\d+|an?)\s+({WDS})\s+(from\s+now|ago|later(?!\s+than)|hence)\b"), _n_weekdays),
 ]

@@ -73,9 +73,16 @@ class Point:
         for t in toks:
             kinds.setdefault(t.kind, []).append(t)
         self.k = kinds
+        self.own = {t.kind for t in toks}
+        has_day = bool(self.own & {"day", "span", "inst", "win"})
         for t in ctx:  # context supplies what this side lacks (a day, a part of day)
-            if t.kind in ("day", "part", "span") and t.kind not in kinds and not (t.kind == "span" and "day" in kinds):
-                self.k.setdefault(t.kind, []).append(t)
+            if t.kind == "part" and "part" not in self.own:
+                kinds.setdefault("part", []).append(t)
+            elif t.kind in ("day", "span") and not has_day:
+                kinds.setdefault(t.kind, []).append(t)
+            elif t.kind == "span" and t.f.get("grain") == "week" and "span" not in self.own \
+                    and any("wd" in d.f and not d.f.get("week_fixed") for d in kinds.get("day", [])):
+                kinds.setdefault("span", []).append(t)
         self.mer_hint: str | None = None
 
     def first(self, kind: str) -> Tok | None:
@@ -132,8 +139,8 @@ class Point:
             return Val("dt", inst.v)
         if inst is not None and inst.f.get("offset") and clk is not None:
             day = inst.v.date()
-        if clk is None and day is None and self.first("num") and (self.first("time") or inst):
-            day = dates.dom_date(self.first("num").v, c.today)
+        if day is None and self.first("num") and (self.first("time") or inst) and not self.first("num").f.get("at"):
+            day = dates.dom_date(self.first("num").v, c.today)  # "15, 8pm": the number is a day
         tz = c.tz
         if day is None:
             dtok = self.first("day")
@@ -171,11 +178,7 @@ class Point:
             return Val("dt", at(day, h, mi, tz).replace(second=sec), None, assumptions)
         if pname is not None:
             lo, hi = clock.PARTS.get(pname, (9, 12))
-            base = day
-            if base is None:
-                base = c.today
-                if at(base, hi, 0, c.tz) <= c.now and not (part and "day" in part.f):
-                    base = base + dt.timedelta(days=1)
+            base = day or c.today  # a bare part of day names today's (like "this morning")
             return Val("win", at(base, lo, 0, c.tz), at(base, hi, 0, c.tz))
         if day is not None:
             return Val("date", day)
