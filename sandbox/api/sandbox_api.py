@@ -105,7 +105,7 @@ def _aliases(u: store.User) -> list[str]:
 
 
 def parse_mentions(text: str, candidates: list[store.User]) -> tuple[str, list[dict]]:
-    """`@Name` (Chinese, English or first name of a chat member or the bot) → `@_user_N` + mentions.
+    """`@Name` (Chinese, English or first name of a person or the bot) → `@_user_N` + mentions.
     Longest names first, so `@Bob Li` is one mention, not `@Bob` followed by "Li"."""
     table = sorted(((alias, u) for u in candidates for alias in _aliases(u)), key=lambda p: -len(p[0]))
     mentions: list[dict] = []
@@ -152,7 +152,10 @@ def post_message() -> Response:
     members = _members(s, chat_id)
     if sender.open_id not in {m.open_id for m in members}:
         raise _bad(f"sender_id: {sender_id} is not a member of {chat_id}")
-    content_text, mentions = parse_mentions(text, members)
+    # Feishu lets a person @mention anyone in the tenant, not only chat members (the usual
+    # "和 @Bob 开会" is typed in the private chat with the bot, where Bob is not a member).
+    everyone = list(s.scalars(select(store.User).where(store.User.active.is_(True))))
+    content_text, mentions = parse_mentions(text, everyone)
     stored_mentions = [{k: v for k, v in x.items() if k != "is_bot"} for x in mentions]
     m = store_message(s, chat_id=chat_id, sender_id=sender.open_id, sender_type="user", msg_type="text",
                       content=json.dumps({"text": content_text}, ensure_ascii=False), mentions=stored_mentions)
