@@ -6,7 +6,7 @@ import re
 
 from ..model import TimeSpec
 from . import clock, dates, durations, holidays, ranges, recurrence, relative, zones  # noqa: F401 (rules)
-from .atoms import Atom, Ctx, scan
+from .atoms import Ctx, scan
 from .compose import Moment, group_atoms
 from .spans import build
 
