@@ -1,18 +1,27 @@
 """English rules (Duckling-style: one small module per rule family).
 
     analyze("book a 30 min sync with @_user_1 tomorrow at 3pm about the budget", now)
+
+Conventions beyond the contract, so one message has one answer:
+- offsets below a week keep the clock ("in 3 days" = now + 72h); weeks and longer name a day;
+- a named period (this week, next month, the weekend, a part of day without a clock time)
+  fills window_start/window_end; explicit days and day ranges are all-day start/end;
+  for `leave` a whole-day window becomes an all-day start/end;
+- the title keeps the meeting noun and its topic ("sync about the budget").
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from ..model import Analysis
+from ..model import Analysis, TimeSpec
+from . import intent_words, titles
 from .combine import extract
-from .intent_words import read_intent
 from .lex import Ctx
 from .numbers import prepare
 
 __all__ = ["analyze"]
+_QUERY_INTENTS = {"search", "cancel", "reschedule", "invite"}
 
 
 def analyze(text: str, now: dt.datetime) -> Analysis:
@@ -20,6 +29,55 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
     t = prepare(text)
     c = Ctx(now=now, today=now.date(), tz=now.tzinfo, s=t.s, orig=text)
     spec, spans = extract(c)
-    a = Analysis(time=spec)
-    read_intent(a, t, spans, c)
+    intent = intent_words.detect(t.s, spec.has_time(), bool(re.search(r"\S\s{2,}\S|\s{2,}\S|\S\s{2,}", text)))
+    limit = None
+    if intent == "reschedule":
+        spec, spans, limit = _new_time(t, c, spec, spans)
+    if intent == "leave":
+        _whole_days(spec)
+    if intent in ("find_time", "schedule") and spec.window_start is not None and spec.window_end is not None \
+            and spec.window_start < now < spec.window_end:
+        spec.window_start = now  # the part of "this week" still ahead is the one to search
+    a = Analysis(time=spec, intent=intent)
+    room, room_span = titles.room_of(text)
+    a.room = room
+    rest = titles.residue(t, spans, [room_span] if room_span else [], limit)
+    if intent in _QUERY_INTENTS:
+        q = rest
+        if intent == "invite":
+            m = re.search(r"\b(?:to|into|in\s+on)\s+(.*)$", rest, re.I)
+            q = m.group(1) if m else ""
+        a.query = titles.clean(q)
+    elif intent in ("schedule", None, "find_time"):
+        a.title = titles.clean(rest) if intent == "schedule" else None
+    if intent == "share":
+        a.role = intent_words.role(t.s)
+    a.everyone = intent_words.everyone(t.s)
     return a
+
+
+def _new_time(t, c: Ctx, spec: TimeSpec, spans):
+    """"move the sync to Friday 10am": the time after the last "to" is the new one."""
+    cut = titles.after_to(t.s)
+    if cut is None:
+        return spec, spans, None
+    sub = Ctx(now=c.now, today=c.today, tz=c.tz, s=t.s[cut:], orig=c.orig)
+    new, new_spans = extract(sub)
+    if not new.has_time():
+        return spec, spans, None
+    orig_cut = t.span(cut, cut + 1)[0] if cut < len(t.s) else len(t.orig)
+    limit = t.span(max(0, cut - 3), cut)[0]
+    limit = t.orig.rfind(" ", 0, orig_cut - 1) if orig_cut > 1 else orig_cut
+    old = [s for s in spans if s[1] <= cut]
+    return new, old + [(a + cut, b + cut) for a, b in new_spans], max(0, limit)
+
+
+def _whole_days(spec: TimeSpec) -> None:
+    """Leave is taken in days: a window of whole days becomes an all-day range."""
+    ws, we = spec.window_start, spec.window_end
+    if spec.start is None and isinstance(ws, dt.datetime) and isinstance(we, dt.datetime) \
+            and ws.hour == ws.minute == 0 and we.hour == we.minute == 0 and we - ws >= dt.timedelta(days=1):
+        spec.start, spec.end, spec.all_day = ws.date(), (we - dt.timedelta(days=1)).date(), True
+        if spec.end == spec.start:
+            spec.end = None
+        spec.window_start = spec.window_end = None

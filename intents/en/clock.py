@@ -178,7 +178,7 @@ RULES = [
     (re.compile(r"\b(\d{1,2})h(\d{2})?\b"), _hform),
     (re.compile(r"(?<![\d.$€£/])(\d{1,2})\.(\d{2})(?:\s*(am|pm)\b)?(?![\d.]\d)"), _dot),
     (re.compile(r"(?<![\d.:$€£/])(\d{1,2})(?:\s*(am|pm)\b|([ap])\b)"), _mertime),
-    (re.compile(r"(?:(\b(?:at|around|about|approximately|approx)\s+|@\s*))?(?<![\d.:$/])(\d{3,4})(?:\s*(am|pm)\b)?(?![\d:./])"), _hhmm),
+    (re.compile(r"(?:(\b(?:at|around|about|approximately|approx)\s+|@\s*))?(?<![\d.:$/-])(\d{3,4})(?:\s*(am|pm)\b)?(?![\d:./]|-\d)"), _hhmm),
     (re.compile(r"(?<![\d.:/$#€£,-])\b(\d{1,2})\b(?![\d:/%]|\.\d|\s*(?:st|nd|rd|th)\b)"), _num),
     (re.compile(r"\b(?:12\s+)?(noon|midday|midnight|mid\s+night)\b"), _named),
     (re.compile(r"\b(?:(half)|(?:an?\s+)?(quarter)|(\d{1,2})(?:\s*(?:minutes?|mins?))?)\s+(past|after)\s+"

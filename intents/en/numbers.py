@@ -52,6 +52,8 @@ _NUM_ISH = re.compile(r"\b(?:at\s+|around\s+)?(\d+)ish\b")
 _OCLOCK = re.compile(r"\s*o'?\s*clock\b")
 _MORE = re.compile(r"(?<=\d)\s+more(?=\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b)")
 _SLASH_RANGE = re.compile(r"(?<=\d)/(?=\d{4}-\d)")
+# Phone numbers are not times or dates: "555-123-4567", "+1 415 555 0100".
+_PHONE = re.compile(r"(?<![\w:/-])(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s-]{8,}\d")
 _QUOTES = re.compile(r"[\u2018\u2019\u2032`]")
 
 
@@ -94,6 +96,7 @@ def prepare(original: str) -> Text:
     """Lower-case, fold abbreviations and spelled-out numbers; keeps the position map."""
     t = Text(original)
     t.sub(_QUOTES, "'")
+    t.sub(_PHONE, lambda m: "#" * len(m.group(0)))
     t.sub(_ABBREV_RX, lambda m: _ABBREV[m.group(1)])
     t.sub(_SECOND, "2nd")
     if any(w in t.s for w in ORDS):  # ordinals first, so "24th one thirty" stays apart

@@ -1,0 +1,91 @@
+"""Title, query and room: what is left of the message once the time, the people, the
+command words and the filler are taken out.
+
+Rule (one, documented): the title keeps the meeting noun and its topic, so "book a
+30 min sync with @Bob tomorrow at 3pm about the budget" gives "sync about the budget".
+The query of cancel/move/find/add is the same clean-up applied to the part that names
+the existing event ("move the sync to Friday" -> "sync").
+"""
+from __future__ import annotations
+
+import re
+
+from .lex import Text
+
+_MARK = "\u00a4"  # stands where a mention was blanked out
+_ROOM = re.compile(r"\b((?:meeting\s+|conference\s+|conf\s+)?room\s+[A-Z0-9][\w-]*(?:\s+\d+)?|[A-Z][\w-]*\s+(?:meeting\s+)?room)\b"
+                   r"|\b(?:in|at)\s+(?:the\s+)?([A-Z][a-z][\w-]*(?:\s+[A-Z0-9][\w-]*)?)(?=\s*(?:room\b|[,.!?]|$|\s+(?:at|on|from|for|with|tomorrow|today|next|this)\b))")
+_NOT_ROOMS = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|london|paris|tokyo|new|"
+                        r"beijing|shanghai|berlin|sydney|singapore|utc|gmt|pst|est|cet|jst|zoom|teams|slack|feishu|lark|person|"
+                        r"the|my|our|q[1-4]|i\b)", re.I)
+_LEAD = re.compile(
+    r"^(?:\s*(?:hi|hey|hello|yo|ok|okay|so|um|please|pls|yue|约|@?bot)\b[,!.:]?)*\s*"
+    r"(?:(?:can|could|would|will)\s+(?:you|we|u)\s+(?:please\s+)?|i'?d\s+like\s+to\s+|i\s+(?:want|need)\s+to\s+|let'?s\s+|please\s+|pls\s+)*"
+    r"(?:book|schedule|set\s+up|setup|arrange|organi[sz]e|create|plan|put|add|invite|include|loop\s+in|cancel+|call\s+off|"
+    r"delete|scrap|move|push(?:\s+back)?|reschedule|postpone|delay|shift|bring\s+forward|find|search(?:\s+for)?|look\s+up|"
+    r"look\s+for|show(?:\s+me)?|where\s+is|when\s+is|have|do|hold|meet|sync|talk|chat|catch\s+up|get\s+together|hop\s+on)?\b\s*"
+    r"(?:me\s+|us\s+|in\s+)?(?:(?:a|an|the|my|our|this|that|some)(?:\s+|$))?", re.I)
+_FILLER = re.compile(r"\b(?:please|pls|thanks|thank\s+you|thx|asap|for\s+me|for\s+us|if\s+possible|if\s+you\s+can)\b[.!]?", re.I)
+_DANGLING = re.compile(r"(?:^|\s)(?:at|on|from|for|by|in|this|next|around|about|between|starting|until|till|to|and|with|of|the|a|an|&|-|,)\s*$", re.I)
+_LEADING_JUNK = re.compile(r"^\s*(?:at|on|from|for|by|in|and|with|to|of|,|-|&|:)\s+", re.I)
+_GLUE = re.compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|@|from|to|between|and|until|till|-|starting|for|by)[\s,]*)*$", re.I)
+_PRE = re.compile(r"(?:\b(?:at|on|from|for|by|in|this|around|between|starting|until|till|before|after|since|during|within|every|each|of)\s+)+$", re.I)
+
+
+def room_of(original: str) -> tuple[str | None, tuple[int, int] | None]:
+    for m in _ROOM.finditer(original):
+        name = m.group(1) or m.group(2)
+        if name and not _NOT_ROOMS.match(name.split()[-1] if m.group(1) else name):
+            return name.strip(), m.span()
+    return None, None
+
+
+def _blank(chars: list[str], a: int, b: int) -> None:
+    for i in range(max(0, a), min(len(chars), b)):
+        chars[i] = " "
+
+
+def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] = (), limit: int | None = None) -> str:
+    """The original text with the time spans (plus their glue words) and `extra` blanked."""
+    orig = t.orig if limit is None else t.orig[:limit]
+    chars = list(orig)
+    merged = sorted(spans)
+    # the glue between two time pieces ("tomorrow at 3pm") and a preposition right before one
+    for i, (a, b) in enumerate(merged):
+        oa, ob = t.span(a, b)
+        _blank(chars, oa, ob)
+        if i + 1 < len(merged) and _GLUE.match(t.s[b:merged[i + 1][0]]):
+            na, _ = t.span(merged[i + 1][0], merged[i + 1][1])
+            _blank(chars, ob, na)
+        pre = _PRE.search(orig[:oa])
+        if pre:
+            _blank(chars, pre.start(), oa)
+    for a, b in extra:
+        _blank(chars, a, b)
+    return "".join(chars)
+
+
+def clean(text: str) -> str | None:
+    """Command words, people, filler and dangling prepositions out; None if nothing is left."""
+    s = re.sub(r"\s{2,}", f" {_MARK} ", text)
+    for _ in range(3):
+        s = re.sub(rf"(?:\b(?:with|and|to|cc|&|w/)\b|,)?\s*{_MARK}(?:\s*(?:,|and|&|{_MARK}))*", " ", s, flags=re.I)
+    s = re.sub(r"\b(?:with|for)\s+(?:the\s+whole\s+(?:team|group)|the\s+team|everyone|everybody|all\s+of\s+us)\b", " ", s, flags=re.I)
+    s = re.sub(r"\b(?:with|and)\s+(?:me|i|us)\b|\b(?:me|i)\s+and\b|\bbetween\s+us\b", " ", s, flags=re.I)
+    s = _FILLER.sub(" ", s)
+    s = re.sub(r"\s+", " ", s).strip(" ,.!?;:-")
+    s = _LEAD.sub("", s, count=1)
+    for _ in range(3):
+        s = _DANGLING.sub("", s).strip(" ,.!?;:-")
+        s = _LEADING_JUNK.sub("", s).strip(" ,.!?;:-")
+    s = re.sub(r"^(?:a|an|the|my|our)\s+", "", s, flags=re.I)
+    s = re.sub(r"\s+", " ", s).strip(" ,.!?;:-'\"")
+    if not s or not re.search(r"\w", s) or len(s) > 120:
+        return None
+    return s
+
+
+def after_to(s: str) -> int | None:
+    """Where the new time starts in "move X to <time>" (prepared text), else None."""
+    ms = list(re.finditer(r"\b(?:to|till|until|for)\s+", s))
+    return ms[-1].end() if ms else None
