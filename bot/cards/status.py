@@ -5,13 +5,16 @@ from .base import button, card, esc, md, row
 from .data import RETRY, value
 from .i18n import t
 
-STATES = ("cancelled", "expired", "undone", "already_booked")
+STATES = ("cancelled", "expired", "undone", "already_booked", "sent_privately", "booking", "failed",
+          "need_time", "no_match")
 ERRORS = ("permission", "rate_limit", "not_found", "other")
 TOASTS = {"not_yours": "error", "booked": "success", "cancelled": "info", "expired": "warning",
           "undone": "success", "already_booked": "info", "undo_expired": "warning",
           "working": "info", "error": "error", "picked": "info", "done": "success",
           "already_done": "info"}
-_TEMPLATE = {"cancelled": "grey", "expired": "grey", "undone": "grey", "already_booked": "green"}
+_TEMPLATE = {"cancelled": "grey", "expired": "grey", "undone": "grey", "already_booked": "green",
+             "sent_privately": "blue", "booking": "blue", "failed": "red", "need_time": "orange",
+             "no_match": "orange"}
 
 
 def status_card(kind: str, lang: str, title: str | None = None) -> dict:

@@ -1,0 +1,37 @@
+"""Wire the bot into a Flask app: callbacks, OAuth redirect, worker pool, sweeper."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from . import actions, inbound, oauth
+from .config import Settings
+from .runtime import Bot
+
+log = logging.getLogger("yue")
+
+
+def init_app(app: Flask, settings: Settings) -> Bot:
+    # In sandbox mode the Open Platform is this very app; otherwise Feishu.
+    domain = settings.base_url if settings.mode == "sandbox" else settings.feishu_domain
+    bot = Bot(settings, feishu_domain=domain)
+
+    def on_message(payload: dict) -> None:
+        msg = ((payload.get("event") or {}).get("message") or {})
+        key = msg.get("message_id") or ((payload.get("header") or {}).get("event_id")) or ""
+        # Stored before the 200: a crash after the ack loses nothing. Keyed by message_id,
+        # so Feishu's re-deliveries and a second instance receiving it add nothing.
+        if bot.store.inbox_put(f"message:{key}", "message", payload):
+            bot.kick()
+        else:
+            log.info("duplicate delivery of message %s ignored", key)
+
+    def on_card(payload: dict) -> dict:
+        return actions.on_card(bot, payload)
+
+    app.register_blueprint(inbound.blueprint(settings, on_message, on_card))
+    app.register_blueprint(oauth.blueprint(bot))
+    app.extensions["yue_bot"] = bot
+    bot.start()
+    return bot

@@ -1,0 +1,83 @@
+"""schedule: an exact time → a proposal card; a vague one → the best slots."""
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import cards, planning
+from ..people import zone
+
+DEFAULT_TITLE = {"zh": "会议", "en": "Meeting"}
+
+
+def draft_payload(ctx) -> dict:
+    """What the request asks for, as the draft keeps it (JSON)."""
+    it = ctx.intent
+    bot = ctx.bot
+    users = [a["id"] for a in it.attendees if a.get("type") == "user" and a.get("id") != ctx.sender.open_id]
+    emails = [a["email"] for a in it.attendees if a.get("type") == "third_party"]
+    if any(a.get("type") == "chat" for a in it.attendees) and not ctx.private:
+        users += [m.open_id for m in bot.feishu.chat_members(ctx.chat_id)
+                  if m.open_id and m.open_id != ctx.sender.open_id]
+    users = list(dict.fromkeys(users))
+    prefs = bot.store.get_prefs(ctx.sender.open_id)
+    duration = it.duration_minutes
+    if duration is None and isinstance(it.start, dt.datetime) and isinstance(it.end, dt.datetime):
+        duration = int((it.end - it.start).total_seconds() // 60)
+    duration = duration if duration and duration > 0 else prefs.meeting_minutes
+    room = None
+    if it.room:
+        found = planning.find_room(bot.feishu.list_rooms(), it.room, len(users) + 1)
+        if found:
+            room = {"room_id": found.room_id, "name": found.name, "capacity": found.capacity, "floor": found.floor}
+    return {
+        "title": it.title or DEFAULT_TITLE.get(ctx.lang, "Meeting"),
+        "tz": ctx.sender.tz, "lang": ctx.lang, "duration": duration,
+        "attendees": users, "emails": emails, "room": room,
+        "room_wanted": it.room if it.room and not room else None,
+        "recurrence": it.recurrence, "assumptions": list(it.assumptions),
+        "source_message": ctx.message_id,
+    }
+
+
+def window_of(ctx) -> tuple[dt.datetime, dt.datetime]:
+    """Where to look for slots: the message's span, else the coming working week."""
+    it = ctx.intent
+    tz = zone(ctx.sender.tz)
+    if isinstance(it.window_start, dt.datetime) and isinstance(it.window_end, dt.datetime):
+        return it.window_start, it.window_end
+    if isinstance(it.start, dt.date) and not isinstance(it.start, dt.datetime):
+        last = it.end if isinstance(it.end, dt.date) else it.start
+        first = dt.datetime.combine(it.start, dt.time(0), tz)
+        return first, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tz)
+    now = ctx.now.astimezone(tz)
+    return now, now + dt.timedelta(days=planning.DEFAULT_WINDOW_DAYS)
+
+
+def handle(ctx) -> None:
+    it = ctx.intent
+    payload = draft_payload(ctx)
+    if isinstance(it.start, dt.datetime):
+        end = it.end if isinstance(it.end, dt.datetime) and it.end > it.start else \
+            it.start + dt.timedelta(minutes=payload["duration"])
+        payload.update(start=it.start.isoformat(), end=end.isoformat())
+        propose(ctx, payload)
+    else:
+        offer_slots(ctx, payload, window_of(ctx))
+
+
+def propose(ctx, payload: dict) -> None:
+    bot = ctx.bot
+    draft = bot.store.create_draft(ctx.sender.open_id, "schedule", payload, chat_id=ctx.chat_id)
+    card = cards.proposal_card(planning.proposal(bot, draft, ctx.lang), ctx.lang)
+    mid = ctx.reply(card, key="proposal")
+    bot.store.update_draft(draft.id, card_message_id=mid)
+
+
+def offer_slots(ctx, payload: dict, window: tuple[dt.datetime, dt.datetime]) -> None:
+    bot = ctx.bot
+    payload["window"] = [window[0].isoformat(), window[1].isoformat()]
+    draft = bot.store.create_draft(ctx.sender.open_id, "schedule", payload, chat_id=ctx.chat_id)
+    view, found = planning.free_slots(bot, draft, ctx.lang, window, ctx.now)
+    draft = bot.store.update_draft(draft.id, payload={**draft.payload, "slots": found}) or draft
+    mid = ctx.reply(cards.slots_card(view, ctx.lang), key="slots")
+    bot.store.update_draft(draft.id, card_message_id=mid)

@@ -1,0 +1,78 @@
+"""A person's own calendar needs their user token: get it (refreshing when due), or
+send the "connect your calendar" card and answer the original request after consent."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+
+from flask import Blueprint, current_app, request
+
+from . import cards
+from .feishu import FeishuError
+
+log = logging.getLogger("yue.oauth")
+
+REFRESH_MARGIN = dt.timedelta(minutes=5)
+
+
+def redirect_uri(bot) -> str:
+    return f"{bot.settings.base_url}/oauth/callback"
+
+
+def user_token(ctx, reason: str) -> str | None:
+    """The sender's access token, or None after sending the connect card."""
+    bot = ctx.bot
+    tok = bot.store.get_user_token(ctx.sender.open_id)
+    if tok is not None and tok.expires_at - REFRESH_MARGIN > bot.now():
+        return tok.access_token
+    if tok is not None and tok.refresh_token:
+        try:
+            new = bot.feishu.refresh_user_token(tok.refresh_token)
+            bot.store.save_user_token(ctx.sender.open_id, new.access_token, new.refresh_token,
+                                      new.expires_at, new.refresh_expires_at)
+            return new.access_token
+        except FeishuError as e:
+            log.info("refresh for %s failed (code=%s): asking to connect again", ctx.sender.open_id, e.code)
+    state = bot.store.create_oauth_state(ctx.sender.open_id, ctx.chat_id, {"payload": ctx.raw})
+    url = bot.feishu.authorize_url(redirect_uri(bot), state)
+    card = cards.connect_card(url, ctx.lang, reason=reason)
+    if ctx.private:
+        ctx.reply(card, key="connect")
+    else:  # the link is personal: send it privately, say so in the group
+        bot.feishu.send_card(ctx.sender.open_id, card, "open_id", key=f"{ctx.message_id}:connect")
+        ctx.reply(cards.status_card("sent_privately", ctx.lang), key="connect-note")
+    return None
+
+
+def blueprint(bot) -> Blueprint:
+    bp = Blueprint("oauth", __name__)
+
+    @bp.get("/oauth/callback")
+    def callback():
+        code, state = request.args.get("code", ""), request.args.get("state", "")
+        taken = bot.store.take_oauth_state(state) if state else None
+        if not code or taken is None:
+            return _page("This link has expired or was already used. Ask Yue again in the chat. "
+                         "链接已失效，请回到聊天中重新发送请求。"), 400
+        open_id, _chat_id, resume = taken
+        try:
+            tok = bot.feishu.exchange_code(code)
+        except FeishuError as e:
+            log.warning("oauth code exchange failed: code=%s msg=%s log_id=%s", e.code, e.msg, e.log_id)
+            return _page("Feishu did not accept the authorization. Please try again. 授权失败，请重试。"), 400
+        if tok.open_id and tok.open_id != open_id:
+            return _page("You signed in as someone else than the person who asked. 登录的账号与发起请求的人不一致。"), 403
+        bot.store.save_user_token(open_id, tok.access_token, tok.refresh_token, tok.expires_at,
+                                  tok.refresh_expires_at)
+        payload = resume.get("payload") if isinstance(resume, dict) else None
+        if payload:
+            bot.resume_message(payload)
+        return _page("Your calendar is connected — go back to the chat. 日历已连接，请回到聊天。")
+
+    return bp
+
+
+def _page(text: str) -> str:
+    return ("<!doctype html><meta charset=utf-8><title>Yue</title>"
+            f"<body style='font-family:sans-serif;margin:3em'><h2>Yue (约)</h2><p>{html.escape(text)}</p>")

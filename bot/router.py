@@ -1,0 +1,103 @@
+"""From a stored inbound message to the intent handler that answers it."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import intents
+from intents import slash
+
+from . import people
+from .feishu import Person
+
+log = logging.getLogger("yue.router")
+
+BOT_NAMES = {"yue", "约", "yue (约)", "yue(约)"}
+
+
+@dataclass
+class Ctx:
+    """Everything a handler needs about one message; handlers reply through it."""
+    bot: Any
+    sender: Person
+    chat_id: str
+    chat_type: str           # "p2p" | "group"
+    message_id: str
+    text: str
+    intent: intents.Intent
+    now: dt.datetime
+    mentions: list[dict] = field(default_factory=list)
+    command: str | None = None
+    raw: dict = field(default_factory=dict)   # the inbound event, to answer again after OAuth
+
+    @property
+    def lang(self) -> str:
+        return self.intent.lang if self.intent.intent != "unknown" else (self.sender.lang or self.intent.lang)
+
+    @property
+    def private(self) -> bool:
+        return self.chat_type == "p2p"
+
+    def reply(self, card: dict, key: str = "reply") -> str:
+        """Reply to the message with a card; the uuid makes a re-processed message reply once."""
+        return self.bot.feishu.reply_card(self.message_id, card, key=f"{self.message_id}:{key}")
+
+
+def _is_bot_mention(m: dict, bot_id: str | None) -> bool:
+    mid = (m.get("id") or {}).get("open_id") if isinstance(m.get("id"), dict) else m.get("id")
+    if bot_id and mid == bot_id:
+        return True
+    if m.get("mentioned_type") == "bot":
+        return True
+    return str(m.get("name") or "").strip().lower() in BOT_NAMES
+
+
+def process_inbox_item(bot, item) -> None:
+    if item.kind == "message":
+        handle_message(bot, item.payload)
+    elif item.kind == "booking":
+        from . import actions
+        actions.resume_booking(bot, item.payload)
+    else:
+        log.warning("unknown inbox item kind %r, dropped", item.kind)
+
+
+def handle_message(bot, payload: dict) -> None:
+    ev = payload.get("event") or {}
+    sender = ev.get("sender") or {}
+    msg = ev.get("message") or {}
+    sender_id = ((sender.get("sender_id") or {}).get("open_id")) or ""
+    if sender.get("sender_type") not in (None, "user") or not sender_id or sender_id == bot.bot_open_id:
+        return  # bots (ourselves included) are not people to schedule for
+    chat_type = msg.get("chat_type") or "p2p"
+    mentions = msg.get("mentions") or []
+    text = ""
+    if msg.get("message_type") == "text":
+        try:
+            text = str(json.loads(msg.get("content") or "{}").get("text") or "")
+        except (ValueError, AttributeError):
+            text = ""
+    bot_keys = [m.get("key") for m in mentions if _is_bot_mention(m, bot.bot_open_id)]
+    for key in bot_keys:
+        if key:
+            text = text.replace(key, " ")
+    text = text.strip()
+    command, _ = slash.split(text)
+    if chat_type != "p2p" and not bot_keys and command is None:
+        return  # in a group Yue speaks only when spoken to
+    now = bot.now()
+    person = people.lookup(bot, sender_id, now)
+    others = [{"key": m.get("key"), "id": (m.get("id") or {}).get("open_id"), "name": m.get("name")}
+              for m in mentions if not _is_bot_mention(m, bot.bot_open_id)]
+    intent = intents.parse(text, now=now.astimezone(people.zone(person.tz)), tz=person.tz,
+                           mentions=others, bot_id=bot.bot_open_id)
+    ctx = Ctx(bot=bot, sender=person, chat_id=msg.get("chat_id") or "", chat_type=chat_type,
+              message_id=msg.get("message_id") or "", text=text, intent=intent, now=now,
+              mentions=others, command=command, raw=payload)
+    if msg.get("message_type") != "text" and chat_type != "p2p":
+        return
+    from .handlers import dispatch
+    dispatch(ctx)

@@ -1,0 +1,108 @@
+"""The bot's moving parts in one object: settings, store, Feishu client, worker pool.
+
+One execution model: the Flask request thread acknowledges; a fixed thread pool
+does the work, reading from the durable inbox in the database, so several
+instances (and a restarted one) share one queue.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from .config import Settings
+from .feishu import Feishu
+from .store import Store
+
+log = logging.getLogger("yue.runtime")
+
+INBOX_LEASE_S = 120       # a worker that dies mid-message gives it up after this
+SWEEP_EVERY_S = 15.0      # how often unfinished or retryable inbox items are looked for
+MAX_ATTEMPTS_BACKOFF_S = 30
+SANDBOX_BOT_OPEN_ID = "ou_yue_bot"   # the seeded bot (sandbox/seed.py)
+
+
+class Bot:
+    def __init__(self, settings: Settings, feishu_domain: str | None = None):
+        self.settings = settings
+        self.store = Store(settings)
+        self.store.create_all()
+        self.feishu = Feishu(settings, domain=feishu_domain or settings.feishu_domain)
+        self.pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="yue-worker")
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._stop = threading.Event()
+        self._sweeper: threading.Thread | None = None
+        self._bot_open_id: str | None = None
+
+    # -- clock: the only place the bot reads it (handlers receive `now`)
+    @staticmethod
+    def now() -> dt.datetime:
+        return dt.datetime.now(dt.timezone.utc)
+
+    @property
+    def bot_open_id(self) -> str | None:
+        if self._bot_open_id is None and self.settings.mode == "sandbox":
+            self._bot_open_id = SANDBOX_BOT_OPEN_ID
+        elif self._bot_open_id is None and hasattr(self.feishu, "bot_open_id"):
+            try:
+                self._bot_open_id = self.feishu.bot_open_id()
+            except Exception as e:  # the router also knows the bot by mentioned_type and name
+                log.warning("could not read the bot's own open_id: %s", e)
+        return self._bot_open_id
+
+    def start(self) -> None:
+        """Pick up what a previous process left unfinished, then keep sweeping."""
+        if self._sweeper is None:
+            self._sweeper = threading.Thread(target=self._sweep_loop, name="yue-inbox-sweeper", daemon=True)
+            self._sweeper.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.pool.shutdown(wait=True, cancel_futures=False)
+
+    def kick(self) -> None:
+        """Ask a worker to drain the inbox (called right after an item is stored)."""
+        try:
+            self.pool.submit(self.drain)
+        except RuntimeError:  # pool shut down: the next process's sweeper takes it
+            pass
+
+    def _sweep_loop(self) -> None:
+        from .actions import maintenance
+        while not self._stop.is_set():
+            self.drain()
+            try:
+                maintenance(self)
+            except Exception:  # a sweep that fails is tried again next time
+                log.exception("maintenance sweep failed")
+            self._stop.wait(SWEEP_EVERY_S)
+
+    def resume_message(self, payload: dict) -> None:
+        """Answer a message again (after the person connected their calendar)."""
+        from .router import handle_message
+
+        def run() -> None:
+            try:
+                handle_message(self, payload)
+            except Exception:
+                log.exception("resumed message failed")
+        self.pool.submit(run)
+
+    def drain(self) -> None:
+        from .router import process_inbox_item
+        while not self._stop.is_set():
+            item = self.store.inbox_claim(self.worker_id, INBOX_LEASE_S)
+            if item is None:
+                return
+            try:
+                process_inbox_item(self, item)
+            except Exception as e:  # keep it for a retry; never lose a message
+                log.exception("inbox item %s failed", item.id)
+                delay = min(MAX_ATTEMPTS_BACKOFF_S, 2 ** max(1, getattr(item, "attempts", 1)))
+                self.store.inbox_failed(item.id, f"{type(e).__name__}: {e}"[:500],
+                                        self.now() + dt.timedelta(seconds=delay))
+            else:
+                self.store.inbox_done(item.id)
