@@ -29,7 +29,9 @@ import importlib.util
 import logging
 import os
 import secrets
+import sqlite3
 import threading
+import time as time_module
 import uuid
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
@@ -39,7 +41,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import and_, create_engine, delete, event, func, insert, or_, select, update
+from sqlalchemy import and_, create_engine, delete, event, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -70,6 +72,7 @@ _UUID_NAMESPACE = uuid.UUID("5f0c6f4e-3b7a-4d0e-9a51-7d1e2b9c4a10")
 # HKDF salt/info are constants on purpose: the key must be re-derivable from YUE_SECRET_KEY alone.
 _HKDF_SALT = b"yue.store.v1"
 _HKDF_INFO = b"user-tokens"
+_DDL_LOCK_KEY = 0x59554553544F5245 & 0x7FFFFFFFFFFFFFFF   # "YUESTORE"; any constant bigint
 
 
 def _utcnow() -> datetime:
@@ -132,6 +135,21 @@ def pg_driver_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
+def _enable_wal(cur) -> None:
+    """Switch a SQLite file to WAL (a persistent property of the file). The switch
+    needs the file to itself and SQLite reports "locked" at once instead of
+    waiting, so instances opening a brand-new file together retry briefly."""
+    for attempt in range(100):
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or attempt == 99:
+                raise
+            time_module.sleep(0.05)
+
+
 def make_engine(url: str) -> Engine:
     """An engine tuned for many threads: WAL, busy timeout and explicit BEGINs on
     SQLite; pre-ping on PostgreSQL (instances outlive server restarts)."""
@@ -147,8 +165,8 @@ def make_engine(url: str) -> Engine:
             # Take transaction control away from pysqlite so `_begin` decides the BEGIN kind.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")      # readers don't block the writer
             cur.execute("PRAGMA busy_timeout=30000")
+            _enable_wal(cur)                            # readers don't block the writer
             cur.execute("PRAGMA synchronous=NORMAL")    # safe with WAL; a crash loses no committed txn
             cur.close()
 
@@ -197,11 +215,12 @@ class Store:
 
     def create_all(self) -> None:
         """Create missing tables (idempotent; safe when several instances start)."""
-        try:
-            metadata.create_all(self.engine)
-        except IntegrityError:
-            # Two instances racing on PostgreSQL's catalog: the other one created them.
-            metadata.create_all(self.engine)
+        with self._tx() as c:
+            # Starting instances take turns: BEGIN IMMEDIATE on SQLite, a transaction-scoped
+            # advisory lock on PostgreSQL (concurrent CREATE TABLE there fails on pg_type).
+            if self.dialect == "postgresql":
+                c.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _DDL_LOCK_KEY})
+            metadata.create_all(c)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -6,6 +6,9 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import subprocess
+import sys
+import time as time_module
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta, timezone
@@ -319,6 +322,16 @@ def test_store_from_settings(db_url: str, tmp_path: Path) -> None:
         s.close()
 
 
+def test_instances_starting_together_create_tables_once(db_url: str, tmp_path: Path) -> None:
+    stores = [Store(db_url, "k", tmp_path) for _ in range(4)]
+    try:
+        race(4, lambda i: stores[i].create_all())
+        assert stores[0].claim("event", "after-start")
+    finally:
+        for s in stores:
+            s.close()
+
+
 # ------------------------------------------------------------------ oauth states
 
 def test_oauth_state_single_use(store: Store) -> None:
@@ -398,3 +411,34 @@ def test_timestamps_are_aware_utc(store: Store) -> None:
     assert got.created_at.hour == 1
     with pytest.raises(ValueError):
         store.create_draft("ou_a", "schedule", {}, now=datetime(2026, 3, 2, 9, 0))
+
+
+_WORKER = """
+import sys, time
+from bot.store import Store
+url, name, start = sys.argv[1], sys.argv[2], float(sys.argv[3])
+s = Store(url, "k", ".")
+while time.time() < start:
+    time.sleep(0.001)
+while (item := s.inbox_claim(name, 60)) is not None:
+    print(item.payload["i"], flush=True)
+    s.inbox_done(item.id)
+s.close()
+"""
+
+
+def test_inbox_two_processes_never_get_the_same_item(store: Store, db_url: str) -> None:
+    n = 150
+    for i in range(n):
+        store.inbox_put(f"ev_{i}", "k", {"i": i})
+    start = time_module.time() + 1.5              # both interpreters are up by then: they start together
+    root = Path(__file__).resolve().parents[2]
+    procs = [subprocess.Popen([sys.executable, "-c", _WORKER, db_url, f"proc-{k}", str(start)],
+                              cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+             for k in range(2)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outs]
+    per_proc = [[int(x) for x in out.split()] for out, _ in outs]
+    assert sorted(per_proc[0] + per_proc[1]) == list(range(n))
+    assert store.inbox_pending_count() == 0
