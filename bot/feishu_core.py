@@ -193,11 +193,11 @@ class RateLimiter:
         for (n, per), b in zip(self.windows, buckets):
             b[0] = min(float(n), b[0] + (now - b[1]) * n / per)
             b[1] = now
-            if b[0] < 1.0:
+            if b[0] < 1.0 - 1e-9:  # tolerance: float refill after an exact sleep lands at 0.999…
                 wait = max(wait, (1.0 - b[0]) * per / n)
         if wait == 0.0:
             for b in buckets:
-                b[0] -= 1.0
+                b[0] = max(0.0, b[0] - 1.0)
         return wait
 
     def acquire(self, key: str = "") -> float:
