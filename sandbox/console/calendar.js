@@ -137,8 +137,8 @@
       const e = parseWhen(o.end != null ? o.end : o.end_time);
       if (!s) return;
       const item = {
-        title: o.summary || o.title || (kindOf(o) === "leave" ? t("kindLeave") : "—"),
-        kind: kindOf(o), rooms: roomNames(o), owner, raw: o,
+        title: o.summary || o.title || (kindOf(o) === "leave" ? t("kindLeave") : t("busy")),
+        kind: kindOf(o), rooms: roomNames(o), owner, raw: o, with: o._with || [],
       };
       let startDay, endDayExcl, timedRange = null;
       if (s.day || o.all_day) {
@@ -273,13 +273,25 @@
       grid.appendChild(c);
     }
 
+    // When comparing, an event both people attend is drawn once (as the acting person's),
+    // with both names in its tooltip, instead of twice side by side.
+    const sameKey = (o) => (o.event_id || "") + "|" + (o.summary || "") + "|" + o.start + "|" + o.end;
+    const seen = new Map();
     const perDay = Array.from({ length: 7 }, () => []);
     people.forEach((person) => {
-      const { allDay, timed } = layoutItems(person.occurrences, tz, monday, person);
+      const mine = [];
+      (person.occurrences || []).forEach((o) => {
+        const k = sameKey(o);
+        if (seen.has(k)) { seen.get(k).push(person.name); return; }
+        const names = [person.name];
+        seen.set(k, names);
+        mine.push(Object.assign({}, o, { _with: names }));
+      });
+      const { allDay, timed } = layoutItems(mine, tz, monday, person);
       allDay.forEach(({ col, span, item }) => {
         for (let i = col; i < col + span && i < 7; i++) {
           const b = el("div", "ev ev-allday k-" + item.kind + (person.other ? " other" : ""), item.title);
-          b.title = (person.other ? person.name + " · " : "") + item.title;
+          b.title = item.with.join(", ") + " · " + item.title;
           b.setAttribute("data-summary", item.title);
           b.setAttribute("data-owner", person.open_id);
           const key = itemKey(item, "allday" + i);
@@ -300,13 +312,14 @@
         const it = bk.item;
         const b = el("div", "ev k-" + it.kind + (it.owner.other ? " other" : ""));
         b.style.top = (top / 60) * hourPx + "px";
-        b.style.height = Math.max(((bottom - top) / 60) * hourPx - 2, 14) + "px";
+        b.style.height = Math.max(((bottom - top) / 60) * hourPx - 2, 16) + "px";
+        if (it.with.length > 1) b.classList.add("shared");
         b.style.left = "calc(" + (100 * bk.lane / bk.lanes) + "% + 1px)";
         b.style.width = "calc(" + (100 / bk.lanes) + "% - 3px)";
         b.appendChild(el("div", "ev-title", it.title));
         b.appendChild(el("div", "ev-time", it.timeLabel));
         if (it.rooms.length) b.appendChild(el("div", "ev-time", it.rooms.join(", ")));
-        b.title = (it.owner.other ? it.owner.name + " · " : "") + it.title + "\n" + it.timeLabel +
+        b.title = it.with.join(", ") + " · " + it.title + "\n" + it.timeLabel +
           (it.rooms.length ? "\n" + it.rooms.join(", ") : "");
         b.setAttribute("data-summary", it.title);
         b.setAttribute("data-owner", it.owner.open_id);

@@ -315,8 +315,10 @@
     } catch (e) {
       if (gen !== state.calGen) return;
       if (!e.network) {
+        // Still draw the empty week, so the panel keeps its shape; say what failed above it.
         const box = $("cal-body");
-        box.replaceChildren(el("div", "cal-error", t("calFailed") + " " + e.message));
+        Yue.calendar.render(box, { tz: tz(), monday: state.monday, now: new Date(), people: [] });
+        box.prepend(el("div", "cal-error", t("calFailed") + " " + e.message));
       }
     }
     if (gen === state.calGen) state.calTimer = setTimeout(loadCalendar, CAL_REFRESH_MS);
