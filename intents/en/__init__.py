@@ -45,11 +45,13 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
     if intent in _QUERY_INTENTS:
         q = rest
         if intent == "invite":
-            m = re.search(r"\b(?:to|into|in\s+on)\s+(.*)$", rest, re.I)
+            m = re.search(r"\b(?:to|into|in\s+on|in)\s+(.*)$", rest, re.I)
             q = m.group(1) if m else ""
         a.query = titles.clean(q)
-    elif intent in ("schedule", None, "find_time"):
-        a.title = titles.clean(rest) if intent == "schedule" else None
+    elif intent == "schedule":
+        a.title = titles.clean(rest)
+    elif intent is None:  # a slash command may still pick an intent: keep both readings
+        a.title = a.query = titles.clean(rest)
     if intent == "share":
         a.role = intent_words.role(t.s)
     a.everyone = intent_words.everyone(t.s)
@@ -61,8 +63,9 @@ def _new_time(t, c: Ctx, spec: TimeSpec, spans):
     cut = titles.after_to(t.s)
     if cut is None:
         return spec, spans, None
-    sub = Ctx(now=c.now, today=c.today, tz=c.tz, s=t.s[cut:], orig=c.orig)
-    new, new_spans = extract(sub)
+    sub = Ctx(now=c.now, today=c.today, tz=c.tz, s="at " + t.s[cut:], orig=c.orig)
+    new, new_spans = extract(sub)  # "move it to 4": the bare number after "to" is an hour
+    new_spans = [(max(0, a - 3), max(0, b - 3)) for a, b in new_spans]
     if not new.has_time():
         return spec, spans, None
     orig_cut = t.span(cut, cut + 1)[0] if cut < len(t.s) else len(t.orig)

@@ -154,6 +154,9 @@ def _closed(left: list[Tok], right: list[Tok], ctx: list[Tok], c: Ctx) -> Val | 
     if day_l and day_r:
         s = lv.start if lv.kind != "win" else lv.start.date()
         e = _last_day(rv) if rv.kind != "win" else (rv.end - dt.timedelta(days=1)).date()
+        rday = next((t for t in right if t.kind == "day"), None)
+        if e < s and rday is not None and "wd" in rday.f and not rday.f.get("week_fixed"):
+            e += dt.timedelta(days=7 * ((s - e).days // 7 + 1))  # "monday to wednesday": the one after
         return Val("dates", s, e, lv.assumptions + rv.assumptions)
     end = rv.start if rv.kind == "dt" else _end_of(rv, c)
     return Val("range", _as_dt(lv.start, c), end, lv.assumptions + rv.assumptions)

@@ -11,7 +11,8 @@ _HELP = re.compile(r"^\W*(?:help|commands|usage|what\s+can\s+you\s+do|how\s+(?:d
                    r"(?:\s+(?:you|this|yue))?|\?+)\W*(?:me|please|yue)?\W*$|\bwhat\s+can\s+you\s+do\b|\bhow\s+do\s+i\s+use\s+(?:you|yue|this\s+bot)\b")
 _CALDAV = re.compile(r"\bcal\s*dav\b|\b(?:sync|connect|add|subscribe|link|set\s+up|get)\b[^.?!]*\b(?:phone|iphone|ipad|android|"
                      r"ios|macbook|mac|outlook|apple\s+calendar|google\s+calendar|thunderbird|calendar\s+app)\b"
-                     r"|\b(?:iphone|android|ipad|phone)\b[^.?!]*\b(?:calendar|sync)\b")
+                     r"|\b(?:iphone|android|ipad|phone)\b[^.?!]*\b(?:calendar|sync)\b"
+                     r"|\bcalendar\b[^.?!]*\b(?:on|in|to)\s+my\s+(?:phone|iphone|android|ipad|mac)\b")
 _SHARE = re.compile(r"\bshare\s+(?:my\s+|our\s+)?(?:calendar|cal|schedule|availability|free\s*/?\s*busy)\b"
                     r"|\b(?:give|grant)\b[^.?!]*\baccess\s+to\s+my\s+(?:calendar|schedule)\b"
                     r"|\blet\b[^.?!]*\bsee\s+my\s+(?:calendar|schedule)\b")
@@ -26,7 +27,7 @@ _RESCHEDULE = re.compile(r"\b(?:re-?schedule|move|push(?:\s+back)?|postpone|dela
 _INVITE = re.compile(r"\b(?:add|invite|include|loop)\b[^.?!]*?\b(?:to|into|in\s+on|in)\b\s+(?:the|my|our|this|that|tomorrow|today|\w+'s)\b"
                      r"|\binvite\b|\bloop\s+in\b|\badd\s+.*\bto\s+the\s+(?:invite|meeting)")
 _FIND_TIME = re.compile(r"\bwhen\s+(?:are|is|am|can|could|would|will|do)\b[^.?!]*\b(?:free|available|around|meet|both\s+free)\b"
-                        r"|\bfind\s+(?:us\s+|me\s+)?(?:a\s+)?(?:common\s+)?(?:time|slot|window)|\bfree\s+slots?\b|\bavailability\b"
+                        r"|\bfind\s+(?:[\w-]+\s+){0,4}?(?:time|slot|window)s?\b|\bfree\s+slots?\b|\bavailability\b"
                         r"|\b(?:is|are)\b[^.?!]*\b(?:free|available)\b|\bwhat\s+time\s+works\b|\bcommon\s+(?:free\s+)?time\b"
                         r"|\bwho\s+is\s+free\b|\bany\s+(?:free\s+)?(?:time|slots?)\b")
 _AGENDA = re.compile(r"\bwhat'?s\s+on\s+my\s+(?:calendar|schedule|agenda|plate)\b|\bagenda\b"
@@ -45,7 +46,7 @@ _MEETING_NOUN = re.compile(r"\b(?:meeting|sync|call|catch[\s-]?up|1:1|1-1|1\s+on
                            r"|brainstorm|offsite|event)\b")
 _PAST = re.compile(r"\b(?:was|were|had|did|went|lol|haha)\b")
 _EVERYONE = re.compile(r"\b(?:everyone|everybody|the\s+whole\s+(?:team|group|chat)|all\s+of\s+us|whole\s+team|entire\s+team"
-                       r"|all\s+hands|the\s+team|the\s+group|y'all|you\s+all|all\s+of\s+you)\b")
+                       r"|the\s+team|the\s+group|y'all|you\s+all|all\s+of\s+you)\b")
 _ROLE_FREEBUSY = re.compile(r"\bfree\s*/?\s*busy\b|\bavailability\s+only\b|\bonly\s+(?:my\s+)?availability\b")
 _ROLE_WRITER = re.compile(r"\b(?:writer|editor|edit|write|can\s+edit|manage|modify)\b")
 _ROLE_OWNER = re.compile(r"\bowner\b")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lex import MON, WD, Ctx, Tok, weekday_of
+from .lex import MON, WD, WDS, Ctx, Tok, weekday_of
 
 _CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 _WORKWEEK = "MO,TU,WE,TH,FR"
@@ -34,7 +34,7 @@ def _tok(m: re.Match, freq: str, interval: int = 1, byday: str | None = None, **
 
 def _days(text: str) -> str:
     codes = []
-    for w in re.findall(WD, text):
+    for w in re.findall(WDS, text):
         code = _CODES[weekday_of(w)]
         if code not in codes:
             codes.append(code)

@@ -13,7 +13,7 @@ import re
 from .lex import Text
 
 _MARK = "\u00a4"  # stands where a mention was blanked out
-_ROOM = re.compile(r"\b((?:meeting\s+|conference\s+|conf\s+)?room\s+[A-Z0-9][\w-]*(?:\s+\d+)?|[A-Z][\w-]*\s+(?:meeting\s+)?room)\b"
+_ROOM = re.compile(r"\b((?:[Mm]eeting\s+|[Cc]onference\s+|[Cc]onf\s+)?[Rr]oom\s+[A-Z0-9][\w-]*(?:\s+\d+)?|[A-Z][\w-]*\s+(?:meeting\s+)?room)\b"
                    r"|\b(?:in|at)\s+(?:the\s+)?([A-Z][a-z][\w-]*(?:\s+[A-Z0-9][\w-]*)?)(?=\s*(?:room\b|[,.!?]|$|\s+(?:at|on|from|for|with|tomorrow|today|next|this)\b))")
 _NOT_ROOMS = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|london|paris|tokyo|new|"
                         r"beijing|shanghai|berlin|sydney|singapore|utc|gmt|pst|est|cet|jst|zoom|teams|slack|feishu|lark|person|"
@@ -23,10 +23,10 @@ _LEAD = re.compile(
     r"(?:(?:can|could|would|will)\s+(?:you|we|u)\s+(?:please\s+)?|i'?d\s+like\s+to\s+|i\s+(?:want|need)\s+to\s+|let'?s\s+|please\s+|pls\s+)*"
     r"(?:book|schedule|set\s+up|setup|arrange|organi[sz]e|create|plan|put|add|invite|include|loop\s+in|cancel+|call\s+off|"
     r"delete|scrap|move|push(?:\s+back)?|reschedule|postpone|delay|shift|bring\s+forward|find|search(?:\s+for)?|look\s+up|"
-    r"look\s+for|show(?:\s+me)?|where\s+is|when\s+is|have|do|hold|meet|sync|talk|chat|catch\s+up|get\s+together|hop\s+on)?\b\s*"
+    r"look\s+for|show(?:\s+me)?|where\s+is|when\s+is|when\s+was|when'?s|where'?s|have|do|hold|meet|sync|talk|chat|catch\s+up|get\s+together|hop\s+on)?\b\s*"
     r"(?:me\s+|us\s+|in\s+)?(?:(?:a|an|the|my|our|this|that|some)(?:\s+|$))?", re.I)
 _FILLER = re.compile(r"\b(?:please|pls|thanks|thank\s+you|thx|asap|for\s+me|for\s+us|if\s+possible|if\s+you\s+can)\b[.!]?", re.I)
-_DANGLING = re.compile(r"(?:^|\s)(?:at|on|from|for|by|in|this|next|around|about|between|starting|until|till|to|and|with|of|the|a|an|&|-|,)\s*$", re.I)
+_DANGLING = re.compile(r"(?:^|\s)(?:back|at|on|from|for|by|in|this|next|around|about|between|starting|until|till|to|and|with|of|the|a|an|&|-|,)\s*$", re.I)
 _LEADING_JUNK = re.compile(r"^\s*(?:at|on|from|for|by|in|and|with|to|of|,|-|&|:)\s+", re.I)
 _GLUE = re.compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|@|from|to|between|and|until|till|-|starting|for|by)[\s,]*)*$", re.I)
 _PRE = re.compile(r"(?:\b(?:at|on|from|for|by|in|this|around|between|starting|until|till|before|after|since|during|within|every|each|of)\s+)+$", re.I)
@@ -54,6 +54,8 @@ def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] 
     for i, (a, b) in enumerate(merged):
         oa, ob = t.span(a, b)
         _blank(chars, oa, ob)
+        if orig[ob:ob + 2] in ("'s", "\u2019s"):  # "tomorrow's standup"
+            _blank(chars, ob, ob + 2)
         if i + 1 < len(merged) and _GLUE.match(t.s[b:merged[i + 1][0]]):
             na, _ = t.span(merged[i + 1][0], merged[i + 1][1])
             _blank(chars, ob, na)
@@ -70,15 +72,19 @@ def clean(text: str) -> str | None:
     s = re.sub(r"\s{2,}", f" {_MARK} ", text)
     for _ in range(3):
         s = re.sub(rf"(?:\b(?:with|and|to|cc|&|w/)\b|,)?\s*{_MARK}(?:\s*(?:,|and|&|{_MARK}))*", " ", s, flags=re.I)
-    s = re.sub(r"\b(?:with|for)\s+(?:the\s+whole\s+(?:team|group)|the\s+team|everyone|everybody|all\s+of\s+us)\b", " ", s, flags=re.I)
+    s = re.sub(r"\b(?:(?:with|for)\s+)?(?:the\s+whole\s+(?:team|group)|the\s+team|everyone|everybody|all\s+of\s+us)\b", " ", s, flags=re.I)
     s = re.sub(r"\b(?:with|and)\s+(?:me|i|us)\b|\b(?:me|i)\s+and\b|\bbetween\s+us\b", " ", s, flags=re.I)
     s = _FILLER.sub(" ", s)
     s = re.sub(r"\s+", " ", s).strip(" ,.!?;:-")
+    whole = s
     s = _LEAD.sub("", s, count=1)
+    if not s.strip() and re.fullmatch(r"(?:a\s+)?(?:sync|call|chat|meeting|standup|catch\s+up|coffee|lunch|demo)", whole, re.I):
+        s = whole  # "/meet friday sync": the verb-like word is the title
     for _ in range(3):
         s = _DANGLING.sub("", s).strip(" ,.!?;:-")
         s = _LEADING_JUNK.sub("", s).strip(" ,.!?;:-")
     s = re.sub(r"^(?:a|an|the|my|our)\s+", "", s, flags=re.I)
+    s = re.sub(r"^(?:about|regarding|re:?|to\s+discuss|to\s+talk\s+about|on\s+the\s+topic\s+of)\s+", "", s, flags=re.I)
     s = re.sub(r"\s+", " ", s).strip(" ,.!?;:-'\"")
     if not s or not re.search(r"\w", s) or len(s) > 120:
         return None
