@@ -8,7 +8,6 @@ import os
 import stat
 import subprocess
 import sys
-import time as time_module
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta, timezone
@@ -414,11 +413,12 @@ def test_timestamps_are_aware_utc(store: Store) -> None:
 
 
 _WORKER = """
-import sys, time
+import os, sys, time
 from bot.store import Store
-url, name, start = sys.argv[1], sys.argv[2], float(sys.argv[3])
+url, name, go = sys.argv[1], sys.argv[2], sys.argv[3]
 s = Store(url, "k", ".")
-while time.time() < start:
+print("ready", flush=True)
+while not os.path.exists(go):
     time.sleep(0.001)
 while (item := s.inbox_claim(name, 60)) is not None:
     print(item.payload["i"], flush=True)
@@ -427,17 +427,20 @@ s.close()
 """
 
 
-def test_inbox_two_processes_never_get_the_same_item(store: Store, db_url: str) -> None:
-    n = 150
+def test_inbox_two_processes_never_get_the_same_item(store: Store, db_url: str, tmp_path: Path) -> None:
+    n = 80
     for i in range(n):
         store.inbox_put(f"ev_{i}", "k", {"i": i})
-    start = time_module.time() + 1.5              # both interpreters are up by then: they start together
+    go = tmp_path / "go"
     root = Path(__file__).resolve().parents[2]
-    procs = [subprocess.Popen([sys.executable, "-c", _WORKER, db_url, f"proc-{k}", str(start)],
+    procs = [subprocess.Popen([sys.executable, "-c", _WORKER, db_url, f"proc-{k}", str(go)],
                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "PYTHONPATH": str(root)})
              for k in range(2)]
-    outs = [p.communicate(timeout=60) for p in procs]
+    for p in procs:                                 # both imported and connected: release them together
+        assert p.stdout.readline().strip() == "ready", p.stderr.read()
+    go.touch()
+    outs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 0 for p in procs), [err for _, err in outs]
     per_proc = [[int(x) for x in out.split()] for out, _ in outs]
     assert sorted(per_proc[0] + per_proc[1]) == list(range(n))
