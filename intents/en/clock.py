@@ -58,7 +58,8 @@ def _hform(m: re.Match, c: Ctx):
     if re.search(r"\b(?:in|for|within|another)\s+$", c.before(m.start())):
         return None  # "in 1h" is a duration
     h = int(m.group(1))
-    if not m.group(2) and h < 10 and not _AT.search(c.before(m.start())):
+    if not m.group(2) and h < 10 and not _AT.search(c.before(m.start())) or not m.group(2) and h < 10 and \
+            re.search(r"\b(?:in|for|within)\s+$", c.before(m.start())):
         return None
     return _time(m.start(), m.end(), h, int(m.group(2) or 0), h24=True)
 
@@ -137,6 +138,8 @@ def _oclock(m: re.Match, c: Ctx):
 
 def _part(m: re.Match, c: Ctx):
     rel, mod1, inthe, mod2, name, plural = m.groups()
+    if name == "morning" and re.search(r"\bgood\s+$", c.before(m.start())):
+        return None  # a greeting
     if plural and not inthe:
         return None  # "mornings" is a recurrence
     name = re.sub(r"(lunch|dinner)\s*time$", r"\1", name)
@@ -179,7 +182,7 @@ RULES = [
     (re.compile(r"(?<![\d.$€£/])(\d{1,2})\.(\d{2})(?:\s*(am|pm)\b)?(?![\d.]\d)"), _dot),
     (re.compile(r"(?<![\d.:$€£/])(\d{1,2})(?:\s*(am|pm)\b|([ap])\b)"), _mertime),
     (re.compile(r"(?:(\b(?:at|around|about|approximately|approx)\s+|@\s*))?(?<![\d.:$/-])(\d{3,4})(?:\s*(am|pm)\b)?(?![\d:./]|-\d)"), _hhmm),
-    (re.compile(r"(?<![\d.:/$#€£,-])\b(\d{1,2})\b(?![\d:/%]|\.\d|\s*(?:st|nd|rd|th)\b)"), _num),
+    (re.compile(r"(?<![\d.:/$#€£,])\b(\d{1,2})\b(?![\d:/%]|\.\d|\s*(?:st|nd|rd|th)\b)"), _num),
     (re.compile(r"\b(?:12\s+)?(noon|midday|midnight|mid\s+night)\b"), _named),
     (re.compile(r"\b(?:(half)|(?:an?\s+)?(quarter)|(\d{1,2})(?:\s*(?:minutes?|mins?))?)\s+(past|after)\s+"
                 r"(\d{1,2}|noon|midnight)(?:\s*(am|pm)\b)?"), _past),

@@ -116,8 +116,11 @@ def _num_as_day(side: list[Tok], other: Val | None) -> Val | None:
         return None
 
 
-def _closed(left: list[Tok], right: list[Tok], ctx: list[Tok], c: Ctx) -> Val | None:
+def _closed(left: list[Tok], right: list[Tok], ctx: list[Tok], c: Ctx, framed: bool = False) -> Val | None:
     left, right = [copy.copy(t) for t in left], [copy.copy(t) for t in right]
+    if {t.kind for t in left} == {"num"} and {t.kind for t in right} == {"num"} and \
+            (framed or any(t.kind in ("day", "part") for t in ctx)):
+        left[0].f["hour"] = right[0].f["hour"] = True  # "from 10 to 11", "tomorrow 2-4"
     _year_fix(left, right, c)
     lp = Point(left, ctx + right, c)
     rp = Point(right, ctx + left, c)
@@ -210,12 +213,13 @@ def _structure(seq: list[Tok], c: Ctx, durs: list[Tok]) -> tuple[Val | None, lis
                 right = _run(seq, j, 1, c)
                 if right:
                     ctx = [p for p in points if p not in left and p not in right]
-                    return _closed(left, right, ctx, c), [t, seq[j]]
+                    return _closed(left, right, ctx, c, framed=True), [t, seq[j]]
         if t.v == "to":
             left, right = _run(seq, i, -1, c), _run(seq, i, 1, c)
             if left and right and _comparable(left, right):
                 ctx = [p for p in points if p not in left and p not in right]
-                return _closed(left, right, ctx, c), [t]
+                framed = i - len(left) - 1 >= 0 and seq[i - len(left) - 1].kind == "conn" and seq[i - len(left) - 1].v == "from"
+                return _closed(left, right, ctx, c, framed), [t]
     for i, t in enumerate(seq):
         if t.kind != "conn":
             continue
@@ -240,7 +244,8 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
     toks = _anchor_offsets(scan(c), c)
     spec = TimeSpec()
     zone = next((t for t in toks if t.kind == "zone"), None)
-    rec = next((t for t in toks if t.kind == "rec"), None)
+    recs = [t for t in toks if t.kind == "rec"]
+    rec = _merge_recs(recs) if recs else None
     durs = [t for t in toks if t.kind == "dur"]
     seq = [t for t in toks if t.kind in POINT_KINDS or t.kind == "conn"]
     if rec is not None and rec.f.get("byday") and not any(t.kind == "day" for t in seq):
@@ -265,6 +270,15 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
                 and durations.finest(d.v) in ("days", "weeks"):
             spec.end = spec.start + dt.timedelta(days=int(secs // 86400) - 1)
     return spec, spans
+
+
+def _merge_recs(recs: list[Tok]) -> Tok:
+    """"biweekly on thursdays": the frequency of one and the days of another."""
+    base = next((r for r in recs if "INTERVAL" in r.v), recs[0])
+    days = next((r.f["byday"] for r in recs if r.f.get("byday")), None)
+    if days and not base.f.get("byday") and "FREQ=WEEKLY" in base.v:
+        return Tok("rec", base.a, base.b, f"{base.v};BYDAY={days}", {"byday": days})
+    return base
 
 
 def _rezone(v: Val, tz: dt.tzinfo, c: Ctx) -> Val:

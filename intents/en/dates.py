@@ -77,8 +77,8 @@ def _compact(m: re.Match, c: Ctx):
 def _numeric(m: re.Match, c: Ctx):
     """7/13, 13/7, 7/13/26, 3-7-2017, 23.04.2022: US month first unless it cannot be."""
     this, p, sep, q, y = m.group(1), int(m.group(2)), m.group(3), int(m.group(4)), m.group(5)
-    if sep in ("-", ".") and not y:
-        return None
+    if sep in ("-", ".") and not y or (p, q, sep, y) == (24, 7, "/", None):
+        return None  # "3-4" is a range; "24/7" means always
     month, day = (p, q) if p <= 12 and not (sep == "." and q <= 12) else (q, p)
     if sep == "." and p <= 12 and q <= 12:
         month, day = q, p  # dotted dates are European

@@ -96,7 +96,7 @@ _ALL_UNITS = {"day": {"days": 1}, "week": {"weeks": 1}, "month": {"months": 1}, 
 
 
 def _dur(m: re.Match, c: Ctx):
-    if re.fullmatch(r"\d+h", m.group(0)) and not re.search(r"\b(?:in|for|within|another|about|around)\s+$", c.before(m.start())):
+    if re.fullmatch(r"\d+h", m.group(0)) and int(m.group(0)[:-1]) >= 10 and not re.search(r"\b(?:in|for|within|another|about|around)\s+$", c.before(m.start())):
         return None  # "16h" alone is a clock time (French-style 16h00)
     d = parse(m.group(1))
     if not d:

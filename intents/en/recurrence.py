@@ -83,7 +83,7 @@ RULES = [
                 rf"({_WDS}|days?|nights?|weeks?|months?|years?|hours?|minutes?|weekdays?|workdays?|weekends?|fortnights?"
                 rf"|mornings?|afternoons?|evenings?)\b"), _every),
     (re.compile(r"\b(" + "|".join(sorted(_ADVERBS, key=len, reverse=True)) + r")\b"), _adverb),
-    (re.compile(rf"\b(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)days\b(?:\s*(?:,|and|&)\s*{WD}s?)*"
+    (re.compile(rf"\b(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)days\b(?:\s*(?:,|and|&)\s*{WDS})*"
                 rf"(?:\s+(?:mornings?|afternoons?|evenings?|nights?))?"), _plural_days),
     (re.compile(rf"\b({WD})\s+(?:mornings|afternoons|evenings|nights)\b"), _plural_days),
     (re.compile(r"(?<!the )\b(?:mornings|afternoons|evenings|nights)\b"), _plural_part),
