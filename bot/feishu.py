@@ -107,7 +107,9 @@ class Feishu(DirectoryMixin):
               user_token: str | None = None, retry_budget: float | None = None) -> Any:
         """Run `fn(client, option)` — one SDK call — under the retry/token policy and
         return the response's `data`. `fn` is re-run per attempt with a fresh option."""
-        return self._call_raw(op, fn, idempotent=idempotent, user_token=user_token, retry_budget=retry_budget).data
+        resp = self._call_raw(op, fn, idempotent=idempotent, user_token=user_token, retry_budget=retry_budget)
+        # Responses of calls without a payload (deletes) have no `data` attribute at all.
+        return getattr(resp, "data", None)
 
     def _call_raw(self, op: str, fn: Callable[[lark.Client, lark.RequestOption], Any], *, idempotent: bool,
                   user_token: str | None = None, retry_budget: float | None = None) -> Any:

@@ -40,6 +40,7 @@ class DirectoryMixin:
         self._users: dict[str, tuple[float, Person]] = {}
         self._rooms: tuple[float, list[Room]] | None = None
         self._dir_lock = threading.Lock()
+        self._bot_open_id: str | None = None
 
     # --- people -----------------------------------------------------------------------------
 
@@ -89,6 +90,23 @@ class DirectoryMixin:
     def _remember(self, person: Person) -> None:
         with self._dir_lock:
             self._users[person.open_id] = (time.monotonic() + self._user_ttl, person)
+
+    def bot_open_id(self) -> str:
+        """The bot's own open_id (to recognise its mention and its own messages), from
+        `GET /open-apis/bot/v3/info`; lark-oapi has no typed model for it, so this is
+        a raw SDK request. Cached after the first success."""
+        with self._dir_lock:
+            if self._bot_open_id:
+                return self._bot_open_id
+        req = lambda: (lark.BaseRequest.builder().http_method(lark.HttpMethod.GET)  # noqa: E731
+                       .uri("/open-apis/bot/v3/info").token_types({lark.AccessTokenType.TENANT}).build())
+        resp = self._call_raw("bot.info", lambda c, o: _checked(c.request(req(), o)), idempotent=True)
+        open_id = ((_raw_body(resp).get("bot") or {}).get("open_id")) or ""
+        if not open_id:
+            raise FeishuError(-1, "bot info without open_id", None, "other", op="bot.info")
+        with self._dir_lock:
+            self._bot_open_id = open_id
+        return open_id
 
     # --- rooms ------------------------------------------------------------------------------
 
@@ -274,11 +292,25 @@ class DirectoryMixin:
         )
 
 
-def _raw_data(resp: Any) -> dict:
-    """The `data` object of the raw JSON body, for fields the SDK models drop."""
+def _raw_body(resp: Any) -> dict:
     try:
         body = json.loads(resp.raw.content)
     except (AttributeError, ValueError, TypeError):
         return {}
-    data = body.get("data") if isinstance(body, dict) else None
+    return body if isinstance(body, dict) else {}
+
+
+def _raw_data(resp: Any) -> dict:
+    """The `data` object of the raw JSON body, for fields the SDK models drop."""
+    data = _raw_body(resp).get("data")
     return data if isinstance(data, dict) else {}
+
+
+def _checked(resp: Any) -> Any:
+    """`client.request` (raw calls) reads a non-JSON answer as success when its status
+    is 2xx and as code None otherwise; make the latter look like the generated
+    methods' failure (a JSON decode error) so the retry policy treats both alike."""
+    if getattr(resp, "code", None) is None:
+        content = getattr(getattr(resp, "raw", None), "content", b"") or b""
+        raise json.JSONDecodeError("non-JSON response", content.decode("utf-8", "replace"), 0)
+    return resp
