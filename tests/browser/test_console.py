@@ -331,3 +331,63 @@ def test_static_files(sandbox_only):
         assert "no-cache" in r.headers["Cache-Control"]
     assert requests.get(sandbox_only.url + "/console/../api/console.py", timeout=10).status_code == 404
     assert requests.get(sandbox_only.url + "/console/nope.js", timeout=10).status_code == 404
+
+
+def test_card_click_shows_toast_and_replaces_card_in_place(sandbox_only, open_page):
+    """A stand-in bot on its own server answers the card callback; the console shows its toast and
+    swaps the card, and the callback carried the button's value, the operator and the form values."""
+    from flask import Flask, jsonify, request as flask_request
+
+    from tests.support.live import LiveServer
+
+    received: list[dict] = []
+    fake_bot = Flask("fake_bot")
+
+    @fake_bot.post("/cards")
+    def cards_callback():
+        received.append(flask_request.get_json(force=True))
+        done = {"schema": "2.0", "config": {"update_multi": True},
+                "header": {"title": _text("Done"), "template": "green"},
+                "body": {"elements": [{"tag": "markdown", "content": "Booked for <at id=ou_alice></at>"},
+                                      _button("Confirm", "primary_filled", disabled=True)]}}
+        return jsonify({"toast": {"type": "success", "content": "Booked"}, "card": {"type": "raw", "data": done}})
+
+    with LiveServer(lambda port: fake_bot) as bot:
+        resp = requests.put(sandbox_only.url + "/sandbox/api/app", timeout=10,
+                            json={"card_url": bot.url + "/cards", "encrypt_key": ""})
+        assert resp.status_code == 200, resp.text
+        card = {"schema": "2.0", "config": {"update_multi": True},
+                "header": {"title": _text("Confirm the meeting"), "template": "blue"},
+                "body": {"elements": [
+                    {"tag": "form", "name": "f", "elements": [
+                        {"tag": "input", "name": "title", "default_value": "Budget"},
+                        {"tag": "select_static", "name": "len", "initial_option": "30",
+                         "options": [{"text": _text("30 min"), "value": "30"}, {"text": _text("60 min"), "value": "60"}]},
+                        _button("Confirm", "primary_filled", name="ok", form_action_type="submit",
+                                behaviors=[{"type": "callback", "value": {"a": "confirm", "d": "dr1"}}])]}]}}
+        _send_card(sandbox_only.url, "oc_p2p_alice", card)
+        page, errors = open_page(sandbox_only.url + "/?as=ou_alice")
+        msg = cards(page).last
+        mid = msg.get_attribute("data-message-id")
+        msg.locator(".c-select").select_option("60")
+        msg.locator("button.c-btn", has_text="Confirm").click()
+        expect(page.locator(".toast-success")).to_have_text(re.compile("Booked"))
+        replaced = page.locator(f'.msg[data-message-id="{mid}"]')
+        expect(replaced.locator(".card-title")).to_have_text("Done")
+        expect(replaced.locator(".card-header")).to_have_class(re.compile(r"tpl-green"))
+        expect(replaced.locator("button.c-btn", has_text="Confirm")).to_be_disabled()
+        expect(cards(page)).to_have_count(1)
+        # The next polls keep the new card (the sandbox stored it), without a duplicate.
+        page.wait_for_timeout(2500)
+        expect(replaced.locator(".card-title")).to_have_text("Done")
+        expect(cards(page)).to_have_count(1)
+        assert errors == []
+
+    assert len(received) == 1
+    event = received[0]["event"]
+    assert received[0]["header"]["event_type"] == "card.action.trigger"
+    assert event["operator"]["open_id"] == "ou_alice"
+    assert event["context"]["open_message_id"] == mid
+    assert event["action"]["value"] == {"a": "confirm", "d": "dr1"}
+    assert event["action"]["form_value"] == {"title": "Budget", "len": "60"}
+    assert event["action"]["name"] == "ok"
