@@ -1,0 +1,111 @@
+"""Speed of `intents.parse` against dateparser's `search_dates` on the same whole messages.
+
+    python bench/intents_speed.py [--repeat 5] [--limit 600] [--out results.json]
+
+The messages are the corpus texts (tests/corpus/intents/*/*.jsonl, both languages) plus
+the public benchmark's texts. Each message is parsed once to warm up, then `--repeat`
+times; its time is the median of those. Prints median and p99 per parser and the median
+of the per-message ratio dateparser / intents.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import pathlib
+import statistics
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CASES = ROOT.parent / "shared" / "benchmarks" / "time_expressions" / "cases.jsonl"
+NOW = "2026-11-25T10:00:00"
+
+
+def messages(limit: int) -> list[dict]:
+    """[{text, lang, now (aware), tz}] in a fixed order: corpus first, then benchmark texts."""
+    from intents.normalize import language
+    from intents.timeutil import zone
+    out = []
+    for path in sorted((ROOT / "tests" / "corpus" / "intents").glob("*/*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.lstrip().startswith("//"):
+                case = json.loads(line)
+                tz = case.get("tz", "Asia/Shanghai")
+                now = dt.datetime.fromisoformat(case.get("now", NOW))
+                now = now if now.tzinfo else now.replace(tzinfo=zone(tz))
+                out.append({"text": case["text"], "lang": language(case["text"]), "now": now, "tz": tz})
+    if CASES.exists():
+        for line in CASES.read_text(encoding="utf-8").splitlines():
+            c = json.loads(line)
+            out.append({"text": c.get("input") or c["text"], "lang": c["lang"],
+                        "now": dt.datetime.fromisoformat(c["ref"]), "tz": c["tz"]})
+    if limit and len(out) > limit:  # an even spread over both sources, deterministic
+        step = len(out) / limit
+        out = [out[int(i * step)] for i in range(limit)]
+    return out
+
+
+def _time(fn, repeat: int) -> float:
+    fn()  # warm-up
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(runs)
+
+
+def p99(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.99 * (len(xs) - 1))))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--limit", type=int, default=600, help="number of messages (0 = all)")
+    ap.add_argument("--out", help="write the per-message timings and the summary as JSON")
+    a = ap.parse_args(argv)
+
+    import dateparser.search
+    from intents import parse
+
+    msgs = messages(a.limit)
+    rows = []
+    for m in msgs:
+        naive = m["now"].replace(tzinfo=None)
+        settings = {"RELATIVE_BASE": naive, "PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False}
+        ours = _time(lambda: parse(m["text"], now=m["now"], tz=m["tz"]), a.repeat)
+        theirs = _time(lambda: dateparser.search.search_dates(m["text"], languages=[m["lang"]], settings=settings), a.repeat)
+        rows.append({"text": m["text"], "lang": m["lang"], "intents_ms": ours, "dateparser_ms": theirs,
+                     "ratio": theirs / ours if ours > 0 else None})
+    summary = {}
+    for name, key in (("intents.parse", "intents_ms"), ("dateparser.search_dates", "dateparser_ms")):
+        xs = [r[key] for r in rows]
+        summary[name] = {"median_ms": statistics.median(xs), "p99_ms": p99(xs), "mean_ms": statistics.fmean(xs)}
+    for lang in ("en", "zh"):
+        xs = [r for r in rows if r["lang"] == lang]
+        if xs:
+            summary[f"intents.parse[{lang}]"] = {"median_ms": statistics.median(r["intents_ms"] for r in xs),
+                                                 "p99_ms": p99([r["intents_ms"] for r in xs])}
+    ratio = statistics.median(r["ratio"] for r in rows if r["ratio"])
+    summary["median_ratio_dateparser_over_intents"] = ratio
+    summary["n"] = len(rows)
+    summary["repeat"] = a.repeat
+    print(f"messages: {len(rows)} (en {sum(r['lang'] == 'en' for r in rows)}, zh {sum(r['lang'] == 'zh' for r in rows)}), "
+          f"repeat {a.repeat}, median of repeats per message")
+    for name in ("intents.parse", "intents.parse[en]", "intents.parse[zh]", "dateparser.search_dates"):
+        if name in summary:
+            s = summary[name]
+            print(f"{name:26} median {s['median_ms']:.3f} ms   p99 {s['p99_ms']:.3f} ms")
+    print(f"median per-message ratio dateparser/intents: {ratio:.1f}x")
+    if a.out:
+        pathlib.Path(a.out).write_text(json.dumps({"summary": summary, "rows": rows}, ensure_ascii=False, indent=1),
+                                       encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
