@@ -264,7 +264,7 @@ def test_429_with_reset_header_is_retried_through_the_sdk():
 
 def test_gateway_html_page_is_unavailable_and_retried_for_reads():
     stub = Stub([(502, "<html>Bad Gateway</html>", {}), (503, "<html>busy</html>", {})])
-    fs, srv = stub_client(stub, "cli_stub_502")
+    fs, srv = stub_client(stub, "cli_stub_502", retry_budget=1.0)
     try:
         assert fs.get_user("ou_x").name == "X" and len(stub.calls) == 3
         stub.script = [(502, "<html>Bad Gateway</html>", {})] * 20
@@ -465,6 +465,16 @@ def test_identity_errors_map_to_auth(fs):
     with pytest.raises(FeishuError) as ei:
         fs.user_primary_calendar("u-not-a-real-token")
     assert ei.value.kind == "auth" and ei.value.code == 99991668
+
+
+def test_app_identity_cannot_search_a_persons_calendar(fs, bob_token):
+    cal = fs.user_primary_calendar(bob_token.access_token)
+    with pytest.raises(FeishuError) as ei:
+        fs.search_events(cal, "sync")                       # tenant token: free/busy access at most
+    assert ei.value.kind == "permission" and ei.value.code == 191002
+    with pytest.raises(FeishuError) as ei:
+        fs.create_acl(cal, "ou_carol", "reader", "")        # sharing needs the owner's own token
+    assert ei.value.kind == "permission"
     with pytest.raises(ValueError):
         fs.create_event(fs.bot_calendar_id(), "x", "", dt.datetime(2030, 1, 1, 9), dt.datetime(2030, 1, 1, 10), "UTC")
 
