@@ -57,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tz", default="Asia/Shanghai")
     ap.add_argument("--mention", action="append", type=_mention, default=[])
     ap.add_argument("--jsonl", action="store_true", help="batch: JSON lines on stdin, results on stdout")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for i in range(len(argv) - 1):  # "--tz -02:00": argparse would take the offset for an option
+        if argv[i] in ("--tz", "--now") and argv[i + 1].startswith("-"):
+            argv[i:i + 2] = [f"{argv[i]}={argv[i + 1]}"]
+            break
     a = ap.parse_args(argv)
     out = sys.stdout
     if a.jsonl:
