@@ -24,10 +24,17 @@ APP_ID, APP_SECRET = "cli_sandbox_yue", "sandbox-secret"
 REDIRECT = "http://127.0.0.1:9/oauth/callback"     # never fetched: the test reads the Location header
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "sandbox_demo_week: seed the believable demo week of calendar events")
+
+
 @pytest.fixture
-def sandbox_settings(tmp_path) -> Settings:
+def sandbox_settings(request, tmp_path) -> Settings:
+    """A fresh SQLite file per test; the tenant is seeded (people, chats, rooms) but the demo
+    calendar week only with @pytest.mark.sandbox_demo_week, so contract tests start from clean calendars."""
+    demo = request.node.get_closest_marker("sandbox_demo_week") is not None
     return Settings(sandbox_database_url=f"sqlite:///{tmp_path}/sandbox.db", sandbox_retry_delay=0.05,
-                    var_dir=str(tmp_path))
+                    sandbox_empty=not demo, var_dir=str(tmp_path))
 
 
 @pytest.fixture
