@@ -314,6 +314,8 @@
         b.style.top = (top / 60) * hourPx + "px";
         b.style.height = Math.max(((bottom - top) / 60) * hourPx - 2, 16) + "px";
         if (it.with.length > 1) b.classList.add("shared");
+        // Under ~45 minutes there is room for one line: the title, with the time in the tooltip.
+        if (bottom - top < 45) b.classList.add("short");
         b.style.left = "calc(" + (100 * bk.lane / bk.lanes) + "% + 1px)";
         b.style.width = "calc(" + (100 / bk.lanes) + "% - 3px)";
         b.appendChild(el("div", "ev-title", it.title));

@@ -96,7 +96,8 @@
       } else {
         const mm = byKey[m[1]];
         id = mm ? idOf(mm.id) || mm.open_id || "" : "";
-        name = mm ? (mm.name || (S.hooks.nameOf && S.hooks.nameOf(id)) || id) : m[1];
+        // The directory's name in the UI's language first (Dave, not 周大伟, for an English reader).
+        name = mm ? ((S.hooks.nameOf && S.hooks.nameOf(id)) || mm.name || id) : m[1];
       }
       const span = el("span", "mention" + (id && id === me ? " me" : ""), "@" + name);
       if (id) span.setAttribute("data-open-id", id);

@@ -8,7 +8,7 @@
       sandbox: "Sandbox console",
       actingAs: "Acting as",
       chats: "Chats",
-      tryHint: "Try, in your private chat with Yue: “tomorrow 3pm meeting with @Bob about the budget”, or “find 30 min with @Dave tomorrow afternoon”.",
+      tryHint: "Try, in your private chat with Yue: “tomorrow 3pm meeting with @Bob about the budget”, or “find a 30 min slot with @Dave tomorrow afternoon”.",
       enterHint: "Enter to send · Shift+Enter for a new line · @ to mention",
       send: "Send",
       placeholder: "Message {chat}",

@@ -126,7 +126,7 @@ def test_book_as_alice_then_pick_a_slot_as_carol(yue_server, open_page, shot):
     show_week_of(page, carol_tomorrow)
     page.wait_for_selector('#cal-body[data-loaded]')
     had = page.locator('.cal-grid .ev[data-owner="ou_carol"]').count()
-    slots = send_and_wait_for_card(page, "find 30 min with @Dave tomorrow afternoon")
+    slots = send_and_wait_for_card(page, "find a 30 min slot with @Dave tomorrow afternoon")
     first_slot = slots.locator(".c-btn").first
     expect(first_slot).to_be_visible(timeout=30000)
     expect(slots.locator(".card-title")).to_be_visible()
