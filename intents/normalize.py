@@ -10,10 +10,13 @@ MAX_CHARS = 2000
 
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WIDE = re.compile(r"[\uff01-\uff5e\u3000]")
 
 
 def fold_width(text: str) -> str:
     """Full-width ASCII (１２：３０, ＰＭ, ＠) to half-width; keeps CJK punctuation like 。，."""
+    if not _WIDE.search(text):  # most messages have none: skip the per-character loop
+        return text
     out = []
     for ch in text:
         o = ord(ch)

@@ -39,6 +39,10 @@ class Text:
 
     def __init__(self, original: str):
         self.orig = original
+        low = original.lower()
+        if len(low) == len(original):  # the usual case: one char per char
+            self.s, self.lo, self.hi = low, list(range(len(low))), list(range(1, len(low) + 1))
+            return
         chars, lo, hi = [], [], []
         for i, ch in enumerate(original):
             low = ch.lower()

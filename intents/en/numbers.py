@@ -44,6 +44,8 @@ _ABBREV = {
     "week-ends": "weekends", "mid-day": "midday", "fortnightly": "biweekly",
     "a couple of": "2", "a couple": "2", "couple of": "2", "a few": "3",
 }
+_WORD = re.compile(r"[a-z0-9]+")
+_ABBREV_WORDS = frozenset(w for k in _ABBREV for w in re.findall(r"[a-z0-9]+", k)) - {"a", "of"}
 _ABBREV_RX = re.compile(r"(?<![\w@])(" + "|".join(
     re.escape(k) for k in sorted(_ABBREV, key=len, reverse=True)) + r")(?![\w])")
 _AMPM = re.compile(r"(\d)\s*\.?\s*([ap])\s*\.?\s*m\b\.?")
@@ -95,18 +97,29 @@ def _numwords(m: re.Match) -> str:
 def prepare(original: str) -> Text:
     """Lower-case, fold abbreviations and spelled-out numbers; keeps the position map."""
     t = Text(original)
-    t.sub(_QUOTES, "'")
-    t.sub(_PHONE, lambda m: "#" * len(m.group(0)))
-    t.sub(_ABBREV_RX, lambda m: _ABBREV[m.group(1)])
-    t.sub(_SECOND, "2nd")
+    s = t.s
+    digits = sum(ch.isdigit() for ch in s)
+    if "\u2018" in s or "\u2019" in s or "\u2032" in s or "`" in s:
+        t.sub(_QUOTES, "'")
+    if digits >= 7:
+        t.sub(_PHONE, lambda m: "#" * len(m.group(0)))
+    if not _ABBREV_WORDS.isdisjoint(_WORD.findall(t.s)):
+        t.sub(_ABBREV_RX, lambda m: _ABBREV[m.group(1)])
+    if "second" in t.s:
+        t.sub(_SECOND, "2nd")
     if any(w in t.s for w in ORDS):  # ordinals first, so "24th one thirty" stays apart
         t.sub(_ORDWORDS, lambda m: ordinal((TENS[m.group(1)] if m.group(1) else 0) + ORDS[m.group(2)]))
     if any(w in t.s for w in (*UNITS, *TENS)):
         t.sub(_NUMWORDS, _numwords)
-    t.sub(_AMPM, r"\1\2m")
-    t.sub(_MORE, "")
-    t.sub(_ISH, lambda m: m.group(1) or "")
-    t.sub(_NUM_ISH, r"around \1")
-    t.sub(_SLASH_RANGE, " to ")
-    t.sub(_OCLOCK, " o'clock")
+    if digits or any(ch.isdigit() for ch in t.s):  # number words may have added digits
+        t.sub(_AMPM, r"\1\2m")
+        if "more" in t.s:
+            t.sub(_MORE, "")
+        if "/" in t.s:
+            t.sub(_SLASH_RANGE, " to ")
+    if "ish" in t.s:
+        t.sub(_ISH, lambda m: m.group(1) or "")
+        t.sub(_NUM_ISH, r"around \1")
+    if "clock" in t.s:
+        t.sub(_OCLOCK, " o'clock")
     return t

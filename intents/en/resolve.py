@@ -10,11 +10,15 @@ from dataclasses import dataclass, field
 from ..model import TimeSpec
 from ..timeutil import ampm_default, at, next_weekday, weekday_in_week
 from . import clock, dates, durations, holidays, periods, ranges, recurrence, relative, zones
+from .gates import gate_for
 from .lex import Ctx, Tok
 from .relative import shift
 
 _MODULES = (recurrence, holidays, periods, ranges, relative, dates, durations, clock, zones)
-RULES = [(rx, fn, prio) for prio, mod in enumerate(_MODULES) for rx, fn in mod.RULES]
+RULES = [(rx, fn, prio, gate_for(mod.__name__.rsplit(".", 1)[-1], fn.__name__))
+         for prio, mod in enumerate(_MODULES) for rx, fn in mod.RULES]
+_WORD = re.compile(r"[a-z]+")
+_DIGIT = re.compile(r"\d")
 POINT_KINDS = {"day", "span", "time", "num", "part", "inst", "win"}
 _GLUE = re.compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|approximately|for|@|,)[\s,]*)*$")
 _GLUE_NUM = re.compile(r"^[\s,]*(?:(?:at|on|in|the|around|about|@|,)[\s,]*)*$")
@@ -23,7 +27,10 @@ _GLUE_NUM = re.compile(r"^[\s,]*(?:(?:at|on|in|the|around|about|@|,)[\s,]*)*$")
 def scan(c: Ctx) -> list[Tok]:
     """Every rule's matches, then the longest non-overlapping ones (earlier rule wins ties)."""
     found: list[tuple[int, int, int, Tok]] = []
-    for rx, fn, prio in RULES:
+    words, has_digit = frozenset(_WORD.findall(c.s)), bool(_DIGIT.search(c.s))
+    for rx, fn, prio, gate in RULES:
+        if not gate(c.s, words, has_digit):
+            continue
         for m in rx.finditer(c.s):
             try:
                 t = fn(m, c)
