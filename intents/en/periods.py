@@ -6,10 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from dateutil.relativedelta import relativedelta
 
-from ..timeutil import at, monday_of, weekday_in_week
-from .dates import future_md
+from ..timeutil import at, monday_of
 from .durations import DUR, finest, parse
 from .lex import MON, REL, WD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date, weekday_of
 from .relative import shift

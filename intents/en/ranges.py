@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .dates import future_md
 from .lex import DOM, MON, ORD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date
 from .periods import month_start
 

@@ -7,12 +7,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..model import TimeSpec
-from ..timeutil import ampm_default, at, next_weekday, weekday_in_week
+from ..timeutil import ampm_default, at, weekday_in_week
 from . import clock, dates, durations, holidays, periods, ranges, recurrence, relative, zones
 from .gates import gate_for
 from .lex import Ctx, Tok
-from .relative import shift
 
 _MODULES = (recurrence, holidays, periods, ranges, relative, dates, durations, clock, zones)
 RULES = [(rx, fn, prio, gate_for(mod.__name__.rsplit(".", 1)[-1], fn.__name__))
