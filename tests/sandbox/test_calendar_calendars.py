@@ -118,7 +118,8 @@ def test_subscription_limit(lark_client, lark_user_client, user_token, monkeypat
     """The real cap is 1000 calendars; the constant is lowered to 3 here so the test stays fast."""
     cals = [_create(lark_client, f"Public {i}").data.calendar.calendar_id for i in range(3)]
     monkeypatch.setattr(calendar_core, "MAX_SUBSCRIPTIONS", 3)
-    erin = opt(user_token("ou_erin"))     # already holds her primary calendar: 1 of 3
+    erin = opt(user_token("ou_erin"))
+    primary_id(lark_user_client, erin)    # her primary calendar is in her list: 1 of 3
     results = [lark_user_client.calendar.v4.calendar.subscribe(
         SubscribeCalendarRequest.builder().calendar_id(c).build(), erin) for c in cals]
     assert [r.code for r in results] == [0, 0, 191005]
