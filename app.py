@@ -30,6 +30,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     def healthz():
         return jsonify(ok=True, mode=settings.mode)
 
+    @app.errorhandler(413)
+    def too_large(_e):
+        return jsonify(code=413, msg="request body too large (limit 1 MiB)"), 413
+
     @app.errorhandler(500)
     def internal_error(_e):
         # Never a traceback to a caller; the log has it.

@@ -27,6 +27,17 @@ log = logging.getLogger("yue.inbound")
 REPLAY_WINDOW_S = 3600
 
 
+class _QuietRejects(logging.Filter):
+    """lark-oapi logs a full traceback for every request that fails verification; under a
+    flood of forged requests that is noise and cost. We log one line per refusal instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("handle event failed")
+
+
+logging.getLogger("Lark").addFilter(_QuietRejects())
+
+
 def _as_dict(obj) -> dict:
     return json.loads(lark.JSON.marshal(obj) or "{}")
 
