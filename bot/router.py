@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,8 @@ from .feishu import Person
 log = logging.getLogger("yue.router")
 
 BOT_NAMES = {"yue", "约", "yue (约)", "yue(约)"}
+LANG_MEMORY_S = 90 * 86400          # a person's language, learnt from their last message with words
+_PLACEHOLDER = re.compile(r"@_user_\d+")
 
 
 @dataclass
@@ -32,9 +35,12 @@ class Ctx:
     mentions: list[dict] = field(default_factory=list)
     command: str | None = None
     raw: dict = field(default_factory=dict)   # the inbound event, to answer again after OAuth
+    wordless_lang: str | None = None          # for "/undo", "/caldav": the person's usual language
 
     @property
     def lang(self) -> str:
+        if self.wordless_lang:
+            return self.wordless_lang
         return self.intent.lang if self.intent.intent != "unknown" else (self.sender.lang or self.intent.lang)
 
     @property
@@ -53,6 +59,25 @@ def _is_bot_mention(m: dict, bot_id: str | None) -> bool:
     if m.get("mentioned_type") == "bot":
         return True
     return str(m.get("name") or "").strip().lower() in BOT_NAMES
+
+
+def _has_words(text: str, command: str | None) -> bool:
+    rest = slash.split(text)[1] if command else text
+    return any(c.isalpha() for c in _PLACEHOLDER.sub(" ", rest))
+
+
+def _wordless_lang(bot, person: Person, text: str, command: str | None, intent) -> str | None:
+    """A message with no words of its own ("/undo", "@Yue /caldav") says nothing about its
+    language: answer in the person's (contact profile, else their last message with words)."""
+    key = f"lang:{person.open_id}"
+    if _has_words(text, command):
+        if intent.lang in ("zh", "en"):
+            bot.store.cache_put(key, {"lang": intent.lang}, LANG_MEMORY_S)
+        return None
+    if person.lang:
+        return person.lang
+    remembered = bot.store.cache_get(key)
+    return (remembered or {}).get("lang")
 
 
 def process_inbox_item(bot, item) -> None:
@@ -96,7 +121,8 @@ def handle_message(bot, payload: dict) -> None:
                            mentions=others, bot_id=bot.bot_open_id)
     ctx = Ctx(bot=bot, sender=person, chat_id=msg.get("chat_id") or "", chat_type=chat_type,
               message_id=msg.get("message_id") or "", text=text, intent=intent, now=now,
-              mentions=others, command=command, raw=payload)
+              mentions=others, command=command, raw=payload,
+              wordless_lang=_wordless_lang(bot, person, text, command, intent))
     if msg.get("message_type") != "text" and chat_type != "p2p":
         return
     from .handlers import dispatch

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dateutil.rrule import rrulestr
+
 from .. import cards, planning
 from ..people import zone
 
@@ -59,10 +61,27 @@ def handle(ctx) -> None:
     if isinstance(it.start, dt.datetime):
         end = it.end if isinstance(it.end, dt.datetime) and it.end > it.start else \
             it.start + dt.timedelta(minutes=payload["duration"])
-        payload.update(start=it.start.isoformat(), end=end.isoformat())
+        start, end = first_future(it.start, end, it.recurrence, ctx.now, payload)
+        payload.update(start=start.isoformat(), end=end.isoformat())
         propose(ctx, payload)
     else:
         offer_slots(ctx, payload, window_of(ctx))
+
+
+def first_future(start: dt.datetime, end: dt.datetime, recurrence: str | None, now: dt.datetime,
+                 payload: dict) -> tuple[dt.datetime, dt.datetime]:
+    """"每周三下午4点" said on a Wednesday evening: the series starts with its next
+    occurrence, not with one already gone (the parser names today's, as a weekday alone means)."""
+    if not recurrence or start >= now:
+        return start, end
+    try:
+        nxt = rrulestr(recurrence, dtstart=start).after(now)
+    except (ValueError, TypeError):
+        return start, end
+    if nxt is None:
+        return start, end
+    payload["assumptions"] = [a for a in payload.get("assumptions", []) if a != "date_in_past"]
+    return nxt, nxt + (end - start)
 
 
 def propose(ctx, payload: dict) -> None:

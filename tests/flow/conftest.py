@@ -103,7 +103,7 @@ def url_buttons(card: dict | None) -> list[str]:
     def walk(x: Any) -> None:
         if isinstance(x, dict):
             if x.get("tag") == "button":
-                found += [b["default_url"] for b in x.get("behaviors") or [] if b.get("type") == "open_url"]
+                found.extend(b["default_url"] for b in x.get("behaviors") or [] if b.get("type") == "open_url")
             for v in x.values():
                 walk(v)
         elif isinstance(x, list):
