@@ -60,8 +60,12 @@ class Bot:
             self._sweeper.start()
 
     def stop(self) -> None:
+        """Finish the work in hand; what is left in the inbox waits for the next start."""
         self._stop.set()
-        self.pool.shutdown(wait=True, cancel_futures=False)
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self._sweeper is not None:
+            self._sweeper.join(timeout=5)
+        self.feishu.close()
 
     def kick(self) -> None:
         """Ask a worker to drain the inbox (called right after an item is stored)."""
@@ -73,11 +77,11 @@ class Bot:
     def _sweep_loop(self) -> None:
         from .actions import maintenance
         while not self._stop.is_set():
-            self.drain()
             try:
+                self.drain()
                 maintenance(self)
-            except Exception:  # a sweep that fails is tried again next time
-                log.exception("maintenance sweep failed")
+            except Exception:  # e.g. the database is briefly away: try again next time
+                log.exception("inbox sweep failed")
             self._stop.wait(SWEEP_EVERY_S)
 
     def resume_message(self, payload: dict) -> None:

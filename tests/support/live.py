@@ -34,6 +34,9 @@ class LiveServer:
         self.stop()
 
     def stop(self) -> None:
+        bot = self.app.extensions.get("yue_bot")
+        if bot is not None:      # its threads must not outlive the test's databases
+            bot.stop()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
