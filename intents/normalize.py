@@ -11,6 +11,8 @@ MAX_CHARS = 2000
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WIDE = re.compile(r"[\uff01-\uff5e\u3000]")
+# Unicode categories Cc, Cs and Co except \n and \t (checked against unicodedata at build time).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 
 
 def fold_width(text: str) -> str:
@@ -33,7 +35,7 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", str(text)[: MAX_CHARS * 2])
     text = text.replace("：", ":").replace("～", "~").replace("－", "-").replace("—", "-").replace("–", "-")
     text = fold_width(text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cs", "Co") or ch in "\n\t")
+    text = _CONTROL.sub("", text)
     text = _SPACES.sub(" ", text).strip()
     return text[:MAX_CHARS]
 

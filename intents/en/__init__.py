@@ -22,6 +22,8 @@ from .numbers import prepare
 
 __all__ = ["analyze"]
 _QUERY_INTENTS = {"search", "cancel", "reschedule", "invite"}
+_PEOPLE_GAP = re.compile(r"\S\s{2,}\S|\s{2,}\S|\S\s{2,}")  # where a mention was blanked out
+_INTO = re.compile(r"\b(?:to|into|in\s+on|in)\s+(.*)$", re.I)
 
 
 def analyze(text: str, now: dt.datetime) -> Analysis:
@@ -29,7 +31,7 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
     t = prepare(text)
     c = Ctx(now=now, today=now.date(), tz=now.tzinfo, s=t.s, orig=text)
     spec, spans = extract(c)
-    intent = intent_words.detect(t.s, spec.has_time(), bool(re.search(r"\S\s{2,}\S|\s{2,}\S|\S\s{2,}", text)))
+    intent = intent_words.detect(t.s, spec.has_time(), bool(_PEOPLE_GAP.search(text)), c.toks)
     limit = None
     if intent == "reschedule":
         spec, spans, limit = _new_time(t, c, spec, spans)
@@ -45,7 +47,7 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
     if intent in _QUERY_INTENTS:
         q = rest
         if intent == "invite":
-            m = re.search(r"\b(?:to|into|in\s+on|in)\s+(.*)$", rest, re.I)
+            m = _INTO.search(rest)
             q = m.group(1) if m else ""
         a.query = titles.clean(q)
     elif intent == "schedule":

@@ -1,10 +1,23 @@
 """Cheap pre-checks that let the scanner skip rules whose words are absent (speed only:
-a gate never changes what a rule finds, it only avoids running a regex that cannot match)."""
+a gate never changes what a rule finds, it only avoids running a regex that cannot match).
+
+A message becomes a set of tokens: its letter runs plus a few pseudo-tokens (`#d` a digit,
+`#d12` a run of one or two digits, `#d3`/`#d4`/`#d8` longer runs, `#mon` a month stem,
+`#:` `#.` `#/` `#-` `#~` `#'` those characters). A gate is (triggers, extra): the rule runs
+when a trigger is among the tokens (None: always) and `extra(s, tokens)` holds, if given.
+"""
 from __future__ import annotations
 
+import re
 from typing import Callable
 
-Gate = Callable[[str, frozenset, bool], bool]
+Extra = Callable[[str, frozenset], bool]
+Gate = tuple  # (frozenset | None, Extra | None)
+
+_WORD = re.compile(r"[a-z]+")
+_DRUN = re.compile(r"\d+")
+_MON_STEM = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_CHARS = (":", ".", "/", "-", "~", "'", "½")
 
 MONTH_WORDS = frozenset("jan january feb february mar march apr april may jun june jul july aug august sep sept "
                         "september oct october nov november dec december".split())
@@ -17,36 +30,67 @@ HOLIDAY_WORDS = frozenset("christmas new valentine valentines halloween thanksgi
                           "patricks paddy paddys black good".split())
 ZONE_WORDS = frozenset("pst pdt mst mdt cst cdt est edt gmt utc bst cet cest eet eest ist sgt hkt jst kst aest aedt "
                        "pt pacific mt mountain ct central et eastern".split())
+UNIT_WORDS = frozenset(u + s for u in "second minute hour day night week fortnight month year".split() for s in ("", "s"))
+# The first word of every connector in ranges._CONNS (the rest start with one of these).
+CONN_WORDS = frozenset("before earlier prior after later since from starting beginning as effective to thru through "
+                       "till til until and between by onwards onward upto #- #~".split())
+
+
+def tokens(s: str) -> frozenset:
+    """The message's letter runs and pseudo-tokens (see the module doc)."""
+    t = set(_WORD.findall(s))
+    for ch in _CHARS:
+        if ch in s:
+            t.add("#" + ch)
+    runs = _DRUN.findall(s)
+    if runs:
+        t.add("#d")
+        longest = max(map(len, runs))
+        if min(map(len, runs)) <= 2:
+            t.add("#d12")
+        if longest >= 3:
+            t.add("#d3")
+            if longest >= 4:
+                t.add("#d4")
+                if longest >= 8:
+                    t.add("#d8")
+        if _MON_STEM.search(s):
+            t.add("#mon")
+    return frozenset(t)
+
+
+def _has(tok: str) -> Extra:
+    return lambda s, t: tok in t
 
 
 def words(*ws: str) -> Gate:
-    need = frozenset(ws)
-    return lambda s, w, d: not need.isdisjoint(w)
-
-
-def digit(s: str, w: frozenset, d: bool) -> bool:
-    return d
-
-
-def always(s: str, w: frozenset, d: bool) -> bool:
-    return True
+    return frozenset(ws), None
 
 
 def of(ws: frozenset) -> Gate:
-    return lambda s, w, d: not ws.isdisjoint(w)
+    return ws, None
 
 
 def both(a: Gate, b: Gate) -> Gate:
-    return lambda s, w, d: a(s, w, d) and b(s, w, d)
+    """Triggers of `a`, and at least one of `b`'s tokens."""
+    need = b[0]
+    return a[0], (lambda s, t: not need.isdisjoint(t))
 
 
 def either(a: Gate, b: Gate) -> Gate:
-    return lambda s, w, d: a(s, w, d) or b(s, w, d)
+    return a[0] | b[0], None
 
+
+def with_digit(ws: frozenset) -> Gate:
+    return ws, _has("#d")
+
+
+DIGIT = words("#d")
+ALWAYS: Gate = (None, None)
 
 GATES: dict[str, Gate] = {
     "recurrence._every": words("every", "each", "once", "per", "twice", "all", "any"),
-    "recurrence._adverb": lambda s, w, d: "ly" in s or "annual" in s,
+    "recurrence._adverb": (None, lambda s, t: "ly" in s or "annual" in s),
     "recurrence._plural_days": either(of(WD_WORDS), of(PART_WORDS)),
     "recurrence._plural_part": words("mornings", "afternoons", "evenings", "nights"),
     "recurrence._weekdays": words("weekdays", "weekends", "workdays"),
@@ -55,7 +99,7 @@ GATES: dict[str, Gate] = {
     "periods._rel_period": words("week", "month", "weekend"),
     "periods._the_weekend": words("weekend"),
     "periods._next_n": words("next", "last", "past", "coming", "upcoming", "previous", "following"),
-    "periods._past_minutes": both(digit, words("past")),
+    "periods._past_minutes": with_digit(frozenset(["past"])),
     "periods._within": words("within"),
     "periods._rest_of": words("rest"),
     "periods._edge": words("end", "beginning", "start"),
@@ -64,9 +108,10 @@ GATES: dict[str, Gate] = {
     "periods._nth_weekday": both(words("of", "in"), of(WD_WORDS)),
     "periods._nth_day": words("day"),
     "periods._nth_week": words("week"),
-    "periods._week_no": both(digit, words("week")),
+    "periods._week_no": with_digit(frozenset(["week"])),
     "periods._nth_weekend": words("weekend"),
-    "ranges._mon_dd": digit, "ranges._dd_mon": digit, "ranges._between_this_month": words("between"),
+    "ranges._conn": of(CONN_WORDS),
+    "ranges._mon_dd": words("#mon"), "ranges._dd_mon": words("#mon"), "ranges._between_this_month": words("between"),
     "relative._now": words("now", "minute", "present", "time", "moment", "asap", "immediately"),
     "relative._simple": words("today", "tomorrow", "yesterday", "overmorrow"),
     "relative._weekday": of(WD_WORDS),
@@ -74,14 +119,20 @@ GATES: dict[str, Gate] = {
     "relative._in": words("in", "after"),
     "relative._ago": words("ago", "now", "hence", "later"),
     "relative._n_weekdays": words("ago", "now", "hence", "later"),
-    "dates._iso": digit, "dates._compact": digit, "dates._numeric": digit, "dates._mon_day": digit,
-    "dates._day_mon": digit, "dates._ymd_name": digit, "dates._dmy_name": digit,
-    "dates._month": of(MONTH_WORDS), "dates._year_month": digit, "dates._month_year_num": digit, "dates._year": digit,
-    "dates._rel_year": words("year"), "dates._dom": digit, "dates._dom_of_month": both(digit, words("month")),
-    "durations._dur": lambda s, w, d: d or "½" in s or not w.isdisjoint(("a", "an", "half", "quarter", "quarters", "another", "one")),
+    # digit rules: the shortest run of digits or the punctuation each pattern cannot do without
+    "dates._iso": words("#d4"), "dates._compact": words("#d8"),
+    "dates._numeric": with_digit(frozenset(["#/", "#.", "#-"])),
+    "dates._mon_day": words("#mon"), "dates._day_mon": words("#mon"),
+    "dates._ymd_name": words("#mon"), "dates._dmy_name": words("#mon"),
+    "dates._month": of(MONTH_WORDS), "dates._year_month": words("#d4"), "dates._month_year_num": words("#d4"),
+    "dates._year": words("#d4"),
+    "dates._rel_year": words("year"), "dates._dom": words("#d12"), "dates._dom_of_month": both(words("month"), words("#d12")),
+    # a unit word, a unit letter glued to a number (10d, 1h), or 5' (minutes)
+    "durations._dur": (UNIT_WORDS | frozenset(["quarter", "quarters", "s", "m", "h", "d", "w", "y", "mo", "#'"]), None),
     "durations._all": words("all", "full", "whole", "entire", "half"),
-    "clock._colon": digit, "clock._hform": digit, "clock._dot": digit, "clock._mertime": digit,
-    "clock._hhmm": digit, "clock._num": digit, "clock._oclock": digit,
+    "clock._colon": with_digit(frozenset(["#:"])), "clock._hform": with_digit(frozenset(["h"])),
+    "clock._dot": with_digit(frozenset(["#."])), "clock._mertime": both(words("am", "pm", "a", "p"), words("#d12")),
+    "clock._hhmm": words("#d3"), "clock._num": words("#d12"), "clock._oclock": with_digit(frozenset(["clock"])),
     "clock._named": words("noon", "midday", "midnight", "mid"),
     "clock._past": words("past", "after"),
     "clock._to": words("to", "of", "before", "till", "til"),
@@ -98,4 +149,4 @@ GATES: dict[str, Gate] = {
 
 
 def gate_for(module: str, name: str) -> Gate:
-    return GATES.get(f"{module}.{name}", always)
+    return GATES.get(f"{module}.{name}", ALWAYS)

@@ -52,31 +52,51 @@ _ROLE_WRITER = re.compile(r"\b(?:writer|editor|edit|write|can\s+edit|manage|modi
 _ROLE_OWNER = re.compile(r"\bowner\b")
 
 
-def detect(s: str, has_time: bool, has_people: bool) -> str | None:
-    """The intent named by keywords in prepared text `s`, or None."""
-    if _HELP.search(s):
+# Words without which each pattern cannot match: a cheap set test skips the regex.
+_W_HELP = frozenset("help commands usage what how".split())
+_W_CALDAV = frozenset("cal caldav phone iphone ipad android ios macbook mac outlook apple google thunderbird calendar".split())
+_W_SHARE = frozenset("share give grant let".split())
+_W_CANCEL = frozenset("call scrap nix delete kill".split())
+_W_LEAVE = frozenset("office ooo vacation leave holiday pto off sick annual personal away out".split())
+_W_MOVE = frozenset("reschedule schedule move push postpone delay bring pull shift rebook change".split())
+_W_INVITE = frozenset("add invite include loop".split())
+_W_AGENDA = frozenset("what agenda am do show list check my how".split())
+_W_FIND = frozenset("when find free availability is are what common who any".split())
+_W_SEARCH = frozenset("find search look lookup where when which".split())
+_W_VERB = frozenset("book schedule set setup arrange organise organize put let lets can could meet reserve block pencil "
+                    "hold plan create".split())
+_IT = re.compile(r"\b(?:it|that|this|my)\b")
+_INVITE_WORD = re.compile(r"@|\binvite\b")
+_WORDS = re.compile(r"[a-z]+")
+
+
+def detect(s: str, has_time: bool, has_people: bool, w: frozenset | None = None) -> str | None:
+    """The intent named by keywords in prepared text `s` (`w`: its letter runs), or None."""
+    if w is None:
+        w = frozenset(_WORDS.findall(s))
+    if (not w.isdisjoint(_W_HELP) or "?" in s) and _HELP.search(s):
         return "help"
-    if _CALDAV.search(s) and not _SHARE.search(s):
+    if not w.isdisjoint(_W_CALDAV) and _CALDAV.search(s) and not _SHARE.search(s):
         return "caldav"
-    if _SHARE.search(s):
+    if not w.isdisjoint(_W_SHARE) and _SHARE.search(s):
         return "share"
-    if _CANCEL.search(s):
+    if ("cancel" in s or not w.isdisjoint(_W_CANCEL)) and _CANCEL.search(s):
         return "cancel"
-    if _LEAVE.search(s):
+    if not w.isdisjoint(_W_LEAVE) and _LEAVE.search(s):
         return "leave"
-    if _RESCHEDULE.search(s) and (_MEETING_NOUN.search(s) or has_time or re.search(r"\b(?:it|that|this|my)\b", s)):
+    if not w.isdisjoint(_W_MOVE) and _RESCHEDULE.search(s) and (_MEETING_NOUN.search(s) or has_time or _IT.search(s)):
         return "reschedule"
-    if _INVITE.search(s) and (has_people or re.search(r"@|\binvite\b", s)):
+    if not w.isdisjoint(_W_INVITE) and _INVITE.search(s) and (has_people or _INVITE_WORD.search(s)):
         return "invite"
-    if _AGENDA.search(s):
+    if not w.isdisjoint(_W_AGENDA) and _AGENDA.search(s):
         return "agenda"
-    if _FIND_TIME.search(s):
+    if not w.isdisjoint(_W_FIND) and _FIND_TIME.search(s):
         return "find_time"
-    if _SEARCH.search(s):
+    if not w.isdisjoint(_W_SEARCH) and _SEARCH.search(s):
         return "search"
-    if _SCHEDULE_VERB.search(s):
+    if not w.isdisjoint(_W_VERB) and _SCHEDULE_VERB.search(s):
         return "schedule"
-    if _MEETING_NOUN.search(s) and (has_time or has_people) and not _PAST.search(s):
+    if (has_time or has_people) and _MEETING_NOUN.search(s) and not _PAST.search(s):
         return "schedule"
     return None
 

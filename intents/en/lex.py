@@ -28,6 +28,7 @@ class Ctx:
     tz: dt.tzinfo
     s: str
     orig: str = ""
+    toks: frozenset = frozenset()  # gates.tokens(s), filled by the scan for later keyword checks
 
     def before(self, a: int, n: int = 24) -> str:
         """The prepared text just before position a (for look-behind checks)."""

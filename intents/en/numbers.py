@@ -57,6 +57,8 @@ _SLASH_RANGE = re.compile(r"(?<=\d)/(?=\d{4}-\d)")
 # Phone numbers are not times or dates: "555-123-4567", "+1 415 555 0100".
 _PHONE = re.compile(r"(?<![\w:/-])(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s-]{8,}\d")
 _QUOTES = re.compile(r"[\u2018\u2019\u2032`]")
+_ORD_SET = frozenset(ORDS)
+_NUM_SET = frozenset(UNITS) | frozenset(TENS)
 
 
 def _value(group: str) -> tuple[int, bool]:
@@ -98,21 +100,26 @@ def prepare(original: str) -> Text:
     """Lower-case, fold abbreviations and spelled-out numbers; keeps the position map."""
     t = Text(original)
     s = t.s
-    digits = sum(ch.isdigit() for ch in s)
+    digits = sum(map(str.isdigit, s))
+    # Each sub below needs a whole word (\b...\b) from its table: one set of the message's
+    # alphanumeric runs answers all those checks (the subs before it add none of them).
+    runs = frozenset(_WORD.findall(s))
     if "\u2018" in s or "\u2019" in s or "\u2032" in s or "`" in s:
         t.sub(_QUOTES, "'")
     if digits >= 7:
         t.sub(_PHONE, lambda m: "#" * len(m.group(0)))
-    if not _ABBREV_WORDS.isdisjoint(_WORD.findall(t.s)):
+    if not _ABBREV_WORDS.isdisjoint(runs):
         t.sub(_ABBREV_RX, lambda m: _ABBREV[m.group(1)])
     if "second" in t.s:
         t.sub(_SECOND, "2nd")
-    if any(w in t.s for w in ORDS):  # ordinals first, so "24th one thirty" stays apart
+    if not _ORD_SET.isdisjoint(runs):  # ordinals first, so "24th one thirty" stays apart
         t.sub(_ORDWORDS, lambda m: ordinal((TENS[m.group(1)] if m.group(1) else 0) + ORDS[m.group(2)]))
-    if any(w in t.s for w in (*UNITS, *TENS)):
+    if not _NUM_SET.isdisjoint(runs):
         t.sub(_NUMWORDS, _numwords)
-    if digits or any(ch.isdigit() for ch in t.s):  # number words may have added digits
-        t.sub(_AMPM, r"\1\2m")
+    s = t.s
+    if digits or any(map(str.isdigit, s)):  # number words may have added digits
+        if "am" in s or "pm" in s or ".m" in s or " m" in s:
+            t.sub(_AMPM, r"\1\2m")
         if "more" in t.s:
             t.sub(_MORE, "")
         if "/" in t.s:

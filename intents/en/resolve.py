@@ -9,14 +9,18 @@ from dataclasses import dataclass, field
 
 from ..timeutil import ampm_default, at, weekday_in_week
 from . import clock, dates, durations, holidays, periods, ranges, recurrence, relative, zones
-from .gates import gate_for
+from .gates import gate_for, tokens
 from .lex import Ctx, Tok
 
 _MODULES = (recurrence, holidays, periods, ranges, relative, dates, durations, clock, zones)
 RULES = [(rx, fn, prio, gate_for(mod.__name__.rsplit(".", 1)[-1], fn.__name__))
          for prio, mod in enumerate(_MODULES) for rx, fn in mod.RULES]
-_WORD = re.compile(r"[a-z]+")
-_DIGIT = re.compile(r"\d")
+# Rule indices by trigger token, so a message only visits the rules its tokens can wake.
+_ALWAYS = frozenset(i for i, r in enumerate(RULES) if r[3][0] is None)
+_BY_TOKEN: dict[str, frozenset] = {}
+for _i, _r in enumerate(RULES):
+    for _t in _r[3][0] or ():
+        _BY_TOKEN[_t] = _BY_TOKEN.get(_t, frozenset()) | {_i}
 POINT_KINDS = {"day", "span", "time", "num", "part", "inst", "win"}
 _GLUE = re.compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|approximately|for|@|,)[\s,]*)*$")
 _GLUE_NUM = re.compile(r"^[\s,]*(?:(?:at|on|in|the|around|about|@|,)[\s,]*)*$")
@@ -25,11 +29,18 @@ _GLUE_NUM = re.compile(r"^[\s,]*(?:(?:at|on|in|the|around|about|@|,)[\s,]*)*$")
 def scan(c: Ctx) -> list[Tok]:
     """Every rule's matches, then the longest non-overlapping ones (earlier rule wins ties)."""
     found: list[tuple[int, int, int, Tok]] = []
-    words, has_digit = frozenset(_WORD.findall(c.s)), bool(_DIGIT.search(c.s))
-    for rx, fn, prio, gate in RULES:
-        if not gate(c.s, words, has_digit):
+    s = c.s
+    toks = c.toks = tokens(s)
+    active = set(_ALWAYS)
+    for t in toks:
+        hit = _BY_TOKEN.get(t)
+        if hit is not None:
+            active |= hit
+    for i in sorted(active):
+        rx, fn, prio, (_, extra) = RULES[i]
+        if extra is not None and not extra(s, toks):
             continue
-        for m in rx.finditer(c.s):
+        for m in rx.finditer(s):
             try:
                 t = fn(m, c)
             except (ValueError, OverflowError, KeyError, IndexError):

@@ -67,26 +67,44 @@ def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] 
     return "".join(chars)
 
 
+_GAPS = re.compile(r"\s{2,}")
+_MARKS = re.compile(rf"(?:\b(?:with|and|to|cc|&|w/)\b|,)?\s*{_MARK}(?:\s*(?:,|and|&|{_MARK}))*", re.I)
+_TEAM = re.compile(r"\b(?:(?:with|for)\s+)?(?:the\s+whole\s+(?:team|group)|the\s+team|everyone|everybody|all\s+of\s+us)\b", re.I)
+_ME = re.compile(r"\b(?:with|and)\s+(?:me|i|us)\b|\b(?:me|i)\s+and\b|\bbetween\s+us\b", re.I)
+_WS = re.compile(r"\s+")
+_VERB_TITLE = re.compile(r"(?:a\s+)?(?:sync|call|chat|meeting|standup|catch\s+up|coffee|lunch|demo)", re.I)
+_ARTICLE = re.compile(r"^(?:a|an|the|my|our)\s+", re.I)
+_ABOUT = re.compile(r"^(?:about|regarding|re:?|to\s+discuss|to\s+talk\s+about|on\s+the\s+topic\s+of)\s+", re.I)
+_WORDCHAR = re.compile(r"\w")
+
+
 def clean(text: str) -> str | None:
     """Command words, people, filler and dangling prepositions out; None if nothing is left."""
-    s = re.sub(r"\s{2,}", f" {_MARK} ", text)
+    s = _GAPS.sub(f" {_MARK} ", text)
     for _ in range(3):
-        s = re.sub(rf"(?:\b(?:with|and|to|cc|&|w/)\b|,)?\s*{_MARK}(?:\s*(?:,|and|&|{_MARK}))*", " ", s, flags=re.I)
-    s = re.sub(r"\b(?:(?:with|for)\s+)?(?:the\s+whole\s+(?:team|group)|the\s+team|everyone|everybody|all\s+of\s+us)\b", " ", s, flags=re.I)
-    s = re.sub(r"\b(?:with|and)\s+(?:me|i|us)\b|\b(?:me|i)\s+and\b|\bbetween\s+us\b", " ", s, flags=re.I)
+        if _MARK not in s:
+            break
+        s, n = _MARKS.subn(" ", s)
+        if not n:
+            break
+    s = _TEAM.sub(" ", s)
+    s = _ME.sub(" ", s)
     s = _FILLER.sub(" ", s)
-    s = re.sub(r"\s+", " ", s).strip(" ,.!?;:-")
+    s = _WS.sub(" ", s).strip(" ,.!?;:-")
     whole = s
     s = _LEAD.sub("", s, count=1)
-    if not s.strip() and re.fullmatch(r"(?:a\s+)?(?:sync|call|chat|meeting|standup|catch\s+up|coffee|lunch|demo)", whole, re.I):
+    if not s.strip() and _VERB_TITLE.fullmatch(whole):
         s = whole  # "/meet friday sync": the verb-like word is the title
     for _ in range(3):
+        before = s
         s = _DANGLING.sub("", s).strip(" ,.!?;:-")
         s = _LEADING_JUNK.sub("", s).strip(" ,.!?;:-")
-    s = re.sub(r"^(?:a|an|the|my|our)\s+", "", s, flags=re.I)
-    s = re.sub(r"^(?:about|regarding|re:?|to\s+discuss|to\s+talk\s+about|on\s+the\s+topic\s+of)\s+", "", s, flags=re.I)
-    s = re.sub(r"\s+", " ", s).strip(" ,.!?;:-'\"")
-    if not s or not re.search(r"\w", s) or len(s) > 120:
+        if s == before:  # a fixed point: further rounds change nothing
+            break
+    s = _ARTICLE.sub("", s)
+    s = _ABOUT.sub("", s)
+    s = _WS.sub(" ", s).strip(" ,.!?;:-'\"")
+    if not s or not _WORDCHAR.search(s) or len(s) > 120:
         return None
     return s
 
