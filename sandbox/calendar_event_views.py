@@ -13,8 +13,7 @@ from sandbox.api.common import body, id_type, identity, ok, qint, session, to_op
 from sandbox.calendar_core import (CAL_BAD_TYPE, PARAM, RANGE_TOO_LONG, SYNC_CONFLICT, TOO_MANY_INSTANCES, bad,
                                    err, field_list, field_obj, field_str, load_calendar, need_role, page_offset,
                                    time_info, unix_query)
-from sandbox.calendar_events_core import (attending_series, calendar_attendee_key, event_json, find_event,
-                                          view_of)
+from sandbox.calendar_events_core import calendar_attendee_key, event_json, find_event, view_of
 from sandbox.calendar_models import CalAttendee, CalCalendar, CalEvent
 from sandbox.calendar_query import occurrences
 from sandbox.recurrence import Occ, instances as series_instances
@@ -127,8 +126,8 @@ def search(calendar_id: str):
     we = time_info(flt, "end_time")[0] if flt.get("end_time") else now + 30 * 86400
     if we < ws:
         raise bad("filter.end_time must not be before filter.start_time")
-    series = attending_series(s, cal)
-    hits = occurrences(s, [cal.calendar_id], sorted(series), ws, we)
+    user, room = calendar_attendee_key(cal)
+    hits = occurrences(s, [cal.calendar_id], ws, we, user=user, room=room)
     pks = list(dict.fromkeys(h.event_pk for h in hits))
     wanted_sets = []
     for name, col in (("user_ids", "user"), ("room_ids", "resource"), ("chat_ids", "chat")):
@@ -185,7 +184,8 @@ def instance_view(calendar_id: str):
     if we - ws >= INSTANCE_VIEW_SPAN:
         raise err(RANGE_TOO_LONG, "requested time exceeds the allowed range: end_time - start_time must be "
                                   "less than 40 days")
-    hits = occurrences(s, [cal.calendar_id], sorted(attending_series(s, cal)), ws, we)
+    user, room = calendar_attendee_key(cal)
+    hits = occurrences(s, [cal.calendar_id], ws, we, user=user, room=room)
     if len(hits) >= INSTANCE_VIEW_MAX:
         raise err(TOO_MANY_INSTANCES, "exceeded the maximum instance number: narrow the time range")
     rows = {}

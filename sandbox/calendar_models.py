@@ -116,8 +116,7 @@ class CalEvent(Base):
     __table_args__ = (UniqueConstraint("calendar_id", "idempotency_key"),
                       Index("ix_cal_events_cal_start", "calendar_id", "start_ts"),
                       # Far-future queries find series whose materialised horizon they pass.
-                      Index("ix_cal_events_cal_mat", "calendar_id", "materialized_until"),
-                      Index("ix_cal_events_series_mat", "series_uid", "materialized_until"))
+                      Index("ix_cal_events_mat", "materialized_until"))
 
 
 class CalOccurrence(Base):

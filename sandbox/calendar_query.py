@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import and_, or_, select, union_all
+from sqlalchemy import Select, and_, false, select, true, union_all
 from sqlalchemy.orm import Session
 
 from sandbox.calendar_models import LONG_SPAN, CalAttendee, CalEvent, CalOccurrence, CalTimeoff
@@ -25,58 +25,66 @@ class Hit(NamedTuple):
     busy: bool
 
 
-def attended_series(s: Session, user: str | None = None, room: str | None = None,
-                    include_declined: bool = False) -> list[str]:
+def attendance(user: str | None = None, room: str | None = None, include_declined: bool = False) -> Select:
+    """The series a user or room attends, as a subquery: the database joins it, no id list
+    travels through Python (a person can attend thousands of series)."""
     col = CalAttendee.user_open_id if user else CalAttendee.room_id
     bad = ("removed",) if include_declined else NOT_ATTENDING
-    return list(s.scalars(select(CalAttendee.series_uid).where(col == (user or room),
-                                                              CalAttendee.rsvp_status.notin_(bad))))
+    return select(CalAttendee.series_uid).where(col == (user or room), CalAttendee.rsvp_status.notin_(bad))
 
 
-def occurrences(s: Session, calendar_ids: list[str], series_uids: list[str], ws: int, we: int) -> list[Hit]:
-    """Occurrences overlapping [ws, we) of events organised on `calendar_ids` or belonging to
-    the series in `series_uids`, including the lazily expanded tail of far-future series."""
+def attended_series(s: Session, user: str | None = None, room: str | None = None,
+                    include_declined: bool = False) -> list[str]:
+    return list(s.scalars(attendance(user, room, include_declined)))
+
+
+def occurrences(s: Session, calendar_ids: list[str], ws: int, we: int, *, user: str | None = None,
+                room: str | None = None, include_declined: bool = False) -> list[Hit]:
+    """Occurrences overlapping [ws, we) of events organised on `calendar_ids` or attended by
+    `user`/`room`, including the lazily expanded tail of far-future series."""
     o = CalOccurrence
     cols = (o.event_pk, o.series_uid, o.calendar_id, o.start_ts, o.end_ts, o.original_start, o.busy)
-    short = and_(o.is_long.is_(False), o.start_ts >= ws - LONG_SPAN, o.start_ts < we, o.end_ts > ws)
-    long_ = and_(o.is_long.is_(True), o.start_ts < we, o.end_ts > ws)
+    # `is_long = ?`, not `IS`: SQLite uses an index column only for `=`, and the range on
+    # start_ts right after it is what keeps this a short index scan.
+    short = and_(o.is_long == false(), o.start_ts >= ws - LONG_SPAN, o.start_ts < we, o.end_ts > ws)
+    long_ = and_(o.is_long == true(), o.start_ts < we, o.end_ts > ws)
+    series = attendance(user, room, include_declined) if (user or room) else None
     parts = []
     if calendar_ids:
         parts += [select(*cols).where(o.calendar_id.in_(calendar_ids), short),
                   select(*cols).where(o.calendar_id.in_(calendar_ids), long_)]
-    if series_uids:
-        parts += [select(*cols).where(o.series_uid.in_(series_uids), short),
-                  select(*cols).where(o.series_uid.in_(series_uids), long_)]
+    if series is not None:
+        parts += [select(*cols).where(o.series_uid.in_(series), short),
+                  select(*cols).where(o.series_uid.in_(series), long_)]
     if not parts:
         return []
     seen: set[tuple[int, int]] = set()
     hits: list[Hit] = []
-    for row in s.execute(union_all(*parts)):
+    for row in s.execute(union_all(*parts)).all():
         key = (row[0], row[5])
         if key not in seen:    # an attended event organised on one of the calendars appears twice
             seen.add(key)
             hits.append(Hit(*row))
-    hits.extend(_tail(s, calendar_ids, series_uids, ws, we, seen))
+    hits.extend(_tail(s, calendar_ids, series, ws, we, seen))
     hits.sort(key=lambda h: (h.start, h.end))
     return hits
 
 
-def _tail(s: Session, calendar_ids: list[str], series_uids: list[str], ws: int, we: int,
+def _tail(s: Session, calendar_ids: list[str], series: Select | None, ws: int, we: int,
           seen: set[tuple[int, int]]) -> list[Hit]:
+    """Occurrences past the materialised horizon. Step one reads only the materialized_until
+    index (series not expanded up to `we` — usually none); step two filters those few."""
     e = CalEvent
-    cond = []
-    if calendar_ids:
-        cond.append(e.calendar_id.in_(calendar_ids))
-    if series_uids:
-        cond.append(e.series_uid.in_(series_uids))
-    if not cond:
+    candidates = s.execute(select(e.pk, e.calendar_id, e.series_uid).where(
+        e.materialized_until < we, e.series_end > ws, e.start_ts < we)).all()
+    if not candidates:
         return []
-    masters = s.scalars(select(e).where(or_(*cond), e.materialized_until < we, e.series_end > ws,
-                                        e.recurrence != "", e.is_deleted.is_(False),
-                                        e.is_exception.is_(False), e.start_ts < we))
+    wanted = set(calendar_ids)
+    mine = set(s.scalars(series)) if series is not None else set()
+    pks = [pk for pk, cid, uid in candidates if cid in wanted or uid in mine]
     out = []
-    for m in masters:
-        if m.status == "cancelled":
+    for m in (s.get(CalEvent, pk) for pk in pks):
+        if not m.recurrence or m.is_deleted or m.is_exception or m.status == "cancelled":
             continue
         for occ in unmaterialized_occurrences(s, m, ws, we):
             if (m.pk, occ.original_start) not in seen:

@@ -194,6 +194,10 @@ def materialize_series(s: Session, series_uid: str, now: float | None = None) ->
     master = next((e for e in events if not e.is_exception), None)
     rows: list[dict] = []
     exc = {e.original_start: e for e in events if e.is_exception}
+    for e in events:
+        # Only a live series cut off at the horizon keeps a smaller value: queries look for
+        # `materialized_until < window_end` to find work, so everything else must never match.
+        e.materialized_until = FOREVER
     for e in exc.values():
         if not e.is_deleted and e.status != "cancelled" and not (master and master.is_deleted):
             rows.append(_occ_row(e, Occ(e.original_start or e.start_ts, e.start_ts, e.end_ts)))
@@ -215,7 +219,6 @@ def materialize_series(s: Session, series_uid: str, now: float | None = None) ->
                 master.materialized_until = horizon
         else:
             rows.append(_occ_row(master, Occ(master.start_ts, master.start_ts, master.end_ts)))
-            master.materialized_until = master.end_ts
     if rows:
         s.execute(insert(CalOccurrence), rows)
 

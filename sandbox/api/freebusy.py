@@ -13,7 +13,7 @@ from sandbox import store
 from sandbox.api.common import body, id_type, ok, requires, session
 from sandbox.calendar_core import PARAM, active_user, bad, field_bool, field_list, field_str, room_calendar, user_primary
 from sandbox.calendar_models import CalAttendee
-from sandbox.calendar_query import attended_series, occurrences, timeoffs
+from sandbox.calendar_query import occurrences, timeoffs
 from sandbox.recurrence import iso
 
 bp = Blueprint("calendar_v4_freebusy", __name__, url_prefix="/open-apis/calendar/v4")
@@ -47,13 +47,8 @@ def freebusy_items(s: Session, ws: int, we: int, out_tz: tzinfo, *, open_id: str
                    room_id: str | None = None, only_busy: bool = True, need_rsvp: bool = False) -> list[dict]:
     """The busy blocks of a person (or a room) in [ws, we): one item per occurrence, not merged.
     This is the function the route and bench/sandbox_freebusy.py call."""
-    if open_id:
-        cal = user_primary(s, open_id)
-        series = attended_series(s, user=open_id)
-    else:
-        cal = room_calendar(s, room_id)
-        series = attended_series(s, room=room_id)
-    hits = occurrences(s, [cal.calendar_id], series, ws, we)
+    cal = user_primary(s, open_id) if open_id else room_calendar(s, room_id)
+    hits = occurrences(s, [cal.calendar_id], ws, we, user=open_id, room=None if open_id else room_id)
     rsvp: dict[str, str] = {}
     if need_rsvp and open_id and hits:
         rsvp = dict(s.execute(select(CalAttendee.series_uid, CalAttendee.rsvp_status).where(

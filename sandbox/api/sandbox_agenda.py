@@ -15,7 +15,7 @@ from sandbox.api.common import ApiError, session
 from sandbox.calendar_core import owner_name, user_primary
 from sandbox.calendar_events_core import attendees
 from sandbox.calendar_models import CalCalendar, CalEvent
-from sandbox.calendar_query import attended_series, occurrences, timeoffs
+from sandbox.calendar_query import occurrences, timeoffs
 from sandbox.recurrence import iso
 
 bp = Blueprint("sandbox_agenda", __name__, url_prefix="/sandbox/api")
@@ -51,7 +51,7 @@ def agenda(open_id: str):
     cal = user_primary(s, open_id)
     out = []
     events: dict[int, CalEvent] = {}
-    for h in occurrences(s, [cal.calendar_id], attended_series(s, user=open_id, include_declined=True), ws, we):
+    for h in occurrences(s, [cal.calendar_id], ws, we, user=open_id, include_declined=True):
         ev = events.get(h.event_pk) or s.get(CalEvent, h.event_pk)
         events[h.event_pk] = ev
         atts = attendees(s, ev.series_uid)
