@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import re._parser as _sre  # the regex syntax tree, read once per rule at import
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -30,6 +31,80 @@ class Ctx:
 
 Builder = Callable[[re.Match, Ctx], "Atom | list[Atom] | None"]
 _RULES: list[tuple[re.Pattern, Builder, int]] = []
+# Speed only: each rule's regex cannot match unless the text holds one of its required
+# characters ("#d" stands for any \\d digit). Rules with no such set always run.
+_ALWAYS: set[int] = set()
+_BY_CHAR: dict[str, set[int]] = {}
+_DIGIT = re.compile(r"\d")
+_MAX_CLASS = 64  # a wider class ([^…], big ranges) is no useful filter
+
+
+def _need(items, icase: bool = False) -> frozenset | None:
+    """Characters of which every match of this sequence contains one, or None if unknown."""
+    best = None
+    for op, av in items:
+        req = None
+        if op is _sre.LITERAL:
+            req = _chars((av,), icase)
+        elif op is _sre.IN:
+            req = _klass(av, icase)
+        elif op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+            req = _need(av[-1], icase)
+        elif op is _sre.BRANCH:
+            parts = [_need(b, icase) for b in av[1]]
+            req = None if any(x is None for x in parts) else frozenset().union(*parts)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            req = _need(av[2], icase)
+        elif op is _sre.ASSERT:  # a positive look-around also needs its text present
+            req = _need(av[1], icase)
+        if req is not None and (best is None or len(req) < len(best)):
+            best = req
+    return best
+
+
+def _chars(codes, icase: bool) -> frozenset | None:
+    """Under IGNORECASE an ASCII letter stands for both cases (texts are checked with their
+    lower- and upper-cased characters too); other cased letters are not worth the risk."""
+    out = set()
+    for c in map(chr, codes):
+        if icase and c.lower() != c.upper():
+            if not c.isascii():
+                return None
+            out.update((c.lower(), c.upper()))
+        else:
+            out.add(c)
+    return frozenset(out)
+
+
+def _klass(items, icase: bool) -> frozenset | None:
+    out: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            got = _chars((av,), icase)
+        elif op is _sre.RANGE and av[1] - av[0] < _MAX_CLASS:
+            got = _chars(range(av[0], av[1] + 1), icase)
+        elif op is _sre.CATEGORY and av is _sre.CATEGORY_DIGIT:
+            got = frozenset(("#d",))
+        else:
+            got = None
+        if got is None:
+            return None
+        out |= got
+    return frozenset(out) if len(out) <= _MAX_CLASS else None
+
+
+def required_chars(rx: re.Pattern) -> frozenset | None:
+    """See _BY_CHAR; for an IGNORECASE pattern, test `text_chars(text, cased=True)`."""
+    return _need(_sre.parse(rx.pattern, rx.flags & ~re.UNICODE), bool(rx.flags & re.IGNORECASE))
+
+
+def text_chars(text: str, cased: bool = False) -> set[str]:
+    chars = set(text)
+    if cased:
+        chars.update(text.lower(), text.upper())
+    if _DIGIT.search(text):
+        chars.add("#d")
+    return chars
 
 
 def rule(pattern: str, priority: int = 0):
@@ -37,14 +112,27 @@ def rule(pattern: str, priority: int = 0):
     rx = re.compile(pattern)
 
     def deco(fn: Builder) -> Builder:
+        idx = len(_RULES)
         _RULES.append((rx, fn, priority))
+        need = required_chars(rx)
+        if need is None:
+            _ALWAYS.add(idx)
+        else:
+            for ch in need:
+                _BY_CHAR.setdefault(ch, set()).add(idx)
         return fn
     return deco
 
 
 def scan(text: str, ctx: Ctx) -> list[Atom]:
     cands: list[tuple[int, int, int, int, list[Atom]]] = []
-    for idx, (rx, fn, prio) in enumerate(_RULES):
+    active = set(_ALWAYS)
+    for ch in text_chars(text):
+        hit = _BY_CHAR.get(ch)
+        if hit is not None:
+            active |= hit
+    for idx in sorted(active):
+        rx, fn, prio = _RULES[idx]
         for m in rx.finditer(text):
             if m.end() == m.start():
                 continue

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..timeutil import ampm_default
 from .atoms import Atom, rule
 from .numerals import SMALL, to_int
 
@@ -127,5 +128,4 @@ def hour24(h: int, mi: int, ampm: str | None, pod: str | None) -> tuple[int, str
         return h, None
     if pod == "day":
         return (h + 12 if h <= 6 else h), None
-    from ..timeutil import ampm_default
     return ampm_default(h)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from .atoms import required_chars, text_chars
+
 # Order matters: the more specific request first (取消会议 is cancel, not schedule).
 _FAMILIES: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.I)) for name, rx in (
     ("caldav", r"caldav|同步到(?:我的)?(?:手机|iphone|苹果|安卓|android|outlook|mac|电脑|系统日历)|"
@@ -34,9 +36,14 @@ _ROLES = ((re.compile(r"忙闲|空闲状态|闲忙|只看(?:忙|空)"), "free_bu
           (re.compile(r"只读|查看|看|读"), "reader"))
 
 
+# Speed only: a family whose required characters are all absent cannot match.
+_NEEDS = [required_chars(rx) for _, rx in _FAMILIES]
+
+
 def intent_of(text: str) -> str | None:
-    for name, rx in _FAMILIES:
-        if rx.search(text):
+    chars = text_chars(text, cased=True)
+    for (name, rx), need in zip(_FAMILIES, _NEEDS):
+        if (need is None or not need.isdisjoint(chars)) and rx.search(text):
             return name
     return None
 
