@@ -191,7 +191,9 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool
 
 
 class OpenLoop:
-    """Sends prepared POSTs to one loopback host:port at a fixed rate (open loop: request i is
+    """Status -1 = no answer within `timeout`, -2 = the connection failed (the error is kept).
+
+    Sends prepared POSTs to one loopback host:port at a fixed rate (open loop: request i is
     due at t0 + i/rate whatever happened to the earlier ones), over keep-alive connections
     (at most `max_conns` in flight; beyond that a request waits for a connection, and that wait
     counts in its latency because latency is measured from the request's scheduled time)."""
@@ -244,15 +246,16 @@ class OpenLoop:
         raise ConnectionError("unreachable")
 
     async def _one(self, due: float, body: bytes, headers: dict, out: list) -> None:
+        error = None
         async with self._slot:
             sent = time.perf_counter()
             try:
                 status, done = await self._post(body, headers)
             except asyncio.TimeoutError:
-                status, done = -1, time.perf_counter()
-            except Exception:
-                status, done = -2, time.perf_counter()
-        out.append({"due": due, "sent": sent, "done": done, "status": status})
+                status, done, error = -1, time.perf_counter(), "timeout"
+            except Exception as e:
+                status, done, error = -2, time.perf_counter(), f"{type(e).__name__}: {e}"[:120]
+        out.append({"due": due, "sent": sent, "done": done, "status": status, "error": error})
 
     async def run(self, requests: Iterable[tuple[bytes, dict]], rate: float) -> tuple[list[dict], float, float]:
         """→ (results in completion order, start, end of the sending schedule)."""

@@ -168,6 +168,7 @@ def main() -> int:
               "send_lag_ms": (sent_end - (t0 + (len(msgs) - 1) / rate)) * 1000,
               "p50_ms": pct(lat, 50), "p90_ms": pct(lat, 90), "p99_ms": pct(lat, 99), "max_ms": max(lat, default=0),
               "p99_sched_ms": pct(sched, 99), "non200": non200,
+              "errors": sorted({r["error"] for r in results if r.get("error")})[:10],
               "statuses": {str(s): sum(1 for r in results if r["status"] == s) for s in {r["status"] for r in results}}}
         phases.append(ph)
         rows.append([rate, ph["sent"], ph["throughput"], ph["p50_ms"], ph["p90_ms"], ph["p99_ms"], ph["max_ms"],
