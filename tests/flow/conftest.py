@@ -338,10 +338,8 @@ def stop_yue(srv: LiveServer) -> None:
     try:
         srv.app.extensions["sandbox"].delivery.wait_idle(5)
     finally:
-        srv.stop()
-        bot = srv.app.extensions["yue_bot"]
-        bot.stop()
-        bot.store.close()
+        srv.stop()                                   # stops the bot's pool and sweeper too
+        srv.app.extensions["yue_bot"].store.close()
 
 
 @pytest.fixture(scope="module")
