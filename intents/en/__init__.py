@@ -50,6 +50,8 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
             m = _INTO.search(rest)
             q = m.group(1) if m else ""
         a.query = titles.clean(q)
+        if not a.query and intent in ("reschedule", "cancel", "invite"):
+            a.query = _old_time_words(t, spans, limit)  # "push my 3pm to 4pm": the event is named by its time
     elif intent == "schedule":
         a.title = titles.clean(rest)
     elif intent is None:  # a slash command may still pick an intent: keep both readings
@@ -75,6 +77,18 @@ def _new_time(t, c: Ctx, spec: TimeSpec, spans):
     limit = t.orig.rfind(" ", 0, orig_cut - 1) if orig_cut > 1 else orig_cut
     old = [s for s in spans if s[1] <= cut]
     return new, old + [(a + cut, b + cut) for a, b in new_spans], max(0, limit)
+
+
+def _old_time_words(t, spans, limit: int | None) -> str | None:
+    """The time words (as written) that name the existing event, before the new time if any;
+    only a clock time or a date does ("my 3pm"), not a bare "weekly" or "tomorrow"."""
+    parts = []
+    for a, b in sorted(spans):
+        oa, ob = t.span(a, b)
+        if ob > oa and (limit is None or ob <= limit):
+            parts.append(t.orig[oa:ob].strip())
+    words = " ".join(p for p in parts if p)
+    return words if any(ch.isdigit() for ch in words) else None
 
 
 def _whole_days(spec: TimeSpec) -> None:

@@ -28,6 +28,9 @@ _INVITE = re.compile(r"\b(?:add|invite|include|loop)\b[^.?!]*?\b(?:to|into|in\s+
                      r"|\binvite\b|\bloop\s+in\b|\badd\s+.*\bto\s+the\s+(?:invite|meeting)")
 _FIND_TIME = re.compile(r"\bwhen\s+(?:are|is|am|can|could|would|will|do)\b[^.?!]*\b(?:free|available|around|meet|both\s+free)\b"
                         r"|\bfind\s+(?:[\w-]+\s+){0,4}?(?:time|slot|window)s?\b|\bfree\s+slots?\b|\bavailability\b"
+                        # "find 30 minutes / an hour with …": a length to find is a request for time
+                        r"|\bfind\s+(?:me\s+|us\s+)?(?:(?:an?|another|one|half\s+an?|\d+(?:\.\d+)?)\s*-?\s*(?:minutes?|hours?)"
+                        r"|\d+(?:\.\d+)?\s*[hm])\b"
                         r"|\b(?:is|are)\b[^.?!]*\b(?:free|available)\b|\bwhat\s+time\s+works\b|\bcommon\s+(?:free\s+)?time\b"
                         r"|\bwho\s+is\s+free\b|\bany\s+(?:free\s+)?(?:time|slots?)\b")
 _AGENDA = re.compile(r"\bwhat'?s\s+on\s+my\s+(?:calendar|schedule|agenda|plate)\b|\bagenda\b"

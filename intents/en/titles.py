@@ -76,6 +76,8 @@ _VERB_TITLE = re.compile(r"(?:a\s+)?(?:sync|call|chat|meeting|standup|catch\s+up
 _ARTICLE = re.compile(r"^(?:a|an|the|my|our)\s+", re.I)
 _ABOUT = re.compile(r"^(?:about|regarding|re:?|to\s+discuss|to\s+talk\s+about|on\s+the\s+topic\s+of)\s+", re.I)
 _WORDCHAR = re.compile(r"\w")
+# "Crash Review A": a capital letter after a capitalised word ends a name, it is no article.
+_NAME_LETTER = re.compile(r"\b[A-Z][\w-]*\s+[A-Z]$")
 
 
 def clean(text: str) -> str | None:
@@ -97,7 +99,8 @@ def clean(text: str) -> str | None:
         s = whole  # "/meet friday sync": the verb-like word is the title
     for _ in range(3):
         before = s
-        s = _DANGLING.sub("", s).strip(" ,.!?;:-")
+        if not _NAME_LETTER.search(s):
+            s = _DANGLING.sub("", s).strip(" ,.!?;:-")
         s = _LEADING_JUNK.sub("", s).strip(" ,.!?;:-")
         if s == before:  # a fixed point: further rounds change nothing
             break
