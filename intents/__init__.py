@@ -20,12 +20,19 @@ _FUTURE_INTENTS = {"schedule", "find_time", "reschedule", "leave", "invite"}
 _DEFAULT_WINDOW_DAYS = 7
 
 
+_ANALYZERS: dict = {}
+
+
 def _analyzer(lang: str):
-    if lang == "zh":
-        from . import zh
-        return zh.analyze
-    from . import en
-    return en.analyze
+    """The language's analyze function, imported on first use (an import per call costs)."""
+    fn = _ANALYZERS.get(lang)
+    if fn is None:
+        if lang == "zh":
+            from . import zh as mod
+        else:
+            from . import en as mod
+        fn = _ANALYZERS[lang] = mod.analyze
+    return fn
 
 
 def _to_tz(v, tz):

@@ -24,14 +24,18 @@ _CONN_RX = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{p})" for i, (p, _) in enum
 _OPEN_END = {"until", "till", "til", "'til", "through", "thru"}
 
 
+_KIND = {f"c{i}": kind for i, (_, kind) in enumerate(_CONNS)}
+_WS = re.compile(r"\s+")
+
+
 def _conn(m: re.Match, c: Ctx):
-    if m.group("dash"):
+    name = m.lastgroup  # the named groups are the alternatives, none nested
+    if name == "dash":
         return Tok("conn", m.start(), m.end(), "to", {"word": "-"})
-    for i, (_, kind) in enumerate(_CONNS):
-        if m.group(f"c{i}"):
-            word = re.sub(r"\s+", " ", m.group(0))
-            return Tok("conn", m.start(), m.end(), kind, {"word": word})
-    return None
+    kind = _KIND.get(name)
+    if kind is None or not m.group(name):
+        return None
+    return Tok("conn", m.start(), m.end(), kind, {"word": _WS.sub(" ", m.group(0))})
 
 
 def day_range(a: int, b: int, c: Ctx, month: int, d1: int, d2: int, year: str | None,

@@ -41,8 +41,9 @@ def room_of(original: str) -> tuple[str | None, tuple[int, int] | None]:
 
 
 def _blank(chars: list[str], a: int, b: int) -> None:
-    for i in range(max(0, a), min(len(chars), b)):
-        chars[i] = " "
+    a, b = max(0, a), min(len(chars), b)
+    if a < b:
+        chars[a:b] = " " * (b - a)
 
 
 def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] = (), limit: int | None = None) -> str:
