@@ -244,3 +244,25 @@ def test_cancel_and_other_times_buttons(yue):
     assert late["toast"]["content"] == "Cancelled"
     title = yue.store.get_draft(yue.button(reply, "confirm")["d"]).payload["title"]
     assert yue.events("ou_erin", title, day - dt.timedelta(days=7), day + dt.timedelta(days=7)) == []
+
+
+def test_find_time_en_across_zones_says_who_cannot_make_it_then_books(yue):
+    # Carol's afternoon (Los Angeles) is Dave's night (London): no slot is inside both working days,
+    # so the card offers the best the window has and names Dave on each.
+    day = today_in("ou_carol") + dt.timedelta(days=1)
+    lo, hi = at(day, 14, 0, "ou_carol"), at(day, 18, 0, "ou_carol")
+    reply = yue.say(p2p("ou_carol"), "ou_carol", "find 30 min with @Dave tomorrow afternoon")
+    labelled = [(label, v) for label, v in yue.buttons(reply) if v["a"] == "pick"]
+    assert 1 <= len(labelled) <= 3, card_text(reply["card"])
+    assert "Nobody is free together" in card_text(reply["card"])
+    assert all("Dave Zhou can't make it" in label for label, _ in labelled), labelled
+    slots = [(t(s), t(e)) for s, e in yue.store.get_draft(labelled[0][1]["d"]).payload["slots"]]
+    assert all(lo <= s < e <= hi for s, e in slots), slots
+    proposal = yue.click(reply, "ou_carol", labelled[0][1])
+    assert "Dave Zhou" in card_text(proposal["card"]).split("Local times", 1)[1]
+    out = yue.click(reply, "ou_carol", yue.button(proposal["card"], "confirm"))
+    assert out["toast"]["content"] == "Booked"
+    title = yue.store.get_draft(labelled[0][1]["d"]).payload["title"]
+    evs = [e for e in yue.events("ou_dave", title, lo - dt.timedelta(days=1), hi + dt.timedelta(days=1))
+           if "Carol Chen" in e["attendees"]]
+    assert len(evs) == 1 and t(evs[0]["start"]) == slots[0][0]
