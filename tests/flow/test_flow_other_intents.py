@@ -261,3 +261,53 @@ def test_slash_undo_takes_back_the_last_booking(yue):
     assert "已撤销" in card_text(yue.current(reply)["card"])        # the booked card says so too
     nothing = yue.say(p2p("ou_henry"), "ou_henry", "/undo")
     assert "没有找到" in card_text(nothing["card"])
+
+
+# --- the other language of each -----------------------------------------------------------------
+
+def answered(yue, reply: dict, who: str) -> dict:
+    """The reply itself, or — when it was the connect card — the answer after consent."""
+    if "连接你的日历" in card_text(reply["card"]) or "Connect your calendar" in card_text(reply["card"]):
+        yue.connect(who, reply["card"])
+        return second_reply(yue, reply)
+    return reply
+
+
+def test_search_zh(yue):
+    reply = answered(yue, yue.say(p2p("ou_lin"), "ou_lin", "搜索 站会"), "ou_lin")
+    text = card_text(reply["card"])
+    assert "搜索结果" in text and "每日站会" in text, text
+
+
+def test_share_zh_as_editor(yue):
+    reply = answered(yue, yue.say(p2p("ou_henry"), "ou_henry", "把我的日历共享给 @王丽 可编辑"), "ou_henry")
+    assert "日历已共享" in card_text(reply["card"]) and "可编辑" in card_text(reply["card"])
+    cal = [x for x in yue.store.find_drafts(owner="ou_henry", kind="share")][0].result["calendar_id"]
+    r = yue.lark.calendar.v4.calendar_acl.list(
+        ListCalendarAclRequest.builder().calendar_id(cal).user_id_type("open_id").page_size(50).build(),
+        yue.user_option("ou_henry"))
+    assert r.success() and ("ou_alice", "writer") in [(a.scope.user_id, a.role) for a in r.data.acls or []]
+
+
+def test_reschedule_zh(yue):
+    day = next_weekday("ou_kevin", 2)
+    book(yue, "ou_kevin", f"{zh_day(day)}上午10点和 @李博 开会 产品会")
+    new_day = day + dt.timedelta(days=1)
+    ask = yue.say(p2p("ou_kevin"), "ou_kevin", f"把产品会改到{zh_day(new_day)}下午4点")
+    done = yue.click(ask, "ou_kevin", yue.button(ask, "choose"))
+    assert "会议已改期" in card_text(done["card"])
+    evs = yue.events("ou_bob", "产品会", day, new_day + dt.timedelta(days=1))
+    assert len(evs) == 1 and t(evs[0]["start"]) == at(new_day, 16, 0, "ou_kevin")
+
+
+def test_invite_en(yue):
+    day = next_weekday("ou_erin", 4)
+    reply, _ = book(yue, "ou_erin", f"meet @Jonas on {day:%B} {day.day} at 2pm about data review")
+    title = title_of(yue, reply)
+    ask = yue.say(p2p("ou_erin"), "ou_erin", f"add @Carol to the {title}")
+    done = yue.click(ask, "ou_erin", yue.button(ask, "choose"))
+    assert done["toast"]["content"] == "Done" and "Added Carol Chen" in card_text(done["card"])
+    evs = yue.events("ou_carol", title, day - dt.timedelta(days=1), day + dt.timedelta(days=2))
+    assert len(evs) == 1 and "Carol Chen" in evs[0]["attendees"]
+    assert "Carol Chen" in yue.events("ou_jonas", title, day - dt.timedelta(days=1),
+                                      day + dt.timedelta(days=2))[0]["attendees"]
