@@ -30,6 +30,8 @@ HOLIDAY_WORDS = frozenset("christmas new valentine valentines halloween thanksgi
                           "patricks paddy paddys black good".split())
 ZONE_WORDS = frozenset("pst pdt mst mdt cst cdt est edt gmt utc bst cet cest eet eest ist sgt hkt jst kst aest aedt "
                        "pt pacific mt mountain ct central et eastern".split())
+_UNIT_STEM = re.compile(r"second|minute|hour|day|night|week|fortnight|month|year")
+_GLUED_UNITS = frozenset(["s", "m", "h", "d", "w", "y", "mo", "#'"])
 UNIT_WORDS = frozenset(u + s for u in "second minute hour day night week fortnight month year".split() for s in ("", "s"))
 # The first word of every connector in ranges._CONNS (the rest start with one of these).
 CONN_WORDS = frozenset("before earlier prior after later since from starting beginning as effective to thru through "
@@ -127,8 +129,8 @@ GATES: dict[str, Gate] = {
     "dates._month": of(MONTH_WORDS), "dates._year_month": words("#d4"), "dates._month_year_num": words("#d4"),
     "dates._year": words("#d4"),
     "dates._rel_year": words("year"), "dates._dom": words("#d12"), "dates._dom_of_month": both(words("month"), words("#d12")),
-    # a unit word, a unit letter glued to a number (10d, 1h), or 5' (minutes)
-    "durations._dur": (UNIT_WORDS | frozenset(["quarter", "quarters", "s", "m", "h", "d", "w", "y", "mo", "#'"]), None),
+    # a unit word (even glued: "ahour"), a unit letter glued to a number (10d, 1h), or 5' (minutes)
+    "durations._dur": (None, lambda s, t: not _GLUED_UNITS.isdisjoint(t) or bool(_UNIT_STEM.search(s))),
     "durations._all": words("all", "full", "whole", "entire", "half"),
     "clock._colon": with_digit(frozenset(["#:"])), "clock._hform": with_digit(frozenset(["h"])),
     "clock._dot": with_digit(frozenset(["#."])), "clock._mertime": both(words("am", "pm", "a", "p"), words("#d12")),
