@@ -78,7 +78,8 @@ def booked_view(bot, draft, now: dt.datetime) -> dict:
                      end=planning.parse(p["end"]), tz=p["tz"],
                      attendees=planning.person_cards(bot, planning.everyone(p, draft.owner), lang),
                      room=cards.Room(name=room["name"], seats=room.get("capacity") or None,
-                                     floor=room.get("floor") or None) if room else None,
+                                     floor=room.get("floor") or None, taken=bool(r.get("room_declined")))
+                     if room else None,
                      recurrence=p.get("recurrence"), app_link=r.get("app_link") or None,
                      undo_until=draft.undo_until if draft.status == "booked" else None)
     return cards.booked_card(b, lang, now)
@@ -144,16 +145,20 @@ def book(bot, draft) -> tuple[str, dict]:
         ev = bot.feishu.create_event(cal, p["title"], "", planning.parse(p["start"]), planning.parse(p["end"]),
                                      p["tz"], p.get("recurrence"), idempotency_key=bot.store.idempotency_key(draft))
         room = p.get("room")
-        bot.feishu.add_attendees(cal, ev.event_id, users=planning.everyone(p, draft.owner),
-                                 rooms=[room["room_id"]] if room else [], emails=p.get("emails", []),
-                                 room_operator=draft.owner)
+        atts = bot.feishu.add_attendees(cal, ev.event_id, users=planning.everyone(p, draft.owner),
+                                        rooms=[room["room_id"]] if room else [], emails=p.get("emails", []),
+                                        room_operator=draft.owner)
     except FeishuError as e:
         log.warning("booking draft %s failed: code=%s msg=%s log_id=%s", draft.id, e.code, e.msg, e.log_id)
         bot.store.transition(draft.id, {"booking"}, "pending")   # kept: Retry books with the same key
         kind = e.kind if e.kind in ("permission", "rate_limit", "not_found") else "other"
         return "error", cards.error_card(kind, lang, draft_id=draft.id)
+    # A room that is taken declines the invitation: the booked card must not claim it.
+    declined = bool(room) and any(a.type == "resource" and a.room_id == room["room_id"] and a.rsvp_status == "decline"
+                                  for a in atts)
     done = bot.store.transition(draft.id, {"booking"}, "booked",
-                                result={"event_id": ev.event_id, "calendar_id": cal, "app_link": ev.app_link},
+                                result={"event_id": ev.event_id, "calendar_id": cal, "app_link": ev.app_link,
+                                        "room_declined": declined},
                                 undo_until=bot.now() + UNDO_WINDOW)
     done = done or bot.store.get_draft(draft.id)
     return "booked", booked_view(bot, done, bot.now())

@@ -39,7 +39,7 @@ def booked_card(b: Booked, lang: str, now: dt.datetime) -> dict:
         lines.append("👥 " + join([esc(p.name) for p in b.attendees[:30]], lang)
                      + (f" {t('and_more', lang, n=len(b.attendees) - 30)}" if len(b.attendees) > 30 else ""))
     if b.room:
-        lines.append(f"🏢 {room_text(b.room, lang)}")
+        lines.append(f"🏢 {room_text(b.room, lang)}" + (f" — {t('room_taken', lang)}" if b.room.taken else ""))
     elements = [md("\n".join(lines))]
     others = [f"{esc(p.name)}: {fmt_local_short(b.start, p.tz, lang)}" for p in b.attendees[:30]
               if p.tz and local(b.start, p.tz).utcoffset() != local(b.start, b.tz).utcoffset()]

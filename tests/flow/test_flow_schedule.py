@@ -183,11 +183,17 @@ def test_room_taken_is_said_and_a_free_room_is_booked(yue):
     text = card_text(taken["card"])
     assert "珠峰" in text and "该时间已被占用" in text, text
     assert taken["card"]["header"]["template"] == "orange"
-    free = yue.say(p2p("ou_grace"), "ou_grace", f"{zh_day(day)}上午11点和 @李博 在泰山会议室开会 季度复盘")
+    # Confirmed anyway: the meeting is booked, the room declines, and the booked card does not claim it.
+    anyway = yue.click(taken, "ou_grace", yue.button(taken, "confirm"))
+    assert anyway["toast"]["content"] == "已预订" and "该时间已被占用" in card_text(anyway["card"])
+    evs = yue.events("ou_bob", "季度复盘", day, day + dt.timedelta(days=1))
+    assert len(evs) == 1 and not any("珠峰" in r for r in evs[0]["rooms"]), evs
+    free = yue.say(p2p("ou_grace"), "ou_grace", f"{zh_day(day)}上午11点和 @李博 在泰山会议室开会 季度预算")
     assert "泰山" in card_text(free["card"]) and "空闲" in card_text(free["card"])
     out = yue.click(free, "ou_grace", yue.button(free, "confirm"))
     assert out["toast"]["content"] == "已预订" and "泰山" in card_text(out["card"])
-    evs = yue.events("ou_bob", "季度复盘", day, day + dt.timedelta(days=1))
+    assert "该时间已被占用" not in card_text(out["card"])
+    evs = yue.events("ou_bob", "季度预算", day, day + dt.timedelta(days=1))
     assert len(evs) == 1 and any("泰山" in r for r in evs[0]["rooms"]), evs
 
 
