@@ -88,6 +88,19 @@ def test_duplicate_delivery_gets_one_reply(yue):
     assert len(yue.replies(sent["message_id"], p2p("ou_kevin"))) == 1
 
 
+def test_the_same_signed_request_twice_gets_one_reply(yue):
+    sent = yue.say_nothing("oc_team", "ou_ivy", "帮助一下")       # no mention: the sandbox does not push it
+    body, headers = yue.signed(yue.envelope("im.message.receive_v1", yue.message_event(
+        sent, "ou_ivy", "group", mentions=[{"key": "@_user_9", "id": {"open_id": "ou_yue_bot"}, "name": "Yue",
+                                            "mentioned_type": "bot"}])))
+    first = yue.post_raw("/feishu/events", body, headers)
+    second = yue.post_raw("/feishu/events", body, headers)
+    assert first.status_code == 200 and second.status_code == 200     # acknowledged, so Feishu stops retrying
+    wait_for("the reply", lambda: yue.replies(sent["message_id"], "oc_team"))
+    yue.settle()
+    assert len(yue.replies(sent["message_id"], "oc_team")) == 1
+
+
 def test_expired_draft_click_says_so_and_books_nothing(yue):
     day = today_in("ou_ivy") + dt.timedelta(days=3)
     reply = yue.say(p2p("ou_ivy"), "ou_ivy", f"{zh_day(day)}下午3点和 @李博 开会 过期测试")
