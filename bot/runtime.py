@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from .config import Settings
@@ -22,7 +23,7 @@ log = logging.getLogger("yue.runtime")
 INBOX_LEASE_S = 120       # a worker that dies mid-message gives it up after this
 SWEEP_EVERY_S = 15.0      # how often unfinished or retryable inbox items are looked for
 MAX_ATTEMPTS_BACKOFF_S = 30
-SANDBOX_BOT_OPEN_ID = "ou_yue_bot"   # the seeded bot (sandbox/seed.py)
+BOT_ID_RETRY_S = 60
 
 
 class Bot:
@@ -36,6 +37,10 @@ class Bot:
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
         self._bot_open_id: str | None = None
+        self._bot_id_failed_at = -float("inf")
+        # Drains in flight: a burst of messages needs a few draining workers, not one per message
+        # (they would only queue on the database's write lock).
+        self._drains = threading.BoundedSemaphore(max(1, min(settings.workers, 4)))
 
     # -- clock: the only place the bot reads it (handlers receive `now`)
     @staticmethod
@@ -44,13 +49,13 @@ class Bot:
 
     @property
     def bot_open_id(self) -> str | None:
-        if self._bot_open_id is None and self.settings.mode == "sandbox":
-            self._bot_open_id = SANDBOX_BOT_OPEN_ID
-        elif self._bot_open_id is None and hasattr(self.feishu, "bot_open_id"):
+        if self._bot_open_id is None and self._bot_id_failed_at + BOT_ID_RETRY_S < time.monotonic():
             try:
                 self._bot_open_id = self.feishu.bot_open_id()
             except Exception as e:  # the router also knows the bot by mentioned_type and name
-                log.warning("could not read the bot's own open_id: %s", e)
+                # Remembered: asking on every message would cost a call and a log line each.
+                self._bot_id_failed_at = time.monotonic()
+                log.warning("could not read the bot's own open_id (retry in %ss): %s", BOT_ID_RETRY_S, e)
         return self._bot_open_id
 
     def start(self) -> None:
@@ -68,11 +73,20 @@ class Bot:
         self.feishu.close()
 
     def kick(self) -> None:
-        """Ask a worker to drain the inbox (called right after an item is stored)."""
+        """Ask a worker to drain the inbox (called right after an item is stored). When enough
+        drains are already running they will find the new item; none is added."""
+        if not self._drains.acquire(blocking=False):
+            return
         try:
-            self.pool.submit(self.drain)
+            self.pool.submit(self._drain_once)
         except RuntimeError:  # pool shut down: the next process's sweeper takes it
-            pass
+            self._drains.release()
+
+    def _drain_once(self) -> None:
+        try:
+            self.drain()
+        finally:
+            self._drains.release()
 
     def _sweep_loop(self) -> None:
         from .actions import maintenance

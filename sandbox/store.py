@@ -11,6 +11,8 @@ import hashlib
 import hmac
 import time
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -182,8 +184,19 @@ def issue_app_token(s: Session, app: App, kind: str, now: float | None = None) -
     token = app_token_for(app, kind, window)
     expires = window * TOKEN_WINDOW + TENANT_TOKEN_TTL
     if s.get(IssuedToken, token) is None:
-        s.add(IssuedToken(token=token, kind=kind, app_id=app.app_id, issued_at=now, expires_at=expires))
+        _record_token(s, dict(token=token, kind=kind, app_id=app.app_id, issued_at=now, expires_at=expires))
     return token, int(expires - now)
+
+
+def _record_token(s: Session, row: dict) -> None:
+    """Record an issued token; concurrent first requests in one window issue the same token,
+    so a duplicate is not an error (check-then-insert alone would fail the losers with a 500)."""
+    dialect = s.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        ins = sqlite_insert if dialect == "sqlite" else pg_insert
+        s.execute(ins(IssuedToken).values(**row).on_conflict_do_nothing())
+    else:
+        s.add(IssuedToken(**row))
 
 
 def check_app_token(s: Session, token: str, now: float | None = None) -> tuple[App, str] | None:
