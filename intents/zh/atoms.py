@@ -12,6 +12,8 @@ import re._parser as _sre  # the regex syntax tree, read once per rule at import
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..prefilter import with_lookahead
+
 
 @dataclass(slots=True)
 class Atom:
@@ -113,7 +115,7 @@ def rule(pattern: str, priority: int = 0):
 
     def deco(fn: Builder) -> Builder:
         idx = len(_RULES)
-        _RULES.append((rx, fn, priority))
+        _RULES.append((with_lookahead(rx), fn, priority))
         need = required_chars(rx)
         if need is None:
             _ALWAYS.add(idx)
