@@ -153,21 +153,3 @@ GATES: dict[str, Gate] = {
 def gate_for(module: str, name: str) -> Gate:
     return GATES.get(f"{module}.{name}", ALWAYS)
 
-
-# The characters a rule's match can start with (every alternative of the pattern checked by
-# hand). A pattern that opens with \b or a look-behind gets no fast prefix scan from `re`,
-# so it is tried in full at every position; this lookahead rejects most positions at once.
-FIRST: dict[str, str] = {
-    "dates._dom": r"[mtwfso\d]", "dates._day_mon": r"[mtwfs\d]", "dates._mon_day": r"[tmwfsjaond]",
-    "dates._month": r"[tmnlpcufjasod]", "dates._year": r"[tcy\d]", "dates._numeric": r"[t\d]",
-    "durations._dur": r"[foaht\u00bd\d]", "ranges._conn": r"[oanusbeplft'\s~-]",
-    "ranges._dd_mon": r"[fbt\d]", "ranges._mon_dd": r"[fbjmasond]",
-    "relative._weekday": r"[tnlcufpmws]", "recurrence._plural_days": r"[omtwfs]",
-    "clock._num": r"\d", "clock._mertime": r"\d", "clock._hhmm": r"[a@\d]",
-}
-
-
-def fast(rx: re.Pattern, module: str, name: str) -> re.Pattern:
-    """`rx` with its FIRST lookahead in front (the same matches, found sooner)."""
-    first = FIRST.get(f"{module}.{name}")
-    return rx if first is None else re.compile(f"(?={first})(?:{rx.pattern})", rx.flags)

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from ..timeutil import ampm_default, at, weekday_in_week
 from . import clock, dates, durations, holidays, periods, ranges, recurrence, relative, zones
-from .gates import fast, gate_for, tokens
+from ..prefilter import with_lookahead
+from .gates import gate_for, tokens
 from .lex import Ctx, Tok
 
 _MODULES = (recurrence, holidays, periods, ranges, relative, dates, durations, clock, zones)
-RULES = [(fast(rx, mod.__name__.rsplit(".", 1)[-1], fn.__name__), fn, prio,
+RULES = [(with_lookahead(rx), fn, prio,
           gate_for(mod.__name__.rsplit(".", 1)[-1], fn.__name__))
          for prio, mod in enumerate(_MODULES) for rx, fn in mod.RULES]
 # Rule indices by trigger token, so a message only visits the rules its tokens can wake.
