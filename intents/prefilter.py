@@ -96,3 +96,7 @@ def with_lookahead(rx: re.Pattern) -> re.Pattern:
         return re.compile(f"(?=[{''.join(sorted(first))}])(?:{rx.pattern})", rx.flags)
     except (re.error, TypeError, IndexError):
         return rx
+
+
+def fast_compile(pattern: str, flags: int = 0) -> re.Pattern:
+    return with_lookahead(re.compile(pattern, flags))

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 
 from ..model import Analysis, TimeSpec
+from ..prefilter import fast_compile
 from . import intent_words, titles
 from .combine import extract
 from .lex import Ctx
@@ -22,8 +23,8 @@ from .numbers import prepare
 
 __all__ = ["analyze"]
 _QUERY_INTENTS = {"search", "cancel", "reschedule", "invite"}
-_PEOPLE_GAP = re.compile(r"\S\s{2,}\S|\s{2,}\S|\S\s{2,}")  # where a mention was blanked out
-_INTO = re.compile(r"\b(?:to|into|in\s+on|in)\s+(.*)$", re.I)
+_PEOPLE_GAP = fast_compile(r"\S\s{2,}\S|\s{2,}\S|\S\s{2,}")  # where a mention was blanked out
+_INTO = fast_compile(r"\b(?:to|into|in\s+on|in)\s+(.*)$", re.I)
 
 
 def analyze(text: str, now: dt.datetime) -> Analysis:

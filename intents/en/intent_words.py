@@ -5,54 +5,54 @@ share, CalDAV) before the general "meet/book/sync" words they often contain.
 """
 from __future__ import annotations
 
-import re
+from ..prefilter import fast_compile
 
-_HELP = re.compile(r"^\W*(?:help|commands|usage|what\s+can\s+you\s+do|how\s+(?:do\s+i\s+use|does\s+this\s+work)"
+_HELP = fast_compile(r"^\W*(?:help|commands|usage|what\s+can\s+you\s+do|how\s+(?:do\s+i\s+use|does\s+this\s+work)"
                    r"(?:\s+(?:you|this|yue))?|\?+)\W*(?:me|please|yue)?\W*$|\bwhat\s+can\s+you\s+do\b|\bhow\s+do\s+i\s+use\s+(?:you|yue|this\s+bot)\b")
-_CALDAV = re.compile(r"\bcal\s*dav\b|\b(?:sync|connect|add|subscribe|link|set\s+up|get)\b[^.?!]*\b(?:phone|iphone|ipad|android|"
+_CALDAV = fast_compile(r"\bcal\s*dav\b|\b(?:sync|connect|add|subscribe|link|set\s+up|get)\b[^.?!]*\b(?:phone|iphone|ipad|android|"
                      r"ios|macbook|mac|outlook|apple\s+calendar|google\s+calendar|thunderbird|calendar\s+app)\b"
                      r"|\b(?:iphone|android|ipad|phone)\b[^.?!]*\b(?:calendar|sync)\b"
                      r"|\bcalendar\b[^.?!]*\b(?:on|in|to)\s+my\s+(?:phone|iphone|android|ipad|mac)\b")
-_SHARE = re.compile(r"\bshare\s+(?:my\s+|our\s+)?(?:calendar|cal|schedule|availability|free\s*/?\s*busy)\b"
+_SHARE = fast_compile(r"\bshare\s+(?:my\s+|our\s+)?(?:calendar|cal|schedule|availability|free\s*/?\s*busy)\b"
                     r"|\b(?:give|grant)\b[^.?!]*\baccess\s+to\s+my\s+(?:calendar|schedule)\b"
                     r"|\blet\b[^.?!]*\bsee\s+my\s+(?:calendar|schedule)\b")
-_LEAVE = re.compile(r"\b(?:out\s+of\s+(?:the\s+)?office|ooo|on\s+(?:vacation|leave|holiday|pto|annual\s+leave|sick\s+leave)"
+_LEAVE = fast_compile(r"\b(?:out\s+of\s+(?:the\s+)?office|ooo|on\s+(?:vacation|leave|holiday|pto|annual\s+leave|sick\s+leave)"
                     r"|(?:take|taking|took)\s+(?:a\s+|the\s+)?(?:day\s+off|days\s+off|leave|pto|vacation|time\s+off|holiday)"
                     r"|days?\s+off|off\s+sick|sick\s+(?:day|leave)|annual\s+leave|personal\s+day|request\s+leave"
                     r"|(?:i'?m|i\s+am|i'?ll\s+be|i\s+will\s+be|will\s+be)\s+(?:off|away|out|on\s+leave)\b(?!\s+(?:of\s+(?!office)|with))"
                     r"|vacation|pto)\b")
-_CANCEL = re.compile(r"\b(?:cancel+(?:ed|led)?|call\s+off|scrap|nix|delete|kill)\b")
-_RESCHEDULE = re.compile(r"\b(?:re-?schedule|move|push(?:\s+back)?|postpone|delay|bring\s+forward|pull\s+forward|shift|"
+_CANCEL = fast_compile(r"\b(?:cancel+(?:ed|led)?|call\s+off|scrap|nix|delete|kill)\b")
+_RESCHEDULE = fast_compile(r"\b(?:re-?schedule|move|push(?:\s+back)?|postpone|delay|bring\s+forward|pull\s+forward|shift|"
                          r"rebook|change\s+the\s+time\s+of|change\s+(?:the\s+)?(?:time|date))\b")
-_INVITE = re.compile(r"\b(?:add|invite|include|loop)\b[^.?!]*?\b(?:to|into|in\s+on|in)\b\s+(?:the|my|our|this|that|tomorrow|today|\w+'s)\b"
+_INVITE = fast_compile(r"\b(?:add|invite|include|loop)\b[^.?!]*?\b(?:to|into|in\s+on|in)\b\s+(?:the|my|our|this|that|tomorrow|today|\w+'s)\b"
                      r"|\binvite\b|\bloop\s+in\b|\badd\s+.*\bto\s+the\s+(?:invite|meeting)")
-_FIND_TIME = re.compile(r"\bwhen\s+(?:are|is|am|can|could|would|will|do)\b[^.?!]*\b(?:free|available|around|meet|both\s+free)\b"
+_FIND_TIME = fast_compile(r"\bwhen\s+(?:are|is|am|can|could|would|will|do)\b[^.?!]*\b(?:free|available|around|meet|both\s+free)\b"
                         r"|\bfind\s+(?:[\w-]+\s+){0,4}?(?:time|slot|window)s?\b|\bfree\s+slots?\b|\bavailability\b"
                         # "find 30 minutes / an hour with …": a length to find is a request for time
                         r"|\bfind\s+(?:me\s+|us\s+)?(?:(?:an?|another|one|half\s+an?|\d+(?:\.\d+)?)\s*-?\s*(?:minutes?|hours?)"
                         r"|\d+(?:\.\d+)?\s*[hm])\b"
                         r"|\b(?:is|are)\b[^.?!]*\b(?:free|available)\b|\bwhat\s+time\s+works\b|\bcommon\s+(?:free\s+)?time\b"
                         r"|\bwho\s+is\s+free\b|\bany\s+(?:free\s+)?(?:time|slots?)\b")
-_AGENDA = re.compile(r"\bwhat'?s\s+on\s+my\s+(?:calendar|schedule|agenda|plate)\b|\bagenda\b"
+_AGENDA = fast_compile(r"\bwhat'?s\s+on\s+my\s+(?:calendar|schedule|agenda|plate)\b|\bagenda\b"
                      r"|\bwhat\s+(?:do\s+i\s+have|meetings\s+do\s+i\s+have|have\s+i\s+got|is\s+my\s+schedule)\b"
                      r"|\bam\s+i\s+(?:busy|booked)\b|\bdo\s+i\s+have\s+(?:any\s+)?(?:meetings?|anything|calls?)\b"
                      r"|\b(?:show|list|check)\s+(?:me\s+)?my\s+(?:calendar|schedule|meetings|events|day|week)\b"
                      r"|\bmy\s+(?:schedule|calendar|meetings)\s+(?:for\s+)?(?:today|tomorrow|this|next)\b"
                      r"|\bhow\s+(?:busy|packed)\s+(?:am\s+i|is\s+my)\b")
-_SEARCH = re.compile(r"\b(?:find|search(?:\s+for)?|look\s+up|lookup|look\s+for|where\s+is|when\s+is|when\s+was|which\s+meeting)\b")
-_SCHEDULE_VERB = re.compile(r"\b(?:book|schedule|set\s+up|setup|arrange|organi[sz]e|put\b[^.?!]*\bon\s+(?:the|my|our)\s+calendar"
+_SEARCH = fast_compile(r"\b(?:find|search(?:\s+for)?|look\s+up|lookup|look\s+for|where\s+is|when\s+is|when\s+was|which\s+meeting)\b")
+_SCHEDULE_VERB = fast_compile(r"\b(?:book|schedule|set\s+up|setup|arrange|organi[sz]e|put\b[^.?!]*\bon\s+(?:the|my|our)\s+calendar"
                             r"|let'?s\s+(?:meet|sync|talk|chat|catch\s+up|discuss|do|have|get\s+together|hop\s+on)"
                             r"|can\s+we\s+(?:meet|sync|talk|chat|catch\s+up|do|have|get|hop)|could\s+we\s+(?:meet|sync|talk|chat|do|have)"
                             r"|meet|reserve|block\s+(?:off|out)?|pencil\s+in|hold\s+a|plan\s+a|create\s+(?:a|an)\s+(?:meeting|event))\b")
-_MEETING_NOUN = re.compile(r"\b(?:meeting|sync|call|catch[\s-]?up|1:1|1-1|1\s+on\s+1|one[\s-]on[\s-]one|standup|stand-up"
+_MEETING_NOUN = fast_compile(r"\b(?:meeting|sync|call|catch[\s-]?up|1:1|1-1|1\s+on\s+1|one[\s-]on[\s-]one|standup|stand-up"
                            r"|review|interview|demo|huddle|session|chat|workshop|retro|kickoff|kick-off|lunch|coffee"
                            r"|brainstorm|offsite|event)\b")
-_PAST = re.compile(r"\b(?:was|were|had|did|went|lol|haha)\b")
-_EVERYONE = re.compile(r"\b(?:everyone|everybody|the\s+whole\s+(?:team|group|chat)|all\s+of\s+us|whole\s+team|entire\s+team"
+_PAST = fast_compile(r"\b(?:was|were|had|did|went|lol|haha)\b")
+_EVERYONE = fast_compile(r"\b(?:everyone|everybody|the\s+whole\s+(?:team|group|chat)|all\s+of\s+us|whole\s+team|entire\s+team"
                        r"|the\s+team|the\s+group|y'all|you\s+all|all\s+of\s+you)\b")
-_ROLE_FREEBUSY = re.compile(r"\bfree\s*/?\s*busy\b|\bavailability\s+only\b|\bonly\s+(?:my\s+)?availability\b")
-_ROLE_WRITER = re.compile(r"\b(?:writer|editor|edit|write|can\s+edit|manage|modify)\b")
-_ROLE_OWNER = re.compile(r"\bowner\b")
+_ROLE_FREEBUSY = fast_compile(r"\bfree\s*/?\s*busy\b|\bavailability\s+only\b|\bonly\s+(?:my\s+)?availability\b")
+_ROLE_WRITER = fast_compile(r"\b(?:writer|editor|edit|write|can\s+edit|manage|modify)\b")
+_ROLE_OWNER = fast_compile(r"\bowner\b")
 
 
 # Words without which each pattern cannot match: a cheap set test skips the regex.
@@ -68,9 +68,9 @@ _W_FIND = frozenset("when find free availability is are what common who any".spl
 _W_SEARCH = frozenset("find search look lookup where when which".split())
 _W_VERB = frozenset("book schedule set setup arrange organise organize put let lets can could meet reserve block pencil "
                     "hold plan create".split())
-_IT = re.compile(r"\b(?:it|that|this|my)\b")
-_INVITE_WORD = re.compile(r"@|\binvite\b")
-_WORDS = re.compile(r"[a-z]+")
+_IT = fast_compile(r"\b(?:it|that|this|my)\b")
+_INVITE_WORD = fast_compile(r"@|\binvite\b")
+_WORDS = fast_compile(r"[a-z]+")
 
 
 def detect(s: str, has_time: bool, has_people: bool, w: frozenset | None = None) -> str | None:

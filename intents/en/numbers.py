@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..prefilter import fast_compile
 from .lex import Text
 
 UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -28,10 +29,10 @@ _T = "|".join(TENS)
 _O = "|".join(sorted(ORDS, key=len, reverse=True))
 # One number word group: "twenty four", "twenty-fourth", "seven", "fifteenth".
 _GROUP = rf"(?:(?:{_T})(?:[\s-]+(?:{_U}|{_O}))?|{_U}|{_O})"
-_NUMWORDS = re.compile(
+_NUMWORDS = fast_compile(
     rf"\b(?:({_U})\s+thousand(?:\s+and)?\s+)?({_GROUP})(?:(?:\s+and\s+|[\s-]+)({_GROUP}))?\b")
-_ORDWORDS = re.compile(rf"\b(?:({_T})[\s-]+)?({_O})\b")
-_SECOND = re.compile(r"\bsecond\b(?=\s+(?:of\b|week|day|mon|tue|wed|thu|fri|sat|sun|weekend))"
+_ORDWORDS = fast_compile(rf"\b(?:({_T})[\s-]+)?({_O})\b")
+_SECOND = fast_compile(r"\bsecond\b(?=\s+(?:of\b|week|day|mon|tue|wed|thu|fri|sat|sun|weekend))"
                      r"|(?<=the )second\b")
 
 _ABBREV = {
@@ -44,19 +45,19 @@ _ABBREV = {
     "week-ends": "weekends", "mid-day": "midday", "fortnightly": "biweekly",
     "a couple of": "2", "a couple": "2", "couple of": "2", "a few": "3",
 }
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = fast_compile(r"[a-z0-9]+")
 _ABBREV_WORDS = frozenset(w for k in _ABBREV for w in re.findall(r"[a-z0-9]+", k)) - {"a", "of"}
-_ABBREV_RX = re.compile(r"(?<![\w@])(" + "|".join(
+_ABBREV_RX = fast_compile(r"(?<![\w@])(" + "|".join(
     re.escape(k) for k in sorted(_ABBREV, key=len, reverse=True)) + r")(?![\w])")
-_AMPM = re.compile(r"(\d)\s*\.?\s*([ap])\s*\.?\s*m\b\.?")
-_ISH = re.compile(r"\b(noon|afternoon|morning|evening|night|midnight|lunch)ish\b|(?<=\w)\s+ish\b")
-_NUM_ISH = re.compile(r"\b(?:at\s+|around\s+)?(\d+)ish\b")
-_OCLOCK = re.compile(r"\s*o'?\s*clock\b")
-_MORE = re.compile(r"(?<=\d)\s+more(?=\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b)")
-_SLASH_RANGE = re.compile(r"(?<=\d)/(?=\d{4}-\d)")
+_AMPM = fast_compile(r"(\d)\s*\.?\s*([ap])\s*\.?\s*m\b\.?")
+_ISH = fast_compile(r"\b(noon|afternoon|morning|evening|night|midnight|lunch)ish\b|(?<=\w)\s+ish\b")
+_NUM_ISH = fast_compile(r"\b(?:at\s+|around\s+)?(\d+)ish\b")
+_OCLOCK = fast_compile(r"\s*o'?\s*clock\b")
+_MORE = fast_compile(r"(?<=\d)\s+more(?=\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b)")
+_SLASH_RANGE = fast_compile(r"(?<=\d)/(?=\d{4}-\d)")
 # Phone numbers are not times or dates: "555-123-4567", "+1 415 555 0100".
-_PHONE = re.compile(r"(?<![\w:/-])(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s-]{8,}\d")
-_QUOTES = re.compile(r"[\u2018\u2019\u2032`]")
+_PHONE = fast_compile(r"(?<![\w:/-])(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s-]{8,}\d")
+_QUOTES = fast_compile(r"[\u2018\u2019\u2032`]")
 _ORD_SET = frozenset(ORDS)
 _NUM_SET = frozenset(UNITS) | frozenset(TENS)
 

@@ -10,26 +10,27 @@ from __future__ import annotations
 
 import re
 
+from ..prefilter import fast_compile
 from .lex import Text
 
 _MARK = "\u00a4"  # stands where a mention was blanked out
-_ROOM = re.compile(r"\b((?:[Mm]eeting\s+|[Cc]onference\s+|[Cc]onf\s+)?[Rr]oom\s+[A-Z0-9][\w-]*(?:\s+\d+)?|[A-Z][\w-]*\s+(?:meeting\s+)?room)\b"
+_ROOM = fast_compile(r"\b((?:[Mm]eeting\s+|[Cc]onference\s+|[Cc]onf\s+)?[Rr]oom\s+[A-Z0-9][\w-]*(?:\s+\d+)?|[A-Z][\w-]*\s+(?:meeting\s+)?room)\b"
                    r"|\b(?:in|at)\s+(?:the\s+)?([A-Z][a-z][\w-]*(?:\s+[A-Z0-9][\w-]*)?)(?=\s*(?:room\b|[,.!?]|$|\s+(?:at|on|from|for|with|tomorrow|today|next|this)\b))")
-_NOT_ROOMS = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|london|paris|tokyo|new|"
+_NOT_ROOMS = fast_compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|london|paris|tokyo|new|"
                         r"beijing|shanghai|berlin|sydney|singapore|utc|gmt|pst|est|cet|jst|zoom|teams|slack|feishu|lark|person|"
                         r"the|my|our|q[1-4]|i\b)", re.I)
-_LEAD = re.compile(
+_LEAD = fast_compile(
     r"^(?:\s*(?:hi|hey|hello|yo|ok|okay|so|um|please|pls|yue|约|@?bot)\b[,!.:]?)*\s*"
     r"(?:(?:can|could|would|will)\s+(?:you|we|u)\s+(?:please\s+)?|i'?d\s+like\s+to\s+|i\s+(?:want|need)\s+to\s+|let'?s\s+|please\s+|pls\s+)*"
     r"(?:book|schedule|set\s+up|setup|arrange|organi[sz]e|create|plan|put|add|invite|include|loop\s+in|cancel+|call\s+off|"
     r"delete|scrap|move|push(?:\s+back)?|reschedule|postpone|delay|shift|bring\s+forward|find|search(?:\s+for)?|look\s+up|"
     r"look\s+for|show(?:\s+me)?|where\s+is|when\s+is|when\s+was|when'?s|where'?s|have|do|hold|meet|sync|talk|chat|catch\s+up|get\s+together|hop\s+on)?\b\s*"
     r"(?:me\s+|us\s+|in\s+)?(?:(?:a|an|the|my|our|this|that|some)(?:\s+|$))?", re.I)
-_FILLER = re.compile(r"\b(?:please|pls|thanks|thank\s+you|thx|asap|for\s+me|for\s+us|if\s+possible|if\s+you\s+can)\b[.!]?", re.I)
-_DANGLING = re.compile(r"(?:^|\s)(?:back|at|on|from|for|by|in|this|next|around|about|between|starting|until|till|to|and|with|of|the|a|an|&|-|,)\s*$", re.I)
-_LEADING_JUNK = re.compile(r"^\s*(?:at|on|from|for|by|in|and|with|to|of|,|-|&|:)\s+", re.I)
-_GLUE = re.compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|@|from|to|between|and|until|till|-|starting|for|by)[\s,]*)*$", re.I)
-_PRE = re.compile(r"(?:\b(?:at|on|from|for|by|in|this|around|between|starting|until|till|before|after|since|during|within|every|each|of)\s+)+$", re.I)
+_FILLER = fast_compile(r"\b(?:please|pls|thanks|thank\s+you|thx|asap|for\s+me|for\s+us|if\s+possible|if\s+you\s+can)\b[.!]?", re.I)
+_DANGLING = fast_compile(r"(?:^|\s)(?:back|at|on|from|for|by|in|this|next|around|about|between|starting|until|till|to|and|with|of|the|a|an|&|-|,)\s*$", re.I)
+_LEADING_JUNK = fast_compile(r"^\s*(?:at|on|from|for|by|in|and|with|to|of|,|-|&|:)\s+", re.I)
+_GLUE = fast_compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|@|from|to|between|and|until|till|-|starting|for|by)[\s,]*)*$", re.I)
+_PRE = fast_compile(r"(?:\b(?:at|on|from|for|by|in|this|around|between|starting|until|till|before|after|since|during|within|every|each|of)\s+)+$", re.I)
 
 
 def room_of(original: str) -> tuple[str | None, tuple[int, int] | None]:
@@ -68,17 +69,17 @@ def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] 
     return "".join(chars)
 
 
-_GAPS = re.compile(r"\s{2,}")
-_MARKS = re.compile(rf"(?:\b(?:with|and|to|cc|&|w/)\b|,)?\s*{_MARK}(?:\s*(?:,|and|&|{_MARK}))*", re.I)
-_TEAM = re.compile(r"\b(?:(?:with|for)\s+)?(?:the\s+whole\s+(?:team|group)|the\s+team|everyone|everybody|all\s+of\s+us)\b", re.I)
-_ME = re.compile(r"\b(?:with|and)\s+(?:me|i|us)\b|\b(?:me|i)\s+and\b|\bbetween\s+us\b", re.I)
-_WS = re.compile(r"\s+")
-_VERB_TITLE = re.compile(r"(?:a\s+)?(?:sync|call|chat|meeting|standup|catch\s+up|coffee|lunch|demo)", re.I)
-_ARTICLE = re.compile(r"^(?:a|an|the|my|our)\s+", re.I)
-_ABOUT = re.compile(r"^(?:about|regarding|re:?|to\s+discuss|to\s+talk\s+about|on\s+the\s+topic\s+of)\s+", re.I)
-_WORDCHAR = re.compile(r"\w")
+_GAPS = fast_compile(r"\s{2,}")
+_MARKS = fast_compile(rf"(?:\b(?:with|and|to|cc|&|w/)\b|,)?\s*{_MARK}(?:\s*(?:,|and|&|{_MARK}))*", re.I)
+_TEAM = fast_compile(r"\b(?:(?:with|for)\s+)?(?:the\s+whole\s+(?:team|group)|the\s+team|everyone|everybody|all\s+of\s+us)\b", re.I)
+_ME = fast_compile(r"\b(?:with|and)\s+(?:me|i|us)\b|\b(?:me|i)\s+and\b|\bbetween\s+us\b", re.I)
+_WS = fast_compile(r"\s+")
+_VERB_TITLE = fast_compile(r"(?:a\s+)?(?:sync|call|chat|meeting|standup|catch\s+up|coffee|lunch|demo)", re.I)
+_ARTICLE = fast_compile(r"^(?:a|an|the|my|our)\s+", re.I)
+_ABOUT = fast_compile(r"^(?:about|regarding|re:?|to\s+discuss|to\s+talk\s+about|on\s+the\s+topic\s+of)\s+", re.I)
+_WORDCHAR = fast_compile(r"\w")
 # "Crash Review A": a capital letter after a capitalised word ends a name, it is no article.
-_NAME_LETTER = re.compile(r"\b[A-Z][\w-]*\s+[A-Z]$")
+_NAME_LETTER = fast_compile(r"\b[A-Z][\w-]*\s+[A-Z]$")
 
 
 def clean(text: str) -> str | None:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 
+from ..prefilter import fast_compile
 from .atoms import required_chars, text_chars
 
 # Order matters: the more specific request first (取消会议 is cancel, not schedule).
-_FAMILIES: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.I)) for name, rx in (
+_FAMILIES: list[tuple[str, re.Pattern]] = [(name, fast_compile(rx, re.I)) for name, rx in (
     ("caldav", r"caldav|同步到(?:我的)?(?:手机|iphone|苹果|安卓|android|outlook|mac|电脑|系统日历)|"
                r"(?:手机|iphone|苹果|安卓|系统|outlook)(?:自带)?(?:的)?日历.{0,6}(?:同步|订阅|看到|显示)|"
                r"日历.{0,4}同步|订阅(?:我的)?日历"),
@@ -30,10 +31,10 @@ _FAMILIES: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.I)) for name
                  r"拜访|彩排|讲座|宣讲|沙龙|技术分享|开个.{0,10}会|午饭|吃饭|见面|见一面"),
     ("help", r"帮助|怎么用|使用说明|说明书|你能做什么|你会什么|你可以做什么|功能|help|指令|命令"),
 )]
-_EVERYONE = re.compile(r"全员|所有人|大家|全体|全组|全部门|整个团队|全团队|全部成员")
-_ROLES = ((re.compile(r"忙闲|空闲状态|闲忙|只看(?:忙|空)"), "free_busy_reader"),
-          (re.compile(r"编辑|修改|管理|可写|写权限"), "writer"),
-          (re.compile(r"只读|查看|看|读"), "reader"))
+_EVERYONE = fast_compile(r"全员|所有人|大家|全体|全组|全部门|整个团队|全团队|全部成员")
+_ROLES = ((fast_compile(r"忙闲|空闲状态|闲忙|只看(?:忙|空)"), "free_busy_reader"),
+          (fast_compile(r"编辑|修改|管理|可写|写权限"), "writer"),
+          (fast_compile(r"只读|查看|看|读"), "reader"))
 
 
 # Speed only: a family whose required characters are all absent cannot match.
