@@ -83,7 +83,7 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang) -> Intent:
     att = people.attendees(rest, mentions, bot_id)
     if a.everyone:
         att.append({"type": "chat", "id": None})
-    return Intent(
+    return Intent.of(
         intent=intent,
         start=_to_tz(t.start, tzinfo) if isinstance(t.start, dt.datetime) and t.start.tzinfo is None else t.start,
         end=_to_tz(t.end, tzinfo) if isinstance(t.end, dt.datetime) and t.end.tzinfo is None else t.end,

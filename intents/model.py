@@ -68,6 +68,14 @@ class Intent:
     assumptions: tuple[str, ...] = ()
     role: str | None = None            # extension of the contract, for `share`
 
+    @classmethod
+    def of(cls, **fields: Any) -> "Intent":
+        """The same Intent as cls(**fields) given every field, without the frozen __init__'s
+        object.__setattr__ per field (the parser's hot path)."""
+        obj = object.__new__(cls)
+        obj.__dict__.update(fields)
+        return obj
+
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         for k in ("start", "end", "window_start", "window_end"):

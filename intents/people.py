@@ -34,7 +34,7 @@ def attendees(text: str, mentions: list[dict] | None, bot_id: str | None = None)
             continue
         seen.add(oid)
         out.append({"type": "user", "id": oid})
-    for e in EMAIL.findall(text):
+    for e in EMAIL.findall(text) if "@" in text else ():
         if e.lower() not in seen:
             seen.add(e.lower())
             out.append({"type": "third_party", "email": e})
@@ -43,4 +43,6 @@ def attendees(text: str, mentions: list[dict] | None, bot_id: str | None = None)
 
 def strip_mentions(text: str) -> str:
     """Text with mention placeholders and e-mails blanked (so rules and titles skip them)."""
+    if "@" not in text:  # both patterns need one
+        return text
     return MENTION_KEY.sub(" ", EMAIL.sub(" ", text))

@@ -55,11 +55,13 @@ class Text:
 
     def sub(self, pattern: re.Pattern, repl: str | Callable[[re.Match], str]) -> None:
         out, lo, hi, pos = [], [], [], 0
+        # m.expand parses its template on every call: a plain string needs none of that
+        literal = None if callable(repl) or "\\" in repl else repl
         for m in pattern.finditer(self.s):
             a, b = m.span()
             if a == b:
                 continue
-            r = repl(m) if callable(repl) else m.expand(repl)
+            r = literal if literal is not None else repl(m) if callable(repl) else m.expand(repl)
             out.append(self.s[pos:a])
             lo.extend(self.lo[pos:a])
             hi.extend(self.hi[pos:a])
