@@ -17,7 +17,7 @@ Gate = tuple  # (frozenset | None, Extra | None)
 _WORD = re.compile(r"[a-z]+")
 _DRUN = re.compile(r"\d+")
 _MON_STEM = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
-_CHARS = (":", ".", "/", "-", "~", "'", "½")
+_CHAR_TOKS = tuple((ch, "#" + ch) for ch in (":", ".", "/", "-", "~", "'", "½"))
 
 MONTH_WORDS = frozenset("jan january feb february mar march apr april may jun june jul july aug august sep sept "
                         "september oct october nov november dec december".split())
@@ -41,9 +41,9 @@ CONN_WORDS = frozenset("before earlier prior after later since from starting beg
 def tokens(s: str) -> frozenset:
     """The message's letter runs and pseudo-tokens (see the module doc)."""
     t = set(_WORD.findall(s))
-    for ch in _CHARS:
+    for ch, tok in _CHAR_TOKS:
         if ch in s:
-            t.add("#" + ch)
+            t.add(tok)
     runs = _DRUN.findall(s)
     if runs:
         t.add("#d")

@@ -33,11 +33,7 @@ def scan(c: Ctx) -> list[Tok]:
     found: list[tuple[int, int, int, Tok]] = []
     s = c.s
     toks = c.toks = tokens(s)
-    active = set(_ALWAYS)
-    for t in toks:
-        hit = _BY_TOKEN.get(t)
-        if hit is not None:
-            active |= hit
+    active = _ALWAYS.union(*map(_BY_TOKEN.__getitem__, _BY_TOKEN.keys() & toks))
     for i in sorted(active):
         rx, fn, prio, (_, extra) = RULES[i]
         if extra is not None and not extra(s, toks):

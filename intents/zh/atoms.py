@@ -128,11 +128,7 @@ def rule(pattern: str, priority: int = 0):
 
 def scan(text: str, ctx: Ctx) -> list[Atom]:
     cands: list[tuple[int, int, int, int, list[Atom]]] = []
-    active = set(_ALWAYS)
-    for ch in text_chars(text):
-        hit = _BY_CHAR.get(ch)
-        if hit is not None:
-            active |= hit
+    active = _ALWAYS.union(*map(_BY_CHAR.__getitem__, _BY_CHAR.keys() & text_chars(text)))
     for idx in sorted(active):
         rx, fn, prio = _RULES[idx]
         for m in rx.finditer(text):
