@@ -42,7 +42,8 @@ class Text:
         self.orig = original
         low = original.lower()
         if len(low) == len(original):  # the usual case: one char per char
-            self.s, self.lo, self.hi = low, list(range(len(low))), list(range(1, len(low) + 1))
+            # ranges index and slice like the lists a rewrite builds, at no cost until then
+            self.s, self.lo, self.hi = low, range(len(low)), range(1, len(low) + 1)
             return
         chars, lo, hi = [], [], []
         for i, ch in enumerate(original):
