@@ -12,6 +12,7 @@ import re._parser as _sre
 
 _ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+_STARTS = (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
 _CATS = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_WORD: r"\w"}
 
 
@@ -72,16 +73,27 @@ def _first(items) -> tuple[set[str] | None, bool]:
     return out, True
 
 
+def _anchored(item) -> bool:
+    return item[0] is _sre.AT and item[1] in _STARTS
+
+
 def _has_fast_start(items) -> bool:
-    """Whether `re` already scans for this pattern's start (a literal, a set, a literal branch)."""
+    """Whether `re` already finds this pattern's start quickly: a literal, a set, a literal
+    branch, a repeated set (a run of spaces), or ^ (tried at the start only)."""
     while items and items[0][0] is _sre.SUBPATTERN and not (items[0][1][1] or items[0][1][2]):
         items = items[0][1][3]
     if not items:
         return False
     op, av = items[0]
-    if op in (_sre.LITERAL, _sre.IN):
+    if op in (_sre.LITERAL, _sre.IN) or _anchored(items[0]):
         return True
-    return op is _sre.BRANCH and all(alt and alt[0][0] is _sre.LITERAL for alt in av[1])
+    if op in _REPEATS:
+        return av[0] >= 1 and len(av[2]) == 1 and av[2][0][0] in (_sre.LITERAL, _sre.IN)
+    if op is _sre.BRANCH:
+        firsts = [alt[0] for alt in av[1] if alt]
+        return len(firsts) == len(av[1]) and (all(f[0] is _sre.LITERAL for f in firsts)
+                                              or any(_anchored(f) for f in firsts))
+    return False
 
 
 def with_lookahead(rx: re.Pattern) -> re.Pattern:
