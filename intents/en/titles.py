@@ -47,6 +47,21 @@ def _blank(chars: list[str], a: int, b: int) -> None:
         chars[a:b] = " " * (b - a)
 
 
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+def _pre(orig: str, oa: int) -> re.Match | None:
+    """_PRE.search(orig[:oa]), looking only where it can match: after the last character
+    that is neither a letter nor a space, and only when a space ends the text."""
+    oa = min(oa, len(orig))  # a span may reach past a `limit` cut
+    if not oa or not orig[oa - 1].isspace():
+        return None
+    start = 0
+    for m in _PUNCT.finditer(orig, 0, oa):
+        start = m.end()
+    return _PRE.search(orig, start, oa)
+
+
 def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] = (), limit: int | None = None) -> str:
     """The original text with the time spans (plus their glue words) and `extra` blanked."""
     orig = t.orig if limit is None else t.orig[:limit]
@@ -61,7 +76,7 @@ def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] 
         if i + 1 < len(merged) and _GLUE.match(t.s[b:merged[i + 1][0]]):
             na, _ = t.span(merged[i + 1][0], merged[i + 1][1])
             _blank(chars, ob, na)
-        pre = _PRE.search(orig[:oa])
+        pre = _pre(orig, oa)
         if pre:
             _blank(chars, pre.start(), oa)
     for a, b in extra:
@@ -91,9 +106,15 @@ def clean(text: str) -> str | None:
         s, n = _MARKS.subn(" ", s)
         if not n:
             break
-    s = _TEAM.sub(" ", s)
-    s = _ME.sub(" ", s)
-    s = _FILLER.sub(" ", s)
+    # Skip a sub whose words are absent (substrings without spaces survive a sub to " ").
+    # Only for ASCII text: re.I also folds a few other letters (the Kelvin sign) onto ASCII.
+    low = s.lower() if s.isascii() else None
+    if low is None or "team" in low or "group" in low or "every" in low or "all" in low:
+        s = _TEAM.sub(" ", s)
+    if low is None or "with" in low or "and" in low or "between" in low:
+        s = _ME.sub(" ", s)
+    if low is None or "for" in low or "if" in low or "pl" in low or "th" in low or "asap" in low:
+        s = _FILLER.sub(" ", s)
     s = _WS.sub(" ", s).strip(" ,.!?;:-")
     whole = s
     s = _LEAD.sub("", s, count=1)
