@@ -35,8 +35,12 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", str(text)[: MAX_CHARS * 2])
     text = text.replace("：", ":").replace("～", "~").replace("－", "-").replace("—", "-").replace("–", "-")
     text = fold_width(text)
-    text = _CONTROL.sub("", text)
-    text = _SPACES.sub(" ", text).strip()
+    # Printable text has no control characters and no whitespace but the ASCII space.
+    if not text.isprintable():
+        text = _SPACES.sub(" ", _CONTROL.sub("", text))
+    elif "  " in text:
+        text = _SPACES.sub(" ", text)
+    text = text.strip()
     return text[:MAX_CHARS]
 
 

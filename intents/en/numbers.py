@@ -120,14 +120,14 @@ def prepare(original: str) -> Text:
     s = t.s
     if digits or any(map(str.isdigit, s)):  # number words may have added digits
         if "am" in s or "pm" in s or ".m" in s or " m" in s:
-            t.sub(_AMPM, r"\1\2m")
+            t.sub(_AMPM, lambda m: m.group(1) + m.group(2) + "m")
         if "more" in t.s:
             t.sub(_MORE, "")
         if "/" in t.s:
             t.sub(_SLASH_RANGE, " to ")
     if "ish" in t.s:
         t.sub(_ISH, lambda m: m.group(1) or "")
-        t.sub(_NUM_ISH, r"around \1")
+        t.sub(_NUM_ISH, lambda m: "around " + m.group(1))
     if "clock" in t.s:
         t.sub(_OCLOCK, " o'clock")
     return t
