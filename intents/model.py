@@ -11,7 +11,7 @@ INTENTS = ("schedule", "find_time", "agenda", "search", "invite", "cancel", "res
 Moment = dt.datetime | dt.date | None
 
 
-@dataclass
+@dataclass(slots=True)
 class TimeSpec:
     """What a language's time rules found in a message (mutable while rules run)."""
     start: Moment = None
@@ -28,7 +28,7 @@ class TimeSpec:
                                            self.duration_minutes, self.recurrence))
 
 
-@dataclass
+@dataclass(slots=True)
 class Analysis:
     """What a language module (intents.zh / intents.en) reads from a message.
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 
-@dataclass
+@dataclass(slots=True)
 class Tok:
     """One recognised piece: kind, span [a, b) in the prepared text, value, flags."""
     kind: str          # day span time num part inst win dur conn zone rec
@@ -21,7 +21,7 @@ class Tok:
     f: dict = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Ctx:
     now: dt.datetime
     today: dt.date

@@ -56,7 +56,7 @@ def scan(c: Ctx) -> list[Tok]:
     return taken
 
 
-@dataclass
+@dataclass(slots=True)
 class Val:
     """One resolved side: kind date|dates|dt|win; start/end as the contract's fields."""
     kind: str

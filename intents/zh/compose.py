@@ -22,7 +22,7 @@ _DAYLEVEL = {"year", "month", "dom", "date", "wd", "week", "weekend", "hol", "or
 _EXCLUSIVE = {"date", "period", "instant"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     slots: dict = field(default_factory=dict)
     s: int = 0
@@ -51,7 +51,7 @@ class Group:
         return bool(_DAYLEVEL & self.slots.keys())
 
 
-@dataclass
+@dataclass(slots=True)
 class Moment:
     start: dt.date | dt.datetime | None
     end: dt.date | dt.datetime | None = None
