@@ -97,6 +97,19 @@ _WORDCHAR = fast_compile(r"\w")
 _NAME_LETTER = fast_compile(r"\b[A-Z][\w-]*\s+[A-Z]$")
 
 
+_DANGLING_WORDS = frozenset("back at on from for by in this next around about between starting until till to and "
+                            "with of the a an & - ,".split())
+
+
+def _drop_dangling(s: str) -> str:
+    """_DANGLING.sub("", s), whose one possible match is the last word (and the space before it):
+    a last word outside the list cannot match (for ASCII words; re.I folds a few others)."""
+    parts = s.rsplit(None, 1)
+    if parts and parts[-1].isascii() and parts[-1].lower() not in _DANGLING_WORDS:
+        return s
+    return _DANGLING.sub("", s)
+
+
 def clean(text: str) -> str | None:
     """Command words, people, filler and dangling prepositions out; None if nothing is left."""
     s = _GAPS.sub(f" {_MARK} ", text)
@@ -123,7 +136,7 @@ def clean(text: str) -> str | None:
     for _ in range(3):
         before = s
         if not _NAME_LETTER.search(s):
-            s = _DANGLING.sub("", s).strip(" ,.!?;:-")
+            s = _drop_dangling(s).strip(" ,.!?;:-")
         s = _LEADING_JUNK.sub("", s).strip(" ,.!?;:-")
         if s == before:  # a fixed point: further rounds change nothing
             break
