@@ -92,6 +92,9 @@ def main() -> int:
                     help="don't answer GET /open-apis/bot/v3/info in the sandbox (it has no such route)")
     ap.add_argument("--bot-workers", type=int, default=2)
     ap.add_argument("--bot-threads", type=int, default=8)
+    ap.add_argument("--single-role", action="store_true",
+                    help="process messages inside the gunicorn workers (YUE_ROLE=all) instead of the "
+                         "default: gunicorn acknowledges (YUE_ROLE=web), `python -m bot.worker` processes")
     ap.add_argument("--out")
     args = ap.parse_args()
     rates = [int(r) for r in args.rates.split(",") if r.strip()]
@@ -106,7 +109,9 @@ def main() -> int:
               "database": database_url.split("@")[-1] if "@" in database_url else "SQLite (temp file)",
               "sandbox": "gunicorn 1 worker x 16 threads, SQLite, rate limiter DISABLED",
               "messages": "help/帮助 from 6 people in p2p chats",
-              "bot_info_shim": "off" if args.no_bot_info_shim else "on (bench answers GET /open-apis/bot/v3/info)"}
+              "bot_info_shim": "off" if args.no_bot_info_shim else "on (bench answers GET /open-apis/bot/v3/info)",
+              "roles": "all-in-gunicorn (YUE_ROLE=all)" if args.single_role else
+                       "gunicorn YUE_ROLE=web + one `python -m bot.worker` (8 threads, nice 10)"}
     info = header("ack_load: callback acknowledgement under load", params)
 
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("FEISHU_", "YUE_", "SANDBOX_"))}
@@ -118,7 +123,8 @@ def main() -> int:
                    FEISHU_ENCRYPT_KEY="sandbox-encrypt-key", FEISHU_VERIFICATION_TOKEN="sandbox-verification-token",
                    FEISHU_DOMAIN=f"http://127.0.0.1:{sb_port}", DATABASE_URL=database_url,
                    YUE_VAR_DIR=f"{tmp}/bot-var", YUE_SECRET_KEY="bench-secret", PORT=str(bot_port),
-                   YUE_PUBLIC_URL=f"http://127.0.0.1:{bot_port}", LOG_LEVEL="WARNING")
+                   YUE_PUBLIC_URL=f"http://127.0.0.1:{bot_port}", LOG_LEVEL="WARNING",
+                   YUE_ROLE="all" if args.single_role else "web")
 
     plan: list[tuple[int, list[tuple[str, str, str, str]]]] = []
     for rate in rates:
@@ -142,6 +148,8 @@ def main() -> int:
                  "--bind", f"127.0.0.1:{bot_port}", "--log-level", "warning", "app:create_app()"],
                 bot_env, f"{tmp}/bot.log")
     wait_http(f"http://127.0.0.1:{bot_port}/healthz", proc=bot)
+    if not args.single_role:
+        spawn([sys.executable, "-m", "bot.worker"], dict(bot_env, YUE_ROLE="worker"), f"{tmp}/worker.log")
 
     from bot.config import Settings
     from tests.support.yue import message_event, signed

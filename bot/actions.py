@@ -117,7 +117,7 @@ def within_budget(bot, draft, work) -> dict:
     """Run `work` (→ (toast, card)) on the pool; answer with its result if it is quick,
     else with a 'working' card now and patch the card when it is done."""
     lang = draft.payload.get("lang", "zh")
-    fut = bot.pool.submit(work)
+    fut = bot.click_pool.submit(work)
     try:
         toast_kind, card = fut.result(timeout=CLICK_BUDGET_S)
         return answer(toast_kind, lang, card)

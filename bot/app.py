@@ -13,9 +13,7 @@ log = logging.getLogger("yue")
 
 
 def init_app(app: Flask, settings: Settings) -> Bot:
-    # In sandbox mode the Open Platform is this very app; otherwise Feishu.
-    domain = settings.base_url if settings.mode == "sandbox" else settings.feishu_domain
-    bot = Bot(settings, feishu_domain=domain)
+    bot = Bot(settings, feishu_domain=settings.platform_url)
 
     def on_message(payload: dict) -> None:
         msg = ((payload.get("event") or {}).get("message") or {})

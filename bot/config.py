@@ -12,6 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 FEISHU_DOMAIN = "https://open.feishu.cn"
 MODES = ("sandbox", "feishu")
+# all: acknowledge and process in one process (python app.py); web: only acknowledge (and
+# answer card clicks), leaving the inbox to `python -m bot.worker` processes (role worker).
+ROLES = ("all", "web", "worker")
 
 # The seeded sandbox app (see sandbox/seed.py): public demo credentials, not secrets.
 SANDBOX_APP_ID = "cli_sandbox_yue"
@@ -66,6 +69,8 @@ class Settings:
     public_url: str | None = None      # where Feishu (or the sandbox) reaches this app
     default_tz: str = "Asia/Shanghai"
     workers: int = 8                    # the worker pool for message handling
+    role: str = "all"
+    worker_nice: int = 10               # a worker process yields the CPU to acknowledgements
     sandbox_empty: bool = False         # sandbox without the believable demo week
     sandbox_retry_delay: float = 3.0    # seconds between the sandbox's re-deliveries (Feishu: longer)
     log_level: str = "INFO"
@@ -74,6 +79,11 @@ class Settings:
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def platform_url(self) -> str:
+        """Where the Open Platform answers: Feishu, or in sandbox mode this very app."""
+        return self.base_url if self.mode == "sandbox" else self.feishu_domain
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -107,6 +117,9 @@ class Settings:
         for name, url in (("DATABASE_URL", db), ("SANDBOX_DATABASE_URL", g("SANDBOX_DATABASE_URL", "x://"))):
             if "://" not in url:
                 raise ConfigError(f"{name} must be a SQLAlchemy URL such as sqlite:///var/yue.db, got {url!r}")
+        role = g("YUE_ROLE", "all").lower()
+        if role not in ROLES:
+            raise ConfigError(f"YUE_ROLE must be one of {', '.join(ROLES)}, got {role!r}")
         level = g("LOG_LEVEL", "INFO").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
@@ -130,6 +143,8 @@ class Settings:
             public_url=g("YUE_PUBLIC_URL") or None,
             default_tz=tz,
             workers=_int(env, "YUE_WORKERS", 8, 1, 256),
+            role=role,
+            worker_nice=_int(env, "YUE_WORKER_NICE", 10, 0, 19),
             sandbox_empty=empty in ("1", "true", "yes"),
             sandbox_retry_delay=_float(env, "SANDBOX_RETRY_DELAY", 3.0, 0.0, 3600.0),
             log_level=level,

@@ -67,7 +67,7 @@ def blueprint(bot) -> Blueprint:
                                   tok.refresh_expires_at)
         payload = resume.get("payload") if isinstance(resume, dict) else None
         if payload:
-            bot.resume_message(payload)
+            bot.resume_message(payload, state)
         return _page("Your calendar is connected — go back to the chat. 日历已连接，请回到聊天。")
 
     return bp

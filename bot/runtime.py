@@ -33,6 +33,8 @@ class Bot:
         self.store.create_all()
         self.feishu = Feishu(settings, domain=feishu_domain or settings.feishu_domain)
         self.pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="yue-worker")
+        # Card clicks have Feishu's 3 s deadline: they never queue behind message handling.
+        self.click_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="yue-click")
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
@@ -59,8 +61,9 @@ class Bot:
         return self._bot_open_id
 
     def start(self) -> None:
-        """Pick up what a previous process left unfinished, then keep sweeping."""
-        if self._sweeper is None:
+        """Pick up what a previous process left unfinished, then keep sweeping. A web-only
+        instance leaves the inbox to its worker processes (bot/worker.py)."""
+        if self._sweeper is None and self.settings.role == "all":
             self._sweeper = threading.Thread(target=self._sweep_loop, name="yue-inbox-sweeper", daemon=True)
             self._sweeper.start()
 
@@ -68,6 +71,7 @@ class Bot:
         """Finish the work in hand; what is left in the inbox waits for the next start."""
         self._stop.set()
         self.pool.shutdown(wait=True, cancel_futures=True)
+        self.click_pool.shutdown(wait=True, cancel_futures=True)
         if self._sweeper is not None:
             self._sweeper.join(timeout=5)
         self.feishu.close()
@@ -75,7 +79,7 @@ class Bot:
     def kick(self) -> None:
         """Ask a worker to drain the inbox (called right after an item is stored). When enough
         drains are already running they will find the new item; none is added."""
-        if not self._drains.acquire(blocking=False):
+        if self.settings.role == "web" or not self._drains.acquire(blocking=False):
             return
         try:
             self.pool.submit(self._drain_once)
@@ -98,29 +102,28 @@ class Bot:
                 log.exception("inbox sweep failed")
             self._stop.wait(SWEEP_EVERY_S)
 
-    def resume_message(self, payload: dict) -> None:
-        """Answer a message again (after the person connected their calendar)."""
-        from .router import handle_message
-
-        def run() -> None:
-            try:
-                handle_message(self, payload)
-            except Exception:
-                log.exception("resumed message failed")
-        self.pool.submit(run)
+    def resume_message(self, payload: dict, key: str) -> None:
+        """Answer a message again (after the person connected their calendar), through the
+        durable inbox like any message, so a crash right after consent loses nothing."""
+        if self.store.inbox_put(f"resume:{key}", "message", payload):
+            self.kick()
 
     def drain(self) -> None:
-        from .router import process_inbox_item
         while not self._stop.is_set():
             item = self.store.inbox_claim(self.worker_id, INBOX_LEASE_S)
             if item is None:
                 return
-            try:
-                process_inbox_item(self, item)
-            except Exception as e:  # keep it for a retry; never lose a message
-                log.exception("inbox item %s failed", item.id)
-                delay = min(MAX_ATTEMPTS_BACKOFF_S, 2 ** max(1, getattr(item, "attempts", 1)))
-                self.store.inbox_failed(item.id, f"{type(e).__name__}: {e}"[:500],
-                                        self.now() + dt.timedelta(seconds=delay))
-            else:
-                self.store.inbox_done(item.id)
+            self.process(item)
+
+    def process(self, item) -> None:
+        """Handle one claimed inbox item; a failure keeps it for a retry (never lost)."""
+        from .router import process_inbox_item
+        try:
+            process_inbox_item(self, item)
+        except Exception as e:
+            log.exception("inbox item %s failed", item.id)
+            delay = min(MAX_ATTEMPTS_BACKOFF_S, 2 ** max(1, getattr(item, "attempts", 1)))
+            self.store.inbox_failed(item.id, f"{type(e).__name__}: {e}"[:500],
+                                    self.now() + dt.timedelta(seconds=delay))
+        else:
+            self.store.inbox_done(item.id)

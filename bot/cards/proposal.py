@@ -17,7 +17,9 @@ def room_text(room: Room, lang: str) -> str:
     if room.seats:
         bits.append(t("room_seats", lang, n=room.seats))
     if room.floor:
-        bits.append(t("room_floor", lang, floor=esc(room.floor)))
+        # Floors come as "3" or already labelled ("3F", "5楼"): label only bare numbers.
+        label = room.floor.strip()
+        bits.append(t("room_floor", lang, floor=esc(label)) if label.isdigit() else esc(label))
     return " · ".join(bits)
 
 

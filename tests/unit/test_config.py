@@ -47,6 +47,8 @@ def test_secrets_not_in_repr():
     ({"FEISHU_DOMAIN": "open.feishu.cn"}, "FEISHU_DOMAIN"),
     ({"YUE_WORKERS": "0"}, "YUE_WORKERS"),
     ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ({"YUE_ROLE": "both"}, "YUE_ROLE"),
+    ({"YUE_WORKER_NICE": "20"}, "YUE_WORKER_NICE"),
     ({"SANDBOX_RETRY_DELAY": "soon"}, "SANDBOX_RETRY_DELAY"),
 ])
 def test_bad_values_name_the_variable(env, variable):

@@ -1,0 +1,31 @@
+"""YUE_ROLE=web acknowledges and stores; a separate worker (`python -m bot.worker`) answers.
+This is how the ack path stays fast under load (bench/ack_load.py)."""
+from __future__ import annotations
+
+import threading
+import time
+
+from app import create_app
+from bot import worker
+from tests.support.live import LiveServer
+from tests.support.yue import Chatter, settings_for
+
+
+def test_web_role_acknowledges_and_a_worker_process_answers(tmp_path):
+    s = settings_for(tmp_path, SANDBOX_EMPTY="1", YUE_ROLE="web", YUE_WORKER_NICE="0", YUE_WORKERS="2")
+    with LiveServer(lambda port: create_app(s.with_(port=port))) as srv:
+        chat = Chatter(srv.url, timeout=20)
+        sent = chat.say("oc_p2p_alice", "ou_alice", "帮助")
+        time.sleep(1.0)
+        assert chat.replies_to(sent["message_id"], "oc_p2p_alice") == [], "the web role must not process"
+        assert srv.app.extensions["yue_bot"].store.inbox_pending_count() == 1
+        stop = threading.Event()
+        t = threading.Thread(target=worker.run, args=(s.with_(port=srv.port), stop), daemon=True)
+        t.start()
+        try:
+            replies = chat.wait_reply(sent["message_id"], "oc_p2p_alice")
+            assert len(replies) == 1
+        finally:
+            stop.set()
+            t.join(timeout=30)
+        assert srv.app.extensions["yue_bot"].store.inbox_pending_count() == 0
