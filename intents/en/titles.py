@@ -30,7 +30,7 @@ _FILLER = fast_compile(r"\b(?:please|pls|thanks|thank\s+you|thx|asap|for\s+me|fo
 _DANGLING = fast_compile(r"(?:^|\s)(?:back|at|on|from|for|by|in|this|next|around|about|between|starting|until|till|to|and|with|of|the|a|an|&|-|,)\s*$", re.I)
 _LEADING_JUNK = fast_compile(r"^\s*(?:at|on|from|for|by|in|and|with|to|of|,|-|&|:)\s+", re.I)
 _GLUE = fast_compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|@|from|to|between|and|until|till|-|starting|for|by)[\s,]*)*$", re.I)
-_PRE = fast_compile(r"(?:\b(?:at|on|from|for|by|in|this|around|between|starting|until|till|before|after|since|during|within|every|each|of)\s+)+$", re.I)
+_PRE_WORDS = "at|on|from|for|by|in|this|around|between|starting|until|till|before|after|since|during|within|every|each|of"
 
 
 def room_of(original: str) -> tuple[str | None, tuple[int, int] | None]:
@@ -47,19 +47,16 @@ def _blank(chars: list[str], a: int, b: int) -> None:
         chars[a:b] = " " * (b - a)
 
 
-_PUNCT = re.compile(r"[^\w\s]")
+# The prepositions right before a time span ("for around 3pm"): the longest chain of them
+# (each word + spaces) ending at the span, read backwards as one anchored match, which is
+# what searching (?:\b(?:words)\s+)+$ over the text before the span would find.
+_PRE_REV = re.compile(r"(?:\s+(?:" + "|".join(w[::-1] for w in _PRE_WORDS.split("|")) + r")\b)+", re.I)
 
 
-def _pre(orig: str, oa: int) -> re.Match | None:
-    """_PRE.search(orig[:oa]), looking only where it can match: after the last character
-    that is neither a letter nor a space, and only when a space ends the text."""
-    oa = min(oa, len(orig))  # a span may reach past a `limit` cut
-    if not oa or not orig[oa - 1].isspace():
-        return None
-    start = 0
-    for m in _PUNCT.finditer(orig, 0, oa):
-        start = m.end()
-    return _PRE.search(orig, start, oa)
+def _pre_start(orig: str, oa: int) -> int | None:
+    """Where that chain starts in orig[:oa], or None."""
+    m = _PRE_REV.match(orig[oa - 1::-1]) if oa > 0 else None
+    return min(oa, len(orig)) - m.end() if m else None
 
 
 def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] = (), limit: int | None = None) -> str:
@@ -76,9 +73,9 @@ def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] 
         if i + 1 < len(merged) and _GLUE.match(t.s[b:merged[i + 1][0]]):
             na, _ = t.span(merged[i + 1][0], merged[i + 1][1])
             _blank(chars, ob, na)
-        pre = _pre(orig, oa)
-        if pre:
-            _blank(chars, pre.start(), oa)
+        pre = _pre_start(orig, oa)
+        if pre is not None:
+            _blank(chars, pre, oa)
     for a, b in extra:
         _blank(chars, a, b)
     return "".join(chars)
