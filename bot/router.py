@@ -71,7 +71,8 @@ def _wordless_lang(bot, person: Person, text: str, command: str | None, intent) 
     language: answer in the person's (contact profile, else their last message with words)."""
     key = f"lang:{person.open_id}"
     if _has_words(text, command):
-        if intent.lang in ("zh", "en"):
+        # Written only when it changes: a write per message would contend with the inbox.
+        if intent.lang in ("zh", "en") and (bot.store.cache_get(key) or {}).get("lang") != intent.lang:
             bot.store.cache_put(key, {"lang": intent.lang}, LANG_MEMORY_S)
         return None
     if person.lang:
