@@ -6,7 +6,7 @@ import datetime as dt
 import html
 import logging
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from . import cards
 from .feishu import FeishuError

@@ -12,7 +12,6 @@ import os
 import signal
 import sys
 import threading
-import time
 
 from .config import ConfigError, Settings
 from .runtime import SWEEP_EVERY_S, Bot

@@ -13,11 +13,8 @@ sandbox (the Open Platform stand-in) is always SQLite.
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import json
-import os
 import time
 import uuid
 from pathlib import Path
@@ -28,19 +25,15 @@ from zoneinfo import ZoneInfo
 import lark_oapi as lark
 import pytest
 import requests
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
 from app import create_app
 from bot.config import Settings
-from bot.store import pg_driver_url
 from sandbox.delivery import encrypt, sign
+from tests.support.databases import database_url
 from tests.support.live import LiveServer
 
 REPLY_TIMEOUT = 20.0      # generous: a slow CI machine, never a timing assertion
 POLL = 0.05
-PG_SKIP = ("TEST_DATABASE_URL is not set; set it to a PostgreSQL URL "
-           "(e.g. postgresql://postgres@127.0.0.1:5432/test) to run the flow tests on PostgreSQL")
 
 ZONES = {"ou_alice": "Asia/Shanghai", "ou_bob": "Asia/Shanghai", "ou_carol": "America/Los_Angeles",
          "ou_dave": "Europe/London", "ou_erin": "Asia/Tokyo", "ou_frank": "America/New_York",
@@ -297,32 +290,11 @@ class Yue:
         return self.http.post(f"{self.url}{path}", data=body, headers=headers, timeout=10)
 
 
-def _pg_schema_url(base: str, schema: str) -> str:
-    return make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
-
-
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def yue_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh, empty database URL for the bot's store of one app."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('yue-db')}/yue.db"
-        return
-    base = os.environ.get("TEST_DATABASE_URL", "").strip()
-    if not base:
-        pytest.skip(PG_SKIP)
-    if not base.startswith("postgres"):
-        pytest.skip(f"TEST_DATABASE_URL is not PostgreSQL ({make_url(base).drivername})")
-    schema = f"yue_f_{os.getpid()}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg_driver_url(base))
-    with admin.begin() as c:
-        c.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield _pg_schema_url(base, schema)
-    finally:
-        with admin.begin() as c:
-            c.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.dispose()
+    with database_url(request.param, tmp_path_factory.mktemp("yue-db")) as url:
+        yield url
 
 
 def start_yue(db_url: str, var: Path, **env: str) -> tuple[LiveServer, Settings]:

@@ -3,7 +3,6 @@ and every failure reaches the person with a way to retry."""
 from __future__ import annotations
 
 import collections
-import datetime as dt
 
 import pytest
 

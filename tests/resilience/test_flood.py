@@ -3,7 +3,6 @@ JSON, replayed old events) is refused with 4xx while good traffic mixed in is se
 from __future__ import annotations
 
 import concurrent.futures as cf
-import json
 import random
 import time
 
