@@ -1,7 +1,7 @@
 """Callback acknowledgement under load: signed `im.message.receive_v1` events at fixed rates
 against the bot under gunicorn, then every message must get exactly one reply.
 
-    /work/venv/bin/python bench/ack_load.py [--rates 50,100,200,300] [--seconds 30]
+    python bench/ack_load.py [--rates 50,100,200,300] [--seconds 30]
         [--database-url postgresql://…] [--drain-timeout 900] [--out result.json]
 
 Set-up (all on 127.0.0.1, all in a temporary directory, all stopped on exit):

@@ -1,6 +1,6 @@
 """End to end in sandbox mode: a person's message in → the bot's reply card stored.
 
-    /work/venv/bin/python bench/e2e_latency.py [--messages 500] [--out result.json]
+    python bench/e2e_latency.py [--messages 500] [--out result.json]
 
 One full app as `python app.py` runs it (sandbox + bot in one process, threaded Werkzeug
 server, SQLite in a temporary directory, demo calendar week seeded), started as a child process

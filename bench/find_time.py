@@ -1,6 +1,6 @@
 """find_time for 20 attendees over 5 working days, each with 40 events (a quarter recurring).
 
-    /work/venv/bin/python bench/find_time.py [--runs 20] [--gap 1.0] [--out result.json]
+    python bench/find_time.py [--runs 20] [--gap 1.0] [--out result.json]
 
 Set-up, in one process (as sandbox mode runs): the sandbox alone (`sandbox.create_app`,
 SANDBOX_EMPTY=1, SQLite in a temporary directory, its gateway rate limiter ON) served on a

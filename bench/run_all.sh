@@ -6,13 +6,12 @@
 #   bench/run_all.sh                 # everything, defaults (about 25 minutes on 2 cores:
 #                                    #   ack_load alone is 2 min of load plus up to 15 min of drain)
 #   QUICK=1 bench/run_all.sh         # shorter documented settings (about 6 minutes)
-#   PYTHON=/path/to/python bench/run_all.sh
+#   PYTHON=/path/to/venv/bin/python bench/run_all.sh   # default: python3 on PATH
 #
 # Every script stops the servers it started, on success, error or Ctrl-C.
 set -u
 cd "$(dirname "$0")/.."
-PYTHON="${PYTHON:-/work/venv/bin/python}"
-[ -x "$PYTHON" ] || PYTHON=python3
+PYTHON="${PYTHON:-python3}"
 OUT_DIR="${OUT_DIR:-bench/out-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT_DIR"
 

@@ -1,6 +1,6 @@
 """Free/busy on a calendar of 10,000 events (a quarter recurring), in a temporary SQLite database.
 
-    /work/venv/bin/python bench/sandbox_freebusy.py [--events 10000] [--runs 300] [--out result.json]
+    python bench/sandbox_freebusy.py [--events 10000] [--runs 300] [--out result.json]
 
 Data: 7,500 single events and 2,500 series (5% open-ended weekly, the rest bounded by COUNT or
 UNTIL) spread over three years of history and six months ahead; one event in ten is organised
