@@ -2,7 +2,6 @@
 resolve each side with `resolve.Point`, then add the duration and the recurrence."""
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 from ..model import TimeSpec
@@ -117,7 +116,8 @@ def _num_as_day(side: list[Tok], other: Val | None) -> Val | None:
 
 
 def _closed(left: list[Tok], right: list[Tok], ctx: list[Tok], c: Ctx, framed: bool = False) -> Val | None:
-    left, right = [copy.copy(t) for t in left], [copy.copy(t) for t in right]
+    # shallow copies (the sides are adjusted below): what copy.copy gives, without its dispatch
+    left, right = [Tok(t.kind, t.a, t.b, t.v, t.f) for t in left], [Tok(t.kind, t.a, t.b, t.v, t.f) for t in right]
     if {t.kind for t in left} == {"num"} and {t.kind for t in right} == {"num"} and \
             (framed or any(t.kind in ("day", "part") for t in ctx)):
         left[0].f["hour"] = right[0].f["hour"] = True  # "from 10 to 11", "tomorrow 2-4"

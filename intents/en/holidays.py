@@ -11,6 +11,8 @@ from dateutil.easter import easter
 
 from .lex import YEAR, Ctx, Tok, rel_weeks
 
+_SPACES = re.compile(r"\s+")
+
 
 def _nth(n: int, wd: int, month: int) -> Callable[[int], dt.date]:
     def f(y: int) -> dt.date:
@@ -76,7 +78,7 @@ def holiday_date(name: str, c: Ctx, rel: str | None, rel_year: str | None, year:
 
 
 def _holiday(m: re.Match, c: Ctx):
-    name = re.sub(r"\s+", " ", m.group(2))
+    name = _SPACES.sub(" ", m.group(2))
     d = holiday_date(name, c, m.group(1), m.group(3), m.group(4))
     return Tok("day", m.start(), m.end(), d, {"holiday": True}) if d else None
 

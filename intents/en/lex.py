@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+_SPACES = re.compile(r"\s+")
+
 
 @dataclass(slots=True)
 class Tok:
@@ -120,7 +122,7 @@ def year_of(text: str, today: dt.date) -> int:
 
 def rel_weeks(word: str | None) -> int:
     """Week offset of a relative word: this -> 0, next -> 1, last -> -1."""
-    w = re.sub(r"\s+", " ", (word or "").strip())
+    w = _SPACES.sub(" ", (word or "").strip())
     if w in ("next", "following", "the following", "coming", "upcoming"):
         return 1
     if w in ("last", "previous", "past", "this past"):

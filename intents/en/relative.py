@@ -11,6 +11,8 @@ from ..timeutil import next_weekday, weekday_in_week
 from .durations import DUR, finest, parse
 from .lex import WD, WDS, Ctx, Tok, rel_weeks, weekday_of
 
+_SPACES = re.compile(r"\s+")
+
 _DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1, "day after tomorrow": 2,
          "day before yesterday": -2, "overmorrow": 2}
 
@@ -39,12 +41,12 @@ def _now(m: re.Match, c: Ctx):
 
 
 def _simple(m: re.Match, c: Ctx):
-    key = re.sub(r"\s+", " ", m.group(1))
+    key = _SPACES.sub(" ", m.group(1))
     return Tok("day", m.start(), m.end(), c.today + dt.timedelta(days=_DAYS[key]), {"rel": key})
 
 
 def weekday_date(rel: str | None, wd: int, today: dt.date) -> dt.date:
-    r = re.sub(r"\s+", " ", rel or "")
+    r = _SPACES.sub(" ", rel or "")
     if r in ("this past", "past"):
         return today - dt.timedelta(days=(today.weekday() - wd - 1) % 7 + 1)
     if r in ("coming", "upcoming", "this coming", "this upcoming"):
@@ -60,7 +62,7 @@ def _weekday(m: re.Match, c: Ctx):
     rel, word, after = m.group(1), m.group(2), m.group(3)
     wd = weekday_of(word)
     if after:
-        a = re.sub(r"\s+", " ", after)
+        a = _SPACES.sub(" ", after)
         if a == "after next":
             d = next_weekday(c.today, wd, include_today=False) + dt.timedelta(days=7)
         else:
@@ -82,7 +84,7 @@ def _in(m: re.Match, c: Ctx):
 
 def _ago(m: re.Match, c: Ctx):
     d = parse(m.group(1))
-    kind = re.sub(r"\s+", " ", m.group(2))
+    kind = _SPACES.sub(" ", m.group(2))
     return offset_tok(m.start(), m.end(), c, d, -1 if kind == "ago" else 1)
 
 
