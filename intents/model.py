@@ -24,8 +24,8 @@ class TimeSpec:
     assumptions: list[str] = field(default_factory=list)
 
     def has_time(self) -> bool:
-        return any(v is not None for v in (self.start, self.end, self.window_start, self.window_end,
-                                           self.duration_minutes, self.recurrence))
+        return not (self.start is None and self.end is None and self.window_start is None
+                    and self.window_end is None and self.duration_minutes is None and self.recurrence is None)
 
 
 @dataclass(slots=True)

@@ -23,6 +23,8 @@ def attendees(text: str, mentions: list[dict] | None, bot_id: str | None = None)
     array with the message; a client may have trimmed the text), but ones the bot
     cannot use (no id, the bot itself) are skipped, and each person counts once.
     """
+    if not mentions and "@" not in text:  # nobody named: the usual case
+        return []
     out: list[dict] = []
     seen: set[str] = set()
     ms = [m for m in (mentions or []) if isinstance(m, dict)]
