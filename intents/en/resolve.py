@@ -133,35 +133,35 @@ class Point:
 
     def resolve(self) -> Val | None:
         c, k = self.c, self.k
-        win = self.first("win")
-        if win and not self.first("time"):
+        # k does not change while resolving: each kind's first token is looked up once
+        first = self.first
+        time_t, num, span, dtok = first("time"), first("num"), first("span"), first("day")
+        win = first("win")
+        if win and not time_t:
             return Val("win", *win.v)
-        part = self.first("part")
-        inst = self.first("inst")
+        part = first("part")
+        inst = first("inst")
         clk = self.clock()
         day = self.day()
-        if clk is None and self.first("num") and self.first("time") is None and day is None and self.first("span") \
-                and self.first("span").f.get("grain") == "month":
-            n = self.first("num")
-            s = self.first("span").v[0]
-            d = dates.safe_date(s.year, s.month, n.v)
+        if clk is None and num and time_t is None and day is None and span \
+                and span.f.get("grain") == "month":
+            s = span.v[0]
+            d = dates.safe_date(s.year, s.month, num.v)
             return Val("date", d) if d else None
-        if clk is None and self.first("num") and day is None and self.first("time") is None and k.get("num") \
-                and len(k["num"]) == 1 and self.first("span") is None and part is None and inst is None:
+        if clk is None and num and day is None and time_t is None and k.get("num") \
+                and len(k["num"]) == 1 and span is None and part is None and inst is None:
             return None
         if inst is not None and clk is None:
             return Val("dt", inst.v)
         if inst is not None and inst.f.get("offset") and clk is not None:
             day = inst.v.date()
-        if day is None and self.first("num") and (self.first("time") or inst) and not self.first("num").f.get("at"):
-            day = dates.dom_date(self.first("num").v, c.today)  # "15, 8pm": the number is a day
+        if day is None and num and (time_t or inst) and not num.f.get("at"):
+            day = dates.dom_date(num.v, c.today)  # "15, 8pm": the number is a day
         tz = c.tz
         if day is None:
-            dtok = self.first("day")
             if dtok is None and part is not None and "day" in part.f:
                 day = c.today + dt.timedelta(days=part.f["day"])
         pname = part.v if part else None
-        dtok = self.first("day")
         if pname is None and dtok is not None and dtok.f.get("part"):
             pname = dtok.f["part"]
         if clk is not None:
@@ -180,7 +180,6 @@ class Point:
             if h >= 24:
                 h -= 12
             if day is None:
-                span = self.first("span")
                 if span is not None and span.f.get("grain") in ("day", "fuzzy") and span.v[1] - span.v[0] == dt.timedelta(days=1):
                     day = span.v[0]
             if day is None:
@@ -196,7 +195,6 @@ class Point:
             return Val("win", at(base, lo, 0, c.tz), at(base, hi, 0, c.tz))
         if day is not None:
             return Val("date", day)
-        span = self.first("span")
         if span is not None:
             s, e = span.v
             if span.f.get("explicit"):
