@@ -4,9 +4,6 @@
 the app (SANDBOX_DATABASE_URL, YUE_VAR_DIR, PORT, SANDBOX_EMPTY). With BENCH_SANDBOX_RATE_LIMIT=off
 its gateway rate limiter (Feishu's 50/s and 1000/min per app × API) is disabled: the ack bench
 sends far more replies per minute than one Feishu app may, and measures the bot, not the quota.
-With BENCH_BOT_INFO_SHIM=on it also answers `GET /open-apis/bot/v3/info` (the bot's own open_id,
-as Feishu does), which the sandbox does not serve: a bot in Feishu mode asks for it, and without
-an answer it asks again on every message (see bench/RESULTS.md, ack_load).
 """
 from __future__ import annotations
 
@@ -26,12 +23,4 @@ def sandbox_app():
     app = sandbox.create_app(settings)
     if os.environ.get("BENCH_SANDBOX_RATE_LIMIT", "on") == "off":
         app.extensions["sandbox"].limiter.enabled = False
-    if os.environ.get("BENCH_BOT_INFO_SHIM", "off") == "on":
-        from flask import jsonify
-        from sandbox.seed import BOT_NAME, BOT_OPEN_ID
-
-        def bot_info():
-            return jsonify(code=0, msg="ok", bot={"activate_status": 2, "app_name": BOT_NAME, "avatar_url": "",
-                                                  "ip_white_list": [], "open_id": BOT_OPEN_ID})
-        app.add_url_rule("/open-apis/bot/v3/info", "bench_bot_info", bot_info, methods=["GET"])
     return app

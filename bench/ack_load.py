@@ -13,8 +13,6 @@ Set-up (all on 127.0.0.1, all in a temporary directory, all stopped on exit):
     `--database-url`, e.g. PostgreSQL: its tables are used as they are, so give a scratch DB);
     the bot is unmodified, so its own client-side limiter (50/s and 1000/min per API and
     worker process) paces its replies as in production: draining takes minutes at high rates;
-  * the sandbox has no GET /open-apis/bot/v3/info; the bench adds it (bench/_servers.py) so the
-    bot learns its open_id once, as it does from Feishu (`--no-bot-info-shim` to leave it out);
   * every message exists in the sandbox before its event is sent (rows inserted through
     sandbox.store), so replies have a parent: "help" / "帮助" from six people in their p2p chats.
 
@@ -29,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sqlite3
 import sys
@@ -88,8 +85,6 @@ def main() -> int:
     ap.add_argument("--database-url", help="the bot's DATABASE_URL (default: a temporary SQLite file)")
     ap.add_argument("--drain-timeout", type=float, default=900.0,
                     help="the longest wait for the inbox to empty after the load (s)")
-    ap.add_argument("--no-bot-info-shim", action="store_true",
-                    help="don't answer GET /open-apis/bot/v3/info in the sandbox (it has no such route)")
     ap.add_argument("--bot-workers", type=int, default=2)
     ap.add_argument("--bot-threads", type=int, default=8)
     ap.add_argument("--single-role", action="store_true",
@@ -109,7 +104,6 @@ def main() -> int:
               "database": database_url.split("@")[-1] if "@" in database_url else "SQLite (temp file)",
               "sandbox": "gunicorn 1 worker x 16 threads, SQLite, rate limiter DISABLED",
               "messages": "help/帮助 from 6 people in p2p chats",
-              "bot_info_shim": "off" if args.no_bot_info_shim else "on (bench answers GET /open-apis/bot/v3/info)",
               "roles": "all-in-gunicorn (YUE_ROLE=all)" if args.single_role else
                        "gunicorn YUE_ROLE=web + one `python -m bot.worker` (8 threads, nice 10)"}
     info = header("ack_load: callback acknowledgement under load", params)
@@ -117,8 +111,7 @@ def main() -> int:
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("FEISHU_", "YUE_", "SANDBOX_"))}
     base_env.pop("DATABASE_URL", None)
     sb_env = dict(base_env, SANDBOX_DATABASE_URL=f"sqlite:///{sandbox_db}", YUE_VAR_DIR=f"{tmp}/sandbox-var",
-                  PORT=str(sb_port), SANDBOX_EMPTY="1", BENCH_SANDBOX_RATE_LIMIT="off", LOG_LEVEL="WARNING",
-                  BENCH_BOT_INFO_SHIM="off" if args.no_bot_info_shim else "on")
+                  PORT=str(sb_port), SANDBOX_EMPTY="1", BENCH_SANDBOX_RATE_LIMIT="off", LOG_LEVEL="WARNING")
     bot_env = dict(base_env, FEISHU_APP_ID="cli_sandbox_yue", FEISHU_APP_SECRET="sandbox-secret",
                    FEISHU_ENCRYPT_KEY="sandbox-encrypt-key", FEISHU_VERIFICATION_TOKEN="sandbox-verification-token",
                    FEISHU_DOMAIN=f"http://127.0.0.1:{sb_port}", DATABASE_URL=database_url,
