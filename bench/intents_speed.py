@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--limit", type=int, default=600, help="number of messages (0 = all)")
+    ap.add_argument("--autodetect", type=int, default=0, metavar="N",
+                    help="also time search_dates with no languages (it detects them; ~30 ms a call) "
+                         "on the first N messages, once each")
     ap.add_argument("--out", help="write the per-message timings and the summary as JSON")
     a = ap.parse_args(argv)
 
@@ -119,6 +122,15 @@ def main(argv: list[str] | None = None) -> int:
           f"ratio of medians {rm['languages=[lang]']:.1f}x")
     print(f"dateparser languages=[zh,en] (bilingual drop-in): median per-message ratio {ratio_bi:.1f}x, "
           f"ratio of medians {rm['languages=[zh,en]']:.1f}x")
+    if a.autodetect:
+        auto = []
+        for r, m in list(zip(rows, msgs))[:a.autodetect]:
+            naive = m["now"].replace(tzinfo=None)
+            settings = {"RELATIVE_BASE": naive, "PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False}
+            auto.append(_time(lambda: dateparser.search.search_dates(m["text"], settings=settings), 1) / r["intents_ms"])
+        summary["median_ratio_dateparser_autodetect_over_intents"] = statistics.median(auto)
+        print(f"dateparser with no languages (auto-detect), first {len(auto)} messages: "
+              f"median per-message ratio {statistics.median(auto):.1f}x")
     if a.out:
         pathlib.Path(a.out).write_text(json.dumps({"summary": summary, "rows": rows}, ensure_ascii=False, indent=1),
                                        encoding="utf-8")
