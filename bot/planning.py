@@ -43,6 +43,27 @@ def find_room(rooms: list[Room], wanted: str | None, size: int) -> Room | None:
     return None
 
 
+def room_named_in(rooms: list[Room], text: str) -> tuple[Room, str] | None:
+    """A room whose name (or one word of it: "Everest", "珠峰") the message mentions, with the
+    word found. The parser does not know the tenant's rooms; the bot does."""
+    low = text.lower()
+    for r in rooms:
+        for word in r.name.replace("(", " ").replace(")", " ").split():
+            if len(word) >= 2 and word.lower() in low:
+                return r, word
+    return None
+
+
+def without_word(title: str | None, word: str) -> str | None:
+    """The title with a room's name (and a leading 在/at/in) taken out; None if nothing is left."""
+    if not title:
+        return title
+    out = re.sub(rf"(?i)(?:\b(?:at|in)\s+|在)?{re.escape(word)}", " ", title)
+    out = re.sub(r"\s+", " ", out).strip(" ,，、-·")
+    out = re.sub(r"(?i)^(?:for|about|on)\s+(?:the\s+)?", "", out)
+    return out or None
+
+
 def person_cards(bot, open_ids: list[str], lang: str) -> tuple[cards.Person, ...]:
     found = people.lookup_many(bot, open_ids)
     return tuple(cards.Person(name=people.display(p, lang), open_id=p.open_id, tz=p.tz) for p in found.values())

@@ -26,13 +26,18 @@ def draft_payload(ctx) -> dict:
     if duration is None and isinstance(it.start, dt.datetime) and isinstance(it.end, dt.datetime):
         duration = int((it.end - it.start).total_seconds() // 60)
     duration = duration if duration and duration > 0 else prefs.meeting_minutes
-    room = None
-    if it.room:
-        found = planning.find_room(bot.feishu.list_rooms(), it.room, len(users) + 1)
-        if found:
-            room = {"room_id": found.room_id, "name": found.name, "capacity": found.capacity, "floor": found.floor}
+    room, title = None, it.title
+    rooms = bot.feishu.list_rooms()
+    found = planning.find_room(rooms, it.room, len(users) + 1) if it.room else None
+    if found is None and not it.room:
+        named = planning.room_named_in(rooms, ctx.text)
+        if named:   # "在珠峰和 @Bob 开会": the parser read the room's name as the topic
+            found, word = named
+            title = planning.without_word(title, word)
+    if found:
+        room = {"room_id": found.room_id, "name": found.name, "capacity": found.capacity, "floor": found.floor}
     return {
-        "title": it.title or DEFAULT_TITLE.get(ctx.lang, "Meeting"),
+        "title": title or DEFAULT_TITLE.get(ctx.lang, "Meeting"),
         "tz": ctx.sender.tz, "lang": ctx.lang, "duration": duration,
         "attendees": users, "emails": emails, "room": room,
         "room_wanted": it.room if it.room and not room else None,

@@ -197,6 +197,20 @@ def test_room_taken_is_said_and_a_free_room_is_booked(yue):
     assert len(evs) == 1 and any("泰山" in r for r in evs[0]["rooms"]), evs
 
 
+def test_a_room_named_without_its_suffix_is_found_and_kept_out_of_the_title(yue):
+    # "在昆仑" / "in Kunlun": the parser does not know the rooms, the bot matches their names.
+    day = next_weekday("ou_henry", 1, min_days=7)
+    zh = yue.say(p2p("ou_henry"), "ou_henry", f"{zh_day(day)}上午10点在昆仑和 @李博 开会")
+    text = card_text(zh["card"])
+    assert "昆仑" in text and "空闲" in text, text
+    draft = yue.store.get_draft(yue.button(zh, "confirm")["d"])
+    assert draft.payload["room"]["room_id"] == "omm_kunlun" and "昆仑" not in draft.payload["title"]
+    en = yue.say(p2p("ou_carol"), "ou_carol", f"book Kunlun {en_day(day)} at 11am with @Dave for the launch plan")
+    draft = yue.store.get_draft(yue.button(en, "confirm")["d"])
+    assert draft.payload["room"]["room_id"] == "omm_kunlun", draft.payload
+    assert "Kunlun" not in draft.payload["title"] and "launch plan" in draft.payload["title"], draft.payload
+
+
 def test_vague_time_offers_slots_then_pick_and_confirm(yue):
     # Intents parse "find 30 min with @Dave tomorrow afternoon" as search (reported); "book" is schedule.
     day = today_in("ou_frank") + dt.timedelta(days=1)
