@@ -14,7 +14,12 @@ log = logging.getLogger("yue")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    settings = settings or Settings.from_env()
+    if settings is None:
+        try:
+            settings = Settings.from_env()
+        except ConfigError as e:  # under gunicorn too: one line, no traceback
+            print(f"yue: configuration error: {e}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
     os.makedirs(settings.var_dir, exist_ok=True)
     app = Flask(__name__, static_folder=None)
     app.config["YUE_SETTINGS"] = settings
