@@ -87,6 +87,8 @@ def with_digit(ws: frozenset) -> Gate:
     return ws, _has("#d")
 
 
+# _dom keeps a bare number only after "the", with an ordinal suffix or next to a weekday.
+_DOM_MARKS = WD_WORDS | frozenset(["the", "st", "nd", "rd", "th"])
 DIGIT = words("#d")
 ALWAYS: Gate = (None, None)
 
@@ -128,7 +130,7 @@ GATES: dict[str, Gate] = {
     "dates._ymd_name": words("#mon"), "dates._dmy_name": words("#mon"),
     "dates._month": of(MONTH_WORDS), "dates._year_month": words("#d4"), "dates._month_year_num": words("#d4"),
     "dates._year": words("#d4"),
-    "dates._rel_year": words("year"), "dates._dom": words("#d12"), "dates._dom_of_month": both(words("month"), words("#d12")),
+    "dates._rel_year": words("year"), "dates._dom": both(words("#d12"), of(_DOM_MARKS)), "dates._dom_of_month": both(words("month"), words("#d12")),
     # a unit word (even glued: "ahour"), a unit letter glued to a number (10d, 1h), or 5' (minutes)
     "durations._dur": (None, lambda s, t: not _GLUED_UNITS.isdisjoint(t) or bool(_UNIT_STEM.search(s))),
     "durations._all": words("all", "full", "whole", "entire", "half"),

@@ -109,6 +109,8 @@ def _drop_dangling(s: str) -> str:
 
 def clean(text: str) -> str | None:
     """Command words, people, filler and dangling prepositions out; None if nothing is left."""
+    if not text or text.isspace():  # often all of it was time and people: every step below keeps it blank
+        return None
     s = _GAPS.sub(f" {_MARK} ", text)
     for _ in range(3):
         if _MARK not in s:
