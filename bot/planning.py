@@ -10,6 +10,7 @@ from . import cards, people, slots
 from .feishu import Room
 
 DEFAULT_WINDOW_DAYS = 5
+WIDEN_DAYS = 7          # how far past the asked span to look when nobody is free in it
 _ROOM_NOISE = re.compile(r"(?i)\b(room|meeting|conference|the|in|at)\b|会议室|会议|房间|在")
 _FLOOR = re.compile(r"(\d+)\s*(?:楼|层|f\b|/f)", re.I)
 
@@ -136,6 +137,17 @@ def free_slots(bot, draft, lang: str, window: tuple[dt.datetime, dt.datetime],
     found = slots.find_slots(busy_people, hours, ws, we, duration, now, tz=p["tz"])
     names = {c.open_id: c.name for c in person_cards(bot, ids, lang)}
     names["__room__"] = room["name"] if room else ""
+    widened = False
+    if not found:
+        # Nothing in the asked span (e.g. "tomorrow afternoon" is night for someone abroad):
+        # the nearest times that suit everyone beat a list of times that suit nobody.
+        wide_end = max(we, ws + dt.timedelta(days=WIDEN_DAYS))
+        wide_busy = busy_by_id(bot, ids, [room["room_id"]] if room else [], ws, wide_end)
+        wide_people = {i: wide_busy.get(i, []) for i in ids}
+        if room:
+            wide_people["__room__"] = wide_busy.get(room["room_id"], [])
+        found = slots.find_slots(wide_people, hours, ws, wide_end, duration, now, tz=p["tz"])
+        widened = bool(found)
     if found:
         choices = tuple(cards.SlotChoice(s.start, s.end) for s in found)
         best_effort = False
@@ -145,7 +157,7 @@ def free_slots(bot, draft, lang: str, window: tuple[dt.datetime, dt.datetime],
                                          unavailable=tuple(names.get(x, x) for x in b.unavailable)) for b in be)
         best_effort = True
     view = cards.SlotsView(draft_id=draft.id, title=p["title"], tz=p["tz"], duration_minutes=duration,
-                           slots=choices, best_effort=best_effort,
+                           slots=choices, best_effort=best_effort, widened=widened,
                            attendees=person_cards(bot, p.get("attendees", []), lang),
                            assumptions=tuple(p.get("assumptions", [])))
     return view, [(iso(c.start), iso(c.end)) for c in choices]

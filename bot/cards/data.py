@@ -81,6 +81,7 @@ class SlotsView:
     duration_minutes: int
     slots: tuple[SlotChoice, ...] = ()
     best_effort: bool = False        # nobody-free-for-all: slots name who can't come
+    widened: bool = False            # nothing in the asked window: these are the nearest common times
     attendees: tuple[Person, ...] = ()
     assumptions: tuple[str, ...] = ()
 

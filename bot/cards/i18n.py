@@ -78,6 +78,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nobody_free": ("这段时间里没有所有人都有空的时间。下面是大多数人能参加的时间：",
                     "Nobody is free together in that window. These suit most people:"),
     "cant_make_it": ("{names} 无法参加", "{names} can't make it"),
+    "widened": ("这段时间里没有所有人都有空的时间。下面是之后最近的、所有人都方便的时间：",
+                "Nobody is free together in that window. These are the nearest times that suit everyone:"),
     "undo_until": ("{time} 前可以撤销", "You can undo until {time}"),
     "leave_done": ("已为你登记请假：{when}", "Your time off is on the calendar: {when}"),
     "share_done": ("已把你的日历共享给 {name}（{role}）", "Your calendar is shared with {name} ({role})"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .base import button, card, esc, md, row, stack
 from .data import CANCEL, PICK, SlotsView, value
-from .format import fmt_duration, fmt_range
+from .format import fmt_duration, fmt_hm, fmt_range, local
 from .i18n import join, t
 from .proposal import assumption_lines
 
@@ -27,11 +27,17 @@ def slots_card(v: SlotsView, lang: str) -> dict:
         elements.append(md(f"😕 {t('no_slots', lang)}"))
     elif v.best_effort:
         elements.append(md(f"⚠️ {t('nobody_free', lang)}"))
+    elif v.widened:
+        elements.append(md(f"⚠️ {t('widened', lang)}"))
     else:
         elements.append(md(t('pick_slot', lang)))
     buttons = []
     for i, s in enumerate(slots):
         label = fmt_range(s.start, s.end, v.tz, lang)
+        # People elsewhere see their own clock on the button (a few at most, to keep it short).
+        others = [p for p in v.attendees if p.tz and p.tz != v.tz][:2]
+        if others:
+            label += " · " + ", ".join(f"{p.name} {fmt_hm(local(s.start, p.tz))}" for p in others)
         if s.unavailable:
             label += " — " + t("cant_make_it", lang, names=join(list(s.unavailable[:5]), lang))
             if len(s.unavailable) > 5:
@@ -42,4 +48,5 @@ def slots_card(v: SlotsView, lang: str) -> dict:
     if notes:
         elements.append(md("ℹ️ " + "\n".join(notes), small=True))
     elements.append(row([button(t("btn_cancel", lang), value(CANCEL, v.draft_id), "danger")]))
-    return card(t("title_slots", lang), "orange" if v.best_effort or not slots else "wathet", elements, lang)
+    warn = v.best_effort or v.widened or not slots
+    return card(t("title_slots", lang), "orange" if warn else "wathet", elements, lang)

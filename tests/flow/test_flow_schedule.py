@@ -212,10 +212,10 @@ def test_a_room_named_without_its_suffix_is_found_and_kept_out_of_the_title(yue)
 
 
 def test_vague_time_offers_slots_then_pick_and_confirm(yue):
-    # Intents parse "find 30 min with @Dave tomorrow afternoon" as search (reported); "book" is schedule.
+    # New York's afternoon is Los Angeles' late morning to mid-afternoon: slots exist in the window.
     day = today_in("ou_frank") + dt.timedelta(days=1)
     lo, hi = at(day, 14, 0, "ou_frank"), at(day, 18, 0, "ou_frank")
-    reply = yue.say(p2p("ou_frank"), "ou_frank", "book 30 min with @Dave tomorrow afternoon")
+    reply = yue.say(p2p("ou_frank"), "ou_frank", "book 30 min with @Carol tomorrow afternoon")
     picks = [v for _, v in yue.buttons(reply) if v["a"] == "pick"]
     assert 1 <= len(picks) <= 3, card_text(reply["card"])
     draft = yue.store.get_draft(picks[0]["d"])
@@ -228,7 +228,8 @@ def test_vague_time_offers_slots_then_pick_and_confirm(yue):
     out = yue.click(reply, "ou_frank", yue.button(proposal["card"], "confirm"))
     assert out["toast"]["content"] == "Booked"
     title = yue.store.get_draft(picks[0]["d"]).payload["title"]
-    evs = yue.events("ou_dave", title, day - dt.timedelta(days=1), day + dt.timedelta(days=2))
+    evs = [e for e in yue.events("ou_carol", title, day - dt.timedelta(days=1), day + dt.timedelta(days=2))
+           if t(e["start"]) == slots[-1][0]]
     assert len(evs) == 1 and (t(evs[0]["start"]), t(evs[0]["end"])) == slots[-1]
 
 
@@ -266,23 +267,28 @@ def test_cancel_and_other_times_buttons(yue):
     assert yue.events("ou_erin", title, day - dt.timedelta(days=7), day + dt.timedelta(days=7)) == []
 
 
-def test_find_time_en_across_zones_says_who_cannot_make_it_then_books(yue):
-    # Carol's afternoon (Los Angeles) is Dave's night (London): no slot is inside both working days,
-    # so the card offers the best the window has and names Dave on each.
+def test_find_time_en_across_zones_offers_the_nearest_common_times_then_books(yue):
+    # Carol's afternoon (Los Angeles) is Dave's night (London): nothing in the asked window suits
+    # both, so the card says so and offers the nearest times inside both working days, each
+    # button showing Dave's own clock.
     day = today_in("ou_carol") + dt.timedelta(days=1)
-    lo, hi = at(day, 14, 0, "ou_carol"), at(day, 18, 0, "ou_carol")
+    lo = at(day, 14, 0, "ou_carol")
     reply = yue.say(p2p("ou_carol"), "ou_carol", "find 30 min with @Dave tomorrow afternoon")
     labelled = [(label, v) for label, v in yue.buttons(reply) if v["a"] == "pick"]
     assert 1 <= len(labelled) <= 3, card_text(reply["card"])
-    assert "Nobody is free together" in card_text(reply["card"])
-    assert all("Dave Zhou can't make it" in label for label, _ in labelled), labelled
+    assert "nearest times that suit everyone" in card_text(reply["card"])
+    assert all("Dave Zhou" in label for label, _ in labelled), labelled
     slots = [(t(s), t(e)) for s, e in yue.store.get_draft(labelled[0][1]["d"]).payload["slots"]]
-    assert all(lo <= s < e <= hi for s, e in slots), slots
+    for s, e in slots:
+        assert s >= lo
+        for who in ("ou_carol", "ou_dave"):
+            a, b = s.astimezone(ZoneInfo(ZONES[who])), e.astimezone(ZoneInfo(ZONES[who]))
+            assert a.weekday() < 5 and dt.time(9) <= a.time() and b.time() <= dt.time(18), (who, a, b)
     proposal = yue.click(reply, "ou_carol", labelled[0][1])
     assert "Dave Zhou" in card_text(proposal["card"]).split("Local times", 1)[1]
     out = yue.click(reply, "ou_carol", yue.button(proposal["card"], "confirm"))
     assert out["toast"]["content"] == "Booked"
     title = yue.store.get_draft(labelled[0][1]["d"]).payload["title"]
-    evs = [e for e in yue.events("ou_dave", title, lo - dt.timedelta(days=1), hi + dt.timedelta(days=1))
+    evs = [e for e in yue.events("ou_dave", title, slots[0][0] - dt.timedelta(days=1), slots[0][1] + dt.timedelta(days=1))
            if "Carol Chen" in e["attendees"]]
     assert len(evs) == 1 and t(evs[0]["start"]) == slots[0][0]

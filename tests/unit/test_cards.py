@@ -265,3 +265,16 @@ def test_toasts():
         assert toast("expired", lang)["type"] == "warning"
     assert toast("not_yours", "zh")["content"] != toast("not_yours", "en")["content"]
     assert toast("no-such-kind", "en")["type"] == "error"
+
+
+def test_widened_slots_say_so_and_show_other_zones_clocks():
+    london = Person("Dave", "ou_dave", "Europe/London")
+    v = SlotsView("dr9", "Sync", "America/Los_Angeles", 30,
+                  (SlotChoice(dt.datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("America/Los_Angeles")),
+                              dt.datetime(2026, 11, 27, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"))),),
+                  attendees=(london,), widened=True)
+    for lang, phrase in (("en", "nearest times that suit everyone"), ("zh", "最近的、所有人都方便的时间")):
+        text = json.dumps(slots_card(v, lang), ensure_ascii=False)
+        assert phrase in text
+        assert "Dave 17:00" in text          # 09:00 in Los Angeles is 17:00 in London
+    assert "nearest" not in json.dumps(slots_card(SLOTS, "en"))
