@@ -27,6 +27,9 @@ def meridiem_of(part: str) -> str | None:
     return "pm"
 
 
+_DUR_BEFORE = re.compile(r"\b(?:in|for|within|another)\s+$")
+_DUR_BEFORE_SHORT = re.compile(r"\b(?:in|for|within)\s+$")
+_RANGE_AFTER = re.compile(r"\s*(?:-|to\b)")
 _AT = re.compile(r"(?:\b(?:at|around|about|approximately|approx\.?|circa|by)\s+|@\s*)$")
 _RANGE_BEFORE = re.compile(r"(?:\b(?:at|between|from|to|until|till|til|and)\s+|@\s*|-\s*)$")
 
@@ -55,11 +58,11 @@ def _colon(m: re.Match, c: Ctx):
 
 
 def _hform(m: re.Match, c: Ctx):
-    if re.search(r"\b(?:in|for|within|another)\s+$", c.before(m.start())):
+    if _DUR_BEFORE.search(c.before(m.start())):
         return None  # "in 1h" is a duration
     h = int(m.group(1))
     if not m.group(2) and h < 10 and not _AT.search(c.before(m.start())) or not m.group(2) and h < 10 and \
-            re.search(r"\b(?:in|for|within)\s+$", c.before(m.start())):
+            _DUR_BEFORE_SHORT.search(c.before(m.start())):
         return None
     return _time(m.start(), m.end(), h, int(m.group(2) or 0), h24=True)
 
@@ -67,7 +70,7 @@ def _hform(m: re.Match, c: Ctx):
 def _dot(m: re.Match, c: Ctx):
     mer = _mer(m.group(3))
     after = c.s[m.end():m.end() + 4]
-    if not mer and not _RANGE_BEFORE.search(c.before(m.start())) and not re.match(r"\s*(?:-|to\b)", after):
+    if not mer and not _RANGE_BEFORE.search(c.before(m.start())) and not _RANGE_AFTER.match(after):
         return None  # "version 3.50", "$3.50" are not times
     return _time(m.start(), m.end(), int(m.group(1)), int(m.group(2)), mer=mer)
 

@@ -32,6 +32,10 @@ DUR = rf"(?:{ONE})(?:(?:\s*,\s*|\s+and\s+|\s+)(?:{ONE}))*"
 _ONE_RX = re.compile(ONE)
 _PIECE = re.compile(rf"(?P<q>{QTY})?\s*-?\s*(?P<u>{UNIT}|(?<=\d){_GLUED}|(?<=\d)')")
 _AND_HALF = re.compile(rf"(?P<q>{QTY})\s+and\s+an?\s+half\s+(?P<u>{UNIT})")
+# Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
+_FRAC_H = re.compile(r"(\d)/(\d)\s*h")
+_HOURS_GLUED = re.compile(r"\d+h")
+_DUR_BEFORE = re.compile(r"\b(?:in|for|within|another|about|around)\s+$")
 
 
 def _qty(q: str | None) -> float:
@@ -57,7 +61,7 @@ def parse(text: str) -> dict[str, float]:
             unit = _UNIT_WORDS[re.search(UNIT, one).group(0)]
             out[unit] = out.get(unit, 0) + 0.5
             continue
-        frac = re.match(r"(\d)/(\d)\s*h", one)
+        frac = _FRAC_H.match(one)
         if frac:
             out["hours"] = out.get("hours", 0) + int(frac.group(1)) / max(1, int(frac.group(2)))
             continue
@@ -96,7 +100,7 @@ _ALL_UNITS = {"day": {"days": 1}, "week": {"weeks": 1}, "month": {"months": 1}, 
 
 
 def _dur(m: re.Match, c: Ctx):
-    if re.fullmatch(r"\d+h", m.group(0)) and int(m.group(0)[:-1]) >= 10 and not re.search(r"\b(?:in|for|within|another|about|around)\s+$", c.before(m.start())):
+    if _HOURS_GLUED.fullmatch(m.group(0)) and int(m.group(0)[:-1]) >= 10 and not _DUR_BEFORE.search(c.before(m.start())):
         return None  # "16h" alone is a clock time (French-style 16h00)
     d = parse(m.group(1))
     if not d:
