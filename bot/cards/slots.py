@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .base import button, card, esc, md, row, stack
 from .data import CANCEL, PICK, SlotsView, value
-from .format import fmt_duration, fmt_hm, fmt_range, local
+from .format import fmt_duration, fmt_hm, fmt_range, local, zone_label
 from .i18n import join, t
 from .proposal import assumption_lines
 
@@ -37,7 +37,8 @@ def slots_card(v: SlotsView, lang: str) -> dict:
         # People elsewhere see their own clock on the button (a few at most, to keep it short).
         others = [p for p in v.attendees if p.tz and p.tz != v.tz][:2]
         if others:
-            label += " · " + ", ".join(f"{p.name} {fmt_hm(local(s.start, p.tz))}" for p in others)
+            label += " · " + ", ".join(f"{p.name} {fmt_hm(local(s.start, p.tz))} {zone_label(local(s.start, p.tz))}"
+                                       for p in others)
         if s.unavailable:
             label += " — " + t("cant_make_it", lang, names=join(list(s.unavailable[:5]), lang))
             if len(s.unavailable) > 5:

@@ -125,7 +125,10 @@ def test_book_as_alice_then_pick_a_slot_as_carol(yue_server, open_page, shot):
     carol_tomorrow = tomorrow_in("America/Los_Angeles")
     show_week_of(page, carol_tomorrow)
     page.wait_for_selector('#cal-body[data-loaded]')
-    had = page.locator('.cal-grid .ev[data-owner="ou_carol"]').count()
+    lo0 = dt.datetime.combine(carol_tomorrow, dt.time(0), ZoneInfo("America/Los_Angeles"))
+    carol_agenda_before = requests.get(f"{yue_server.url}/sandbox/api/people/ou_carol/agenda", timeout=10,
+                                       params={"from": lo0.isoformat(),
+                                               "to": (lo0 + dt.timedelta(days=10)).isoformat()}).json()
     slots = send_and_wait_for_card(page, "find a 30 min slot with @Dave tomorrow afternoon")
     first_slot = slots.locator(".c-btn").first
     expect(first_slot).to_be_visible(timeout=30000)
@@ -141,8 +144,18 @@ def test_book_as_alice_then_pick_a_slot_as_carol(yue_server, open_page, shot):
     expect(cards(page).locator(".card-title").filter(has_text=BOOKED).last).to_be_visible(timeout=30000)
     shot(page, "console-6-carol-booked")
 
-    # The meeting is in Carol's week (one block more than before).
-    expect(page.locator('.cal-grid .ev[data-owner="ou_carol"]')).to_have_count(had + 1, timeout=15000)
+    # The meeting is in Carol's calendar: the slot may be in a later week (nobody was free
+    # "tomorrow afternoon" for both, so Yue offered the nearest common times), so find its day
+    # through the sandbox's agenda and show that week.
+    lo = dt.datetime.combine(carol_tomorrow, dt.time(0), ZoneInfo("America/Los_Angeles"))
+    span = {"from": lo.isoformat(), "to": (lo + dt.timedelta(days=10)).isoformat()}
+    titles_before = {(e["summary"], e["start"]) for e in carol_agenda_before}
+    new = [e for e in requests.get(f"{yue_server.url}/sandbox/api/people/ou_carol/agenda", params=span,
+                                   timeout=10).json() if (e["summary"], e["start"]) not in titles_before]
+    assert len(new) == 1, new
+    start = dt.datetime.fromisoformat(new[0]["start"]).astimezone(ZoneInfo("America/Los_Angeles"))
+    show_week_of(page, start.date())
+    expect(block_at(page, start.date(), "ou_carol", start.hour)).to_have_count(1, timeout=15000)
     shot(page, "console-7-carol-week")
 
     # The same page at phone width: panels become tabs.
