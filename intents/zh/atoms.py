@@ -34,10 +34,12 @@ class Ctx:
 Builder = Callable[[re.Match, Ctx], "Atom | list[Atom] | None"]
 _RULES: list[tuple[re.Pattern, Builder, int]] = []
 # Speed only: each rule's regex cannot match unless the text holds one of its required
-# characters ("#d" stands for any \\d digit). Rules with no such set always run.
+# characters ("#d" stands for any \\d digit; "#d4"/"#d8" for a run of at least 4/8 of
+# them). Rules with no such set always run.
 _ALWAYS: set[int] = set()
 _BY_CHAR: dict[str, set[int]] = {}
 _DIGIT = re.compile(r"\d")
+_DRUN = re.compile(r"\d{4,}")
 _MAX_CLASS = 64  # a wider class ([^…], big ranges) is no useful filter
 
 
@@ -106,7 +108,66 @@ def text_chars(text: str, cased: bool = False) -> set[str]:
         chars.update(text.lower(), text.upper())
     if _DIGIT.search(text):
         chars.add("#d")
+        runs = _DRUN.findall(text)
+        if runs:
+            chars.add("#d4")
+            if max(map(len, runs)) >= 8:
+                chars.add("#d8")
     return chars
+
+
+_DIGIT_ITEMS = (_sre.LITERAL, _sre.RANGE, _sre.CATEGORY)
+
+
+def _digits_only(op, av) -> bool:
+    """Whether this one-character item matches only \\d digits."""
+    if op is _sre.LITERAL:
+        return chr(av) in "0123456789"
+    if op is not _sre.IN or not av:
+        return False
+    for o, a in av:
+        if not (o is _sre.LITERAL and chr(a) in "0123456789" or o is _sre.RANGE and 48 <= a[0] <= a[1] <= 57
+                or o is _sre.CATEGORY and a is _sre.CATEGORY_DIGIT):
+            return False
+    return True
+
+
+def _run(items) -> tuple[bool, int, int]:
+    """(matches only digits, fewest characters it consumes, longest digit run every match has)."""
+    only, total, run, best = True, 0, 0, 0
+    for op, av in items:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero-width: the characters on either side stay adjacent
+        d, n, b = _run_item(op, av)
+        best = max(best, b)
+        if d:
+            run, total = run + n, total + n
+            best = max(best, run)
+        else:
+            only, run = False, 0
+    return only, total, best
+
+
+def _run_item(op, av) -> tuple[bool, int, int]:
+    if op in (_sre.LITERAL, _sre.IN):
+        return (True, 1, 1) if _digits_only(op, av) else (False, 0, 0)
+    if op is _sre.SUBPATTERN and not (av[1] or av[2]):
+        return _run(av[3])
+    if op is _sre.BRANCH:
+        alts = [_run(a) for a in av[1]]
+        only = all(d for d, _, _ in alts)
+        return only, min(n for _, n, _ in alts) if only else 0, min(b for _, _, b in alts)
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        d, n, b = _run(av[2])
+        if av[0] == 0:
+            return d, 0, 0
+        return d, n * av[0], n * av[0] if d else b
+    return False, 0, 0
+
+
+def _run_mark(rx: re.Pattern) -> str | None:
+    best = _run(_sre.parse(rx.pattern, rx.flags & ~re.UNICODE))[2]
+    return "#d8" if best >= 8 else "#d4" if best >= 4 else None
 
 
 def rule(pattern: str, priority: int = 0):
@@ -117,6 +178,9 @@ def rule(pattern: str, priority: int = 0):
         idx = len(_RULES)
         _RULES.append((with_lookahead(rx), fn, priority))
         need = required_chars(rx)
+        mark = _run_mark(rx)
+        if mark and (need is None or len(need) > 1 or need == {"#d"}):
+            need = frozenset((mark,))
         if need is None:
             _ALWAYS.add(idx)
         else:
