@@ -90,13 +90,27 @@ def with_digit(ws: frozenset) -> Gate:
 # _dom keeps a bare number only after "the", with an ordinal suffix or next to a weekday.
 _DOM_MARKS = WD_WORDS | frozenset(["the", "st", "nd", "rd", "th"])
 DIGIT = words("#d")
+# Exact needs read from the patterns: a day of month is digits; YEAR is a run of four;
+# a weekday or part of day in the plural is a whole word of its own.
+_MON_DIGIT: Gate = (frozenset(["#mon"]), _has("#d"))
+_YEAR_MON: Gate = (frozenset(["#d4"]), _has("#mon"))
+_PLURAL_DAYS = frozenset(d + "days" for d in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun"))
+PLURAL_PARTS = frozenset(["mornings", "afternoons", "evenings", "nights"])
+# clock._hhmm keeps a 3-4 digit time only after "at"-like words or "@", or before am/pm.
+_HHMM_MARKS = frozenset(["am", "pm", "at", "around", "about", "approximately", "approx"])
+_TO_MARKS = frozenset(["quarter", "minute", "minutes", "min", "mins"])
+
+
+def _past_parts(s: str, t: frozenset) -> bool:
+    """clock._past: half/quarter/a number before "past", a number/noon/midnight (maybe a prefix) after."""
+    return ("#d" in t or "half" in t or "quarter" in t) and ("#d" in t or "noon" in s or "midnight" in s)
 ALWAYS: Gate = (None, None)
 
 GATES: dict[str, Gate] = {
     "recurrence._every": words("every", "each", "once", "per", "twice", "all", "any"),
     "recurrence._adverb": (None, lambda s, t: "ly" in s or "annual" in s),
-    "recurrence._plural_days": either(of(WD_WORDS), of(PART_WORDS)),
-    "recurrence._plural_part": words("mornings", "afternoons", "evenings", "nights"),
+    "recurrence._plural_days": of(_PLURAL_DAYS | PLURAL_PARTS),
+    "recurrence._plural_part": of(PLURAL_PARTS),
     "recurrence._weekdays": words("weekdays", "weekends", "workdays"),
     "recurrence._yearly_date": words("every", "each"),
     "holidays._holiday": of(HOLIDAY_WORDS),
@@ -115,7 +129,7 @@ GATES: dict[str, Gate] = {
     "periods._week_no": with_digit(frozenset(["week"])),
     "periods._nth_weekend": words("weekend"),
     "ranges._conn": of(CONN_WORDS),
-    "ranges._mon_dd": words("#mon"), "ranges._dd_mon": words("#mon"), "ranges._between_this_month": words("between"),
+    "ranges._mon_dd": _MON_DIGIT, "ranges._dd_mon": _MON_DIGIT, "ranges._between_this_month": words("between"),
     "relative._now": words("now", "minute", "present", "time", "moment", "asap", "immediately"),
     "relative._simple": words("today", "tomorrow", "yesterday", "overmorrow"),
     "relative._weekday": of(WD_WORDS),
@@ -126,8 +140,8 @@ GATES: dict[str, Gate] = {
     # digit rules: the shortest run of digits or the punctuation each pattern cannot do without
     "dates._iso": words("#d4"), "dates._compact": words("#d8"),
     "dates._numeric": with_digit(frozenset(["#/", "#.", "#-"])),
-    "dates._mon_day": words("#mon"), "dates._day_mon": words("#mon"),
-    "dates._ymd_name": words("#mon"), "dates._dmy_name": words("#mon"),
+    "dates._mon_day": _MON_DIGIT, "dates._day_mon": _MON_DIGIT,
+    "dates._ymd_name": _YEAR_MON, "dates._dmy_name": _YEAR_MON,
     "dates._month": of(MONTH_WORDS), "dates._year_month": words("#d4"), "dates._month_year_num": words("#d4"),
     "dates._year": words("#d4"),
     "dates._rel_year": words("year"), "dates._dom": both(words("#d12"), of(_DOM_MARKS)), "dates._dom_of_month": both(words("month"), words("#d12")),
@@ -136,15 +150,15 @@ GATES: dict[str, Gate] = {
     "durations._all": words("all", "full", "whole", "entire", "half"),
     "clock._colon": with_digit(frozenset(["#:"])), "clock._hform": with_digit(frozenset(["h"])),
     "clock._dot": with_digit(frozenset(["#."])), "clock._mertime": both(words("am", "pm", "a", "p"), words("#d12")),
-    "clock._hhmm": words("#d3"), "clock._num": words("#d12"), "clock._oclock": with_digit(frozenset(["clock"])),
+    "clock._hhmm": (frozenset(["#d3"]), lambda s, t: "@" in s or not _HHMM_MARKS.isdisjoint(t)), "clock._num": words("#d12"), "clock._oclock": with_digit(frozenset(["clock"])),
     "clock._named": words("noon", "midday", "midnight", "mid"),
-    "clock._past": words("past", "after"),
-    "clock._to": words("to", "of", "before", "till", "til"),
+    "clock._past": (frozenset(["past", "after"]), _past_parts),
+    "clock._to": (frozenset(["to", "of", "before", "till", "til"]), lambda s, t: not _TO_MARKS.isdisjoint(t)),
     "clock._part": of(PART_WORDS),
     "clock._tonight": words("tonight"),
     "clock._early_hours": words("hours"),
     "clock._after": words("after"),
-    "clock._inthe_ampm": words("am", "pm"),
+    "clock._inthe_ampm": (frozenset(["am", "pm"]), lambda s, t: "in" in t and "the" in t),
     "clock._bare_ampm": words("am", "pm"),
     "zones._offset": words("utc", "gmt"),
     "zones._abbr": of(ZONE_WORDS),
