@@ -107,11 +107,17 @@ def _drop_dangling(s: str) -> str:
     return _DANGLING.sub("", s)
 
 
+def _gappy(s: str) -> bool:
+    """Whether \\s+ could match more than one plain space: printable text has no other
+    whitespace (tabs, newlines and the Unicode spaces are all unprintable)."""
+    return "  " in s or not s.isprintable()
+
+
 def clean(text: str) -> str | None:
     """Command words, people, filler and dangling prepositions out; None if nothing is left."""
     if not text or text.isspace():  # often all of it was time and people: every step below keeps it blank
         return None
-    s = _GAPS.sub(f" {_MARK} ", text)
+    s = _GAPS.sub(f" {_MARK} ", text) if _gappy(text) else text
     for _ in range(3):
         if _MARK not in s:
             break
@@ -127,21 +133,21 @@ def clean(text: str) -> str | None:
         s = _ME.sub(" ", s)
     if low is None or "for" in low or "if" in low or "pl" in low or "th" in low or "asap" in low:
         s = _FILLER.sub(" ", s)
-    s = _WS.sub(" ", s).strip(" ,.!?;:-")
+    s = (_WS.sub(" ", s) if _gappy(s) else s).strip(" ,.!?;:-")
     whole = s
     s = _LEAD.sub("", s, count=1)
     if not s.strip() and _VERB_TITLE.fullmatch(whole):
         s = whole  # "/meet friday sync": the verb-like word is the title
     for _ in range(3):
         before = s
-        if not _NAME_LETTER.search(s):
+        if not ("A" <= s[-1:] <= "Z" and _NAME_LETTER.search(s)):  # the pattern ends in a capital
             s = _drop_dangling(s).strip(" ,.!?;:-")
         s = _LEADING_JUNK.sub("", s).strip(" ,.!?;:-")
         if s == before:  # a fixed point: further rounds change nothing
             break
     s = _ARTICLE.sub("", s)
     s = _ABOUT.sub("", s)
-    s = _WS.sub(" ", s).strip(" ,.!?;:-'\"")
+    s = (_WS.sub(" ", s) if _gappy(s) else s).strip(" ,.!?;:-'\"")
     if not s or not _WORDCHAR.search(s) or len(s) > 120:
         return None
     return s
