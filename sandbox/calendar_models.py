@@ -17,7 +17,8 @@ import time
 import uuid
 
 from sqlalchemy import (JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, select, update)
+                        UniqueConstraint, select, update, text)
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from sandbox.db import Base
@@ -54,7 +55,13 @@ class CalCalendar(Base):
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[int] = mapped_column(BigInteger, default=lambda: int(time.time()))
-    __table_args__ = (Index("ix_cal_calendars_owner", "owner_kind", "owner_id", "type"),)
+    __table_args__ = (
+        Index("ix_cal_calendars_owner", "owner_kind", "owner_id", "type"),
+        # One primary (or room) calendar per owner, even when two first requests race to make it.
+        Index("ux_cal_calendars_one_primary", "owner_kind", "owner_id", "type", unique=True,
+              sqlite_where=text("type IN ('primary', 'resource')"),
+              postgresql_where=text("type IN ('primary', 'resource')")),
+    )
 
 
 class CalAcl(Base):
@@ -234,9 +241,13 @@ class CalCounter(Base):
 def next_seq(s: Session, name: str = "changes") -> int:
     row = s.get(CalCounter, name)
     if row is None:
-        row = CalCounter(name=name, value=0)
-        s.add(row)
-        s.flush()
+        try:
+            with s.begin_nested():
+                row = CalCounter(name=name, value=0)
+                s.add(row)
+                s.flush()
+        except IntegrityError:   # a concurrent first request created the counter
+            row = s.get(CalCounter, name)
     s.execute(update(CalCounter).where(CalCounter.name == name).values(value=CalCounter.value + 1))
     s.refresh(row)
     return row.value
@@ -257,8 +268,15 @@ def primary_calendar(s: Session, owner: str, kind: str = "user", summary: str = 
         return cal
     cal = CalCalendar(calendar_id=new_calendar_id(), summary=summary, type=ctype, owner_kind=kind, owner_id=owner,
                       permissions="show_only_free_busy", seq=next_seq(s))
-    s.add(cal)
-    if kind != "room":
-        s.add(CalSubscription(identity=identity_key(kind, owner), calendar_id=cal.calendar_id, seq=cal.seq))
-    s.flush()
+    try:
+        with s.begin_nested():
+            s.add(cal)
+            if kind != "room":
+                s.add(CalSubscription(identity=identity_key(kind, owner), calendar_id=cal.calendar_id, seq=cal.seq))
+            s.flush()
+    except IntegrityError:       # a concurrent first request made it: use that one
+        cal = s.scalars(select(CalCalendar).where(CalCalendar.owner_kind == kind, CalCalendar.owner_id == owner,
+                                                  CalCalendar.type == ctype)).first()
+        if cal is None:
+            raise
     return cal
