@@ -38,6 +38,7 @@ _RULES: list[tuple[re.Pattern, Builder, int]] = []
 # them). Rules with no such set always run.
 _ALWAYS: set[int] = set()
 _BY_CHAR: dict[str, set[int]] = {}
+_ALSO: list[tuple[frozenset, ...]] = []  # per rule: the other sets the text must meet too
 _DIGIT = re.compile(r"\d")
 _DRUN = re.compile(r"\d{4,}")
 _MAX_CLASS = 64  # a wider class ([^…], big ranges) is no useful filter
@@ -64,6 +65,24 @@ def _need(items, icase: bool = False) -> frozenset | None:
         if req is not None and (best is None or len(req) < len(best)):
             best = req
     return best
+
+
+def _needs(items, icase: bool = False) -> list[frozenset]:
+    """Every character set the sequence cannot match without (all of them, where _need
+    keeps the smallest): a rule runs only when the text meets each."""
+    out: list[frozenset] = []
+    for op, av in items:
+        if op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+            out += _needs(av[-1], icase)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            out += _needs(av[2], icase)
+        elif op is _sre.ASSERT:
+            out += _needs(av[1], icase)
+        elif op in (_sre.LITERAL, _sre.IN, _sre.BRANCH):
+            req = _need([(op, av)], icase)
+            if req is not None:
+                out.append(req)
+    return out
 
 
 def _chars(codes, icase: bool) -> frozenset | None:
@@ -177,10 +196,17 @@ def rule(pattern: str, priority: int = 0):
     def deco(fn: Builder) -> Builder:
         idx = len(_RULES)
         _RULES.append((with_lookahead(rx), fn, priority))
-        need = required_chars(rx)
         mark = _run_mark(rx)
-        if mark and (need is None or len(need) > 1 or need == {"#d"}):
-            need = frozenset((mark,))
+        sets = _needs(_sre.parse(rx.pattern, rx.flags & ~re.UNICODE), bool(rx.flags & re.IGNORECASE))
+        if mark:  # a long run of digits implies a digit
+            sets = [frozenset((mark,))] + [x for x in sets if x != {"#d"}]
+        # the rarest set files the rule (digits are common: a set with them files it last)
+        need = min(sets, key=lambda x: (len(x), "#d" in x), default=None)
+        also = []
+        for x in sorted(sets, key=len):
+            if not any(y <= x for y in also + [need]):
+                also.append(x)
+        _ALSO.append(tuple(also))
         if need is None:
             _ALWAYS.add(idx)
         else:
@@ -192,8 +218,12 @@ def rule(pattern: str, priority: int = 0):
 
 def scan(text: str, ctx: Ctx) -> list[Atom]:
     cands: list[tuple[int, int, int, int, list[Atom]]] = []
-    active = _ALWAYS.union(*map(_BY_CHAR.__getitem__, _BY_CHAR.keys() & text_chars(text)))
+    chars = text_chars(text)
+    active = _ALWAYS.union(*map(_BY_CHAR.__getitem__, _BY_CHAR.keys() & chars))
     for idx in sorted(active):
+        also = _ALSO[idx]
+        if also and any(map(chars.isdisjoint, also)):
+            continue
         rx, fn, prio = _RULES[idx]
         for m in rx.finditer(text):
             if m.end() == m.start():
