@@ -30,9 +30,11 @@ HOLIDAY_WORDS = frozenset("christmas new valentine valentines halloween thanksgi
                           "patricks paddy paddys black good".split())
 ZONE_WORDS = frozenset("pst pdt mst mdt cst cdt est edt gmt utc bst cet cest eet eest ist sgt hkt jst kst aest aedt "
                        "pt pacific mt mountain ct central et eastern".split())
-_UNIT_STEM = re.compile(r"second|minute|hour|day|night|week|fortnight|month|year")
-_GLUED_UNITS = frozenset(["s", "m", "h", "d", "w", "y", "mo", "#'"])
 UNIT_WORDS = frozenset(u + s for u in "second minute hour day night week fortnight month year".split() for s in ("", "s"))
+# durations._dur: a unit word as a whole letter run, alone or glued to a spelled quantity
+# ("aday", "halfday"); a glued unit letter, 1/2h and 5' follow a digit.
+_DUR_WORDS = frozenset(q + u for q in ("", "a", "an", "another", "one", "half") for u in UNIT_WORDS)
+_DUR_GLUED = frozenset(["s", "m", "h", "d", "w", "y", "mo", "#'"])
 # The first word of every connector in ranges._CONNS (the rest start with one of these).
 CONN_WORDS = frozenset("before earlier prior after later since from starting beginning as effective to thru through "
                        "till til until and between by onwards onward upto #- #~".split())
@@ -146,7 +148,7 @@ GATES: dict[str, Gate] = {
     "dates._year": words("#d4"),
     "dates._rel_year": words("year"), "dates._dom": both(words("#d12"), of(_DOM_MARKS)), "dates._dom_of_month": both(words("month"), words("#d12")),
     # a unit word (even glued: "ahour"), a unit letter glued to a number (10d, 1h), or 5' (minutes)
-    "durations._dur": (None, lambda s, t: not _GLUED_UNITS.isdisjoint(t) or bool(_UNIT_STEM.search(s))),
+    "durations._dur": (_DUR_WORDS | _DUR_GLUED, lambda s, t: "#d" in t or not _DUR_WORDS.isdisjoint(t)),
     "durations._all": words("all", "full", "whole", "entire", "half"),
     "clock._colon": with_digit(frozenset(["#:"])), "clock._hform": with_digit(frozenset(["h"])),
     "clock._dot": with_digit(frozenset(["#."])), "clock._mertime": both(words("am", "pm", "a", "p"), words("#d12")),
