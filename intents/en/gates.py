@@ -130,7 +130,7 @@ GATES: dict[str, Gate] = {
     "periods._nth_week": words("week"),
     "periods._week_no": with_digit(frozenset(["week"])),
     "periods._nth_weekend": words("weekend"),
-    "ranges._conn": of(CONN_WORDS),
+    "ranges._conn": of(CONN_WORDS - {"#-", "#~"}), "ranges._dash": words("#-", "#~"),
     "ranges._mon_dd": _MON_DIGIT, "ranges._dd_mon": _MON_DIGIT, "ranges._between_this_month": words("between"),
     "relative._now": words("now", "minute", "present", "time", "moment", "asap", "immediately"),
     "relative._simple": words("today", "tomorrow", "yesterday", "overmorrow"),

@@ -19,8 +19,12 @@ _CONNS = [
     (r"by", "by"),
     (r"or\s+later|or\s+after|onwards|onward", "orlater"),
 ]
-_CONN_RX = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(_CONNS)) + r")\b"
-                      r"|(?P<dash>(?<=[\w.)])\s*-\s*(?=[\w(])|\s+-\s+|~)")
+# The words and the dashes are two patterns: one alternation of both is tried at every
+# space and word start (several times slower). Their matches cannot overlap (a word match
+# holds no dash and no space before its last letter is left open), so the two scans find
+# what the one did.
+_CONN_RX = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(_CONNS)) + r")\b")
+_DASH_RX = re.compile(r"(?<=[\w.)])\s*-\s*(?=[\w(])|\s+-\s+|~")
 _OPEN_END = {"until", "till", "til", "'til", "through", "thru"}
 
 
@@ -28,10 +32,12 @@ _KIND = {f"c{i}": kind for i, (_, kind) in enumerate(_CONNS)}
 _WS = re.compile(r"\s+")
 
 
+def _dash(m: re.Match, c: Ctx):
+    return Tok("conn", m.start(), m.end(), "to", {"word": "-"})
+
+
 def _conn(m: re.Match, c: Ctx):
     name = m.lastgroup  # the named groups are the alternatives, none nested
-    if name == "dash":
-        return Tok("conn", m.start(), m.end(), "to", {"word": "-"})
     kind = _KIND.get(name)
     if kind is None or not m.group(name):
         return None
@@ -71,6 +77,7 @@ def _between_this_month(m: re.Match, c: Ctx):
 _TO = r"\s*(?:-|to|thru|through|till|until|and)\s*"
 RULES = [
     (_CONN_RX, _conn),
+    (_DASH_RX, _dash),
     (re.compile(rf"\b(?:from\s+|between\s+)?({MON})\s*(?:the\s+)?({DOM})(?:{ORD})?{_TO}(?:the\s+)?({DOM})(?:{ORD})?\b"
                 rf"(?!\s*(?::|\.\d|am\b|pm\b|[ap]\b|h\b|{MON}|o'clock))(?:,?\s*({YEAR}))?"), _mon_dd),
     (re.compile(rf"\b(?:from\s+|between\s+)?(?:the\s+)?({DOM})(?:{ORD})?{_TO}(?:the\s+)?({DOM})(?:{ORD})?\s*(?:of\s+)?({MON})"
