@@ -139,7 +139,10 @@ class CalOccurrence(Base):
     # Occurrences longer than LONG_SPAN are few; keeping them apart lets the common query bound
     # start_ts on both sides (start in [window_start - LONG_SPAN, window_end)).
     is_long: Mapped[bool] = mapped_column(Boolean, default=False)
-    __table_args__ = (Index("ix_cal_occ_cal", "calendar_id", "is_long", "start_ts"),
+    # The calendar index carries every column a window query reads, so free/busy on a big
+    # calendar never touches the table rows.
+    __table_args__ = (Index("ix_cal_occ_cal", "calendar_id", "is_long", "start_ts", "end_ts", "busy", "event_pk",
+                            "original_start", "series_uid"),
                       Index("ix_cal_occ_series", "series_uid", "is_long", "start_ts"))
 
 
@@ -152,9 +155,9 @@ class CalAttendee(Base):
     attendee_id: Mapped[str] = mapped_column(String(64), unique=True)
     series_uid: Mapped[str] = mapped_column(String(64), index=True)
     type: Mapped[str] = mapped_column(String(16))                 # user|chat|resource|third_party
-    user_open_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    user_open_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     chat_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    room_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    room_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     third_party_email: Mapped[str | None] = mapped_column(String(256), nullable=True)
     rsvp_status: Mapped[str] = mapped_column(String(16), default="needs_action")
     is_optional: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -162,6 +165,10 @@ class CalAttendee(Base):
     display_name: Mapped[str] = mapped_column(String(256), default="")
     operate_id: Mapped[str] = mapped_column(String(64), default="")
     approval_reason: Mapped[str] = mapped_column(String(256), default="")
+    # Covering: every free/busy query reads "the series this person (room) attends" from the
+    # index alone; a person can attend thousands of series.
+    __table_args__ = (Index("ix_cal_att_user", "user_open_id", "rsvp_status", "series_uid"),
+                      Index("ix_cal_att_room", "room_id", "rsvp_status", "series_uid"))
 
 
 class CalChatMember(Base):
