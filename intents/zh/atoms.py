@@ -40,7 +40,7 @@ _ALWAYS: set[int] = set()
 _BY_CHAR: dict[str, set[int]] = {}
 _ALSO: list[tuple[frozenset, ...]] = []  # per rule: the other sets the text must meet too
 _DIGIT = re.compile(r"\d")
-_DRUN = re.compile(r"\d{4,}")
+_D4, _D8 = re.compile(r"\d{4}"), re.compile(r"\d{8}")
 _MAX_CLASS = 64  # a wider class ([^…], big ranges) is no useful filter
 
 
@@ -127,10 +127,9 @@ def text_chars(text: str, cased: bool = False) -> set[str]:
         chars.update(text.lower(), text.upper())
     if _DIGIT.search(text):
         chars.add("#d")
-        runs = _DRUN.findall(text)
-        if runs:
+        if _D4.search(text):
             chars.add("#d4")
-            if max(map(len, runs)) >= 8:
+            if _D8.search(text):
                 chars.add("#d8")
     return chars
 
@@ -221,21 +220,22 @@ def scan(text: str, ctx: Ctx) -> list[Atom]:
     chars = text_chars(text)
     active = _ALWAYS.union(*map(_BY_CHAR.__getitem__, _BY_CHAR.keys() & chars))
     for idx in sorted(active):
-        also = _ALSO[idx]
-        if also and any(map(chars.isdisjoint, also)):
-            continue
-        rx, fn, prio = _RULES[idx]
-        for m in rx.finditer(text):
-            if m.end() == m.start():
-                continue
-            try:
-                got = fn(m, ctx)
-            except (ValueError, OverflowError, KeyError, TypeError, ZeroDivisionError):
-                got = None  # an impossible date such as 2月30日 is simply not a date
-            if not got:
-                continue
-            atoms = got if isinstance(got, list) else [got]
-            cands.append((m.start(), m.end(), prio, idx, atoms))
+        for x in _ALSO[idx]:
+            if chars.isdisjoint(x):
+                break
+        else:
+            rx, fn, prio = _RULES[idx]
+            for m in rx.finditer(text):
+                if m.end() == m.start():
+                    continue
+                try:
+                    got = fn(m, ctx)
+                except (ValueError, OverflowError, KeyError, TypeError, ZeroDivisionError):
+                    got = None  # an impossible date such as 2月30日 is simply not a date
+                if not got:
+                    continue
+                atoms = got if isinstance(got, list) else [got]
+                cands.append((m.start(), m.end(), prio, idx, atoms))
     # Longest span wins; then higher priority; then earlier rule.
     cands.sort(key=lambda c: (-(c[1] - c[0]), -c[2], c[3], c[0]))
     taken: list[tuple[int, int]] = []
