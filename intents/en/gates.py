@@ -40,13 +40,24 @@ CONN_WORDS = frozenset("before earlier prior after later since from starting beg
                        "till til until and between by onwards onward upto #- #~".split())
 
 
+# ASCII text (nearly all): the runs come from bytes.translate + split, a few times faster
+# than the two findall; [a-z]+ and \\d+ are the same runs there.
+_LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+_DIGITS_ONLY = bytes(c if 48 <= c <= 57 else 32 for c in range(256))
+
+
 def tokens(s: str) -> frozenset:
     """The message's letter runs and pseudo-tokens (see the module doc)."""
-    t = set(_WORD.findall(s))
+    if s.isascii():
+        b = s.encode()
+        t = set(b.translate(_LETTERS_ONLY).decode().split())
+        runs = b.translate(_DIGITS_ONLY).split()
+    else:
+        t = set(_WORD.findall(s))
+        runs = _DRUN.findall(s)
     for ch, tok in _CHAR_TOKS:
         if ch in s:
             t.add(tok)
-    runs = _DRUN.findall(s)
     if runs:
         t.add("#d")
         longest = max(map(len, runs))
