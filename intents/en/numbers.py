@@ -58,6 +58,8 @@ _SLASH_RANGE = fast_compile(r"(?<=\d)/(?=\d{4}-\d)")
 # Phone numbers are not times or dates: "555-123-4567", "+1 415 555 0100".
 _PHONE = fast_compile(r"(?<![\w:/-])(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\+\d[\d\s-]{8,}\d")
 _QUOTES = fast_compile(r"[\u2018\u2019\u2032`]")
+_ALNUM_ONLY = bytes(c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(256))
+_NOT_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
 _ORD_SET = frozenset(ORDS)
 _NUM_SET = frozenset(UNITS) | frozenset(TENS)
 
@@ -101,10 +103,15 @@ def prepare(original: str) -> Text:
     """Lower-case, fold abbreviations and spelled-out numbers; keeps the position map."""
     t = Text(original)
     s = t.s
-    digits = sum(map(str.isdigit, s))
     # Each sub below needs a whole word (\b...\b) from its table: one set of the message's
     # alphanumeric runs answers all those checks (the subs before it add none of them).
-    runs = frozenset(_WORD.findall(s))
+    if s.isascii():  # the same counts and runs by bytes.translate, a few times faster
+        b = s.encode()
+        digits = len(b.translate(None, _NOT_DIGITS))
+        runs = frozenset(b.translate(_ALNUM_ONLY).decode().split())
+    else:
+        digits = sum(map(str.isdigit, s))
+        runs = frozenset(_WORD.findall(s))
     if "\u2018" in s or "\u2019" in s or "\u2032" in s or "`" in s:
         t.sub(_QUOTES, "'")
     if digits >= 7:
