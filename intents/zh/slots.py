@@ -33,7 +33,9 @@ _EMPTY = {"会议", "会", "个会", "一个会", "时间", "开", "约", "见",
 
 
 def room_of(text: str, taken: list[tuple[int, int]]) -> tuple[str | None, tuple[int, int] | None]:
-    for m in _ROOM_CN.finditer(text):
+    # Each pattern needs one of its literal words; the Chinese one is tried at every position.
+    cn = "室" in text or "厅" in text or "屋" in text
+    for m in _ROOM_CN.finditer(text) if cn else ():
         name_start = m.start(2)
         # Trim the name back to where a verb or particle ends it: 在珠峰会议室 → 珠峰会议室.
         name = m.group(2)
@@ -46,6 +48,8 @@ def room_of(text: str, taken: list[tuple[int, int]]) -> tuple[str | None, tuple[
         room = text[start:m.end()].strip()
         if room and (start < m.start(3)):
             return room, (start, m.end())
+    if not ("在" in text or "去" in text or "到" in text or "oom" in text):
+        return None, None
     for m in _ROOM_EN.finditer(text):
         g = 1 if m.group(1) else 2
         return m.group(g).strip(), (m.start(g), m.end(g))
