@@ -34,6 +34,9 @@ _PRE_WORDS = "at|on|from|for|by|in|this|around|between|starting|until|till|befor
 
 
 def room_of(original: str) -> tuple[str | None, tuple[int, int] | None]:
+    # _ROOM needs "oom", or "in"/"at" and a capital letter (absent when lower() changes nothing)
+    if "oom" not in original and (original.lower() == original or ("in" not in original and "at" not in original)):
+        return None, None
     for m in _ROOM.finditer(original):
         name = m.group(1) or m.group(2)
         if name and not _NOT_ROOMS.match(name.split()[-1] if m.group(1) else name):
