@@ -5,6 +5,7 @@ costs a few hundred row reads."""
 from __future__ import annotations
 
 import functools
+from operator import itemgetter
 from typing import NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, false, select, true, union_all
@@ -60,7 +61,7 @@ def occurrences(s: Session, calendar_ids: list[str], ws: int, we: int, *, user: 
             hits.append(Hit._make(row))
     series = _attendance_query(by, include_declined) if by is not None else None
     hits.extend(_tail(s, calendar_ids, series, params, ws, we, seen))
-    hits.sort(key=lambda h: (h.start, h.end))
+    hits.sort(key=itemgetter(3, 4))     # (start, end)
     return hits
 
 
