@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 
 from ..timeutil import ampm_default, at, weekday_in_week
 from . import clock, dates, durations, holidays, periods, ranges, recurrence, relative, zones
@@ -28,6 +29,9 @@ _GLUE = re.compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|approximately|for
 _GLUE_NUM = re.compile(r"^[\s,]*(?:(?:at|on|in|the|around|about|@|,)[\s,]*)*$")
 
 
+_RANK, _START = itemgetter(0, 1, 2), attrgetter("a")  # C-level sort keys
+
+
 def scan(c: Ctx) -> list[Tok]:
     """Every rule's matches, then the longest non-overlapping ones (earlier rule wins ties)."""
     found: list[tuple[int, int, int, Tok]] = []
@@ -45,14 +49,14 @@ def scan(c: Ctx) -> list[Tok]:
                 continue  # an impossible date ("Feb 30", year 0) is simply not a match
             if t is not None and t.b > t.a:
                 found.append((-(t.b - t.a), prio, t.a, t))
-    found.sort(key=lambda x: x[:3])
+    found.sort(key=_RANK)
     taken: list[Tok] = []
     used = bytearray(len(c.s) + 1)
     for _, _, _, t in found:
-        if not any(used[t.a:t.b]):
+        if used.find(1, t.a, t.b) < 0:
             taken.append(t)
             used[t.a:t.b] = b"\x01" * (t.b - t.a)
-    taken.sort(key=lambda t: t.a)
+    taken.sort(key=_START)
     return taken
 
 
