@@ -19,6 +19,11 @@ PARTS = {
 AM_PARTS = {"morning", "early morning", "late morning", "breakfast", "am"}
 
 
+# Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
+_GOOD = re.compile(r"\bgood\s+$")
+_MEALTIME = re.compile(r"(lunch|dinner)\s*time$")
+
+
 def meridiem_of(part: str) -> str | None:
     if part in AM_PARTS:
         return "am"
@@ -141,11 +146,11 @@ def _oclock(m: re.Match, c: Ctx):
 
 def _part(m: re.Match, c: Ctx):
     rel, mod1, inthe, mod2, name, plural = m.groups()
-    if name == "morning" and re.search(r"\bgood\s+$", c.before(m.start())):
+    if name == "morning" and _GOOD.search(c.before(m.start())):
         return None  # a greeting
     if plural and not inthe:
         return None  # "mornings" is a recurrence
-    name = re.sub(r"(lunch|dinner)\s*time$", r"\1", name)
+    name = _MEALTIME.sub(r"\1", name)
     mod = mod1 or mod2
     key = f"{mod} {name}" if mod and f"{mod} {name}" in PARTS else name
     f = {}

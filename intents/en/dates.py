@@ -9,6 +9,12 @@ from .lex import (DOM, MON, ORD, REL, WD, YEAR, Ctx, Tok, month_of, rel_weeks, s
                   weekday_of, year_of)
 
 
+# Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
+_WORD_AFTER = re.compile(r"\s*[a-z]")
+_TO_AFTER = re.compile(r"\s*(?:to|through|thru|till|until)\b")
+_RANGE_AFTER = re.compile(r"\s*(?:-|to\b|till\b|through\b|and\b|or\s+later)")
+
+
 def future_md(month: int, day: int, today: dt.date) -> dt.date | None:
     """That month/day this year if not yet past, else next year (Feb 29 looks ahead)."""
     for y in range(today.year, today.year + 8):
@@ -116,8 +122,8 @@ def _month(m: re.Match, c: Ctx):
     month = month_of(word)
     w = word.strip(".")
     if w in ("may", "march", "mar", "jan", "sat", "dec") and not (rel or year or after_next) and \
-            not _MONTH_CONTEXT.search(c.before(m.start())) and re.match(r"\s*[a-z]", c.s[m.end():]) and \
-            not re.match(r"\s*(?:to|through|thru|till|until)\b", c.s[m.end():]):
+            not _MONTH_CONTEXT.search(c.before(m.start())) and _WORD_AFTER.match(c.s[m.end():]) and \
+            not _TO_AFTER.match(c.s[m.end():]):
         return None  # "may I", "march on" are not months
     if year:
         y = year_of(year, c.today)
@@ -158,7 +164,7 @@ _YEAR_CONTEXT = re.compile(r"(?:\b(?:in|of|since|before|after|from|to|till|until
 
 def _year(m: re.Match, c: Ctx):
     if not m.group(1) and not _YEAR_CONTEXT.search(c.before(m.start())) and \
-            not re.match(r"\s*(?:-|to\b|till\b|through\b|and\b|or\s+later)", c.s[m.end():]):
+            not _RANGE_AFTER.match(c.s[m.end():]):
         return None
     y = int(m.group(2))
     return Tok("span", m.start(), m.end(), (dt.date(y, 1, 1), dt.date(y + 1, 1, 1)), {"grain": "year", "year": True})

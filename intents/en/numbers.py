@@ -20,6 +20,10 @@ ORDS = {"first": 1, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 
 SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 
 
+# Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
+_PARTS = re.compile(r"[\s-]+")
+
+
 def ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else SUFFIX.get(n % 10, 'th')}"
 
@@ -66,7 +70,7 @@ _NUM_SET = frozenset(UNITS) | frozenset(TENS)
 
 def _value(group: str) -> tuple[int, bool]:
     """(value, is_ordinal) of one number word group."""
-    parts = re.split(r"[\s-]+", group.strip())
+    parts = _PARTS.split(group.strip())
     total, is_ord = 0, False
     for p in parts:
         if p in TENS:

@@ -13,6 +13,10 @@ from .lex import MON, REL, WD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date, w
 from .relative import shift
 
 
+# Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
+_DIGITS = re.compile(r"\d+")
+
+
 def _span(a, b, start, end, grain, **f):
     return Tok("span", a, b, (start, end), {"grain": grain, **f})
 
@@ -165,7 +169,7 @@ def _month_ref(c: Ctx, rel: str | None, word: str | None, year: str | None) -> t
 
 
 def _nth(word: str) -> int:
-    return -1 if word == "last" else int(re.match(r"\d+", word).group(0))
+    return -1 if word == "last" else int(_DIGITS.match(word).group(0))
 
 
 def _nth_weekday(m: re.Match, c: Ctx):

@@ -17,6 +17,10 @@ _DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1, "day after tomorrow": 2,
          "day before yesterday": -2, "overmorrow": 2}
 
 
+# Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
+_WHICH_WEEK = re.compile(r"(this|next|last|previous|following|coming|current)\s+week")
+
+
 def shift(base: dt.datetime, d: dict[str, float], sign: int = 1) -> dt.datetime:
     """base moved by a duration; whole calendar units step by the calendar."""
     whole = {k: int(v) for k, v in d.items() if k in ("years", "months") and v == int(v)}
@@ -66,7 +70,7 @@ def _weekday(m: re.Match, c: Ctx):
         if a == "after next":
             d = next_weekday(c.today, wd, include_today=False) + dt.timedelta(days=7)
         else:
-            w = re.search(r"(this|next|last|previous|following|coming|current)\s+week", a)
+            w = _WHICH_WEEK.search(a)
             d = weekday_in_week(c.today, wd, rel_weeks(w.group(1)) if w else -1)
         return Tok("day", m.start(), m.end(), d, {"wd": wd, "week_fixed": True})
     return Tok("day", m.start(), m.end(), weekday_date(rel, wd, c.today), {"wd": wd, "week_fixed": bool(rel)})

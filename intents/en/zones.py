@@ -30,9 +30,13 @@ _CITY_RX = re.compile(r"\b(" + "|".join(sorted(_CITIES, key=len, reverse=True)) 
 _OFFSET_RX = re.compile(r"\b(?:utc|gmt)\s*([+-]\d{1,2})(?::?(\d{2}))?\b")
 
 
+# Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
+_AFTER_TIME = re.compile(r"(?:\d|am|pm|noon)\s*$")
+
+
 def _abbr(m: re.Match, c: Ctx):
     w = m.group(1)
-    if w in ("pt", "et", "ct", "mt", "ist") and not re.search(r"(?:\d|am|pm|noon)\s*$", c.before(m.start())):
+    if w in ("pt", "et", "ct", "mt", "ist") and not _AFTER_TIME.search(c.before(m.start())):
         return None  # short words double as ordinary words; only right after a time
     if w in _REGIONS:
         if w in ("pacific", "eastern", "central", "mountain") and not m.group(0).endswith("time"):
