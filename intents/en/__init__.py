@@ -24,6 +24,8 @@ from .numbers import prepare
 __all__ = ["analyze"]
 _QUERY_INTENTS = {"search", "cancel", "reschedule", "invite"}
 _PEOPLE_GAP = fast_compile(r"\S\s{2,}\S|\s{2,}\S|\S\s{2,}")  # where a mention was blanked out
+# Each of intent_words.everyone's phrases holds one of these as a whole letter run.
+_EVERY_WORDS = frozenset(["everyone", "everybody", "team", "group", "chat", "all"])
 _INTO = fast_compile(r"\b(?:to|into|in\s+on|in)\s+(.*)$", re.I)
 
 
@@ -32,7 +34,9 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
     t = prepare(text)
     c = Ctx(now=now, today=now.date(), tz=now.tzinfo, s=t.s, orig=text)
     spec, spans = extract(c)
-    intent = intent_words.detect(t.s, spec.has_time(), bool(_PEOPLE_GAP.search(text)), c.toks)
+    # a gap needs two whitespace characters: printable text has no whitespace but " "
+    gap = ("  " in text or not text.isprintable()) and bool(_PEOPLE_GAP.search(text))
+    intent = intent_words.detect(t.s, spec.has_time(), gap, c.toks)
     limit = None
     if intent == "reschedule":
         spec, spans, limit = _new_time(t, c, spec, spans)
@@ -59,7 +63,7 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
         a.title = a.query = titles.clean(rest)
     if intent == "share":
         a.role = intent_words.role(t.s)
-    a.everyone = intent_words.everyone(t.s)
+    a.everyone = not _EVERY_WORDS.isdisjoint(c.toks) and intent_words.everyone(t.s)
     return a
 
 
