@@ -65,11 +65,12 @@ def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
     n = len(folded)
     keep = [True] * n
     for s, e in spans:
-        for i in range(max(s, 0), min(e, n)):
-            keep[i] = False
+        s, e = max(s, 0), min(e, n)
+        if s < e:
+            keep[s:e] = [False] * (e - s)
     for m in _COMMAND.finditer(folded):
-        for i in range(m.start(), m.end()):
-            keep[i] = False
+        s, e = m.span()
+        keep[s:e] = [False] * (e - s)
     out, i = [], 0
     while i < n:
         if not keep[i] or folded[i] in _SPLIT_CH:
