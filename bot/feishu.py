@@ -125,6 +125,17 @@ class Feishu(DirectoryMixin):
         return self._caller.run(op, attempt, CallPolicy(idempotent=idempotent, user_token=bool(user_token)),
                                 retry_budget)
 
+    def _delete(self, op: str, fn: Callable[[lark.Client, lark.RequestOption], Any],
+                user_token: str | None = None) -> bool:
+        """A delete made idempotent: True if this call removed it, False if it was already gone."""
+        try:
+            self._call(op, fn, idempotent=True, user_token=user_token)
+        except FeishuError as e:
+            if e.kind == "not_found":
+                return False
+            raise
+        return True
+
     @staticmethod
     def _pages(fetch: Callable[[str | None], tuple[list, str | None, bool]]) -> list:
         """Collect every page: `fetch(page_token)` → (items, next_token, has_more).
@@ -332,14 +343,8 @@ class Feishu(DirectoryMixin):
         this call deleted it, False when it was already gone."""
         req = lambda: (DeleteCalendarEventRequest.builder().calendar_id(calendar_id).event_id(event_id)  # noqa: E731
                        .need_notification("true" if need_notification else "false").build())
-        try:
-            self._call("calendar.event.delete", lambda c, o: c.calendar.v4.calendar_event.delete(req(), o),
-                       idempotent=True, user_token=user_token)
-        except FeishuError as e:
-            if e.kind == "not_found":
-                return False
-            raise
-        return True
+        return self._delete("calendar.event.delete", lambda c, o: c.calendar.v4.calendar_event.delete(req(), o),
+                            user_token)
 
     def list_events(self, calendar_id: str, start: dt.datetime, end: dt.datetime, *,
                     user_token: str | None = None) -> list[Event]:
@@ -448,14 +453,7 @@ class Feishu(DirectoryMixin):
     def delete_timeoff(self, timeoff_event_id: str) -> bool:
         """Idempotent like `delete_event`: True if deleted now, False if already gone."""
         req = lambda: DeleteTimeoffEventRequest.builder().timeoff_event_id(timeoff_event_id).build()  # noqa: E731
-        try:
-            self._call("calendar.timeoff.delete", lambda c, o: c.calendar.v4.timeoff_event.delete(req(), o),
-                       idempotent=True)
-        except FeishuError as e:
-            if e.kind == "not_found":
-                return False
-            raise
-        return True
+        return self._delete("calendar.timeoff.delete", lambda c, o: c.calendar.v4.timeoff_event.delete(req(), o))
 
     # --- sharing and CalDAV (user token) ----------------------------------------------------
 
@@ -473,14 +471,8 @@ class Feishu(DirectoryMixin):
     def delete_acl(self, calendar_id: str, acl_id: str, user_token: str) -> bool:
         """Idempotent: True if removed now, False if it was already gone."""
         req = lambda: DeleteCalendarAclRequest.builder().calendar_id(calendar_id).acl_id(acl_id).build()  # noqa: E731
-        try:
-            self._call("calendar.acl.delete", lambda c, o: c.calendar.v4.calendar_acl.delete(req(), o),
-                       idempotent=True, user_token=user_token)
-        except FeishuError as e:
-            if e.kind == "not_found":
-                return False
-            raise
-        return True
+        return self._delete("calendar.acl.delete", lambda c, o: c.calendar.v4.calendar_acl.delete(req(), o),
+                            user_token)
 
     def caldav_conf(self, user_token: str, device_name: str = "Yue") -> CaldavConf:
         """CalDAV settings for the person (user token only). Each call mints a new
