@@ -8,18 +8,14 @@ import sys
 
 from flask import Flask, jsonify
 
-from bot.config import ConfigError, Settings
+from bot.config import Settings, settings_or_exit
 
 log = logging.getLogger("yue")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    if settings is None:
-        try:
-            settings = Settings.from_env()
-        except ConfigError as e:  # under gunicorn too: one line, no traceback
-            print(f"yue: configuration error: {e}", file=sys.stderr, flush=True)
-            raise SystemExit(2) from None
+    if settings is None:  # under gunicorn: a bad setting is one line there too
+        settings = settings_or_exit()
     os.makedirs(settings.var_dir, exist_ok=True)
     app = Flask(__name__, static_folder=None)
     app.config["YUE_SETTINGS"] = settings
@@ -61,12 +57,7 @@ def _banner(settings: Settings) -> str:
 
 
 def main() -> int:
-    try:
-        settings = Settings.from_env()
-    except ConfigError as e:
-        print(f"yue: configuration error: {e}", file=sys.stderr)
-        return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = settings_or_exit()
     app = create_app(settings)
     print(_banner(settings), flush=True)
     app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)

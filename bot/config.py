@@ -150,3 +150,17 @@ class Settings:
             log_level=level,
             var_dir=g("YUE_VAR_DIR", "var"),
         )
+
+
+def settings_or_exit(prog: str = "yue") -> Settings:
+    """Settings from the environment for an entry point, with logging set up; a bad value
+    ends the process with one line naming the variable (exit status 2), never a traceback."""
+    import logging
+    import sys
+    try:
+        settings = Settings.from_env()
+    except ConfigError as e:
+        print(f"{prog}: configuration error: {e}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return settings

@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 
-from .config import ConfigError, Settings
+from .config import Settings, settings_or_exit
 from .runtime import SWEEP_EVERY_S, Bot
 
 log = logging.getLogger("yue.worker")
@@ -55,12 +55,7 @@ def run(settings: Settings, stop: threading.Event) -> None:
 
 
 def main() -> int:
-    try:
-        settings = Settings.from_env()
-    except ConfigError as e:
-        print(f"yue worker: configuration error: {e}", file=sys.stderr)
-        return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = settings_or_exit("yue worker")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
