@@ -81,7 +81,34 @@ def _new_time(t, c: Ctx, spec: TimeSpec, spans):
     limit = t.span(max(0, cut - 3), cut)[0]
     limit = t.orig.rfind(" ", 0, orig_cut - 1) if orig_cut > 1 else orig_cut
     old = [s for s in spans if s[1] <= cut]
+    if not _names_day(sub):
+        _inherit_day(new, c, t.s[:cut])
     return new, old + [(a + cut, b + cut) for a, b in new_spans], max(0, limit)
+
+
+_DAY_KINDS = frozenset(["day", "span", "inst", "win"])
+
+
+def _names_day(c: Ctx) -> bool:
+    return any(p.kind in _DAY_KINDS for p in c.points)
+
+
+def _inherit_day(new: TimeSpec, c: Ctx, old_text: str) -> None:
+    """"push tomorrow's 2pm to 5pm": a new clock time with no day keeps the old event's day."""
+    base = new.start if isinstance(new.start, dt.datetime) else new.window_start
+    if base is None or new.all_day:
+        return
+    oc = Ctx(now=c.now, today=c.today, tz=c.tz, s=old_text, orig=c.orig)
+    old, _ = extract(oc)
+    if not _names_day(oc) or old.start is None:
+        return
+    day = old.start.date() if isinstance(old.start, dt.datetime) else old.start
+    shift = day - base.date()
+    for f in ("start", "end", "window_start", "window_end"):
+        v = getattr(new, f)
+        if isinstance(v, dt.datetime):
+            setattr(new, f, v + shift)
+    new.assumptions = [a for a in new.assumptions if a != "rolled_to_tomorrow"]
 
 
 def _old_time_words(t, spans, limit: int | None) -> str | None:

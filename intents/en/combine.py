@@ -253,6 +253,7 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
         seq.append(Tok("day", rec.a, rec.a, next_weekday(c.today, wd), {"wd": wd}))
         seq.sort(key=lambda t: t.a)
     points_used = [t for t in seq if t.kind != "conn"]
+    c.points = points_used
     val, conns = _structure(seq, c, durs) if points_used else (None, [])
     if zone is not None and val is not None:
         val = _rezone(val, zone.v, c)

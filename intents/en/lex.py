@@ -31,6 +31,7 @@ class Ctx:
     s: str
     orig: str = ""
     toks: frozenset = frozenset()  # gates.tokens(s), filled by the scan for later keyword checks
+    points: list = field(default_factory=list)  # the point tokens extract used (which kinds named the time)
 
     def before(self, a: int, n: int = 24) -> str:
         """The prepared text just before position a (for look-behind checks)."""
