@@ -7,7 +7,7 @@ import re
 from ..model import TimeSpec
 from . import clock, dates, durations, holidays, ranges, recurrence, relative, zones  # noqa: F401 (rules)
 from .atoms import Ctx, scan
-from .compose import Moment, group_atoms
+from .compose import Group, Moment, group_atoms
 from .spans import build
 
 # After these words the new time follows (改到周四): that is the one the message asks for.
@@ -26,7 +26,7 @@ def read_time(text: str, now: dt.datetime) -> tuple[TimeSpec, list[tuple[int, in
     sets = [a for a in atoms if a.kind == "set"]
     spans += [(a.s, a.e) for a in sets]
     ts = TimeSpec()
-    m = _primary(text, moments)
+    m = _primary(text, moments, seq)
     if m is not None:
         if m.window:
             ts.window_start, ts.window_end = m.start, m.end
@@ -47,14 +47,35 @@ def read_time(text: str, now: dt.datetime) -> tuple[TimeSpec, list[tuple[int, in
     return ts, spans
 
 
-def _primary(text: str, moments: list[Moment]) -> Moment | None:
+def _primary(text: str, moments: list[Moment], seq: list) -> Moment | None:
     if not moments:
         return None
     timed = [m for m in moments if m.start is not None or m.end is not None]
     moments = timed or moments
-    mv = MOVE.search(text)
+    mv = MOVE.search(text) if len(moments) > 1 else None
     if mv:
-        for m in moments:
+        for i, m in enumerate(moments):
             if m.s >= mv.start():
+                if i and not _names_day(seq, m):
+                    _keep_day(m, moments[i - 1], seq)
                 return m
     return moments[0]
+
+
+def _names_day(seq: list, m: Moment) -> bool:
+    return any(isinstance(g, Group) and m.s <= g.s < m.e and g.has_day() for g in seq)
+
+
+def _keep_day(new: Moment, old: Moment, seq: list) -> None:
+    """把明天下午2点的会改到5点: a new time with no day keeps the old event's day."""
+    if not _names_day(seq, old) or (old.window and old.grain == "span") or old.start is None:
+        return
+    day = old.start.date() if isinstance(old.start, dt.datetime) else old.start
+    base = new.start
+    if not isinstance(base, dt.datetime) or new.all_day:
+        return
+    shift = day - base.date()
+    new.start += shift
+    if isinstance(new.end, dt.datetime):
+        new.end += shift
+    new.assumptions = [a for a in new.assumptions if a != "rolled_to_tomorrow"]
