@@ -3,6 +3,7 @@ bounds (2018年以前, 今晚八点以后, 截止到周五)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .atoms import Atom, Ctx
 from .compose import _DAYLEVEL, Group, Moment, resolve
@@ -167,6 +168,11 @@ def build(seq: list, c: Ctx) -> list[Moment]:
         if m is None:
             i += 1
             continue
+        j = _next_day_of(seq, i, m, c)
+        if j:
+            out.append(Moment(start=m.start, end=m.start + dt.timedelta(days=1), all_day=True, s=m.s, e=seq[j].e))
+            i = j + 1
+            continue
         if i + 1 < n and _is_bound(seq[i + 1], x):
             b = seq[i + 1]
             out.append(_bound(m, b.v["side"], b.v["incl"], c.tz))
@@ -175,6 +181,26 @@ def build(seq: list, c: Ctx) -> list[Moment]:
         out.append(m)
         i += 1
     return out
+
+
+_PAIR_GAP = re.compile(r"[\s、,，]*")
+
+
+def _next_day_of(seq: list, i: int, m: Moment, c: Ctx) -> int | None:
+    """周四周五 / 周四和周五 / 周四、周五: a weekday right after the day before it names the two
+    days as one span; the index of that weekday's group, else None."""
+    j = i + 1
+    if j < len(seq) and _is_conn(seq[j], "and"):
+        j += 1
+    if j >= len(seq) or not isinstance(seq[j], Group) or seq[j].slots.keys() != {"wd"} \
+            or not m.all_day or m.end is not None:
+        return None
+    r = seq[j]
+    if (r.slots["wd"]["wd"] - m.start.weekday()) % 7 != 1 or not _PAIR_GAP.fullmatch(c.text, seq[j - 1].e, r.s):
+        return None
+    if j + 1 < len(seq) and isinstance(seq[j + 1], Atom) and seq[j + 1].kind in ("between", "bound"):
+        return None
+    return j
 
 
 def _is_conn(a, kind: str) -> bool:
