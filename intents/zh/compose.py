@@ -158,7 +158,8 @@ def day_of(sl: dict, c: Ctx, future: bool = True, shift: int = 0):
     if "hol" in sl:
         name = sl["hol"]["name"]
         d = holiday_date(name, sl["year"]["y"]) if "year" in sl else next_holiday(name, c.today)
-        return (("day", d) if d else None), False
+        off = sl["hol"].get("off", 0)
+        return (("day", d + dt.timedelta(days=off)) if d else None), False
     wd = sl.get("wd", {}).get("wd")
     if wd is None and "set" in sl:
         wd = sl["set"].get("wd")

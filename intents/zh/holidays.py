@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .atoms import Atom, rule
+from .numerals import SMALL, to_int
 
 # year: 春节, 元宵, 端午, 七夕, 中秋, 除夕 (MMDD; 除夕 falls in the next Gregorian year)
 _LUNAR_RAW = """
@@ -93,6 +94,12 @@ def next_holiday(name: str, today: dt.date) -> dt.date | None:
     return None
 
 
-@rule(r"(?:农历|阴历)?(" + "|".join(sorted(NAMES, key=len, reverse=True)) + r")(?:节)?(?:当天|那天)?")
+# 元旦前一天, 国庆(的)后两天: an offset in days from the holiday.
+@rule(r"(?:农历|阴历)?(" + "|".join(sorted(NAMES, key=len, reverse=True)) + r")(?:节)?(?:当天|那天)?"
+      r"(?:的?([前后])(" + SMALL + r")天)?")
 def _holiday(m, c):
-    return Atom("hol", m.start(), m.end(), {"name": NAMES[m.group(1)]})
+    off = 0
+    if m.group(2):
+        n = to_int(m.group(3)) or 0
+        off = -n if m.group(2) == "前" else n
+    return Atom("hol", m.start(), m.end(), {"name": NAMES[m.group(1)], "off": off})
