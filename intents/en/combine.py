@@ -3,6 +3,7 @@ resolve each side with `resolve.Point`, then add the duration and the recurrence
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from ..model import TimeSpec
 from ..timeutil import at, next_weekday
@@ -13,6 +14,7 @@ from .relative import offset_tok, shift
 from .resolve import POINT_KINDS, Point, Val, _as_dt, _end_of, _glued, _last_day, scan
 
 _RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+_THE_DAY = re.compile(r"\bthe\s+day\s+$")
 
 
 def _anchor_offsets(toks: list[Tok], c: Ctx) -> list[Tok]:
@@ -38,6 +40,15 @@ def _anchor_offsets(toks: list[Tok], c: Ctx) -> list[Tok]:
                     new = Tok("day", t.a, anchor.b, new.v.date() if isinstance(new.v, dt.datetime) else new.v, {})
                 out.append(new)
                 i += 3
+                continue
+        if t.kind == "conn" and t.v in ("after", "before") and i + 1 < len(toks) and toks[i + 1].kind == "day" \
+                and _glued(c, t, toks[i + 1]):
+            m = _THE_DAY.search(c.before(t.a, 12))
+            if m:  # "the day before christmas": one day off the anchor day
+                anchor = toks[i + 1]
+                d = anchor.v + dt.timedelta(days=-1 if t.v == "before" else 1)
+                out.append(Tok("day", t.a - (len(m.group(0))), anchor.b, d, {}))
+                i += 2
                 continue
         out.append(t)
         i += 1
