@@ -205,31 +205,25 @@ def field_int(data: dict, name: str, lo: int | None = None, hi: int | None = Non
     return v
 
 
-def field_bool(data: dict, name: str, default: bool) -> bool:
+def _typed(data: dict, name: str, typ: type, what: str):
+    """The field if absent (None) or of the right JSON type, else Feishu's invalid-param error."""
     v = data.get(name)
-    if v is None:
-        return default
-    if not isinstance(v, bool):
-        raise bad(f"{name} must be a boolean, got {type(v).__name__}")
+    if v is not None and not isinstance(v, typ):
+        raise bad(f"{name} must be {what}, got {type(v).__name__}")
     return v
+
+
+def field_bool(data: dict, name: str, default: bool) -> bool:
+    v = _typed(data, name, bool, "a boolean")
+    return default if v is None else v
 
 
 def field_obj(data: dict, name: str) -> dict | None:
-    v = data.get(name)
-    if v is None:
-        return None
-    if not isinstance(v, dict):
-        raise bad(f"{name} must be an object, got {type(v).__name__}")
-    return v
+    return _typed(data, name, dict, "an object")
 
 
 def field_list(data: dict, name: str) -> list | None:
-    v = data.get(name)
-    if v is None:
-        return None
-    if not isinstance(v, list):
-        raise bad(f"{name} must be an array, got {type(v).__name__}")
-    return v
+    return _typed(data, name, list, "an array")
 
 
 def time_info(data: dict, name: str) -> tuple[int, str | None, str]:

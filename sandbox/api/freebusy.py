@@ -116,15 +116,21 @@ def freebusy_items(s: Session, ws: int, we: int, out_tz: tzinfo, *, open_id: str
     return [i for _, i in items]
 
 
+def _options(data: dict) -> tuple:
+    """What list and batch share: the window, its zone and the two switches (the external-calendar
+    flag is validated and ignored: the sandbox has no external calendars)."""
+    ws, we, tz = window(data)
+    only_busy = field_bool(data, "only_busy", True)
+    field_bool(data, "include_external_calendar", True)
+    return ws, we, tz, only_busy, field_bool(data, "need_rsvp_status", False)
+
+
 @bp.post("/freebusy/list")
 @requires()
 def list_freebusy():
     s, data = session(), body(PARAM)
     kind = id_type(code=PARAM)
-    ws, we, tz = window(data)
-    only_busy = field_bool(data, "only_busy", True)
-    field_bool(data, "include_external_calendar", True)
-    need_rsvp = field_bool(data, "need_rsvp_status", False)
+    ws, we, tz, only_busy, need_rsvp = _options(data)
     user, room = field_str(data, "user_id"), field_str(data, "room_id")
     if user:       # user_id wins over room_id (contract §4.5)
         u = active_user(s, user, kind, "user_id")
@@ -144,10 +150,7 @@ def list_freebusy():
 def batch_freebusy():
     s, data = session(), body(PARAM)
     kind = id_type(code=PARAM)
-    ws, we, tz = window(data)
-    only_busy = field_bool(data, "only_busy", True)
-    field_bool(data, "include_external_calendar", True)
-    need_rsvp = field_bool(data, "need_rsvp_status", False)
+    ws, we, tz, only_busy, need_rsvp = _options(data)
     ids = field_list(data, "user_ids")
     if not ids:
         raise bad("user_ids is required")
