@@ -31,6 +31,7 @@ from bot.config import Settings
 from sandbox.delivery import encrypt, sign
 from tests.support.databases import database_url
 from tests.support.live import LiveServer
+from tests.support.yue import buttons as support_buttons, url_buttons
 
 REPLY_TIMEOUT = 20.0      # generous: a slow CI machine, never a timing assertion
 POLL = 0.05
@@ -73,37 +74,7 @@ def card_text(card: dict | None) -> str:
 
 def buttons(card: dict | None) -> list[tuple[str, dict]]:
     """(label, callback value) of every callback button, in order."""
-    found: list[tuple[str, dict]] = []
-
-    def walk(x: Any) -> None:
-        if isinstance(x, dict):
-            if x.get("tag") == "button":
-                for b in x.get("behaviors") or []:
-                    if b.get("type") == "callback":
-                        found.append(((x.get("text") or {}).get("content", ""), b.get("value")))
-            for v in x.values():
-                walk(v)
-        elif isinstance(x, list):
-            for v in x:
-                walk(v)
-    walk(card or {})
-    return found
-
-
-def url_buttons(card: dict | None) -> list[str]:
-    found: list[str] = []
-
-    def walk(x: Any) -> None:
-        if isinstance(x, dict):
-            if x.get("tag") == "button":
-                found.extend(b["default_url"] for b in x.get("behaviors") or [] if b.get("type") == "open_url")
-            for v in x.values():
-                walk(v)
-        elif isinstance(x, list):
-            for v in x:
-                walk(v)
-    walk(card or {})
-    return found
+    return [(b["label"], b["value"]) for b in support_buttons(card)]
 
 
 def wait_for(what: str, fn: Callable[[], Any], timeout: float = REPLY_TIMEOUT) -> Any:

@@ -10,24 +10,7 @@ import requests
 
 from app import create_app
 from tests.support.live import LiveServer
-from tests.support.yue import Chatter, card_text, settings_for
-
-
-def open_urls(card: dict) -> list[str]:
-    out: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for b in node.get("behaviors") or []:
-                if b.get("type") == "open_url":
-                    out.append(b.get("default_url"))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-    walk(card)
-    return out
+from tests.support.yue import Chatter, card_text, settings_for, url_buttons
 
 
 def consent(authorize_url: str, open_id: str) -> requests.Response:
@@ -47,7 +30,7 @@ def test_tokens_encrypted_at_rest_and_no_secret_in_logs(tmp_path, caplog):
     with LiveServer(lambda port: create_app(s.with_(port=port))) as srv:
         chat = Chatter(srv.url, timeout=30)
         reply = chat.ask("oc_p2p_alice", "ou_alice", "我今天有什么安排")
-        urls = open_urls(reply["card"])
+        urls = url_buttons(reply["card"])
         assert urls, f"expected a connect card, got {card_text(reply['card'])[:300]}"
         done = consent(urls[0], "ou_alice")
         assert done.status_code == 200, done.text[:300]

@@ -75,16 +75,15 @@ class Chatter:
         self.http.delete(f"{self.url}/sandbox/api/faults", timeout=10).raise_for_status()
 
 
-def buttons(card: dict | None) -> list[dict]:
-    """Every callback button of a card: {"label", "value"}."""
-    out: list[dict] = []
+def button_behaviors(card: dict | None) -> list[tuple[str, dict]]:
+    """(label, behaviour) of every button of a card, in document order."""
+    out: list[tuple[str, dict]] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             if node.get("tag") == "button":
-                for b in node.get("behaviors") or []:
-                    if b.get("type") == "callback":
-                        out.append({"label": (node.get("text") or {}).get("content"), "value": b.get("value")})
+                label = (node.get("text") or {}).get("content") or ""
+                out.extend((label, b) for b in node.get("behaviors") or [])
             for v in node.values():
                 walk(v)
         elif isinstance(node, list):
@@ -93,6 +92,17 @@ def buttons(card: dict | None) -> list[dict]:
 
     walk(card or {})
     return out
+
+
+def buttons(card: dict | None) -> list[dict]:
+    """Every callback button of a card: {"label", "value"}."""
+    return [{"label": label, "value": b.get("value")} for label, b in button_behaviors(card)
+            if b.get("type") == "callback"]
+
+
+def url_buttons(card: dict | None) -> list[str]:
+    """The links of a card's open_url buttons."""
+    return [b["default_url"] for _, b in button_behaviors(card) if b.get("type") == "open_url"]
 
 
 def action(card: dict | None, name: str) -> dict | None:
