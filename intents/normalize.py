@@ -32,9 +32,11 @@ def fold_width(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", str(text)[: MAX_CHARS * 2])
-    text = text.replace("：", ":").replace("～", "~").replace("－", "-").replace("—", "-").replace("–", "-")
-    text = fold_width(text)
+    text = str(text)[: MAX_CHARS * 2]
+    if not text.isascii():  # ASCII is already NFC and has no wide forms or dashes to fold
+        text = unicodedata.normalize("NFC", text)
+        text = text.replace("：", ":").replace("～", "~").replace("－", "-").replace("—", "-").replace("–", "-")
+        text = fold_width(text)
     # Printable text has no control characters and no whitespace but the ASCII space.
     if not text.isprintable():
         text = _SPACES.sub(" ", _CONTROL.sub("", text))
@@ -46,4 +48,4 @@ def clean(text: str) -> str:
 
 def language(text: str) -> str:
     """'zh' when the message has Chinese characters, else 'en'."""
-    return "zh" if _CJK.search(text) else "en"
+    return "zh" if not text.isascii() and _CJK.search(text) else "en"

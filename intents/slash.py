@@ -24,6 +24,8 @@ _SLASH = re.compile(r"^\s*[/／]([A-Za-z]+|[\u4e00-\u9fff]{1,4})(?:@\S+)?(?=\s|$
 
 def split(text: str) -> tuple[str | None, str]:
     """(command name or None, the rest of the line). The name is the key, not the intent."""
+    if "/" not in text and "／" not in text:  # the usual message: no command to look for
+        return None, text
     m = _SLASH.match(text)
     if not m:
         return None, text
