@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import re._parser as _sre  # the regex syntax tree, read once per rule at import
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Callable
 
 from ..prefilter import with_lookahead
@@ -38,7 +39,11 @@ _RULES: list[tuple[re.Pattern, Builder, int]] = []
 # them). Rules with no such set always run.
 _ALWAYS: set[int] = set()
 _BY_CHAR: dict[str, set[int]] = {}
+_KEYS: set[str] = set()  # _BY_CHAR's keys as a set: `chars & _KEYS` walks the smaller side
 _ALSO: list[tuple[frozenset, ...]] = []  # per rule: the other sets the text must meet too
+# Per rule, what scan needs: (other sets, bound search, builder, priority, rule index).
+# A loop of `search` calls is cheaper than `finditer` (no scanner object per call).
+_PLAN: list[tuple] = []
 _DIGIT = re.compile(r"\d")
 _D4, _D8 = re.compile(r"\d{4}"), re.compile(r"\d{8}")
 _MAX_CLASS = 64  # a wider class ([^…], big ranges) is no useful filter
@@ -194,7 +199,12 @@ def rule(pattern: str, priority: int = 0):
 
     def deco(fn: Builder) -> Builder:
         idx = len(_RULES)
-        _RULES.append((with_lookahead(rx), fn, priority))
+        fast = with_lookahead(rx)
+        # scan steps past each match with search(text, end): sound only for a regex
+        # that never matches the empty string (finditer's rules differ there)
+        if not _sre.parse(rx.pattern, rx.flags).getwidth()[0]:
+            raise ValueError(f"rule {fn.__name__} can match empty text")
+        _RULES.append((fast, fn, priority))
         mark = _run_mark(rx)
         sets = _needs(_sre.parse(rx.pattern, rx.flags & ~re.UNICODE), bool(rx.flags & re.IGNORECASE))
         if mark:  # a long run of digits implies a digit
@@ -206,44 +216,64 @@ def rule(pattern: str, priority: int = 0):
             if not any(y <= x for y in also + [need]):
                 also.append(x)
         _ALSO.append(tuple(also))
+        _PLAN.append((tuple(also), fast.search, fn, -priority, idx))
         if need is None:
             _ALWAYS.add(idx)
         else:
+            _KEYS.update(need)
             for ch in need:
                 _BY_CHAR.setdefault(ch, set()).add(idx)
         return fn
     return deco
 
 
-def scan(text: str, ctx: Ctx) -> list[Atom]:
-    cands: list[tuple[int, int, int, int, list[Atom]]] = []
-    chars = text_chars(text)
-    active = _ALWAYS.union(*map(_BY_CHAR.__getitem__, _BY_CHAR.keys() & chars))
-    for idx in sorted(active):
-        for x in _ALSO[idx]:
+_BUILD_ERRORS = (ValueError, OverflowError, KeyError, TypeError, ZeroDivisionError)
+_AT = attrgetter("s", "e")
+
+
+def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
+    """All atoms of the text: the longest non-overlapping matches. `chars` is
+    text_chars(text) when the caller has it already."""
+    if chars is None:
+        chars = text_chars(text)
+    # (-length, -priority, rule, start, end, atoms): plain tuples sort in C. The first
+    # four are unique per match, so the atoms themselves are never compared.
+    cands: list[tuple] = []
+    plan = _PLAN
+    for idx in _ALWAYS.union(*map(_BY_CHAR.__getitem__, chars & _KEYS)):
+        also, search, fn, nprio, _ = plan[idx]
+        for x in also:
             if chars.isdisjoint(x):
                 break
         else:
-            rx, fn, prio = _RULES[idx]
-            for m in rx.finditer(text):
-                if m.end() == m.start():
-                    continue
+            m = search(text)
+            while m is not None:
+                s, e = m.span()
                 try:
                     got = fn(m, ctx)
-                except (ValueError, OverflowError, KeyError, TypeError, ZeroDivisionError):
+                except _BUILD_ERRORS:
                     got = None  # an impossible date such as 2月30日 is simply not a date
-                if not got:
-                    continue
-                atoms = got if isinstance(got, list) else [got]
-                cands.append((m.start(), m.end(), prio, idx, atoms))
+                if got:
+                    cands.append((s - e, nprio, idx, s, e, got))
+                m = search(text, e)
+    if not cands:
+        return []
+    if len(cands) == 1:
+        got = cands[0][5]
+        if not isinstance(got, list):
+            return [got]
+        return sorted(got, key=_AT)
     # Longest span wins; then higher priority; then earlier rule.
-    cands.sort(key=lambda c: (-(c[1] - c[0]), -c[2], c[3], c[0]))
-    taken: list[tuple[int, int]] = []
+    cands.sort()
+    used = bytearray(len(text) + 1)
     out: list[Atom] = []
-    for s, e, _p, _i, atoms in cands:
-        if any(s < te and ts < e for ts, te in taken):
+    for _n, _p, _i, s, e, got in cands:
+        if used.find(1, s, e) >= 0:
             continue
-        taken.append((s, e))
-        out.extend(atoms)
-    out.sort(key=lambda a: (a.s, a.e))
+        used[s:e] = b"\x01" * (e - s)
+        if isinstance(got, list):
+            out.extend(got)
+        else:
+            out.append(got)
+    out.sort(key=_AT)
     return out
