@@ -41,8 +41,9 @@ _ROLES = ((fast_compile(r"忙闲|空闲状态|闲忙|只看(?:忙|空)"), "free_
 _NEEDS = [required_chars(rx) for _, rx in _FAMILIES]
 
 
-def intent_of(text: str) -> str | None:
-    chars = text_chars(text, cased=True)
+def intent_of(text: str, chars: set[str] | None = None) -> str | None:
+    """`chars`: text_chars(text) if the caller has it (the families need it cased too)."""
+    chars = text_chars(text, cased=True) if chars is None else chars.union(text.lower(), text.upper())
     for (name, rx), need in zip(_FAMILIES, _NEEDS):
         if (need is None or not need.isdisjoint(chars)) and rx.search(text):
             return name

@@ -56,40 +56,71 @@ def room_of(text: str, taken: list[tuple[int, int]]) -> tuple[str | None, tuple[
     return None, None
 
 
-_SPLIT_CH = set(" \t\n,，。.!！?？;；:：、~-—()（）[]【】\"'“”|")
+_SPLIT_CH = " \t\n,，。.!！?？;；:：、~-—()（）[]【】\"'“”|"
+
+
+def _separator(text: str) -> str:
+    """A character the text does not hold (nearly always NUL)."""
+    code = 0
+    while chr(code) in text:
+        code += 1
+    return chr(code)
 
 
 def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
     """What the message is about: the text outside `spans`, without command words and
     particles. Rules read the folded text; the words come back as the person wrote them."""
     n = len(folded)
-    keep = [True] * n
+    cuts = []
     for s, e in spans:
         s, e = max(s, 0), min(e, n)
         if s < e:
-            keep[s:e] = [False] * (e - s)
-    for m in _COMMAND.finditer(folded):
-        s, e = m.span()
-        keep[s:e] = [False] * (e - s)
+            cuts.append((s, e))
+    search = _COMMAND.search
+    m = search(folded)
+    while m is not None:
+        cuts.append(m.span())
+        m = search(folded, m.end())
+    # Speed only: blank the cut spans and the split characters with one separator, so
+    # str.split finds the runs of words (a run starts one past the previous run's end).
+    sep = _separator(folded)
+    masked = folded
+    if cuts:
+        cuts.sort()
+        parts, pos = [], 0
+        for s, e in cuts:
+            if e <= pos:
+                continue
+            if s > pos:
+                parts.append(folded[pos:s])
+                pos = s
+            parts.append(sep * (e - pos))
+            pos = e
+        parts.append(folded[pos:])
+        masked = "".join(parts)
+    masked = masked.translate(dict.fromkeys(map(ord, _SPLIT_CH), sep) if sep != "\0" else _TO_NUL)
     out, i = [], 0
-    while i < n:
-        if not keep[i] or folded[i] in _SPLIT_CH:
-            i += 1
-            continue
-        j = i
-        while j < n and keep[j] and folded[j] not in _SPLIT_CH:
-            j += 1
-        a, b = i, j
-        while a < b:
-            lm = _LEAD.match(folded, a, b)
-            tm = _TRAIL.search(folded, a, b)
-            na = lm.end() if lm else a
-            nb = tm.start() if tm and tm.start() >= na else b
-            if (na, nb) == (a, b):
-                break
-            a, b = na, nb
-        seg = folded[a:b]
-        if seg and seg not in _EMPTY and not (len(seg) == 1 and not seg.isascii()):
-            out.append(orig[a:b])
-        i = j
+    for run in masked.split(sep):
+        if run:
+            out += _words(orig, folded, i, i + len(run))
+        i += len(run) + 1
     return " ".join(out) or None
+
+
+_TO_NUL = dict.fromkeys(map(ord, _SPLIT_CH), "\0")
+
+
+def _words(orig: str, folded: str, a: int, b: int) -> list[str]:
+    """The run folded[a:b] without leading and trailing particles, if a word is left."""
+    while a < b:
+        lm = _LEAD.match(folded, a, b)
+        tm = _TRAIL.search(folded, a, b)
+        na = lm.end() if lm else a
+        nb = tm.start() if tm and tm.start() >= na else b
+        if (na, nb) == (a, b):
+            break
+        a, b = na, nb
+    seg = folded[a:b]
+    if seg and seg not in _EMPTY and not (len(seg) == 1 and not seg.isascii()):
+        return [orig[a:b]]
+    return []

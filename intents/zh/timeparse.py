@@ -14,10 +14,12 @@ from .spans import build
 MOVE = re.compile(r"(改到|改成|改为|改在|挪到|推迟到|推到|延到|延期到|延后到|顺延到|提前到|换到|调到|调整到|移到|放到)")
 
 
-def read_time(text: str, now: dt.datetime) -> tuple[TimeSpec, list[tuple[int, int]]]:
-    """The TimeSpec of a (folded) message, and the text spans that named times."""
+def read_time(text: str, now: dt.datetime,
+              chars: set[str] | None = None) -> tuple[TimeSpec, list[tuple[int, int]]]:
+    """The TimeSpec of a (folded) message, and the text spans that named times
+    (`chars`: atoms.text_chars(text), if the caller has it)."""
     c = Ctx(now=now, today=now.date(), tz=now.tzinfo, text=text)
-    atoms = scan(text, c)
+    atoms = scan(text, c, chars)
     seq = group_atoms(text, atoms)
     moments = build(seq, c)
     spans: list[tuple[int, int]] = [(m.s, m.e) for m in moments]
