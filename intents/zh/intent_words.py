@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from functools import reduce
+from operator import or_
 
 from ..prefilter import fast_compile
 from .atoms import required_chars, text_chars
@@ -37,15 +39,28 @@ _ROLES = ((fast_compile(r"忙闲|空闲状态|闲忙|只看(?:忙|空)"), "free_
           (fast_compile(r"只读|查看|看|读"), "reader"))
 
 
-# Speed only: a family whose required characters are all absent cannot match.
+# Speed only: a family whose required characters are all absent cannot match. Each family
+# is a bit; _BITS[ch] has the bits of the families that need `ch` (families needing
+# nothing are always set), and _ORDER[bits] lists those families in order (a table of
+# every bit combination, built once).
 _NEEDS = [required_chars(rx) for _, rx in _FAMILIES]
+_BITS: dict[str, int] = {}
+_FREE = 0
+for _i, _req in enumerate(_NEEDS):
+    if _req is None:
+        _FREE |= 1 << _i
+    for _ch in _req or ():
+        _BITS[_ch] = _BITS.get(_ch, 0) | 1 << _i
+_KEYS = frozenset(_BITS)
+_ORDER = [tuple((name, rx.search) for i, (name, rx) in enumerate(_FAMILIES) if bits >> i & 1)
+          for bits in range(1 << len(_FAMILIES))]
 
 
 def intent_of(text: str, chars: set[str] | None = None) -> str | None:
     """`chars`: text_chars(text) if the caller has it (the families need it cased too)."""
     chars = text_chars(text, cased=True) if chars is None else chars.union(text.lower(), text.upper())
-    for (name, rx), need in zip(_FAMILIES, _NEEDS):
-        if (need is None or not need.isdisjoint(chars)) and rx.search(text):
+    for name, search in _ORDER[reduce(or_, map(_BITS.__getitem__, chars & _KEYS), _FREE)]:
+        if search(text):
             return name
     return None
 

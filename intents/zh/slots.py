@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import re
+
 from ..prefilter import fast_compile
 
 # A room: "3楼大会议室", "珠峰会议室", "A301会议室", "在Everest", "Room Everest".
@@ -56,15 +58,8 @@ def room_of(text: str, taken: list[tuple[int, int]]) -> tuple[str | None, tuple[
     return None, None
 
 
-_SPLIT_CH = " \t\n,，。.!！?？;；:：、~-—()（）[]【】\"'“”|"
-
-
-def _separator(text: str) -> str:
-    """A character the text does not hold (nearly always NUL)."""
-    code = 0
-    while chr(code) in text:
-        code += 1
-    return chr(code)
+# A run of words: what lies between two of these characters.
+_RUN = fast_compile("[^" + re.escape(" \t\n,，。.!！?？;；:：、~-—()（）[]【】\"'“”|") + "]+")
 
 
 def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
@@ -73,7 +68,10 @@ def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
     n = len(folded)
     cuts = []
     for s, e in spans:
-        s, e = max(s, 0), min(e, n)
+        if s < 0:
+            s = 0
+        if e > n:
+            e = n
         if s < e:
             cuts.append((s, e))
     search = _COMMAND.search
@@ -81,33 +79,22 @@ def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
     while m is not None:
         cuts.append(m.span())
         m = search(folded, m.end())
-    # Speed only: blank the cut spans and the split characters with one separator, so
-    # str.split finds the runs of words (a run starts one past the previous run's end).
-    sep = _separator(folded)
-    masked = folded
-    if cuts:
-        cuts.sort()
-        parts, pos = [], 0
-        for s, e in cuts:
-            if e <= pos:
-                continue
-            if s > pos:
-                parts.append(folded[pos:s])
-                pos = s
-            parts.append(sep * (e - pos))
+    cuts.sort()
+    cuts.append((n, n))
+    out: list[str] = []
+    run = _RUN.search
+    pos = 0
+    for s, e in cuts:
+        # the runs of words in the kept stretch [pos, s)
+        if s > pos:
+            m = run(folded, pos, s)
+            while m is not None:
+                a, b = m.span()
+                out += _words(orig, folded, a, b)
+                m = run(folded, b, s)
+        if e > pos:
             pos = e
-        parts.append(folded[pos:])
-        masked = "".join(parts)
-    masked = masked.translate(dict.fromkeys(map(ord, _SPLIT_CH), sep) if sep != "\0" else _TO_NUL)
-    out, i = [], 0
-    for run in masked.split(sep):
-        if run:
-            out += _words(orig, folded, i, i + len(run))
-        i += len(run) + 1
     return " ".join(out) or None
-
-
-_TO_NUL = dict.fromkeys(map(ord, _SPLIT_CH), "\0")
 
 
 def _words(orig: str, folded: str, a: int, b: int) -> list[str]:

@@ -23,10 +23,16 @@ def read_time(text: str, now: dt.datetime,
     seq = group_atoms(text, atoms)
     moments = build(seq, c)
     spans: list[tuple[int, int]] = [(m.s, m.e) for m in moments]
-    durs = [a for a in atoms if a.kind == "dur"]
-    spans += [(a.s, a.e) for a in durs]
-    sets = [a for a in atoms if a.kind == "set"]
-    spans += [(a.s, a.e) for a in sets]
+    durs, sets = [], []
+    for a in atoms:
+        if a.kind == "dur":
+            durs.append(a)
+        elif a.kind == "set":
+            sets.append(a)
+    for a in durs:
+        spans.append((a.s, a.e))
+    for a in sets:
+        spans.append((a.s, a.e))
     ts = TimeSpec()
     m = _primary(text, moments, seq)
     if m is not None:
@@ -50,8 +56,8 @@ def read_time(text: str, now: dt.datetime,
 
 
 def _primary(text: str, moments: list[Moment], seq: list) -> Moment | None:
-    if not moments:
-        return None
+    if len(moments) < 2:
+        return moments[0] if moments else None
     timed = [m for m in moments if m.start is not None or m.end is not None]
     moments = timed or moments
     mv = MOVE.search(text) if len(moments) > 1 else None
