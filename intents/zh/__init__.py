@@ -14,6 +14,9 @@ from . import intent_words, script, slots
 from .atoms import text_chars
 from .timeparse import MOVE, read_time
 
+_NO_QUERY = frozenset(("help", "caldav", "share"))  # requests that name no existing event
+
+
 def analyze(text: str, now: dt.datetime) -> Analysis:
     """Read one Chinese message (mentions already blanked). `now` is aware, in the user's zone."""
     text = text if isinstance(text, str) else ""
@@ -33,14 +36,14 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
     # A slash command may override the intent (/search 周会 reads as schedule words), so the
     # query is read for every request that can name an existing event.
     whole = None  # the phrase of the whole text, once read
-    if intent not in ("help", "caldav", "share"):
-        end = len(folded)
-        if intent == "reschedule":
-            mv = MOVE.search(folded)
-            end = mv.start() if mv else end
-        a.query = slots.phrase(text[:end], folded[:end], cut)
-        if end == len(folded):
-            whole = (a.query,)
+    if intent not in _NO_QUERY:
+        mv = MOVE.search(folded) if intent == "reschedule" else None
+        if mv is None:
+            whole = (slots.phrase(text, folded, cut),)
+            a.query = whole[0]
+        else:
+            end = mv.start()  # the old time and title, before 改到 …
+            a.query = slots.phrase(text[:end], folded[:end], cut)
     if intent == "schedule" or (intent is None and ts.has_time()):
         a.title = whole[0] if whole else slots.phrase(text, folded, cut)
     return a

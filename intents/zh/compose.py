@@ -20,6 +20,7 @@ _RANK = {"set": 0, "zone": 0, "wd": 0, "year": 1, "month": 2, "week": 2, "hol": 
          "ord": 3, "weekend": 3, "date": 3, "sub": 3, "period": 3, "instant": 3, "pod": 4, "clock": 5}
 _DAYLEVEL = {"year", "month", "dom", "date", "wd", "week", "weekend", "hol", "ord", "sub", "period", "instant"}
 _EXCLUSIVE = {"date", "period", "instant"}
+_BREAKS = frozenset(("conn", "between", "bound", "from", "until", "dur"))  # atoms that end a group
 
 
 @dataclass(slots=True)
@@ -38,7 +39,7 @@ class Group:
                 return False
         if k in ("wd", "zone", "set"):
             return True
-        top = max((_RANK[x] for x in sl), default=0)
+        top = max(map(_RANK.__getitem__, sl), default=0)
         return _RANK[k] >= top
 
     def add(self, a: Atom) -> None:
@@ -77,11 +78,12 @@ def group_atoms(text: str, atoms: list[Atom]) -> list:
     out: list = []
     cur: Group | None = None
     for a in atoms:
-        if a.kind in ("conn", "between", "bound", "from", "until", "dur"):
+        if a.kind in _BREAKS:
             cur = None
             out.append(a)
             continue
-        if cur is not None and _GAP.fullmatch(text, cur.e, a.s) and cur.can_take(a):
+        # (nothing between two atoms is a gap too: the regex is skipped)
+        if cur is not None and (cur.e == a.s or _GAP.fullmatch(text, cur.e, a.s)) and cur.can_take(a):
             cur.add(a)
             continue
         cur = Group()
@@ -240,10 +242,11 @@ def resolve(g: Group, c: Ctx, future: bool = True, shift: int = 0) -> Moment | N
     m = Moment(start=None, yearless=yearless, recurrence=rec, s=g.s, e=g.e)
     if day is None and g.has_day():
         return None
-    if day and day[0] == "instant":
+    kind = day[0] if day else None
+    if kind == "instant":
         m.start, m.grain = day[1], "minute"
         return m
-    if day and day[0] == "win":
+    if kind == "win":
         m.start, m.end, m.window, m.grain = day[1], day[2], True, "minute"
         return m
     the_day = day[1] if day else None

@@ -47,8 +47,8 @@ def rule_gate(rx: re.Pattern) -> tuple[frozenset | None, tuple[frozenset, ...]]:
     if grams:  # the rarest: it files the rule, and the sets it implies go
         need = grams
         sets = [x for x in sets if not all(g[0] in x or g[1] in x for g in grams)]
-    else:  # the smallest set (digits are common: a set with them files it last)
-        need = min(sets, key=lambda x: (len(x), "#d" in x), default=None)
+    else:  # the smallest set without digits (common), else the smallest
+        need = min(sets, key=_common, default=None)
     also: list[frozenset] = []
     for x in sorted(sets, key=len):
         if not any(y <= x for y in also + [need]):
