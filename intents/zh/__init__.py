@@ -26,7 +26,7 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
     intent = intent_words.intent_of(folded, chars)
     room, room_span = slots.room_of(folded, spans)
     cut = spans + ([room_span] if room_span else [])
-    a = Analysis(time=ts, intent=intent, everyone=intent_words.everyone(folded))
+    a = Analysis(time=ts, intent=intent, everyone=intent_words.everyone(folded, chars))
     if room_span:
         a.room = text[room_span[0]:room_span[1]].strip()
     if intent == "share":

@@ -84,9 +84,9 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
     # (-length, -priority, rule, start, end, atoms): plain tuples sort in C. The first
     # four are unique per match, so the atoms themselves are never compared.
     cands: list[tuple] = []
-    plan = _PLAN
-    for idx in _ALWAYS.union(*map(_BY_CHAR.__getitem__, chars & _KEYS)):
-        also, search, fn, nprio, _ = plan[idx]
+    n = len(text)
+    active = _ALWAYS.union(*map(_BY_CHAR.__getitem__, chars & _KEYS))
+    for also, search, fn, nprio, idx in map(_PLAN.__getitem__, active):
         for x in also:
             if chars.isdisjoint(x):
                 break
@@ -100,7 +100,7 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
                     got = None  # an impossible date such as 2月30日 is simply not a date
                 if got:
                     cands.append((s - e, nprio, idx, s, e, got))
-                m = search(text, e)
+                m = search(text, e) if e < n else None  # a match is never empty
     if not cands:
         return []
     if len(cands) == 1:

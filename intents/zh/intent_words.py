@@ -34,6 +34,7 @@ _FAMILIES: list[tuple[str, re.Pattern]] = [(name, fast_compile(rx, re.I)) for na
     ("help", r"帮助|怎么用|使用说明|说明书|你能做什么|你会什么|你可以做什么|功能|help|指令|命令"),
 )]
 _EVERYONE = fast_compile(r"全员|所有人|大家|全体|全组|全部门|整个团队|全团队|全部成员")
+_EVERYONE_NEEDS = required_chars(_EVERYONE)
 _ROLES = ((fast_compile(r"忙闲|空闲状态|闲忙|只看(?:忙|空)"), "free_busy_reader"),
           (fast_compile(r"编辑|修改|管理|可写|写权限"), "writer"),
           (fast_compile(r"只读|查看|看|读"), "reader"))
@@ -65,7 +66,10 @@ def intent_of(text: str, chars: set[str] | None = None) -> str | None:
     return None
 
 
-def everyone(text: str) -> bool:
+def everyone(text: str, chars: set[str] | None = None) -> bool:
+    """`chars`: text_chars(text), to skip the regex when its characters are absent."""
+    if chars is not None and chars.isdisjoint(_EVERYONE_NEEDS):
+        return False
     return bool(_EVERYONE.search(text))
 
 

@@ -91,7 +91,7 @@ def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
             while m is not None:
                 a, b = m.span()
                 out += _words(orig, folded, a, b)
-                m = run(folded, b, s)
+                m = run(folded, b, s) if b < s else None
         if e > pos:
             pos = e
     return " ".join(out) or None
