@@ -81,8 +81,8 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
     text_chars(text) when the caller has it already."""
     if chars is None:
         chars = text_chars(text)
-    # (-length, -priority, rule, start, end, atoms): plain tuples sort in C. The first
-    # four are unique per match, so the atoms themselves are never compared.
+    # (-length, -priority, rule, start, builder, match): plain tuples sort in C. The first
+    # four are unique per match, so builders and matches are never compared.
     cands: list[tuple] = []
     n = len(text)
     active = _ALWAYS.union(*map(_BY_CHAR.__getitem__, chars & _KEYS))
@@ -94,26 +94,29 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
             m = search(text)
             while m is not None:
                 s, e = m.span()
-                try:
-                    got = fn(m, ctx)
-                except _BUILD_ERRORS:
-                    got = None  # an impossible date such as 2月30日 is simply not a date
-                if got:
-                    cands.append((s - e, nprio, idx, s, e, got))
+                cands.append((s - e, nprio, idx, s, fn, m))
                 m = search(text, e) if e < n else None  # a match is never empty
     if not cands:
         return []
     if len(cands) == 1:
-        got = cands[0][5]
-        if not isinstance(got, list):
-            return [got]
-        return sorted(got, key=_AT)
-    # Longest span wins; then higher priority; then earlier rule.
+        got = _build(cands[0][4], cands[0][5], ctx)
+        if not got:
+            return []
+        return sorted(got, key=_AT) if isinstance(got, list) else [got]
+    # Longest span wins; then higher priority; then earlier rule. A builder runs only for
+    # a match that no winner overlaps (the outcome is the same, and losers cost nothing).
     cands.sort()
-    used = bytearray(len(text) + 1)
+    used = bytearray(n)
     out: list[Atom] = []
-    for _n, _p, _i, s, e, got in cands:
+    for neg, _p, _i, s, fn, m in cands:
+        e = s - neg
         if used.find(1, s, e) >= 0:
+            continue
+        try:
+            got = fn(m, ctx)
+        except _BUILD_ERRORS:
+            continue  # an impossible date such as 2月30日 is simply not a date
+        if not got:
             continue
         used[s:e] = b"\x01" * (e - s)
         if isinstance(got, list):
@@ -122,3 +125,10 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
             out.append(got)
     out.sort(key=_AT)
     return out
+
+
+def _build(fn: Builder, m: re.Match, ctx: Ctx) -> "Atom | list[Atom] | None":
+    try:
+        return fn(m, ctx)
+    except _BUILD_ERRORS:
+        return None  # an impossible date such as 2月30日 is simply not a date
