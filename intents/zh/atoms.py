@@ -45,6 +45,11 @@ _ALSO: list[tuple[frozenset, ...]] = []  # per rule: the other sets the text mus
 # Per rule, what scan needs: (other sets, bound search, builder, priority, rule index).
 # A loop of `search` calls is cheaper than `finditer` (no scanner object per call).
 _PLAN: list[tuple] = []
+# The same index as bit masks (bit i: rule i), and four tables that turn a quarter of a
+# mask into the plans of its rules: OR-ing ints and four lookups beat a union of sets.
+_MASK: dict[str, int] = {}
+_ALWAYS_MASK = 0
+_TABLES: list[list[tuple]] = []  # built on first use, once every rule is registered
 
 
 def rule(pattern: str, priority: int = 0):
@@ -62,12 +67,16 @@ def rule(pattern: str, priority: int = 0):
         need, also = rule_gate(rx)
         _ALSO.append(also)
         _PLAN.append((also, fast.search, fn, -priority, idx))
+        global _ALWAYS_MASK
+        _TABLES.clear()
         if need is None:
             _ALWAYS.add(idx)
+            _ALWAYS_MASK |= 1 << idx
         else:
             _KEYS.update(need)
             for ch in need:
                 _BY_CHAR.setdefault(ch, set()).add(idx)
+                _MASK[ch] = _MASK.get(ch, 0) | 1 << idx
         return fn
     return deco
 
@@ -85,8 +94,14 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
     # four are unique per match, so builders and matches are never compared.
     cands: list[tuple] = []
     n = len(text)
-    active = _ALWAYS.union(*map(_BY_CHAR.__getitem__, chars & _KEYS))
-    for also, search, fn, nprio, idx in map(_PLAN.__getitem__, active):
+    bits = _ALWAYS_MASK
+    for ch in chars & _KEYS:
+        bits |= _MASK[ch]
+    t0, t1, t2, t3 = _TABLES or _tables()
+    w = _WIDTH
+    full = (1 << w) - 1
+    active = t0[bits & full] + t1[bits >> w & full] + t2[bits >> 2 * w & full] + t3[bits >> 3 * w]
+    for also, search, fn, nprio, idx in active:
         for x in also:
             if chars.isdisjoint(x):
                 break
@@ -125,6 +140,18 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
             out.append(got)
     out.sort(key=_AT)
     return out
+
+
+_WIDTH = 1  # bits per table, set by _tables
+
+
+def _tables() -> list[list[tuple]]:
+    """Four tables of 2**w entries (w = a quarter of the rule count, rounded up)."""
+    global _WIDTH
+    w = _WIDTH = max(1, -(-len(_PLAN) // 4))
+    _TABLES[:] = [[tuple(_PLAN[q * w + b] for b in range(w) if x >> b & 1 and q * w + b < len(_PLAN))
+                   for x in range(1 << w)] for q in range(4)]
+    return _TABLES
 
 
 def _build(fn: Builder, m: re.Match, ctx: Ctx) -> "Atom | list[Atom] | None":

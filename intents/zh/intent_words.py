@@ -59,7 +59,12 @@ _ORDER = [tuple((name, rx.search) for i, (name, rx) in enumerate(_FAMILIES) if b
 
 def intent_of(text: str, chars: set[str] | None = None) -> str | None:
     """`chars`: text_chars(text) if the caller has it (the families need it cased too)."""
-    chars = text_chars(text, cased=True) if chars is None else chars.union(text.lower(), text.upper())
+    if chars is None:
+        chars = text_chars(text, cased=True)
+    else:
+        lo, up = text.lower(), text.upper()
+        if not lo == text == up:  # (a text without cased letters adds nothing)
+            chars = chars.union(lo, up)
     for name, search in _ORDER[reduce(or_, map(_BITS.__getitem__, chars & _KEYS), _FREE)]:
         if search(text):
             return name
