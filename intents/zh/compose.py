@@ -9,7 +9,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..timeutil import add_months, at, monday_of, next_weekday
+from ..timeutil import add_months, monday_of
+from .days import DAYS, ONE_DAY, ONE_MINUTE, at, next_weekday
 from .atoms import Atom, Ctx
 from .clock import WINDOWS, hour24
 from .holidays import holiday_date, next_holiday
@@ -70,7 +71,7 @@ class Moment:
         if self.window or isinstance(self.start, dt.datetime):
             return self.end if self.end is not None else self.start
         last = self.end or self.start
-        return last + dt.timedelta(days=1) if last is not None else None
+        return last + ONE_DAY if last is not None else None
 
 
 def group_atoms(text: str, atoms: list[Atom]) -> list:
@@ -86,8 +87,7 @@ def group_atoms(text: str, atoms: list[Atom]) -> list:
         if cur is not None and (cur.e == a.s or _GAP.fullmatch(text, cur.e, a.s)) and cur.can_take(a):
             cur.add(a)
             continue
-        cur = Group()
-        cur.add(a)
+        cur = Group({a.kind: a.v}, a.s, a.e)
         out.append(cur)
     return out
 
@@ -162,13 +162,13 @@ def day_of(sl: dict, c: Ctx, future: bool = True, shift: int = 0):
         d = holiday_date(name, sl["year"]["y"]) if "year" in sl else next_holiday(name, c.today)
         off = sl["hol"].get("off", 0)
         return (("day", d + dt.timedelta(days=off)) if d else None), False
-    wd = sl.get("wd", {}).get("wd")
+    wd = sl["wd"]["wd"] if "wd" in sl else None  # (every wd slot holds one)
     if wd is None and "set" in sl:
         wd = sl["set"].get("wd")
     if "week" in sl:
         mon, n = sl["week"]["monday"], sl["week"]["n"]
         if wd is not None:
-            return ("day", mon + dt.timedelta(days=wd)), False
+            return ("day", mon + DAYS[wd]), False
         if "sub" in sl and sl["sub"]["unit"] == "week":
             return ("span",) + sub_span("week", sl["sub"]["which"], mon), False
         return ("span", mon, mon + dt.timedelta(weeks=n)), False
@@ -238,7 +238,7 @@ def resolve(g: Group, c: Ctx, future: bool = True, shift: int = 0) -> Moment | N
         c = Ctx(now=now, today=now.date(), tz=tz, text=c.text)
     day, yearless = day_of(sl, c, future, shift)
     rec = sl["set"]["rrule"] if "set" in sl else None
-    pod = sl.get("pod", {}).get("pod")
+    pod = sl["pod"]["pod"] if "pod" in sl else None  # (every pod slot holds one)
     m = Moment(start=None, yearless=yearless, recurrence=rec, s=g.s, e=g.e)
     if day is None and g.has_day():
         return None
@@ -257,8 +257,8 @@ def resolve(g: Group, c: Ctx, future: bool = True, shift: int = 0) -> Moment | N
         t = at(base, h, ck["mi"], c.tz)
         if why:
             m.assumptions.append(why)
-        if the_day is None and t < c.now - dt.timedelta(minutes=1):
-            t += dt.timedelta(days=1)
+        if the_day is None and t < c.now - ONE_MINUTE:
+            t += ONE_DAY
             m.assumptions.append("rolled_to_tomorrow")
         m.start, m.grain = t, "minute"
         return m
@@ -272,7 +272,7 @@ def resolve(g: Group, c: Ctx, future: bool = True, shift: int = 0) -> Moment | N
         base = the_day or c.today
         t0, t1 = at(base, a, 0, c.tz), at(base, b, 0, c.tz)
         if the_day is None and t1 <= c.now:
-            t0, t1 = t0 + dt.timedelta(days=1), t1 + dt.timedelta(days=1)
+            t0, t1 = t0 + ONE_DAY, t1 + ONE_DAY
         m.start, m.end, m.window, m.grain = t0, t1, True, "hour"
         return m
     if day is None:

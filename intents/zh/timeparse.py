@@ -18,7 +18,7 @@ def read_time(text: str, now: dt.datetime,
               chars: set[str] | None = None) -> tuple[TimeSpec, list[tuple[int, int]]]:
     """The TimeSpec of a (folded) message, and the text spans that named times
     (`chars`: atoms.text_chars(text), if the caller has it)."""
-    c = Ctx(now=now, today=now.date(), tz=now.tzinfo, text=text)
+    c = Ctx(now, now.date(), now.tzinfo, text)
     atoms = scan(text, c, chars)
     seq = group_atoms(text, atoms)
     moments = build(seq, c)
