@@ -9,8 +9,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..timeutil import add_months, monday_of
-from .days import DAYS, ONE_DAY, ONE_MINUTE, at, next_weekday
+from ..timeutil import monday_of
+from .days import DAYS, ONE_DAY, ONE_MINUTE, add_months, at, next_weekday
 from .atoms import Atom, Ctx
 from .clock import WINDOWS, hour24
 from .holidays import holiday_date, next_holiday
@@ -93,7 +93,7 @@ def group_atoms(text: str, atoms: list[Atom]) -> list:
 
 
 def _mid(d: dt.date, tz) -> dt.datetime:
-    return dt.datetime(d.year, d.month, d.day, tzinfo=tz)
+    return dt.datetime(d.year, d.month, d.day, 0, 0, 0, 0, tz)
 
 
 def _safe_date(y: int, m: int, d: int) -> dt.date | None:

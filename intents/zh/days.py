@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..timeutil import add_months as _add_months_any
 from ..timeutil import at as _at_any
 
 ONE_DAY = dt.timedelta(days=1)
@@ -25,4 +26,17 @@ def at(day: dt.date, hour: int, minute: int, tz: dt.tzinfo) -> dt.datetime:
     """timeutil.at: a wall-clock time on a day in a zone (hour 24 means the next midnight)."""
     if hour >= 24:
         return _at_any(day, hour, minute, tz)
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+    return dt.datetime(day.year, day.month, day.day, hour, minute, 0, 0, tz)
+
+
+_MDAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """timeutil.add_months (which imports calendar on every call)."""
+    if months.__class__ is not int:
+        return _add_months_any(day, months)
+    y, m = divmod(day.month - 1 + months, 12)
+    y += day.year
+    last = 29 if m == 1 and y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else _MDAYS[m]
+    return dt.date(y, m + 1, min(day.day, last))

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..timeutil import add_months, monday_of
+from ..timeutil import monday_of
 from . import days
+from .days import add_months
 from .atoms import Atom, rule
 from .numerals import INT, to_int, to_num
 
