@@ -80,6 +80,31 @@ def _grams(items) -> frozenset | None:
     return best
 
 
+def edge_chars(rx: re.Pattern, last: bool = False) -> frozenset | None:
+    """The characters every match of rx starts (or, with `last`, ends) with; None: unknown."""
+    if rx.flags & re.IGNORECASE:
+        return None
+    return _edge(list(_sre.parse(rx.pattern, rx.flags & ~re.UNICODE)), last)
+
+
+def _edge(items, last: bool) -> frozenset | None:
+    for op, av in reversed(items) if last else items:
+        if op in _ZERO_WIDTH:
+            continue  # it consumes nothing: look at the next item
+        one = _one_char(op, av)
+        if one is not None:
+            return one
+        if op is _sre.SUBPATTERN and not (av[1] or av[2]):
+            return _edge(av[3], last)
+        if op is _sre.BRANCH:
+            parts = [_edge(b, last) for b in av[1]]
+            return None if any(x is None for x in parts) else frozenset().union(*parts)
+        if op in _REPEATS and av[0] >= 1:
+            return _edge(av[2], last)
+        return None
+    return None
+
+
 def _one_char(op, av) -> frozenset | None:
     """The characters a one-character item (a literal or a small class) matches."""
     if op is _sre.LITERAL:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..prefilter import fast_compile
+from .gates import edge_chars
 
 # A room: "3楼大会议室", "珠峰会议室", "A301会议室", "在Everest", "Room Everest".
 _ROOM_CN = fast_compile(r"((?:\d+|[一二三四五六七八九十]+)\s*(?:楼|层|F|f)\s*)?"
@@ -31,6 +32,11 @@ _LEAD = fast_compile(r"(?:和|跟|与|同|我们|咱们|我|你|您|他|她|在|
                    r"先|都|也|还|以及|及|并|然后|主题是|主题|关于|内容是|议题是|议题|会议主题|聊|那个|这个|那|这|上|下|对|被|"
                    r"开个|开一个|开(?!发|心|始|放|通|源|展|工|票|会))+")
 _TRAIL = fast_compile(r"(?:是|吧|呢|啊|哦|吗|了|的|哈|呀|啦|嘛|个|一下|下|和|跟|与|在|去|给|把|时间|的会|之间|间)+$")
+# Speed only: a run whose first (last) character cannot start (end) a lead (trail) word
+# needs no regex call.
+_LEAD_FIRST = edge_chars(_LEAD)
+_TRAIL_LAST = edge_chars(_TRAIL, last=True)
+assert _LEAD_FIRST and _TRAIL_LAST, "slots: lead/trail words need known edge characters"
 _EMPTY = {"会议", "会", "个会", "一个会", "时间", "开", "约", "见", "聊", "事", "事情", "那天", "当天", "见面", "碰", "会议室"}
 
 
@@ -100,8 +106,9 @@ def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
 def _words(orig: str, folded: str, a: int, b: int) -> list[str]:
     """The run folded[a:b] without leading and trailing particles, if a word is left."""
     while a < b:
-        lm = _LEAD.match(folded, a, b)
-        tm = _TRAIL.search(folded, a, b)
+        lm = _LEAD.match(folded, a, b) if folded[a] in _LEAD_FIRST else None
+        # (a run holds no newline, so the trail's $ is the run's end)
+        tm = _TRAIL.search(folded, a, b) if folded[b - 1] in _TRAIL_LAST else None
         na = lm.end() if lm else a
         nb = tm.start() if tm and tm.start() >= na else b
         if (na, nb) == (a, b):
