@@ -36,7 +36,8 @@ _TRAIL = fast_compile(r"(?:是|吧|呢|啊|哦|吗|了|的|哈|呀|啦|嘛|个|�
 # needs no regex call.
 _LEAD_FIRST = edge_chars(_LEAD)
 _TRAIL_LAST = edge_chars(_TRAIL, last=True)
-assert _LEAD_FIRST and _TRAIL_LAST, "slots: lead/trail words need known edge characters"
+_COMMAND_FIRST = edge_chars(_COMMAND)  # (nor does a text without a command word's first character)
+assert _LEAD_FIRST and _TRAIL_LAST and _COMMAND_FIRST, "slots: these words need known edge characters"
 _EMPTY = {"会议", "会", "个会", "一个会", "时间", "开", "约", "见", "聊", "事", "事情", "那天", "当天", "见面", "碰", "会议室"}
 
 
@@ -81,7 +82,7 @@ def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
         if s < e:
             cuts.append((s, e))
     search = _COMMAND.search
-    m = search(folded)
+    m = None if _COMMAND_FIRST.isdisjoint(folded) else search(folded)
     while m is not None:
         cuts.append(m.span())
         m = search(folded, m.end())
