@@ -1,20 +1,18 @@
-"""Speed only: which characters (and pairs of characters) a rule's regex cannot match
-without, read from its syntax tree once at import. A rule whose sets the text does not
-meet cannot match, so scan skips it; the matches found are the same.
+"""Speed only: which characters a rule's regex cannot match without, read from its syntax
+tree once at import. A rule whose sets the text does not meet cannot match, so scan skips
+it; the matches found are the same.
 
-The text's side is `text_chars`: its characters, "#d" for any \\d digit ("#d4"/"#d8" for
-a run of at least 4/8 of them) and every pair of adjacent characters ("上半", "月底").
+The text's side is `text_chars`: its characters, and "#d" for any \\d digit ("#d4"/"#d8"
+for a run of at least 4/8 of them).
 """
 from __future__ import annotations
 
 import re
 import re._parser as _sre  # the regex syntax tree
-from operator import add
 
 _DIGIT = re.compile(r"\d")
 _D4, _D8 = re.compile(r"\d{4}"), re.compile(r"\d{8}")
 _MAX_CLASS = 64  # a wider class ([^…], big ranges) is no useful filter
-_MAX_GRAMS = 256
 _ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
 
@@ -30,7 +28,6 @@ def text_chars(text: str, cased: bool = False) -> set[str]:
             chars.add("#d4")
             if _D8.search(text):
                 chars.add("#d8")
-    chars.update(map(add, text, text[1:]))
     return chars
 
 
@@ -43,41 +40,13 @@ def rule_gate(rx: re.Pattern) -> tuple[frozenset | None, tuple[frozenset, ...]]:
     mark = _run_mark(tree)
     if mark:  # a long run of digits implies a digit
         sets = [frozenset((mark,))] + [x for x in sets if x != {"#d"}]
-    grams = None if icase else _grams(tree)
-    if grams:  # the rarest: it files the rule, and the sets it implies go
-        need = grams
-        sets = [x for x in sets if not all(g[0] in x or g[1] in x for g in grams)]
-    else:  # the smallest set without digits (common), else the smallest
-        need = min(sets, key=_common, default=None)
+    # the smallest set without digits (common), else the smallest
+    need = min(sets, key=_common, default=None)
     also: list[frozenset] = []
     for x in sorted(sets, key=len):
         if not any(y <= x for y in also + [need]):
             also.append(x)
     return need, tuple(also)
-
-
-def _grams(items) -> frozenset | None:
-    """Pairs of adjacent characters of which every match of this sequence holds one, or
-    None if unknown (two one-character items in a row: 上半月 → 上半, [号日]晚 → 号晚, 日晚)."""
-    best = prev = None
-    for op, av in items:
-        if op in _ZERO_WIDTH:
-            continue  # it consumes nothing: the characters on either side stay adjacent
-        one = _one_char(op, av)
-        req = None
-        if one is not None and prev is not None and len(prev) * len(one) <= _MAX_GRAMS:
-            req = frozenset(a + b for a in prev for b in one)
-        elif op is _sre.SUBPATTERN and not (av[1] or av[2]):
-            req = _grams(av[3])
-        elif op is _sre.BRANCH:
-            parts = [_grams(b) for b in av[1]]
-            req = None if any(x is None for x in parts) else frozenset().union(*parts)
-        elif op in _REPEATS and av[0] >= 1:
-            req = _grams(av[2])
-        if req is not None and len(req) <= _MAX_GRAMS and (best is None or len(req) < len(best)):
-            best = req
-        prev = one
-    return best
 
 
 def edge_chars(rx: re.Pattern, last: bool = False) -> frozenset | None:
