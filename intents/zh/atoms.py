@@ -36,19 +36,16 @@ class Ctx:
 Builder = Callable[[re.Match, Ctx], "Atom | list[Atom] | None"]
 _RULES: list[tuple[re.Pattern, Builder, int]] = []
 # Speed only: each rule's regex cannot match unless the text meets its gate sets (see
-# gates.py): one set files the rule here, the others are checked in scan.
-# Rules with no such set always run.
-_ALWAYS: set[int] = set()
-_BY_CHAR: dict[str, set[int]] = {}
-_KEYS: set[str] = set()  # _BY_CHAR's keys as a set: `chars & _KEYS` walks the smaller side
-_ALSO: list[tuple[frozenset, ...]] = []  # per rule: the other sets the text must meet too
-# Per rule, what scan needs: (other sets, bound search, builder, priority, rule index).
+# gates.py): one set files the rule under its characters, the others are checked in scan.
+# The filing is a bit mask per character (bit i: rule i; rules with no set always run),
+# and four tables turn a quarter of a mask into the plans of its rules: OR-ing ints and
+# four lookups beat a union of sets.
+_MASK: dict[str, int] = {}
+_KEYS: set[str] = set()  # _MASK's keys as a set: `chars & _KEYS` walks the smaller side
+_ALWAYS_MASK = 0
+# Per rule, what scan needs: (other sets, bound search, builder, -priority, rule index).
 # A loop of `search` calls is cheaper than `finditer` (no scanner object per call).
 _PLAN: list[tuple] = []
-# The same index as bit masks (bit i: rule i), and four tables that turn a quarter of a
-# mask into the plans of its rules: OR-ing ints and four lookups beat a union of sets.
-_MASK: dict[str, int] = {}
-_ALWAYS_MASK = 0
 _TABLES: list[list[tuple]] = []  # built on first use, once every rule is registered
 
 
@@ -65,17 +62,14 @@ def rule(pattern: str, priority: int = 0):
             raise ValueError(f"rule {fn.__name__} can match empty text")
         _RULES.append((fast, fn, priority))
         need, also = rule_gate(rx)
-        _ALSO.append(also)
         _PLAN.append((also, fast.search, fn, -priority, idx))
         global _ALWAYS_MASK
         _TABLES.clear()
         if need is None:
-            _ALWAYS.add(idx)
             _ALWAYS_MASK |= 1 << idx
         else:
             _KEYS.update(need)
             for ch in need:
-                _BY_CHAR.setdefault(ch, set()).add(idx)
                 _MASK[ch] = _MASK.get(ch, 0) | 1 << idx
         return fn
     return deco
