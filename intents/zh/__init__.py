@@ -11,7 +11,7 @@ import datetime as dt
 
 from ..model import Analysis, TimeSpec
 from . import intent_words, script, slots
-from .atoms import text_chars
+from .gates import text_chars
 from .timeparse import MOVE, read_time
 
 _NO_QUERY = frozenset(("help", "caldav", "share"))  # requests that name no existing event

@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import Callable
 
 from ..prefilter import with_lookahead
-from .gates import required_chars, rule_gate, text_chars  # noqa: F401 (required_chars: callers)
+from .gates import rule_gate, text_chars
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ from functools import reduce
 from operator import or_
 
 from ..prefilter import fast_compile
-from .atoms import required_chars, text_chars
+from .gates import required_chars, text_chars
 
 # Order matters: the more specific request first (取消会议 is cancel, not schedule).
 _FAMILIES: list[tuple[str, re.Pattern]] = [(name, fast_compile(rx, re.I)) for name, rx in (

@@ -17,7 +17,7 @@ MOVE = re.compile(r"(改到|改成|改为|改在|挪到|推迟到|推到|延到|
 def read_time(text: str, now: dt.datetime,
               chars: set[str] | None = None) -> tuple[TimeSpec, list[tuple[int, int]]]:
     """The TimeSpec of a (folded) message, and the text spans that named times
-    (`chars`: atoms.text_chars(text), if the caller has it)."""
+    (`chars`: gates.text_chars(text), if the caller has it)."""
     c = Ctx(now, now.date(), now.tzinfo, text)
     atoms = scan(text, c, chars)
     seq = group_atoms(text, atoms)
