@@ -132,7 +132,8 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
             out.extend(got)
         else:
             out.append(got)
-    out.sort(key=_AT)
+    if len(out) > 1:
+        out.sort(key=_AT)
     return out
 
 
