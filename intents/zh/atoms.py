@@ -38,8 +38,8 @@ _RULES: list[tuple[re.Pattern, Builder, int]] = []
 # Speed only: each rule's regex cannot match unless the text meets its gate sets (see
 # gates.py): one set files the rule under its characters, the others are checked in scan.
 # The filing is a bit mask per character (bit i: rule i; rules with no set always run),
-# and four tables turn a quarter of a mask into the plans of its rules: OR-ing ints and
-# four lookups beat a union of sets.
+# and tables turn each 12 bits of a mask into the plans of those rules: OR-ing ints and
+# a few lookups beat a union of sets.
 _MASK: dict[str, int] = {}
 _KEYS: set[str] = set()  # _MASK's keys as a set: `chars & _KEYS` walks the smaller side
 _ALWAYS_MASK = 0
@@ -91,10 +91,10 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
     bits = _ALWAYS_MASK
     for ch in chars & _KEYS:
         bits |= _MASK[ch]
-    t0, t1, t2, t3 = _TABLES or _tables()
-    w = _WIDTH
-    full = (1 << w) - 1
-    active = t0[bits & full] + t1[bits >> w & full] + t2[bits >> 2 * w & full] + t3[bits >> 3 * w]
+    active: tuple = ()
+    for table in _TABLES or _tables():
+        active += table[bits & _FULL]
+        bits >>= _WIDTH
     for also, search, fn, nprio, idx in active:
         for x in also:
             if chars.isdisjoint(x):
@@ -137,15 +137,15 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
     return out
 
 
-_WIDTH = 1  # bits per table, set by _tables
+_WIDTH = 12  # rules per table (a table has 2**_WIDTH entries)
+_FULL = (1 << _WIDTH) - 1
 
 
 def _tables() -> list[list[tuple]]:
-    """Four tables of 2**w entries (w = a quarter of the rule count, rounded up)."""
-    global _WIDTH
-    w = _WIDTH = max(1, -(-len(_PLAN) // 4))
-    _TABLES[:] = [[tuple(_PLAN[q * w + b] for b in range(w) if x >> b & 1 and q * w + b < len(_PLAN))
-                   for x in range(1 << w)] for q in range(4)]
+    """Per run of _WIDTH rules, every subset of them (as bits) → their plans."""
+    n, w = len(_PLAN), _WIDTH
+    _TABLES[:] = [[tuple(_PLAN[q + b] for b in range(w) if x >> b & 1 and q + b < n) for x in range(1 << w)]
+                  for q in range(0, n, w)]
     return _TABLES
 
 
