@@ -92,7 +92,7 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
     for ch in chars & _KEYS:
         bits |= _MASK[ch]
     active: tuple = ()
-    for table in _TABLES or _tables():
+    for table in _TABLES or build_index():
         active += table[bits & _FULL]
         bits >>= _WIDTH
     for also, search, fn, nprio, idx in active:
@@ -141,11 +141,18 @@ _WIDTH = 12  # rules per table (a table has 2**_WIDTH entries)
 _FULL = (1 << _WIDTH) - 1
 
 
-def _tables() -> list[list[tuple]]:
-    """Per run of _WIDTH rules, every subset of them (as bits) → their plans."""
-    n, w = len(_PLAN), _WIDTH
-    _TABLES[:] = [[tuple(_PLAN[q + b] for b in range(w) if x >> b & 1 and q + b < n) for x in range(1 << w)]
-                  for q in range(0, n, w)]
+def build_index() -> list[list[tuple]]:
+    """Per run of _WIDTH rules, every subset of them (as bits) → their plans. Timeparse
+    builds them once its rule modules are imported; scan builds them if a rule came later."""
+    tables = []
+    for q in range(0, len(_PLAN), _WIDTH):
+        plans = _PLAN[q:q + _WIDTH]
+        table: list[tuple] = [()]
+        for x in range(1, 1 << _WIDTH):
+            top = x.bit_length() - 1  # x is x without its top bit, plus that rule
+            table.append(table[x ^ 1 << top] + ((plans[top],) if top < len(plans) else ()))
+        tables.append(table)
+    _TABLES[:] = tables
     return _TABLES
 
 

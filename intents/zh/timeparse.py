@@ -6,9 +6,11 @@ import re
 
 from ..model import TimeSpec
 from . import clock, dates, durations, holidays, ranges, recurrence, relative, zones  # noqa: F401 (rules)
-from .atoms import Ctx, scan
+from .atoms import Ctx, build_index, scan
 from .compose import Group, Moment, group_atoms
 from .spans import build
+
+build_index()  # every rule module is imported: index the rules now, not on the first message
 
 # After these words the new time follows (改到周四): that is the one the message asks for.
 MOVE = re.compile(r"(改到|改成|改为|改在|挪到|推迟到|推到|延到|延期到|延后到|顺延到|提前到|换到|调到|调整到|移到|放到)")
