@@ -44,10 +44,19 @@ def room_of(original: str) -> tuple[str | None, tuple[int, int] | None]:
     return None, None
 
 
-def _blank(chars: list[str], a: int, b: int) -> None:
-    a, b = max(0, a), min(len(chars), b)
-    if a < b:
-        chars[a:b] = " " * (b - a)
+def _blanked(orig: str, cuts: list[tuple[int, int]]) -> str:
+    """`orig` with every [a, b) of `cuts` (clamped to it) turned into spaces: the union of the
+    ranges, sliced once, in place of a list of characters blanked range by range."""
+    n, pos, out = len(orig), 0, []
+    for a, b in sorted(cuts):
+        a, b = max(a, pos), min(b, n)
+        if a < b:
+            out += (orig[pos:a], " " * (b - a))
+            pos = b
+    if not out:
+        return orig
+    out.append(orig[pos:])
+    return "".join(out)
 
 
 # The prepositions right before a time span ("for around 3pm"): the longest chain of them
@@ -58,30 +67,32 @@ _PRE_REV = re.compile(r"(?:\s+(?:" + "|".join(w[::-1] for w in _PRE_WORDS.split(
 
 def _pre_start(orig: str, oa: int) -> int | None:
     """Where that chain starts in orig[:oa], or None."""
-    m = _PRE_REV.match(orig[oa - 1::-1]) if oa > 0 else None
-    return min(oa, len(orig)) - m.end() if m else None
+    end = min(oa, len(orig))
+    # the reversed chain opens with whitespace: most spans start a message or follow a word
+    if end <= 0 or not orig[end - 1].isspace():
+        return None
+    m = _PRE_REV.match(orig[oa - 1::-1])
+    return end - m.end() if m else None
 
 
 def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] = (), limit: int | None = None) -> str:
     """The original text with the time spans (plus their glue words) and `extra` blanked."""
     orig = t.orig if limit is None else t.orig[:limit]
-    chars = list(orig)
+    # One range per span: the preposition chain before it, the span, its "'s" and the glue
+    # to the next span all touch, so their union is [start, end).
+    cuts: list[tuple[int, int]] = []
     merged = sorted(spans)
-    # the glue between two time pieces ("tomorrow at 3pm") and a preposition right before one
+    last = len(merged) - 1
     for i, (a, b) in enumerate(merged):
         oa, ob = t.span(a, b)
-        _blank(chars, oa, ob)
-        if orig[ob:ob + 2] in ("'s", "\u2019s"):  # "tomorrow's standup"
-            _blank(chars, ob, ob + 2)
-        if i + 1 < len(merged) and _GLUE.match(t.s[b:merged[i + 1][0]]):
-            na, _ = t.span(merged[i + 1][0], merged[i + 1][1])
-            _blank(chars, ob, na)
-        pre = _pre_start(orig, oa)
-        if pre is not None:
-            _blank(chars, pre, oa)
-    for a, b in extra:
-        _blank(chars, a, b)
-    return "".join(chars)
+        end = ob + 2 if orig[ob:ob + 2] in ("'s", "\u2019s") else ob  # "tomorrow's standup"
+        # the glue between two time pieces ("tomorrow at 3pm")
+        if i < last and _GLUE.match(t.s[b:merged[i + 1][0]]):
+            end = max(end, t.span(merged[i + 1][0], merged[i + 1][1])[0])
+        pre = _pre_start(orig, oa)  # a preposition right before the span
+        cuts.append((oa if pre is None else pre, end))
+    cuts += extra
+    return _blanked(orig, cuts)
 
 
 _GAPS = fast_compile(r"\s{2,}")
