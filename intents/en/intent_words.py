@@ -68,6 +68,10 @@ _W_FIND = frozenset("when find free availability is are what common who any".spl
 _W_SEARCH = frozenset("find search look lookup where when which".split())
 _W_VERB = frozenset("book schedule set setup arrange organise organize put let lets can could meet reserve block pencil "
                     "hold plan create".split())
+# _MEETING_NOUN: one of these as a whole letter run ("catch up", "stand-up", "one-on-one"
+# give their first run), or a "1" (1:1, 1-1, 1 on 1).
+_W_NOUN = frozenset("meeting sync call catch catchup standup stand review interview demo huddle session chat "
+                    "workshop retro kickoff kick lunch coffee brainstorm offsite event one".split())
 _IT = fast_compile(r"\b(?:it|that|this|my)\b")
 _INVITE_WORD = fast_compile(r"@|\binvite\b")
 _WORDS = fast_compile(r"[a-z]+")
@@ -99,7 +103,8 @@ def detect(s: str, has_time: bool, has_people: bool, w: frozenset | None = None)
         return "search"
     if not w.isdisjoint(_W_VERB) and _SCHEDULE_VERB.search(s):
         return "schedule"
-    if (has_time or has_people) and _MEETING_NOUN.search(s) and not _PAST.search(s):
+    if (has_time or has_people) and (not w.isdisjoint(_W_NOUN) or "1" in s) and _MEETING_NOUN.search(s) \
+            and not _PAST.search(s):
         return "schedule"
     return None
 

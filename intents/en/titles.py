@@ -113,12 +113,35 @@ _DANGLING_WORDS = frozenset("back at on from for by in this next around about be
 
 
 def _drop_dangling(s: str) -> str:
-    """_DANGLING.sub("", s), whose one possible match is the last word (and the space before it):
-    a last word outside the list cannot match (for ASCII words; re.I folds a few others)."""
+    """_DANGLING.sub("", s), whose one possible match is the last word (the whole run of
+    non-spaces, with the one space before it or the start, and the spaces after it)."""
     parts = s.rsplit(None, 1)
-    if parts and parts[-1].isascii() and parts[-1].lower() not in _DANGLING_WORDS:
+    if not parts:  # no word: no match
         return s
-    return _DANGLING.sub("", s)
+    last = parts[-1]
+    if not last.isascii():  # re.I folds a few other letters onto ASCII ones (the Kelvin sign)
+        return _DANGLING.sub("", s)
+    if last.lower() not in _DANGLING_WORDS:
+        return s
+    i = len(s.rstrip()) - len(last)  # where the last word starts
+    return s[:i - 1] if i else ""
+
+
+def _cut_head(rx: re.Pattern, first: frozenset, s: str) -> str:
+    """rx.sub("", s) for a pattern anchored at ^ (so one match at most), not run when the
+    first character cannot start a match."""
+    if s[:1] not in first:
+        return s
+    m = rx.match(s)
+    return s[m.end():] if m else s
+
+
+# The characters each anchored pattern can start with (re.I also folds the dotted and the
+# dotless i onto "i"); _LEADING_JUNK may start with any whitespace.
+_SPACE_CHARS = frozenset(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+_JUNK_FIRST = frozenset("aofbiwtAOFBIWT,-&:\u0130\u0131") | _SPACE_CHARS
+_ARTICLE_FIRST = frozenset("atmoATMO")
+_ABOUT_FIRST = frozenset("artoARTO")
 
 
 # The re.I patterns below as case-sensitive ones for lower-cased ASCII text, where they match
@@ -183,11 +206,11 @@ def clean(text: str) -> str | None:
         before = s
         if not ("A" <= s[-1:] <= "Z" and _NAME_LETTER.search(s)):  # the pattern ends in a capital
             s = _drop_dangling(s).strip(" ,.!?;:-")
-        s = _LEADING_JUNK.sub("", s).strip(" ,.!?;:-")
+        s = _cut_head(_LEADING_JUNK, _JUNK_FIRST, s).strip(" ,.!?;:-")
         if s == before:  # a fixed point: further rounds change nothing
             break
-    s = _ARTICLE.sub("", s)
-    s = _ABOUT.sub("", s)
+    s = _cut_head(_ARTICLE, _ARTICLE_FIRST, s)
+    s = _cut_head(_ABOUT, _ABOUT_FIRST, s)
     s = (_WS.sub(" ", s) if _gappy(s) else s).strip(" ,.!?;:-'\"")
     if not s or not _WORDCHAR.search(s) or len(s) > 120:
         return None
