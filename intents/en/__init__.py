@@ -23,6 +23,7 @@ from .numbers import prepare
 
 __all__ = ["analyze"]
 _QUERY_INTENTS = {"search", "cancel", "reschedule", "invite"}
+_TITLED = _QUERY_INTENTS | {"schedule", None}  # the intents that read a title or a query
 _PEOPLE_GAP = fast_compile(r"\S\s{2,}\S|\s{2,}\S|\S\s{2,}")  # where a mention was blanked out
 # Each of intent_words.everyone's phrases holds one of these as a whole letter run.
 _EVERY_WORDS = frozenset(["everyone", "everybody", "team", "group", "chat", "all"])
@@ -32,7 +33,7 @@ _INTO = fast_compile(r"\b(?:to|into|in\s+on|in)\s+(.*)$", re.I)
 def analyze(text: str, now: dt.datetime) -> Analysis:
     """Read an English message (mention placeholders already blanked) at `now` (aware)."""
     t = prepare(text)
-    c = Ctx(now=now, today=now.date(), tz=now.tzinfo, s=t.s, orig=text)
+    c = Ctx(now, now.date(), now.tzinfo, t.s, text)  # positional: a dataclass init is faster so
     spec, spans = extract(c)
     # a gap needs two whitespace characters: printable text has no whitespace but " "
     gap = ("  " in text or not text.isprintable()) and bool(_PEOPLE_GAP.search(text))
@@ -48,19 +49,20 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
     a = Analysis(time=spec, intent=intent)
     room, room_span = titles.room_of(text)
     a.room = room
-    rest = titles.residue(t, spans, [room_span] if room_span else [], limit)
-    if intent in _QUERY_INTENTS:
-        q = rest
-        if intent == "invite":
-            m = _INTO.search(rest)
-            q = m.group(1) if m else ""
-        a.query = titles.clean(q)
-        if not a.query and intent in ("reschedule", "cancel", "invite"):
-            a.query = _old_time_words(t, spans, limit)  # "push my 3pm to 4pm": the event is named by its time
-    elif intent == "schedule":
-        a.title = titles.clean(rest)
-    elif intent is None:  # a slash command may still pick an intent: keep both readings
-        a.title = a.query = titles.clean(rest)
+    if intent in _TITLED:  # the other intents keep no title or query: no residue to build
+        rest = titles.residue(t, spans, [room_span] if room_span else [], limit)
+        if intent in _QUERY_INTENTS:
+            q = rest
+            if intent == "invite":
+                m = _INTO.search(rest)
+                q = m.group(1) if m else ""
+            a.query = titles.clean(q)
+            if not a.query and intent in ("reschedule", "cancel", "invite"):
+                a.query = _old_time_words(t, spans, limit)  # "push my 3pm to 4pm": the event is named by its time
+        elif intent == "schedule":
+            a.title = titles.clean(rest)
+        else:  # None: a slash command may still pick an intent: keep both readings
+            a.title = a.query = titles.clean(rest)
     if intent == "share":
         a.role = intent_words.role(t.s)
     a.everyone = not _EVERY_WORDS.isdisjoint(c.toks) and intent_words.everyone(t.s)

@@ -65,32 +65,29 @@ def _blanked(orig: str, cuts: list[tuple[int, int]]) -> str:
 _PRE_REV = re.compile(r"(?:\s+(?:" + "|".join(w[::-1] for w in _PRE_WORDS.split("|")) + r")\b)+", re.I)
 
 
-def _pre_start(orig: str, oa: int) -> int | None:
-    """Where that chain starts in orig[:oa], or None."""
-    end = min(oa, len(orig))
-    # the reversed chain opens with whitespace: most spans start a message or follow a word
-    if end <= 0 or not orig[end - 1].isspace():
-        return None
-    m = _PRE_REV.match(orig[oa - 1::-1])
-    return end - m.end() if m else None
-
-
 def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] = (), limit: int | None = None) -> str:
     """The original text with the time spans (plus their glue words) and `extra` blanked."""
     orig = t.orig if limit is None else t.orig[:limit]
+    merged = sorted(spans)
+    where = [t.span(a, b) for a, b in merged]  # in the original text
     # One range per span: the preposition chain before it, the span, its "'s" and the glue
     # to the next span all touch, so their union is [start, end).
     cuts: list[tuple[int, int]] = []
-    merged = sorted(spans)
-    last = len(merged) - 1
-    for i, (a, b) in enumerate(merged):
-        oa, ob = t.span(a, b)
+    last, size = len(merged) - 1, len(orig)
+    for i, (oa, ob) in enumerate(where):
         end = ob + 2 if orig[ob:ob + 2] in ("'s", "\u2019s") else ob  # "tomorrow's standup"
-        # the glue between two time pieces ("tomorrow at 3pm")
-        if i < last and _GLUE.match(t.s[b:merged[i + 1][0]]):
-            end = max(end, t.span(merged[i + 1][0], merged[i + 1][1])[0])
-        pre = _pre_start(orig, oa)  # a preposition right before the span
-        cuts.append((oa if pre is None else pre, end))
+        if i < last:  # the glue between two time pieces ("tomorrow at 3pm"); often one space
+            glue = t.s[merged[i][1]:merged[i + 1][0]]
+            if (glue == " " or _GLUE.match(glue)) and where[i + 1][0] > end:
+                end = where[i + 1][0]
+        start = oa
+        # a preposition chain right before the span: read backwards, it opens with whitespace
+        e = oa if oa < size else size
+        if e > 0 and orig[e - 1].isspace():
+            m = _PRE_REV.match(orig[oa - 1::-1])
+            if m:
+                start = e - m.end()
+        cuts.append((start, end))
     cuts += extra
     return _blanked(orig, cuts)
 
