@@ -112,11 +112,17 @@ def prepare(original: str) -> Text:
     if s.isascii():  # the same counts and runs by bytes.translate, a few times faster
         b = s.encode()
         digits = len(b.translate(None, _NOT_DIGITS))
-        runs = frozenset(b.translate(_ALNUM_ONLY).decode().split())
+        alnum = b.translate(_ALNUM_ONLY).decode()
+        runs = frozenset(alnum.split())
+        quotes = "`" in s
+        # _AMPM's "m" ends a run that is "m" or ends in "am"/"pm" (no sub adds such a run)
+        ampm = "m" in runs or "am " in alnum or "pm " in alnum or alnum.endswith(("am", "pm"))
     else:
         digits = sum(map(str.isdigit, s))
         runs = frozenset(_WORD.findall(s))
-    if "\u2018" in s or "\u2019" in s or "\u2032" in s or "`" in s:
+        quotes = "\u2018" in s or "\u2019" in s or "\u2032" in s or "`" in s
+        ampm = "am" in s or "pm" in s or ".m" in s or " m" in s
+    if quotes:
         t.sub(_QUOTES, "'")
     if digits >= 7:
         t.sub(_PHONE, lambda m: "#" * len(m.group(0)))
@@ -128,10 +134,10 @@ def prepare(original: str) -> Text:
         t.sub(_ORDWORDS, lambda m: ordinal((TENS[m.group(1)] if m.group(1) else 0) + ORDS[m.group(2)]))
     if not _NUM_SET.isdisjoint(runs):
         t.sub(_NUMWORDS, _numwords)
-    s = t.s
-    if digits or any(map(str.isdigit, s)):  # number words may have added digits
-        if "am" in s or "pm" in s or ".m" in s or " m" in s:
-            t.sub(_AMPM, lambda m: m.group(1) + m.group(2) + "m")
+    # number words may have added digits (a text no sub changed is the same object)
+    if digits or (t.s is not s and any(map(str.isdigit, t.s))):
+        if ampm:
+            _fold_ampm(t)
         if "more" in t.s:
             t.sub(_MORE, "")
         if "/" in t.s:
@@ -142,3 +148,26 @@ def prepare(original: str) -> Text:
     if "clock" in t.s:
         t.sub(_OCLOCK, " o'clock")
     return t
+
+
+def _ampm(m: re.Match) -> str:
+    return m.group(1) + m.group(2) + "m"
+
+
+def _fold_ampm(t: Text) -> None:
+    """t.sub(_AMPM, _ampm). A match already written so ("3pm", three characters) reads the
+    same after that rewrite, which only points its characters' map at the match's first and
+    last original ones: when every match is such, the map gets just that (no rebuild)."""
+    starts = []
+    for m in _AMPM.finditer(t.s):
+        a, b = m.span()
+        if b - a != 3:
+            t.sub(_AMPM, _ampm)
+            return
+        starts.append(a)
+    if starts:
+        lo, hi = list(t.lo), list(t.hi)
+        for a in starts:
+            lo[a + 1] = lo[a + 2] = lo[a]
+            hi[a] = hi[a + 1] = hi[a + 2]
+        t.lo, t.hi = lo, hi
