@@ -124,11 +124,9 @@ def _drop_dangling(s: str) -> str:
     return s[:i - 1] if i else ""
 
 
-def _cut_head(rx: re.Pattern, first: frozenset, s: str) -> str:
-    """rx.sub("", s) for a pattern anchored at ^ (so one match at most), not run when the
-    first character cannot start a match."""
-    if s[:1] not in first:
-        return s
+def _cut_head(rx: re.Pattern, s: str) -> str:
+    """rx.sub("", s) for a pattern anchored at ^ (so one match at most); callers first check
+    that s opens with a character that can start a match (the sets below)."""
     m = rx.match(s)
     return s[m.end():] if m else s
 
@@ -164,23 +162,20 @@ def _isub(pair: tuple[re.Pattern, re.Pattern], s: str) -> str:
     return "".join(parts)
 
 
-def _gappy(s: str) -> bool:
-    """Whether \\s+ could match more than one plain space: printable text has no other
-    whitespace (tabs, newlines and the Unicode spaces are all unprintable)."""
-    return "  " in s or not s.isprintable()
-
-
 def clean(text: str) -> str | None:
     """Command words, people, filler and dangling prepositions out; None if nothing is left."""
     if not text or text.isspace():  # often all of it was time and people: every step below keeps it blank
         return None
-    s = _GAPS.sub(f" {_MARK} ", text) if _gappy(text) else text
-    for _ in range(3):
-        if _MARK not in s:
-            break
+    # \s{2,} needs two whitespace characters: printable text has none but the plain space
+    # (tabs, newlines and the Unicode spaces are all unprintable)
+    s = _GAPS.sub(f" {_MARK} ", text) if "  " in text or not text.isprintable() else text
+    if _MARK in s:
         s, n = _MARKS.subn(" ", s)
-        if not n:
-            break
+        if n and _MARK in s:  # up to three rounds in all
+            for _ in range(2):
+                s, n = _MARKS.subn(" ", s)
+                if not n or _MARK not in s:
+                    break
     # Skip a sub whose words are absent (substrings without spaces survive a sub to " ").
     # Only for ASCII text: re.I also folds a few other letters (the Kelvin sign) onto ASCII.
     low = s.lower() if s.isascii() else None
@@ -190,7 +185,9 @@ def clean(text: str) -> str | None:
         s = _isub(_ME2, s)
     if low is None or "for" in low or "if" in low or "pl" in low or "th" in low or "asap" in low:
         s = _isub(_FILLER2, s)
-    s = (_WS.sub(" ", s) if _gappy(s) else s).strip(" ,.!?;:-")
+    # From here on the only whitespace is single plain spaces (the steps below only cut
+    # off a head or a tail), so the \s+ clean-up at the end is not needed again.
+    s = (_WS.sub(" ", s) if "  " in s or not s.isprintable() else s).strip(" ,.!?;:-")
     whole = s
     if s.isascii():  # anchored: the one match at 0, found faster without re.I
         m = _LEAD_LOW.match(s.lower())
@@ -203,12 +200,16 @@ def clean(text: str) -> str | None:
         before = s
         if not ("A" <= s[-1:] <= "Z" and _NAME_LETTER.search(s)):  # the pattern ends in a capital
             s = _drop_dangling(s).strip(" ,.!?;:-")
-        s = _cut_head(_LEADING_JUNK, _JUNK_FIRST, s).strip(" ,.!?;:-")
+        if s[:1] in _JUNK_FIRST:
+            s = _cut_head(_LEADING_JUNK, s)
+        s = s.strip(" ,.!?;:-")
         if s == before:  # a fixed point: further rounds change nothing
             break
-    s = _cut_head(_ARTICLE, _ARTICLE_FIRST, s)
-    s = _cut_head(_ABOUT, _ABOUT_FIRST, s)
-    s = (_WS.sub(" ", s) if _gappy(s) else s).strip(" ,.!?;:-'\"")
+    if s[:1] in _ARTICLE_FIRST:
+        s = _cut_head(_ARTICLE, s)
+    if s[:1] in _ABOUT_FIRST:
+        s = _cut_head(_ABOUT, s)
+    s = s.strip(" ,.!?;:-'\"")
     if not s or not _WORDCHAR.search(s) or len(s) > 120:
         return None
     return s
