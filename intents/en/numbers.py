@@ -51,6 +51,12 @@ _ABBREV = {
 }
 _WORD = fast_compile(r"[a-z0-9]+")
 _ABBREV_WORDS = frozenset(w for k in _ABBREV for w in re.findall(r"[a-z0-9]+", k)) - {"a", "of"}
+# A narrower check after _ABBREV_WORDS ("day" or "week" alone is no key): a one-run key is
+# a whole run of the text, any other key holds one of _ABBREV_PARTS.
+_ABBREV_ONE = frozenset(k for k in _ABBREV if k.isalnum())
+_ABBREV_PARTS = ("x-mas", "week-end", "weekend's", "mid-day", "couple", "a few")
+if not all(any(p in k for p in _ABBREV_PARTS) for k in _ABBREV if k not in _ABBREV_ONE):
+    raise ValueError("every key of more than one run needs a part in _ABBREV_PARTS")
 _ABBREV_RX = fast_compile(r"(?<![\w@])(" + "|".join(
     re.escape(k) for k in sorted(_ABBREV, key=len, reverse=True)) + r")(?![\w])")
 _AMPM = fast_compile(r"(\d)\s*\.?\s*([ap])\s*\.?\s*m\b\.?")
@@ -126,7 +132,7 @@ def prepare(original: str) -> Text:
         t.sub(_QUOTES, "'")
     if digits >= 7:
         t.sub(_PHONE, lambda m: "#" * len(m.group(0)))
-    if not _ABBREV_WORDS.isdisjoint(runs):
+    if not _ABBREV_WORDS.isdisjoint(runs) and _abbrev_keys(t.s, runs if t.s is s else None):
         t.sub(_ABBREV_RX, lambda m: _ABBREV[m.group(1)])
     if "second" in t.s:
         t.sub(_SECOND, "2nd")
@@ -148,6 +154,13 @@ def prepare(original: str) -> Text:
     if "clock" in t.s:
         t.sub(_OCLOCK, " o'clock")
     return t
+
+
+def _abbrev_keys(s: str, runs: frozenset | None) -> bool:
+    """Whether an _ABBREV key can be in `s` (`runs`: its alphanumeric runs, if known)."""
+    if runs is None:  # a sub changed the text (a phone number can split a run)
+        runs = frozenset(_WORD.findall(s))
+    return not _ABBREV_ONE.isdisjoint(runs) or any(p in s for p in _ABBREV_PARTS)
 
 
 def _ampm(m: re.Match) -> str:
