@@ -47,9 +47,14 @@ def room_of(original: str) -> tuple[str | None, tuple[int, int] | None]:
 def _blanked(orig: str, cuts: list[tuple[int, int]]) -> str:
     """`orig` with every [a, b) of `cuts` (clamped to it) turned into spaces: the union of the
     ranges, sliced once, in place of a list of characters blanked range by range."""
-    n, pos, out = len(orig), 0, []
+    n = len(orig)
+    if len(cuts) == 1:  # the most common case
+        a, b = cuts[0]
+        a, b = (a if a > 0 else 0), (b if b < n else n)
+        return orig[:a] + " " * (b - a) + orig[b:] if a < b else orig
+    pos, out = 0, []
     for a, b in sorted(cuts):
-        a, b = max(a, pos), min(b, n)
+        a, b = (a if a > pos else pos), (b if b < n else n)
         if a < b:
             out += (orig[pos:a], " " * (b - a))
             pos = b
@@ -68,18 +73,19 @@ _PRE_REV = re.compile(r"(?:\s+(?:" + "|".join(w[::-1] for w in _PRE_WORDS.split(
 def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] = (), limit: int | None = None) -> str:
     """The original text with the time spans (plus their glue words) and `extra` blanked."""
     orig = t.orig if limit is None else t.orig[:limit]
-    merged = sorted(spans)
-    where = [t.span(a, b) for a, b in merged]  # in the original text
+    lo, hi, n, size = t.lo, t.hi, len(t.lo), len(orig)
     # One range per span: the preposition chain before it, the span, its "'s" and the glue
     # to the next span all touch, so their union is [start, end).
     cuts: list[tuple[int, int]] = []
-    last, size = len(merged) - 1, len(orig)
-    for i, (oa, ob) in enumerate(where):
-        end = ob + 2 if orig[ob:ob + 2] in ("'s", "\u2019s") else ob  # "tomorrow's standup"
-        if i < last:  # the glue between two time pieces ("tomorrow at 3pm"); often one space
-            glue = t.s[merged[i][1]:merged[i + 1][0]]
-            if (glue == " " or _GLUE.match(glue)) and where[i + 1][0] > end:
-                end = where[i + 1][0]
+    last_b = None
+    for a, b in sorted(spans):
+        oa, ob = (lo[a], hi[(b if b < n else n) - 1]) if a < b and a < n else (0, 0)  # Text.span, inlined
+        if last_b is not None:  # the glue from the last span to this one ("tomorrow at 3pm"); often one space
+            glue = t.s[last_b:a]
+            if (glue == " " or _GLUE.match(glue)) and oa > cuts[-1][1]:
+                cuts[-1] = (cuts[-1][0], oa)
+        last_b = b
+        end = ob + 2 if orig.startswith(("'s", "\u2019s"), ob) else ob  # "tomorrow's standup"
         start = oa
         # a preposition chain right before the span: read backwards, it opens with whitespace
         e = oa if oa < size else size
