@@ -221,7 +221,12 @@ def clean(text: str) -> str | None:
     return s
 
 
+_TO = fast_compile(r"\b(?:to|till|until|for)\s+")  # compiled once: re.finditer(str) looks it up per call
+
+
 def after_to(s: str) -> int | None:
     """Where the new time starts in "move X to <time>" (prepared text), else None."""
-    ms = list(re.finditer(r"\b(?:to|till|until|for)\s+", s))
-    return ms[-1].end() if ms else None
+    end = None
+    for m in _TO.finditer(s):  # the last match
+        end = m.end()
+    return end
