@@ -30,6 +30,10 @@ _FILLER = fast_compile(r"\b(?:please|pls|thanks|thank\s+you|thx|asap|for\s+me|fo
 _DANGLING = fast_compile(r"(?:^|\s)(?:back|at|on|from|for|by|in|this|next|around|about|between|starting|until|till|to|and|with|of|the|a|an|&|-|,)\s*$", re.I)
 _LEADING_JUNK = fast_compile(r"^\s*(?:at|on|from|for|by|in|and|with|to|of|,|-|&|:)\s+", re.I)
 _GLUE = fast_compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|@|from|to|between|and|until|till|-|starting|for|by)[\s,]*)*$", re.I)
+# The glue found most often between two time spans, all of which _GLUE matches.
+_GLUE_COMMON = frozenset(["", " ", " at ", " on "])
+if not all(_GLUE.match(g) for g in _GLUE_COMMON):
+    raise ValueError("_GLUE_COMMON holds a glue _GLUE does not match")
 _PRE_WORDS = "at|on|from|for|by|in|this|around|between|starting|until|till|before|after|since|during|within|every|each|of"
 
 
@@ -82,7 +86,7 @@ def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] 
         oa, ob = (lo[a], hi[(b if b < n else n) - 1]) if a < b and a < n else (0, 0)  # Text.span, inlined
         if last_b is not None:  # the glue from the last span to this one ("tomorrow at 3pm"); often one space
             glue = t.s[last_b:a]
-            if (glue == " " or _GLUE.match(glue)) and oa > cuts[-1][1]:
+            if (glue in _GLUE_COMMON or _GLUE.match(glue)) and oa > cuts[-1][1]:
                 cuts[-1] = (cuts[-1][0], oa)
         last_b = b
         end = ob + 2 if orig.startswith(("'s", "\u2019s"), ob) else ob  # "tomorrow's standup"
