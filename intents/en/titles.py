@@ -193,7 +193,8 @@ def clean(text: str) -> str | None:
         s = _isub(_TEAM2, s)
     if low is None or "with" in low or "and" in low or "between" in low:
         s = _isub(_ME2, s)
-    if low is None or "for" in low or "if" in low or "pl" in low or "th" in low or "asap" in low:
+    if low is None or "for" in low or "if" in low or "thank" in low or "please" in low or "pls" in low \
+            or "thx" in low or "asap" in low:
         s = _isub(_FILLER2, s)
     # From here on the only whitespace is single plain spaces (the steps below only cut
     # off a head or a tail), so the \s+ clean-up at the end is not needed again.
