@@ -72,6 +72,7 @@ _ALNUM_ONLY = bytes(c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(
 _NOT_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
 _ORD_SET = frozenset(ORDS)
 _NUM_SET = frozenset(UNITS) | frozenset(TENS)
+_TABLE_WORDS = _ABBREV_WORDS | _ORD_SET | _NUM_SET
 
 
 def _value(group: str) -> tuple[int, bool]:
@@ -121,28 +122,26 @@ def prepare(original: str) -> Text:
         alnum = b.translate(_ALNUM_ONLY).decode()
         runs = frozenset(alnum.split())
         quotes = "`" in s
-        # _AMPM's "m" ends a run that is "m" or ends in "am"/"pm" (no sub adds such a run)
-        ampm = "m" in runs or "am " in alnum or "pm " in alnum or alnum.endswith(("am", "pm"))
     else:
         digits = sum(map(str.isdigit, s))
-        runs = frozenset(_WORD.findall(s))
+        alnum, runs = None, frozenset(_WORD.findall(s))
         quotes = "\u2018" in s or "\u2019" in s or "\u2032" in s or "`" in s
-        ampm = "am" in s or "pm" in s or ".m" in s or " m" in s
     if quotes:
         t.sub(_QUOTES, "'")
     if digits >= 7:
         t.sub(_PHONE, lambda m: "#" * len(m.group(0)))
-    if not _ABBREV_WORDS.isdisjoint(runs) and _abbrev_keys(t.s, runs if t.s is s else None):
+    words = not _TABLE_WORDS.isdisjoint(runs)  # most messages hold none of the three tables' words
+    if words and not _ABBREV_WORDS.isdisjoint(runs) and _abbrev_keys(t.s, runs if t.s is s else None):
         t.sub(_ABBREV_RX, lambda m: _ABBREV[m.group(1)])
     if "second" in t.s:
         t.sub(_SECOND, "2nd")
-    if not _ORD_SET.isdisjoint(runs):  # ordinals first, so "24th one thirty" stays apart
+    if words and not _ORD_SET.isdisjoint(runs):  # ordinals first, so "24th one thirty" stays apart
         t.sub(_ORDWORDS, lambda m: ordinal((TENS[m.group(1)] if m.group(1) else 0) + ORDS[m.group(2)]))
-    if not _NUM_SET.isdisjoint(runs):
+    if words and not _NUM_SET.isdisjoint(runs):
         t.sub(_NUMWORDS, _numwords)
     # number words may have added digits (a text no sub changed is the same object)
     if digits or (t.s is not s and any(map(str.isdigit, t.s))):
-        if ampm:
+        if _ampm_possible(s, alnum, runs):
             _fold_ampm(t)
         if "more" in t.s:
             t.sub(_MORE, "")
@@ -161,6 +160,15 @@ def _abbrev_keys(s: str, runs: frozenset | None) -> bool:
     if runs is None:  # a sub changed the text (a phone number can split a run)
         runs = frozenset(_WORD.findall(s))
     return not _ABBREV_ONE.isdisjoint(runs) or any(p in s for p in _ABBREV_PARTS)
+
+
+def _ampm_possible(s: str, alnum: str | None, runs: frozenset) -> bool:
+    """Whether _AMPM can match once the subs ran, read off the message before them (`alnum`:
+    its runs joined by spaces, for ASCII): its "m" ends a run that is "m" or ends in
+    "am"/"pm", and no sub adds such a run."""
+    if alnum is None:
+        return "am" in s or "pm" in s or ".m" in s or " m" in s
+    return "m" in runs or "am " in alnum or "pm " in alnum or alnum.endswith(("am", "pm"))
 
 
 def _ampm(m: re.Match) -> str:
