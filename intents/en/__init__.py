@@ -23,6 +23,7 @@ from .numbers import prepare
 
 __all__ = ["analyze"]
 _QUERY_INTENTS = {"search", "cancel", "reschedule", "invite"}
+_TITLED = _QUERY_INTENTS | {"schedule", None}  # the intents that read a title or a query
 _PEOPLE_GAP = fast_compile(r"\S\s{2,}\S|\s{2,}\S|\S\s{2,}")  # where a mention was blanked out
 # Each of intent_words.everyone's phrases holds one of these as a whole letter run.
 _EVERY_WORDS = frozenset(["everyone", "everybody", "team", "group", "chat", "all"])
@@ -32,7 +33,7 @@ _INTO = fast_compile(r"\b(?:to|into|in\s+on|in)\s+(.*)$", re.I)
 def analyze(text: str, now: dt.datetime) -> Analysis:
     """Read an English message (mention placeholders already blanked) at `now` (aware)."""
     t = prepare(text)
-    c = Ctx(now=now, today=now.date(), tz=now.tzinfo, s=t.s, orig=text)
+    c = Ctx(now, now.date(), now.tzinfo, t.s, text)  # positional: a dataclass init is faster so
     spec, spans = extract(c)
     # a gap needs two whitespace characters: printable text has no whitespace but " "
     gap = ("  " in text or not text.isprintable()) and bool(_PEOPLE_GAP.search(text))
@@ -45,22 +46,23 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
     if intent in ("find_time", "schedule") and spec.window_start is not None and spec.window_end is not None \
             and spec.window_start < now < spec.window_end:
         spec.window_start = now  # the part of "this week" still ahead is the one to search
-    a = Analysis(time=spec, intent=intent)
+    a = Analysis(spec, intent)  # positional: a dataclass init is faster so
     room, room_span = titles.room_of(text)
     a.room = room
-    rest = titles.residue(t, spans, [room_span] if room_span else [], limit)
-    if intent in _QUERY_INTENTS:
-        q = rest
-        if intent == "invite":
-            m = _INTO.search(rest)
-            q = m.group(1) if m else ""
-        a.query = titles.clean(q)
-        if not a.query and intent in ("reschedule", "cancel", "invite"):
-            a.query = _old_time_words(t, spans, limit)  # "push my 3pm to 4pm": the event is named by its time
-    elif intent == "schedule":
-        a.title = titles.clean(rest)
-    elif intent is None:  # a slash command may still pick an intent: keep both readings
-        a.title = a.query = titles.clean(rest)
+    if intent in _TITLED:  # the other intents keep no title or query: no residue to build
+        rest = titles.residue(t, spans, [room_span] if room_span else [], limit)
+        if intent in _QUERY_INTENTS:
+            q = rest
+            if intent == "invite":
+                m = _INTO.search(rest)
+                q = m.group(1) if m else ""
+            a.query = titles.clean(q)
+            if not a.query and intent in ("reschedule", "cancel", "invite"):
+                a.query = _old_time_words(t, spans, limit)  # "push my 3pm to 4pm": the event is named by its time
+        elif intent == "schedule":
+            a.title = titles.clean(rest)
+        else:  # None: a slash command may still pick an intent: keep both readings
+            a.title = a.query = titles.clean(rest)
     if intent == "share":
         a.role = intent_words.role(t.s)
     a.everyone = not _EVERY_WORDS.isdisjoint(c.toks) and intent_words.everyone(t.s)
@@ -72,13 +74,12 @@ def _new_time(t, c: Ctx, spec: TimeSpec, spans):
     cut = titles.after_to(t.s)
     if cut is None:
         return spec, spans, None
-    sub = Ctx(now=c.now, today=c.today, tz=c.tz, s="at " + t.s[cut:], orig=c.orig)
+    sub = Ctx(c.now, c.today, c.tz, "at " + t.s[cut:], c.orig)
     new, new_spans = extract(sub)  # "move it to 4": the bare number after "to" is an hour
     new_spans = [(max(0, a - 3), max(0, b - 3)) for a, b in new_spans]
     if not new.has_time():
         return spec, spans, None
     orig_cut = t.span(cut, cut + 1)[0] if cut < len(t.s) else len(t.orig)
-    limit = t.span(max(0, cut - 3), cut)[0]
     limit = t.orig.rfind(" ", 0, orig_cut - 1) if orig_cut > 1 else orig_cut
     old = [s for s in spans if s[1] <= cut]
     if not _names_day(sub):
@@ -98,7 +99,7 @@ def _inherit_day(new: TimeSpec, c: Ctx, old_text: str) -> None:
     base = new.start if isinstance(new.start, dt.datetime) else new.window_start
     if base is None or new.all_day:
         return
-    oc = Ctx(now=c.now, today=c.today, tz=c.tz, s=old_text, orig=c.orig)
+    oc = Ctx(c.now, c.today, c.tz, old_text, c.orig)
     old, _ = extract(oc)
     if not _names_day(oc) or old.start is None:
         return

@@ -15,6 +15,7 @@ from .resolve import POINT_KINDS, Point, Val, _as_dt, _end_of, _glued, _last_day
 
 _RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 _THE_DAY = re.compile(r"\bthe\s+day\s+$")
+_ANCHOR_CONNS = frozenset(["from", "after", "before"])  # the connectors _anchor_offsets reads
 
 
 def _anchor_offsets(toks: list[Tok], c: Ctx) -> list[Tok]:
@@ -211,9 +212,11 @@ def _comparable(left: list[Tok], right: list[Tok]) -> bool:
     return True
 
 
-def _structure(seq: list[Tok], c: Ctx, durs: list[Tok]) -> tuple[Val | None, list[Tok]]:
-    """(value, tokens used as connectors). Closed ranges first, then open ones, else a point."""
-    points = [t for t in seq if t.kind != "conn"]
+def _structure(seq: list[Tok], points: list[Tok], c: Ctx, durs: list[Tok]) -> tuple[Val | None, list[Tok]]:
+    """(value, tokens used as connectors). Closed ranges first, then open ones, else a point.
+    `points`: the tokens of `seq` that are not connectors (non-empty)."""
+    if len(points) == len(seq):  # no connector: neither loop below finds anything
+        return Point(points, [], c).resolve(), []
     for i, t in enumerate(seq):
         if t.kind != "conn":
             continue
@@ -252,23 +255,48 @@ def _structure(seq: list[Tok], c: Ctx, durs: list[Tok]) -> tuple[Val | None, lis
 
 def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
     """The TimeSpec of a prepared message, and the spans (prepared text) that named it."""
-    toks = _anchor_offsets(scan(c), c)
+    toks = scan(c)
+    for t in toks:  # _anchor_offsets only rewrites around one of these connectors
+        if t.kind == "conn" and t.v in _ANCHOR_CONNS:
+            toks = _anchor_offsets(toks, c)
+            break
     spec = TimeSpec()
-    zone = next((t for t in toks if t.kind == "zone"), None)
-    recs = [t for t in toks if t.kind == "rec"]
+    zone = None
+    recs: list[Tok] = []
+    durs: list[Tok] = []
+    seq: list[Tok] = []  # points and connectors, in text order
+    points: list[Tok] = []
+    for t in toks:  # one pass sorts the kinds out
+        k = t.kind
+        if k in POINT_KINDS:
+            seq.append(t)
+            points.append(t)
+        elif k == "conn":
+            seq.append(t)
+        elif k == "dur":
+            durs.append(t)
+        elif k == "rec":
+            recs.append(t)
+        elif k == "zone" and zone is None:
+            zone = t
     rec = _merge_recs(recs) if recs else None
-    durs = [t for t in toks if t.kind == "dur"]
-    seq = [t for t in toks if t.kind in POINT_KINDS or t.kind == "conn"]
     if rec is not None and rec.f.get("byday") and not any(t.kind == "day" for t in seq):
         wd = _RRULE_DAYS.index(rec.f["byday"].split(",")[0])
         seq.append(Tok("day", rec.a, rec.a, next_weekday(c.today, wd), {"wd": wd}))
         seq.sort(key=lambda t: t.a)
-    points_used = [t for t in seq if t.kind != "conn"]
-    c.points = points_used
-    val, conns = _structure(seq, c, durs) if points_used else (None, [])
+        points = [t for t in seq if t.kind != "conn"]
+    c.points = points
+    val, conns = _structure(seq, points, c, durs) if points else (None, [])
     if zone is not None and val is not None:
         val = _rezone(val, zone.v, c)
-    spans = [(t.a, t.b) for t in points_used + conns + durs + ([zone] if zone else []) + ([rec] if rec else [])]
+    spans = [(t.a, t.b) for t in points]
+    for extra in (conns, durs):
+        if extra:
+            spans += [(t.a, t.b) for t in extra]
+    if zone is not None:
+        spans.append((zone.a, zone.b))
+    if rec is not None:
+        spans.append((rec.a, rec.b))
     _fill(spec, val)
     if rec is not None:
         spec.recurrence = rec.v

@@ -68,6 +68,12 @@ _W_FIND = frozenset("when find free availability is are what common who any".spl
 _W_SEARCH = frozenset("find search look lookup where when which".split())
 _W_VERB = frozenset("book schedule set setup arrange organise organize put let lets can could meet reserve block pencil "
                     "hold plan create".split())
+# _MEETING_NOUN: one of these as a whole letter run ("catch up", "stand-up", "one-on-one"
+# give their first run), or a "1" (1:1, 1-1, 1 on 1).
+_W_NOUN = frozenset("meeting sync call catch catchup standup stand review interview demo huddle session chat "
+                    "workshop retro kickoff kick lunch coffee brainstorm offsite event one".split())
+_W_KEYWORDS = _W_HELP | _W_CALDAV | _W_SHARE | _W_CANCEL | _W_LEAVE | _W_MOVE | _W_INVITE | _W_AGENDA | _W_FIND \
+    | _W_SEARCH | _W_VERB  # every set _keyword_intent tests
 _IT = fast_compile(r"\b(?:it|that|this|my)\b")
 _INVITE_WORD = fast_compile(r"@|\binvite\b")
 _WORDS = fast_compile(r"[a-z]+")
@@ -77,6 +83,18 @@ def detect(s: str, has_time: bool, has_people: bool, w: frozenset | None = None)
     """The intent named by keywords in prepared text `s` (`w`: its letter runs), or None."""
     if w is None:
         w = frozenset(_WORDS.findall(s))
+    # most messages hold none of the keyword rules' words: one set test skips them all
+    if not w.isdisjoint(_W_KEYWORDS) or "?" in s or "cancel" in s:
+        intent = _keyword_intent(s, has_time, has_people, w)
+        if intent is not None:
+            return intent
+    if (has_time or has_people) and (not w.isdisjoint(_W_NOUN) or "1" in s) and _MEETING_NOUN.search(s) \
+            and not _PAST.search(s):
+        return "schedule"
+    return None
+
+
+def _keyword_intent(s: str, has_time: bool, has_people: bool, w: frozenset) -> str | None:
     if (not w.isdisjoint(_W_HELP) or "?" in s) and _HELP.search(s):
         return "help"
     if not w.isdisjoint(_W_CALDAV) and _CALDAV.search(s) and not _SHARE.search(s):
@@ -98,8 +116,6 @@ def detect(s: str, has_time: bool, has_people: bool, w: frozenset | None = None)
     if not w.isdisjoint(_W_SEARCH) and _SEARCH.search(s):
         return "search"
     if not w.isdisjoint(_W_VERB) and _SCHEDULE_VERB.search(s):
-        return "schedule"
-    if (has_time or has_people) and _MEETING_NOUN.search(s) and not _PAST.search(s):
         return "schedule"
     return None
 

@@ -51,6 +51,12 @@ _ABBREV = {
 }
 _WORD = fast_compile(r"[a-z0-9]+")
 _ABBREV_WORDS = frozenset(w for k in _ABBREV for w in re.findall(r"[a-z0-9]+", k)) - {"a", "of"}
+# A narrower check after _ABBREV_WORDS ("day" or "week" alone is no key): a one-run key is
+# a whole run of the text, any other key holds one of _ABBREV_PARTS.
+_ABBREV_ONE = frozenset(k for k in _ABBREV if k.isalnum())
+_ABBREV_PARTS = ("x-mas", "week-end", "weekend's", "mid-day", "couple", "a few")
+if not all(any(p in k for p in _ABBREV_PARTS) for k in _ABBREV if k not in _ABBREV_ONE):
+    raise ValueError("every key of more than one run needs a part in _ABBREV_PARTS")
 _ABBREV_RX = fast_compile(r"(?<![\w@])(" + "|".join(
     re.escape(k) for k in sorted(_ABBREV, key=len, reverse=True)) + r")(?![\w])")
 _AMPM = fast_compile(r"(\d)\s*\.?\s*([ap])\s*\.?\s*m\b\.?")
@@ -66,6 +72,7 @@ _ALNUM_ONLY = bytes(c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(
 _NOT_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
 _ORD_SET = frozenset(ORDS)
 _NUM_SET = frozenset(UNITS) | frozenset(TENS)
+_TABLE_WORDS = _ABBREV_WORDS | _ORD_SET | _NUM_SET
 
 
 def _value(group: str) -> tuple[int, bool]:
@@ -112,26 +119,30 @@ def prepare(original: str) -> Text:
     if s.isascii():  # the same counts and runs by bytes.translate, a few times faster
         b = s.encode()
         digits = len(b.translate(None, _NOT_DIGITS))
-        runs = frozenset(b.translate(_ALNUM_ONLY).decode().split())
+        alnum = b.translate(_ALNUM_ONLY).decode()
+        runs = frozenset(alnum.split())
+        quotes = "`" in s
     else:
         digits = sum(map(str.isdigit, s))
-        runs = frozenset(_WORD.findall(s))
-    if "\u2018" in s or "\u2019" in s or "\u2032" in s or "`" in s:
+        alnum, runs = None, frozenset(_WORD.findall(s))
+        quotes = "\u2018" in s or "\u2019" in s or "\u2032" in s or "`" in s
+    if quotes:
         t.sub(_QUOTES, "'")
     if digits >= 7:
         t.sub(_PHONE, lambda m: "#" * len(m.group(0)))
-    if not _ABBREV_WORDS.isdisjoint(runs):
+    words = not _TABLE_WORDS.isdisjoint(runs)  # most messages hold none of the three tables' words
+    if words and not _ABBREV_WORDS.isdisjoint(runs) and _abbrev_keys(t.s, runs if t.s is s else None):
         t.sub(_ABBREV_RX, lambda m: _ABBREV[m.group(1)])
     if "second" in t.s:
         t.sub(_SECOND, "2nd")
-    if not _ORD_SET.isdisjoint(runs):  # ordinals first, so "24th one thirty" stays apart
+    if words and not _ORD_SET.isdisjoint(runs):  # ordinals first, so "24th one thirty" stays apart
         t.sub(_ORDWORDS, lambda m: ordinal((TENS[m.group(1)] if m.group(1) else 0) + ORDS[m.group(2)]))
-    if not _NUM_SET.isdisjoint(runs):
+    if words and not _NUM_SET.isdisjoint(runs):
         t.sub(_NUMWORDS, _numwords)
-    s = t.s
-    if digits or any(map(str.isdigit, s)):  # number words may have added digits
-        if "am" in s or "pm" in s or ".m" in s or " m" in s:
-            t.sub(_AMPM, lambda m: m.group(1) + m.group(2) + "m")
+    # number words may have added digits (a text no sub changed is the same object)
+    if digits or (t.s is not s and any(map(str.isdigit, t.s))):
+        if _ampm_possible(s, alnum, runs):
+            _fold_ampm(t)
         if "more" in t.s:
             t.sub(_MORE, "")
         if "/" in t.s:
@@ -142,3 +153,42 @@ def prepare(original: str) -> Text:
     if "clock" in t.s:
         t.sub(_OCLOCK, " o'clock")
     return t
+
+
+def _abbrev_keys(s: str, runs: frozenset | None) -> bool:
+    """Whether an _ABBREV key can be in `s` (`runs`: its alphanumeric runs, if known)."""
+    if runs is None:  # a sub changed the text (a phone number can split a run)
+        runs = frozenset(_WORD.findall(s))
+    return not _ABBREV_ONE.isdisjoint(runs) or any(p in s for p in _ABBREV_PARTS)
+
+
+def _ampm_possible(s: str, alnum: str | None, runs: frozenset) -> bool:
+    """Whether _AMPM can match once the subs ran, read off the message before them (`alnum`:
+    its runs joined by spaces, for ASCII): its "m" ends a run that is "m" or ends in
+    "am"/"pm", and no sub adds such a run."""
+    if alnum is None:
+        return "am" in s or "pm" in s or ".m" in s or " m" in s
+    return "m" in runs or "am " in alnum or "pm " in alnum or alnum.endswith(("am", "pm"))
+
+
+def _ampm(m: re.Match) -> str:
+    return m.group(1) + m.group(2) + "m"
+
+
+def _fold_ampm(t: Text) -> None:
+    """t.sub(_AMPM, _ampm). A match already written so ("3pm", three characters) reads the
+    same after that rewrite, which only points its characters' map at the match's first and
+    last original ones: when every match is such, the map gets just that (no rebuild)."""
+    starts = []
+    for m in _AMPM.finditer(t.s):
+        a, b = m.span()
+        if b - a != 3:
+            t.sub(_AMPM, _ampm)
+            return
+        starts.append(a)
+    if starts:
+        lo, hi = list(t.lo), list(t.hi)
+        for a in starts:
+            lo[a + 1] = lo[a + 2] = lo[a]
+            hi[a] = hi[a + 1] = hi[a + 2]
+        t.lo, t.hi = lo, hi

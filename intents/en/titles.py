@@ -30,6 +30,10 @@ _FILLER = fast_compile(r"\b(?:please|pls|thanks|thank\s+you|thx|asap|for\s+me|fo
 _DANGLING = fast_compile(r"(?:^|\s)(?:back|at|on|from|for|by|in|this|next|around|about|between|starting|until|till|to|and|with|of|the|a|an|&|-|,)\s*$", re.I)
 _LEADING_JUNK = fast_compile(r"^\s*(?:at|on|from|for|by|in|and|with|to|of|,|-|&|:)\s+", re.I)
 _GLUE = fast_compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|@|from|to|between|and|until|till|-|starting|for|by)[\s,]*)*$", re.I)
+# The glue found most often between two time spans, all of which _GLUE matches.
+_GLUE_COMMON = frozenset(["", " ", " at ", " on "])
+if not all(_GLUE.match(g) for g in _GLUE_COMMON):
+    raise ValueError("_GLUE_COMMON holds a glue _GLUE does not match")
 _PRE_WORDS = "at|on|from|for|by|in|this|around|between|starting|until|till|before|after|since|during|within|every|each|of"
 
 
@@ -44,10 +48,24 @@ def room_of(original: str) -> tuple[str | None, tuple[int, int] | None]:
     return None, None
 
 
-def _blank(chars: list[str], a: int, b: int) -> None:
-    a, b = max(0, a), min(len(chars), b)
-    if a < b:
-        chars[a:b] = " " * (b - a)
+def _blanked(orig: str, cuts: list[tuple[int, int]]) -> str:
+    """`orig` with every [a, b) of `cuts` (clamped to it) turned into spaces: the union of the
+    ranges, sliced once, in place of a list of characters blanked range by range."""
+    n = len(orig)
+    if len(cuts) == 1:  # the most common case
+        a, b = cuts[0]
+        a, b = (a if a > 0 else 0), (b if b < n else n)
+        return orig[:a] + " " * (b - a) + orig[b:] if a < b else orig
+    pos, out = 0, []
+    for a, b in sorted(cuts):
+        a, b = (a if a > pos else pos), (b if b < n else n)
+        if a < b:
+            out += (orig[pos:a], " " * (b - a))
+            pos = b
+    if not out:
+        return orig
+    out.append(orig[pos:])
+    return "".join(out)
 
 
 # The prepositions right before a time span ("for around 3pm"): the longest chain of them
@@ -56,32 +74,32 @@ def _blank(chars: list[str], a: int, b: int) -> None:
 _PRE_REV = re.compile(r"(?:\s+(?:" + "|".join(w[::-1] for w in _PRE_WORDS.split("|")) + r")\b)+", re.I)
 
 
-def _pre_start(orig: str, oa: int) -> int | None:
-    """Where that chain starts in orig[:oa], or None."""
-    m = _PRE_REV.match(orig[oa - 1::-1]) if oa > 0 else None
-    return min(oa, len(orig)) - m.end() if m else None
-
-
 def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] = (), limit: int | None = None) -> str:
     """The original text with the time spans (plus their glue words) and `extra` blanked."""
     orig = t.orig if limit is None else t.orig[:limit]
-    chars = list(orig)
-    merged = sorted(spans)
-    # the glue between two time pieces ("tomorrow at 3pm") and a preposition right before one
-    for i, (a, b) in enumerate(merged):
-        oa, ob = t.span(a, b)
-        _blank(chars, oa, ob)
-        if orig[ob:ob + 2] in ("'s", "\u2019s"):  # "tomorrow's standup"
-            _blank(chars, ob, ob + 2)
-        if i + 1 < len(merged) and _GLUE.match(t.s[b:merged[i + 1][0]]):
-            na, _ = t.span(merged[i + 1][0], merged[i + 1][1])
-            _blank(chars, ob, na)
-        pre = _pre_start(orig, oa)
-        if pre is not None:
-            _blank(chars, pre, oa)
-    for a, b in extra:
-        _blank(chars, a, b)
-    return "".join(chars)
+    lo, hi, n, size = t.lo, t.hi, len(t.lo), len(orig)
+    # One range per span: the preposition chain before it, the span, its "'s" and the glue
+    # to the next span all touch, so their union is [start, end).
+    cuts: list[tuple[int, int]] = []
+    last_b = None
+    for a, b in sorted(spans):
+        oa, ob = (lo[a], hi[(b if b < n else n) - 1]) if a < b and a < n else (0, 0)  # Text.span, inlined
+        if last_b is not None:  # the glue from the last span to this one ("tomorrow at 3pm"); often one space
+            glue = t.s[last_b:a]
+            if (glue in _GLUE_COMMON or _GLUE.match(glue)) and oa > cuts[-1][1]:
+                cuts[-1] = (cuts[-1][0], oa)
+        last_b = b
+        end = ob + 2 if orig.startswith(("'s", "\u2019s"), ob) else ob  # "tomorrow's standup"
+        start = oa
+        # a preposition chain right before the span: read backwards, it opens with whitespace
+        e = oa if oa < size else size
+        if e > 0 and orig[e - 1].isspace():
+            m = _PRE_REV.match(orig[oa - 1::-1])
+            if m:
+                start = e - m.end()
+        cuts.append((start, end))
+    cuts += extra
+    return _blanked(orig, cuts)
 
 
 _GAPS = fast_compile(r"\s{2,}")
@@ -102,12 +120,33 @@ _DANGLING_WORDS = frozenset("back at on from for by in this next around about be
 
 
 def _drop_dangling(s: str) -> str:
-    """_DANGLING.sub("", s), whose one possible match is the last word (and the space before it):
-    a last word outside the list cannot match (for ASCII words; re.I folds a few others)."""
+    """_DANGLING.sub("", s), whose one possible match is the last word (the whole run of
+    non-spaces, with the one space before it or the start, and the spaces after it)."""
     parts = s.rsplit(None, 1)
-    if parts and parts[-1].isascii() and parts[-1].lower() not in _DANGLING_WORDS:
+    if not parts:  # no word: no match
         return s
-    return _DANGLING.sub("", s)
+    last = parts[-1]
+    if not last.isascii():  # re.I folds a few other letters onto ASCII ones (the Kelvin sign)
+        return _DANGLING.sub("", s)
+    if last.lower() not in _DANGLING_WORDS:
+        return s
+    i = len(s.rstrip()) - len(last)  # where the last word starts
+    return s[:i - 1] if i else ""
+
+
+def _cut_head(rx: re.Pattern, s: str) -> str:
+    """rx.sub("", s) for a pattern anchored at ^ (so one match at most); callers first check
+    that s opens with a character that can start a match (the sets below)."""
+    m = rx.match(s)
+    return s[m.end():] if m else s
+
+
+# The characters each anchored pattern can start with (re.I also folds the dotted and the
+# dotless i onto "i"); _LEADING_JUNK may start with any whitespace.
+_SPACE_CHARS = frozenset(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+_JUNK_FIRST = frozenset("aofbiwtAOFBIWT,-&:\u0130\u0131") | _SPACE_CHARS
+_ARTICLE_FIRST = frozenset("atmoATMO")
+_ABOUT_FIRST = frozenset("artoARTO")
 
 
 # The re.I patterns below as case-sensitive ones for lower-cased ASCII text, where they match
@@ -133,23 +172,20 @@ def _isub(pair: tuple[re.Pattern, re.Pattern], s: str) -> str:
     return "".join(parts)
 
 
-def _gappy(s: str) -> bool:
-    """Whether \\s+ could match more than one plain space: printable text has no other
-    whitespace (tabs, newlines and the Unicode spaces are all unprintable)."""
-    return "  " in s or not s.isprintable()
-
-
 def clean(text: str) -> str | None:
     """Command words, people, filler and dangling prepositions out; None if nothing is left."""
     if not text or text.isspace():  # often all of it was time and people: every step below keeps it blank
         return None
-    s = _GAPS.sub(f" {_MARK} ", text) if _gappy(text) else text
-    for _ in range(3):
-        if _MARK not in s:
-            break
+    # \s{2,} needs two whitespace characters: printable text has none but the plain space
+    # (tabs, newlines and the Unicode spaces are all unprintable)
+    s = _GAPS.sub(f" {_MARK} ", text) if "  " in text or not text.isprintable() else text
+    if _MARK in s:
         s, n = _MARKS.subn(" ", s)
-        if not n:
-            break
+        if n and _MARK in s:  # up to three rounds in all
+            for _ in range(2):
+                s, n = _MARKS.subn(" ", s)
+                if not n or _MARK not in s:
+                    break
     # Skip a sub whose words are absent (substrings without spaces survive a sub to " ").
     # Only for ASCII text: re.I also folds a few other letters (the Kelvin sign) onto ASCII.
     low = s.lower() if s.isascii() else None
@@ -157,9 +193,12 @@ def clean(text: str) -> str | None:
         s = _isub(_TEAM2, s)
     if low is None or "with" in low or "and" in low or "between" in low:
         s = _isub(_ME2, s)
-    if low is None or "for" in low or "if" in low or "pl" in low or "th" in low or "asap" in low:
+    if low is None or "for" in low or "if" in low or "thank" in low or "please" in low or "pls" in low \
+            or "thx" in low or "asap" in low:
         s = _isub(_FILLER2, s)
-    s = (_WS.sub(" ", s) if _gappy(s) else s).strip(" ,.!?;:-")
+    # From here on the only whitespace is single plain spaces (the steps below only cut
+    # off a head or a tail), so the \s+ clean-up at the end is not needed again.
+    s = (_WS.sub(" ", s) if "  " in s or not s.isprintable() else s).strip(" ,.!?;:-")
     whole = s
     if s.isascii():  # anchored: the one match at 0, found faster without re.I
         m = _LEAD_LOW.match(s.lower())
@@ -172,18 +211,27 @@ def clean(text: str) -> str | None:
         before = s
         if not ("A" <= s[-1:] <= "Z" and _NAME_LETTER.search(s)):  # the pattern ends in a capital
             s = _drop_dangling(s).strip(" ,.!?;:-")
-        s = _LEADING_JUNK.sub("", s).strip(" ,.!?;:-")
+        if s[:1] in _JUNK_FIRST:
+            s = _cut_head(_LEADING_JUNK, s)
+        s = s.strip(" ,.!?;:-")
         if s == before:  # a fixed point: further rounds change nothing
             break
-    s = _ARTICLE.sub("", s)
-    s = _ABOUT.sub("", s)
-    s = (_WS.sub(" ", s) if _gappy(s) else s).strip(" ,.!?;:-'\"")
+    if s[:1] in _ARTICLE_FIRST:
+        s = _cut_head(_ARTICLE, s)
+    if s[:1] in _ABOUT_FIRST:
+        s = _cut_head(_ABOUT, s)
+    s = s.strip(" ,.!?;:-'\"")
     if not s or not _WORDCHAR.search(s) or len(s) > 120:
         return None
     return s
 
 
+_TO = fast_compile(r"\b(?:to|till|until|for)\s+")  # compiled once: re.finditer(str) looks it up per call
+
+
 def after_to(s: str) -> int | None:
     """Where the new time starts in "move X to <time>" (prepared text), else None."""
-    ms = list(re.finditer(r"\b(?:to|till|until|for)\s+", s))
-    return ms[-1].end() if ms else None
+    end = None
+    for m in _TO.finditer(s):  # the last match
+        end = m.end()
+    return end

@@ -11,17 +11,22 @@ import datetime as dt
 
 from ..model import Analysis, TimeSpec
 from . import intent_words, script, slots
+from .gates import text_chars
 from .timeparse import MOVE, read_time
+
+_NO_QUERY = frozenset(("help", "caldav", "share"))  # requests that name no existing event
+
 
 def analyze(text: str, now: dt.datetime) -> Analysis:
     """Read one Chinese message (mentions already blanked). `now` is aware, in the user's zone."""
     text = text if isinstance(text, str) else ""
     folded = script.fold(text)
-    ts, spans = read_time(folded, now)
-    intent = intent_words.intent_of(folded)
+    chars = text_chars(folded)  # the rule gates' view of the text, read once
+    ts, spans = read_time(folded, now, chars)
+    intent = intent_words.intent_of(folded, chars)
     room, room_span = slots.room_of(folded, spans)
     cut = spans + ([room_span] if room_span else [])
-    a = Analysis(time=ts, intent=intent, everyone=intent_words.everyone(folded))
+    a = Analysis(time=ts, intent=intent, everyone=intent_words.everyone(folded, chars))
     if room_span:
         a.room = text[room_span[0]:room_span[1]].strip()
     if intent == "share":
@@ -30,14 +35,17 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
         _days_to_window(ts, now)
     # A slash command may override the intent (/search 周会 reads as schedule words), so the
     # query is read for every request that can name an existing event.
-    if intent not in ("help", "caldav", "share"):
-        end = len(folded)
-        if intent == "reschedule":
-            mv = MOVE.search(folded)
-            end = mv.start() if mv else end
-        a.query = slots.phrase(text[:end], folded[:end], cut)
+    whole = None  # the phrase of the whole text, once read
+    if intent not in _NO_QUERY:
+        mv = MOVE.search(folded) if intent == "reschedule" else None
+        if mv is None:
+            whole = (slots.phrase(text, folded, cut),)
+            a.query = whole[0]
+        else:
+            end = mv.start()  # the old time and title, before 改到 …
+            a.query = slots.phrase(text[:end], folded[:end], cut)
     if intent == "schedule" or (intent is None and ts.has_time()):
-        a.title = slots.phrase(text, folded, cut)
+        a.title = whole[0] if whole else slots.phrase(text, folded, cut)
     return a
 
 

@@ -9,7 +9,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..timeutil import add_months, at, monday_of, next_weekday
+from ..timeutil import monday_of
+from .days import DAYS, ONE_DAY, ONE_MINUTE, add_months, at, next_weekday
 from .atoms import Atom, Ctx
 from .clock import WINDOWS, hour24
 from .holidays import holiday_date, next_holiday
@@ -20,6 +21,7 @@ _RANK = {"set": 0, "zone": 0, "wd": 0, "year": 1, "month": 2, "week": 2, "hol": 
          "ord": 3, "weekend": 3, "date": 3, "sub": 3, "period": 3, "instant": 3, "pod": 4, "clock": 5}
 _DAYLEVEL = {"year", "month", "dom", "date", "wd", "week", "weekend", "hol", "ord", "sub", "period", "instant"}
 _EXCLUSIVE = {"date", "period", "instant"}
+_BREAKS = frozenset(("conn", "between", "bound", "from", "until", "dur"))  # atoms that end a group
 
 
 @dataclass(slots=True)
@@ -38,7 +40,7 @@ class Group:
                 return False
         if k in ("wd", "zone", "set"):
             return True
-        top = max((_RANK[x] for x in sl), default=0)
+        top = max(map(_RANK.__getitem__, sl), default=0)
         return _RANK[k] >= top
 
     def add(self, a: Atom) -> None:
@@ -69,7 +71,7 @@ class Moment:
         if self.window or isinstance(self.start, dt.datetime):
             return self.end if self.end is not None else self.start
         last = self.end or self.start
-        return last + dt.timedelta(days=1) if last is not None else None
+        return last + ONE_DAY if last is not None else None
 
 
 def group_atoms(text: str, atoms: list[Atom]) -> list:
@@ -77,21 +79,21 @@ def group_atoms(text: str, atoms: list[Atom]) -> list:
     out: list = []
     cur: Group | None = None
     for a in atoms:
-        if a.kind in ("conn", "between", "bound", "from", "until", "dur"):
+        if a.kind in _BREAKS:
             cur = None
             out.append(a)
             continue
-        if cur is not None and _GAP.fullmatch(text, cur.e, a.s) and cur.can_take(a):
+        # (nothing between two atoms is a gap too: the regex is skipped)
+        if cur is not None and (cur.e == a.s or _GAP.fullmatch(text, cur.e, a.s)) and cur.can_take(a):
             cur.add(a)
             continue
-        cur = Group()
-        cur.add(a)
+        cur = Group({a.kind: a.v}, a.s, a.e)
         out.append(cur)
     return out
 
 
 def _mid(d: dt.date, tz) -> dt.datetime:
-    return dt.datetime(d.year, d.month, d.day, tzinfo=tz)
+    return dt.datetime(d.year, d.month, d.day, 0, 0, 0, 0, tz)
 
 
 def _safe_date(y: int, m: int, d: int) -> dt.date | None:
@@ -160,13 +162,13 @@ def day_of(sl: dict, c: Ctx, future: bool = True, shift: int = 0):
         d = holiday_date(name, sl["year"]["y"]) if "year" in sl else next_holiday(name, c.today)
         off = sl["hol"].get("off", 0)
         return (("day", d + dt.timedelta(days=off)) if d else None), False
-    wd = sl.get("wd", {}).get("wd")
+    wd = sl["wd"]["wd"] if "wd" in sl else None  # (every wd slot holds one)
     if wd is None and "set" in sl:
         wd = sl["set"].get("wd")
     if "week" in sl:
         mon, n = sl["week"]["monday"], sl["week"]["n"]
         if wd is not None:
-            return ("day", mon + dt.timedelta(days=wd)), False
+            return ("day", mon + DAYS[wd]), False
         if "sub" in sl and sl["sub"]["unit"] == "week":
             return ("span",) + sub_span("week", sl["sub"]["which"], mon), False
         return ("span", mon, mon + dt.timedelta(weeks=n)), False
@@ -236,14 +238,15 @@ def resolve(g: Group, c: Ctx, future: bool = True, shift: int = 0) -> Moment | N
         c = Ctx(now=now, today=now.date(), tz=tz, text=c.text)
     day, yearless = day_of(sl, c, future, shift)
     rec = sl["set"]["rrule"] if "set" in sl else None
-    pod = sl.get("pod", {}).get("pod")
+    pod = sl["pod"]["pod"] if "pod" in sl else None  # (every pod slot holds one)
     m = Moment(start=None, yearless=yearless, recurrence=rec, s=g.s, e=g.e)
     if day is None and g.has_day():
         return None
-    if day and day[0] == "instant":
+    kind = day[0] if day else None
+    if kind == "instant":
         m.start, m.grain = day[1], "minute"
         return m
-    if day and day[0] == "win":
+    if kind == "win":
         m.start, m.end, m.window, m.grain = day[1], day[2], True, "minute"
         return m
     the_day = day[1] if day else None
@@ -254,8 +257,8 @@ def resolve(g: Group, c: Ctx, future: bool = True, shift: int = 0) -> Moment | N
         t = at(base, h, ck["mi"], c.tz)
         if why:
             m.assumptions.append(why)
-        if the_day is None and t < c.now - dt.timedelta(minutes=1):
-            t += dt.timedelta(days=1)
+        if the_day is None and t < c.now - ONE_MINUTE:
+            t += ONE_DAY
             m.assumptions.append("rolled_to_tomorrow")
         m.start, m.grain = t, "minute"
         return m
@@ -269,7 +272,7 @@ def resolve(g: Group, c: Ctx, future: bool = True, shift: int = 0) -> Moment | N
         base = the_day or c.today
         t0, t1 = at(base, a, 0, c.tz), at(base, b, 0, c.tz)
         if the_day is None and t1 <= c.now:
-            t0, t1 = t0 + dt.timedelta(days=1), t1 + dt.timedelta(days=1)
+            t0, t1 = t0 + ONE_DAY, t1 + ONE_DAY
         m.start, m.end, m.window, m.grain = t0, t1, True, "hour"
         return m
     if day is None:

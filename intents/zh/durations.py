@@ -12,6 +12,7 @@ _SECONDS = {"second": 1, "minute": 60, "quarter": 900, "hour": 3600, "day": 8640
 _UNIT = r"(秒钟?|分钟|分|刻钟|个?小时|个?钟头|时|天|日|晚|个?星期|个?礼拜|个?周|个?月|年)"
 _PART = r"(?:(" + NUM + r"|半)\s*(?:个)?\s*(半)?\s*" + _UNIT + r"(半)?)"
 _PART_RX = re.compile(_PART)
+_PART_SEARCH = _PART_RX.search
 
 
 def _unit(u: str) -> str:
@@ -33,9 +34,24 @@ def _unit(u: str) -> str:
     return "month" if u == "月" else "year"
 
 
+# Speed only: _unit of every unit word _UNIT spells, read once.
+_UNIT_OF = {u: _unit(u) for u in ("秒", "秒钟", "分钟", "分", "刻钟", "小时", "个小时", "钟头", "个钟头", "时", "天",
+                                   "日", "晚", "星期", "个星期", "礼拜", "个礼拜", "周", "个周", "月", "个月", "年")}
+
+
+def _parts(s: str) -> list[re.Match]:
+    """list(_PART_RX.finditer(s)), by a loop of searches (a part is never empty)."""
+    out = []
+    p = _PART_SEARCH(s)
+    while p is not None:
+        out.append(p)
+        p = _PART_SEARCH(s, p.end())
+    return out
+
+
 @rule(r"(?<![\d.第每])" + _PART + r"(?:\s*(?:又|零)?\s*" + _PART + r")*(?![\d点号])")
 def _duration(m, c):
-    parts = list(_PART_RX.finditer(m.group(0)))
+    parts = _parts(m.group(0))
     total = 0.0
     for i, p in enumerate(parts):
         num, half1, u, half2 = p.group(1), p.group(2), p.group(3), p.group(4)
@@ -44,7 +60,7 @@ def _duration(m, c):
             return None
         if num != "半" and (half1 or half2):
             n += 0.5
-        unit = _unit(u)
+        unit = _UNIT_OF.get(u) or _unit(u)
         if u == "月" and num != "半" and "个" not in p.group(0):
             return None  # "8月" is August; a month count says 个月
         if u == "年" and num.isdigit() and len(num) in (2, 4):

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+from functools import reduce
+from operator import or_
 
 from ..prefilter import fast_compile
-from .atoms import required_chars, text_chars
+from .gates import required_chars, text_chars
 
 # Order matters: the more specific request first (取消会议 is cancel, not schedule).
 _FAMILIES: list[tuple[str, re.Pattern]] = [(name, fast_compile(rx, re.I)) for name, rx in (
@@ -32,24 +34,47 @@ _FAMILIES: list[tuple[str, re.Pattern]] = [(name, fast_compile(rx, re.I)) for na
     ("help", r"帮助|怎么用|使用说明|说明书|你能做什么|你会什么|你可以做什么|功能|help|指令|命令"),
 )]
 _EVERYONE = fast_compile(r"全员|所有人|大家|全体|全组|全部门|整个团队|全团队|全部成员")
+_EVERYONE_NEEDS = required_chars(_EVERYONE)
 _ROLES = ((fast_compile(r"忙闲|空闲状态|闲忙|只看(?:忙|空)"), "free_busy_reader"),
           (fast_compile(r"编辑|修改|管理|可写|写权限"), "writer"),
           (fast_compile(r"只读|查看|看|读"), "reader"))
 
 
-# Speed only: a family whose required characters are all absent cannot match.
+# Speed only: a family whose required characters are all absent cannot match. Each family
+# is a bit; _BITS[ch] has the bits of the families that need `ch` (families needing
+# nothing are always set), and _ORDER[bits] lists those families in order (a table of
+# every bit combination, built once).
 _NEEDS = [required_chars(rx) for _, rx in _FAMILIES]
+_BITS: dict[str, int] = {}
+_FREE = 0
+for _i, _req in enumerate(_NEEDS):
+    if _req is None:
+        _FREE |= 1 << _i
+    for _ch in _req or ():
+        _BITS[_ch] = _BITS.get(_ch, 0) | 1 << _i
+_KEYS = frozenset(_BITS)
+_ORDER = [tuple((name, rx.search) for i, (name, rx) in enumerate(_FAMILIES) if bits >> i & 1)
+          for bits in range(1 << len(_FAMILIES))]
 
 
-def intent_of(text: str) -> str | None:
-    chars = text_chars(text, cased=True)
-    for (name, rx), need in zip(_FAMILIES, _NEEDS):
-        if (need is None or not need.isdisjoint(chars)) and rx.search(text):
+def intent_of(text: str, chars: set[str] | None = None) -> str | None:
+    """`chars`: text_chars(text) if the caller has it (the families need it cased too)."""
+    if chars is None:
+        chars = text_chars(text, cased=True)
+    else:
+        lo, up = text.lower(), text.upper()
+        if not lo == text == up:  # (a text without cased letters adds nothing)
+            chars = chars.union(lo, up)
+    for name, search in _ORDER[reduce(or_, map(_BITS.__getitem__, chars & _KEYS), _FREE)]:
+        if search(text):
             return name
     return None
 
 
-def everyone(text: str) -> bool:
+def everyone(text: str, chars: set[str] | None = None) -> bool:
+    """`chars`: text_chars(text), to skip the regex when its characters are absent."""
+    if chars is not None and chars.isdisjoint(_EVERYONE_NEEDS):
+        return False
     return bool(_EVERYONE.search(text))
 
 

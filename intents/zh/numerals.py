@@ -7,8 +7,10 @@ _UNIT = {"十": 10, "百": 100, "千": 1000}
 
 # Regex pieces shared by the rule modules.
 CN = "零〇一二两俩三四五六七八九十百千"
-NUM = rf"(?:\d+(?:\.\d+)?|[{CN}]+)"
-INT = rf"(?:\d+|[{CN}]+)"
+# Possessive (speed only): in every rule a count is followed by a space, 个, 半 or a unit,
+# never by a digit, "." or a numeral, so giving characters back could not help a match.
+NUM = rf"(?:\d++(?:\.\d++)?|[{CN}]++)"
+INT = rf"(?:\d++|[{CN}]++)"
 # Up to two digits or a small Chinese number: hours, minutes, days, months.
 SMALL = r"(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3})"
 # A year written digit by digit: 2016, 16, 二零一六, 零八.

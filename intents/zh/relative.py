@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..timeutil import add_months, monday_of
+from ..timeutil import monday_of
+from . import days
+from .days import add_months
 from .atoms import Atom, rule
 from .numerals import INT, to_int, to_num
 
@@ -20,16 +22,20 @@ _DAYS = {"今天": 0, "今日": 0, "本日": 0, "今儿": 0, "当天": 0, "当�
          "大前天": -3, "大大前天": -4}
 _DAY_POD = {"今": 0, "当": 0, "明": 1, "昨": -1}
 _POD_OF = {"晚": "evening", "夜": "night", "早": "early", "晨": "early"}
+# Speed only: the same offsets as prebuilt timedeltas.
+_DAYS_TD = {k: dt.timedelta(days=v) for k, v in _DAYS.items()}
+_DAY_POD_TD = {k: dt.timedelta(days=v) for k, v in _DAY_POD.items()}
+_WEEKS_TD = {k: dt.timedelta(weeks=v) for k, v in _SHIFT.items()}
 
 
 @rule("(" + "|".join(sorted(_DAYS, key=len, reverse=True)) + ")")
 def _day(m, c):
-    return Atom("date", m.start(), m.end(), {"date": c.today + dt.timedelta(days=_DAYS[m.group(1)])})
+    return Atom("date", m.start(), m.end(), {"date": c.today + _DAYS_TD[m.group(1)]})
 
 
 @rule(r"([今当明昨])(晚上?|夜里?|早上?|晨)(?!饭|餐)")
 def _day_pod(m, c):
-    d = c.today + dt.timedelta(days=_DAY_POD[m.group(1)])
+    d = c.today + _DAY_POD_TD[m.group(1)]
     return [Atom("date", m.start(), m.start() + 1, {"date": d}),
             Atom("pod", m.start() + 1, m.end(), {"pod": _POD_OF[m.group(2)[0]]})]
 
@@ -44,13 +50,13 @@ def _weekday(m, c):
     wd = WEEKDAY[m.group(2)]
     if m.group(1) is None:
         return Atom("wd", m.start(), m.end(), {"wd": wd})
-    monday = monday_of(c.today) + dt.timedelta(weeks=_SHIFT[m.group(1)])
-    return Atom("date", m.start(), m.end(), {"date": monday + dt.timedelta(days=wd)})
+    monday = days.monday(c.today) + _WEEKS_TD[m.group(1)]
+    return Atom("date", m.start(), m.end(), {"date": monday + days.DAYS[wd]})
 
 
 @rule(SHIFT + r"(?:一)?个?" + WD + r"(?![一二三四五六日天1-7末])")
 def _week(m, c):
-    monday = monday_of(c.today) + dt.timedelta(weeks=_SHIFT[m.group(1)])
+    monday = days.monday(c.today) + _WEEKS_TD[m.group(1)]
     return Atom("week", m.start(), m.end(), {"monday": monday, "n": 1})
 
 

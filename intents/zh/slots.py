@@ -5,7 +5,10 @@
 """
 from __future__ import annotations
 
+import re
+
 from ..prefilter import fast_compile
+from .gates import edge_chars
 
 # A room: "3楼大会议室", "珠峰会议室", "A301会议室", "在Everest", "Room Everest".
 _ROOM_CN = fast_compile(r"((?:\d+|[一二三四五六七八九十]+)\s*(?:楼|层|F|f)\s*)?"
@@ -29,6 +32,12 @@ _LEAD = fast_compile(r"(?:和|跟|与|同|我们|咱们|我|你|您|他|她|在|
                    r"先|都|也|还|以及|及|并|然后|主题是|主题|关于|内容是|议题是|议题|会议主题|聊|那个|这个|那|这|上|下|对|被|"
                    r"开个|开一个|开(?!发|心|始|放|通|源|展|工|票|会))+")
 _TRAIL = fast_compile(r"(?:是|吧|呢|啊|哦|吗|了|的|哈|呀|啦|嘛|个|一下|下|和|跟|与|在|去|给|把|时间|的会|之间|间)+$")
+# Speed only: a run whose first (last) character cannot start (end) a lead (trail) word
+# needs no regex call.
+_LEAD_FIRST = edge_chars(_LEAD)
+_TRAIL_LAST = edge_chars(_TRAIL, last=True)
+_COMMAND_FIRST = edge_chars(_COMMAND)  # (nor does a text without a command word's first character)
+assert _LEAD_FIRST and _TRAIL_LAST and _COMMAND_FIRST, "slots: these words need known edge characters"
 _EMPTY = {"会议", "会", "个会", "一个会", "时间", "开", "约", "见", "聊", "事", "事情", "那天", "当天", "见面", "碰", "会议室"}
 
 
@@ -56,40 +65,57 @@ def room_of(text: str, taken: list[tuple[int, int]]) -> tuple[str | None, tuple[
     return None, None
 
 
-_SPLIT_CH = set(" \t\n,，。.!！?？;；:：、~-—()（）[]【】\"'“”|")
+# A run of words: what lies between two of these characters.
+_RUN = fast_compile("[^" + re.escape(" \t\n,，。.!！?？;；:：、~-—()（）[]【】\"'“”|") + "]+")
 
 
 def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
     """What the message is about: the text outside `spans`, without command words and
     particles. Rules read the folded text; the words come back as the person wrote them."""
     n = len(folded)
-    keep = [True] * n
+    cuts = []
     for s, e in spans:
-        s, e = max(s, 0), min(e, n)
+        if s < 0:
+            s = 0
+        if e > n:
+            e = n
         if s < e:
-            keep[s:e] = [False] * (e - s)
-    for m in _COMMAND.finditer(folded):
-        s, e = m.span()
-        keep[s:e] = [False] * (e - s)
-    out, i = [], 0
-    while i < n:
-        if not keep[i] or folded[i] in _SPLIT_CH:
-            i += 1
-            continue
-        j = i
-        while j < n and keep[j] and folded[j] not in _SPLIT_CH:
-            j += 1
-        a, b = i, j
-        while a < b:
-            lm = _LEAD.match(folded, a, b)
-            tm = _TRAIL.search(folded, a, b)
-            na = lm.end() if lm else a
-            nb = tm.start() if tm and tm.start() >= na else b
-            if (na, nb) == (a, b):
-                break
-            a, b = na, nb
-        seg = folded[a:b]
-        if seg and seg not in _EMPTY and not (len(seg) == 1 and not seg.isascii()):
-            out.append(orig[a:b])
-        i = j
+            cuts.append((s, e))
+    search = _COMMAND.search
+    m = None if _COMMAND_FIRST.isdisjoint(folded) else search(folded)
+    while m is not None:
+        cuts.append(m.span())
+        m = search(folded, m.end())
+    cuts.sort()
+    cuts.append((n, n))
+    out: list[str] = []
+    run = _RUN.search
+    pos = 0
+    for s, e in cuts:
+        # the runs of words in the kept stretch [pos, s)
+        if s > pos:
+            m = run(folded, pos, s)
+            while m is not None:
+                a, b = m.span()
+                out += _words(orig, folded, a, b)
+                m = run(folded, b, s) if b < s else None
+        if e > pos:
+            pos = e
     return " ".join(out) or None
+
+
+def _words(orig: str, folded: str, a: int, b: int) -> list[str]:
+    """The run folded[a:b] without leading and trailing particles, if a word is left."""
+    while a < b:
+        lm = _LEAD.match(folded, a, b) if folded[a] in _LEAD_FIRST else None
+        # (a run holds no newline, so the trail's $ is the run's end)
+        tm = _TRAIL.search(folded, a, b) if folded[b - 1] in _TRAIL_LAST else None
+        na = lm.end() if lm else a
+        nb = tm.start() if tm and tm.start() >= na else b
+        if (na, nb) == (a, b):
+            break
+        a, b = na, nb
+    seg = folded[a:b]
+    if seg and seg not in _EMPTY and not (len(seg) == 1 and not seg.isascii()):
+        return [orig[a:b]]
+    return []

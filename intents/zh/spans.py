@@ -12,7 +12,7 @@ from .compose import _DAYLEVEL, Group, Moment, resolve
 def _as_dt(v, tz) -> dt.datetime | None:
     if v is None or isinstance(v, dt.datetime):
         return v
-    return dt.datetime(v.year, v.month, v.day, tzinfo=tz)
+    return dt.datetime(v.year, v.month, v.day, 0, 0, 0, 0, tz)
 
 
 def _inherit(L: Group, R: Group, lm: Moment | None, next_day: bool) -> Group:

@@ -6,25 +6,35 @@ import re
 
 from ..model import TimeSpec
 from . import clock, dates, durations, holidays, ranges, recurrence, relative, zones  # noqa: F401 (rules)
-from .atoms import Ctx, scan
+from .atoms import Ctx, build_index, scan
 from .compose import Group, Moment, group_atoms
 from .spans import build
+
+build_index()  # every rule module is imported: index the rules now, not on the first message
 
 # After these words the new time follows (改到周四): that is the one the message asks for.
 MOVE = re.compile(r"(改到|改成|改为|改在|挪到|推迟到|推到|延到|延期到|延后到|顺延到|提前到|换到|调到|调整到|移到|放到)")
 
 
-def read_time(text: str, now: dt.datetime) -> tuple[TimeSpec, list[tuple[int, int]]]:
-    """The TimeSpec of a (folded) message, and the text spans that named times."""
-    c = Ctx(now=now, today=now.date(), tz=now.tzinfo, text=text)
-    atoms = scan(text, c)
+def read_time(text: str, now: dt.datetime,
+              chars: set[str] | None = None) -> tuple[TimeSpec, list[tuple[int, int]]]:
+    """The TimeSpec of a (folded) message, and the text spans that named times
+    (`chars`: gates.text_chars(text), if the caller has it)."""
+    c = Ctx(now, now.date(), now.tzinfo, text)
+    atoms = scan(text, c, chars)
     seq = group_atoms(text, atoms)
     moments = build(seq, c)
     spans: list[tuple[int, int]] = [(m.s, m.e) for m in moments]
-    durs = [a for a in atoms if a.kind == "dur"]
-    spans += [(a.s, a.e) for a in durs]
-    sets = [a for a in atoms if a.kind == "set"]
-    spans += [(a.s, a.e) for a in sets]
+    durs, sets = [], []
+    for a in atoms:
+        if a.kind == "dur":
+            durs.append(a)
+        elif a.kind == "set":
+            sets.append(a)
+    for a in durs:
+        spans.append((a.s, a.e))
+    for a in sets:
+        spans.append((a.s, a.e))
     ts = TimeSpec()
     m = _primary(text, moments, seq)
     if m is not None:
@@ -48,8 +58,8 @@ def read_time(text: str, now: dt.datetime) -> tuple[TimeSpec, list[tuple[int, in
 
 
 def _primary(text: str, moments: list[Moment], seq: list) -> Moment | None:
-    if not moments:
-        return None
+    if len(moments) < 2:
+        return moments[0] if moments else None
     timed = [m for m in moments if m.start is not None or m.end is not None]
     moments = timed or moments
     mv = MOVE.search(text) if len(moments) > 1 else None
