@@ -40,17 +40,23 @@ def zone(name: str) -> dt.tzinfo:
         raise ValueError(f"unknown time zone {name!r}") from e
 
 
+# Prebuilt deltas: building a timedelta per call costs more than the arithmetic it serves.
+ONE_DAY = dt.timedelta(days=1)
+ONE_MINUTE = dt.timedelta(minutes=1)
+DAYS = tuple(dt.timedelta(days=i) for i in range(7))  # DAYS[i]: i days
+_MDAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def at(day: dt.date, hour: int, minute: int, tz: dt.tzinfo) -> dt.datetime:
     """A wall-clock time on a day in a zone (hour 24 means the next midnight)."""
-    extra = 0
     if hour >= 24:
-        extra, hour = hour // 24, hour % 24
-    d = day + dt.timedelta(days=extra)
-    return dt.datetime(d.year, d.month, d.day, hour, minute, tzinfo=tz)
+        day = day + dt.timedelta(days=hour // 24)
+        hour %= 24
+    return dt.datetime(day.year, day.month, day.day, hour, minute, 0, 0, tz)
 
 
 def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
+    return day - DAYS[day.weekday()]
 
 
 def weekday_in_week(day: dt.date, weekday: int, weeks_ahead: int = 0) -> dt.date:
@@ -63,14 +69,17 @@ def next_weekday(day: dt.date, weekday: int, include_today: bool = True) -> dt.d
     delta = (weekday - day.weekday()) % 7
     if delta == 0 and not include_today:
         delta = 7
-    return day + dt.timedelta(days=delta)
+    return day + (DAYS[delta] if delta < 7 else dt.timedelta(days=delta))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
     y, m = divmod(day.month - 1 + months, 12)
     y += day.year
-    import calendar
-    last = calendar.monthrange(y, m + 1)[1]
+    if m.__class__ is int:
+        last = 29 if m == 1 and y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else _MDAYS[m]
+    else:  # not an int count: let calendar and date raise what they raise
+        import calendar
+        last = calendar.monthrange(y, m + 1)[1]
     return dt.date(y, m + 1, min(day.day, last))
 
 

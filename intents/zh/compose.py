@@ -9,8 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..timeutil import monday_of
-from .days import DAYS, ONE_DAY, ONE_MINUTE, add_months, at, next_weekday
+from ..timeutil import DAYS, ONE_DAY, ONE_MINUTE, add_months, at, monday_of, next_weekday
 from .atoms import Atom, Ctx
 from .clock import WINDOWS, hour24
 from .holidays import holiday_date, next_holiday

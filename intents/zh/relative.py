@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..timeutil import monday_of
-from . import days
-from .days import add_months
+from ..timeutil import DAYS, add_months, monday_of
 from .atoms import Atom, rule
 from .numerals import INT, to_int, to_num
 
@@ -50,13 +48,13 @@ def _weekday(m, c):
     wd = WEEKDAY[m.group(2)]
     if m.group(1) is None:
         return Atom("wd", m.start(), m.end(), {"wd": wd})
-    monday = days.monday(c.today) + _WEEKS_TD[m.group(1)]
-    return Atom("date", m.start(), m.end(), {"date": monday + days.DAYS[wd]})
+    monday = monday_of(c.today) + _WEEKS_TD[m.group(1)]
+    return Atom("date", m.start(), m.end(), {"date": monday + DAYS[wd]})
 
 
 @rule(SHIFT + r"(?:一)?个?" + WD + r"(?![一二三四五六日天1-7末])")
 def _week(m, c):
-    monday = days.monday(c.today) + _WEEKS_TD[m.group(1)]
+    monday = monday_of(c.today) + _WEEKS_TD[m.group(1)]
     return Atom("week", m.start(), m.end(), {"monday": monday, "n": 1})
 
 
