@@ -17,7 +17,8 @@ __all__ = ["parse", "Intent", "INTENTS"]
 # Intents that act in the future: a time already past is worth flagging.
 _FUTURE_INTENTS = {"schedule", "find_time", "reschedule", "leave", "invite"}
 # With no time at all, these look over the coming working week.
-_DEFAULT_WINDOW_DAYS = 7
+_DEFAULT_WINDOW = dt.timedelta(days=7)
+_MINUTE = dt.timedelta(minutes=1)
 
 
 _ANALYZERS: dict = {}
@@ -68,27 +69,31 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang) -> Intent:
     intent = slash.COMMANDS.get(command) if command else (a.intent or "unknown")
     if intent not in INTENTS:
         intent = "unknown"
-    assumptions = list(dict.fromkeys(t.assumptions))
+    assumptions = list(dict.fromkeys(t.assumptions)) if t.assumptions else []
+    start, end, window_start, window_end = t.start, t.end, t.window_start, t.window_end
     if intent in _FUTURE_INTENTS:
-        first = t.start if t.start is not None else t.window_start
-        if isinstance(first, dt.datetime) and first < now - dt.timedelta(minutes=1):
+        first = start if start is not None else window_start
+        if first is None:
+            pass
+        elif isinstance(first, dt.datetime):
+            if first < now - _MINUTE:
+                assumptions.append("date_in_past")
+        elif isinstance(first, dt.date) and first < now.date():
             assumptions.append("date_in_past")
-        elif isinstance(first, dt.date) and not isinstance(first, dt.datetime) and first < now.date():
-            assumptions.append("date_in_past")
-    window_start, window_end = t.window_start, t.window_end
-    if intent in ("schedule", "find_time") and t.start is None and window_start is None:
+    if start is None and window_start is None and intent in ("schedule", "find_time"):
         window_start = now
-        window_end = now + dt.timedelta(days=_DEFAULT_WINDOW_DAYS)
+        window_end = now + _DEFAULT_WINDOW
         assumptions.append("default_window")
     att = people.attendees(rest, mentions, bot_id)
     if a.everyone:
         att.append({"type": "chat", "id": None})
+    # rules give aware times; a naive one is read in the user's zone
+    if isinstance(start, dt.datetime) and start.tzinfo is None:
+        start = start.replace(tzinfo=tzinfo)
+    if isinstance(end, dt.datetime) and end.tzinfo is None:
+        end = end.replace(tzinfo=tzinfo)
     return Intent.of(
-        intent=intent,
-        start=_to_tz(t.start, tzinfo) if isinstance(t.start, dt.datetime) and t.start.tzinfo is None else t.start,
-        end=_to_tz(t.end, tzinfo) if isinstance(t.end, dt.datetime) and t.end.tzinfo is None else t.end,
-        all_day=bool(t.all_day),
-        duration_minutes=t.duration_minutes,
+        intent=intent, start=start, end=end, all_day=bool(t.all_day), duration_minutes=t.duration_minutes,
         window_start=window_start, window_end=window_end,
         attendees=tuple(att), room=a.room, title=a.title or None, recurrence=t.recurrence,
         query=a.query or None, lang=lang, assumptions=tuple(assumptions), role=a.role,
