@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lex import Ctx, Tok
+from .lex import Ctx, Tok, word_before
 
 # Part-of-day windows [start hour, end hour). The contract fixes the main four; the
 # finer ones follow the same spirit so each phrase still names one window.
@@ -20,7 +20,6 @@ AM_PARTS = {"morning", "early morning", "late morning", "breakfast", "am"}
 
 
 # Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
-_GOOD = re.compile(r"\bgood\s+$")
 _MEALTIME = re.compile(r"(lunch|dinner)\s*time$")
 
 
@@ -35,8 +34,16 @@ def meridiem_of(part: str) -> str | None:
 _DUR_BEFORE = re.compile(r"\b(?:in|for|within|another)\s+$")
 _DUR_BEFORE_SHORT = re.compile(r"\b(?:in|for|within)\s+$")
 _RANGE_AFTER = re.compile(r"\s*(?:-|to\b)")
-_AT = re.compile(r"(?:\b(?:at|around|about|approximately|approx\.?|circa|by)\s+|@\s*)$")
 _RANGE_BEFORE = re.compile(r"(?:\b(?:at|between|from|to|until|till|til|and)\s+|@\s*|-\s*)$")
+# What r"(?:\b(?:at|around|about|approximately|approx\.?|circa|by)\s+|@\s*)$" finds (see _at_before).
+_AT_WORDS = ("at", "around", "about", "approximately", "approx.", "approx", "circa", "by")
+
+
+def _at_before(s: str, a: int) -> bool:
+    """Whether an "at"-like word or "@" ends the 24 characters before `a` (the pattern above),
+    without trying a pattern at every position."""
+    w = s[max(0, a - 24):a]
+    return word_before(w, _AT_WORDS) or w.rstrip().endswith("@")
 
 
 def _time(a, b, h, mi=0, sec=0, mer=None, h24=False, **f):
@@ -56,17 +63,16 @@ def _mer(x: str | None) -> str | None:
 
 
 def _colon(m: re.Match, c: Ctx):
-    h, mi = int(m.group(1)), int(m.group(2))
-    sec = int(m.group(3) or 0)
-    lead0 = m.group(1).startswith("0") and len(m.group(1)) == 2
-    return _time(m.start(), m.end(), h, mi, sec, _mer(m.group(4) or m.group(5)), h24=lead0)
+    hh, mm, ss, mer, ap = m.groups()
+    a, b = m.span()
+    return _time(a, b, int(hh), int(mm), int(ss or 0), _mer(mer or ap), h24=hh.startswith("0") and len(hh) == 2)
 
 
 def _hform(m: re.Match, c: Ctx):
     if _DUR_BEFORE.search(c.before(m.start())):
         return None  # "in 1h" is a duration
     h = int(m.group(1))
-    if not m.group(2) and h < 10 and not _AT.search(c.before(m.start())) or not m.group(2) and h < 10 and \
+    if not m.group(2) and h < 10 and not _at_before(c.s, m.start()) or not m.group(2) and h < 10 and \
             _DUR_BEFORE_SHORT.search(c.before(m.start())):
         return None
     return _time(m.start(), m.end(), h, int(m.group(2) or 0), h24=True)
@@ -81,7 +87,9 @@ def _dot(m: re.Match, c: Ctx):
 
 
 def _mertime(m: re.Match, c: Ctx):
-    return _time(m.start(), m.end(), int(m.group(1)), mer=_mer(m.group(2) or m.group(3)))
+    h, mer, ap = m.groups()
+    a, b = m.span()
+    return _time(a, b, int(h), mer=_mer(mer or ap))
 
 
 def _hhmm(m: re.Match, c: Ctx):
@@ -94,11 +102,11 @@ def _hhmm(m: re.Match, c: Ctx):
 
 
 def _num(m: re.Match, c: Ctx):
-    n = int(m.group(1))
+    n = int(m[1])
     if n > 31:
         return None
-    at = bool(_AT.search(c.before(m.start())))
-    return Tok("num", m.start(), m.end(), n, {"at": at})
+    a, b = m.span()
+    return Tok("num", a, b, n, {"at": _at_before(c.s, a)})
 
 
 def _named(m: re.Match, c: Ctx):
@@ -146,7 +154,7 @@ def _oclock(m: re.Match, c: Ctx):
 
 def _part(m: re.Match, c: Ctx):
     rel, mod1, inthe, mod2, name, plural = m.groups()
-    if name == "morning" and _GOOD.search(c.before(m.start())):
+    if name == "morning" and word_before(c.before(m.start()), ("good",)):
         return None  # a greeting
     if plural and not inthe:
         return None  # "mornings" is a recurrence

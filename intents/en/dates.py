@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from .lex import (DOM, MON, ORD, REL, WD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date,
-                  weekday_of, year_of)
+                  weekday_of, word_before, year_of)
 
 
 # Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
@@ -95,14 +95,17 @@ def _numeric(m: re.Match, c: Ctx):
 
 
 def _mon_day(m: re.Match, c: Ctx):
-    this, wd1, mon, day, year, wd2 = m.group("this"), m.group("wd1"), m.group("mon"), m.group("d"), m.group("y"), m.group("wd2")
+    this, wd1, mon, day, year, wd2 = m.group("this", "wd1", "mon", "d", "y", "wd2")
     d, f = _resolve(c, month_of(mon), int(day), year, wd1 or wd2, bool(this))
-    return _day(m.start(), m.end(), d, **f)
+    a, b = m.span()
+    return _day(a, b, d, **f)
 
 
 def _day_mon(m: re.Match, c: Ctx):
-    d, f = _resolve(c, month_of(m.group("mon")), int(m.group("d")), m.group("y"), m.group("wd1"))
-    return _day(m.start(), m.end(), d, **f)
+    mon, day, year, wd1 = m.group("mon", "d", "y", "wd1")
+    d, f = _resolve(c, month_of(mon), int(day), year, wd1)
+    a, b = m.span()
+    return _day(a, b, d, **f)
 
 
 def _ymd_name(m: re.Match, c: Ctx):
@@ -113,17 +116,22 @@ def _dmy_name(m: re.Match, c: Ctx):
     return _day(m.start(), m.end(), safe_date(int(m.group(3)), month_of(m.group(2)), int(m.group(1))), year=True)
 
 
-_MONTH_CONTEXT = re.compile(r"(?:\b(?:in|of|from|to|since|until|till|through|thru|before|after|by|"
-                            r"early|mid|late|end|beginning|start|during|month|and|between)\s+|-\s*)$")
+# r"(?:\b(?:in|of|...|between)\s+|-\s*)$" on the text before an ambiguous month word
+_MONTH_CONTEXT_WORDS = ("in", "of", "from", "to", "since", "until", "till", "through", "thru", "before", "after",
+                        "by", "early", "mid", "late", "end", "beginning", "start", "during", "month", "and", "between")
+
+
+def _month_context(w: str) -> bool:
+    return word_before(w, _MONTH_CONTEXT_WORDS) or w.rstrip().endswith("-")
 
 
 def _month(m: re.Match, c: Ctx):
-    rel, word, year, after_next = m.group(1), m.group(2), m.group(3), m.group(4)
+    rel, word, year, after_next = m.groups()
     month = month_of(word)
     w = word.strip(".")
     if w in ("may", "march", "mar", "jan", "sat", "dec") and not (rel or year or after_next) and \
-            not _MONTH_CONTEXT.search(c.before(m.start())) and _WORD_AFTER.match(c.s[m.end():]) and \
-            not _TO_AFTER.match(c.s[m.end():]):
+            not _month_context(c.before(m.start())) and _WORD_AFTER.match(c.s, m.end()) and \
+            not _TO_AFTER.match(c.s, m.end()):
         return None  # "may I", "march on" are not months
     if year:
         y = year_of(year, c.today)
@@ -140,7 +148,8 @@ def _month(m: re.Match, c: Ctx):
             y += 1
         if after_next:
             y += 1
-    return _month_span(m.start(), m.end(), y, month, year=bool(year), mrel=bool(rel), mo=month)
+    a, b = m.span()
+    return _month_span(a, b, y, month, year=bool(year), mrel=bool(rel), mo=month)
 
 
 def _year_month(m: re.Match, c: Ctx):
@@ -158,13 +167,19 @@ def _month_year_num(m: re.Match, c: Ctx):
     return _month_span(m.start(), m.end(), y, mo, year=True)
 
 
-_YEAR_CONTEXT = re.compile(r"(?:\b(?:in|of|since|before|after|from|to|till|until|through|thru|between|and|"
-                           r"year|cy|by|during)\s+|-\s*|^\s*)$")
+# r"(?:\b(?:in|of|...|during)\s+|-\s*|^\s*)$" on the text before a bare year
+_YEAR_CONTEXT_WORDS = ("in", "of", "since", "before", "after", "from", "to", "till", "until", "through", "thru",
+                       "between", "and", "year", "cy", "by", "during")
+
+
+def _year_context(w: str) -> bool:
+    r = w.rstrip()
+    return not r or r.endswith("-") or word_before(w, _YEAR_CONTEXT_WORDS)
 
 
 def _year(m: re.Match, c: Ctx):
-    if not m.group(1) and not _YEAR_CONTEXT.search(c.before(m.start())) and \
-            not _RANGE_AFTER.match(c.s[m.end():]):
+    if not m.group(1) and not _year_context(c.before(m.start())) and \
+            not _RANGE_AFTER.match(c.s, m.end()):
         return None
     y = int(m.group(2))
     return Tok("span", m.start(), m.end(), (dt.date(y, 1, 1), dt.date(y + 1, 1, 1)), {"grain": "year", "year": True})
@@ -176,13 +191,14 @@ def _rel_year(m: re.Match, c: Ctx):
 
 
 def _dom(m: re.Match, c: Ctx):
-    d = int(m.group("d"))
-    wd = m.group("wd")
-    if wd and not (m.group("the") or m.group("o") or d >= 13):
+    d, wd, the, o = m.group("d", "wd", "the", "o")
+    d = int(d)
+    if wd and not (the or o or d >= 13):
         return None  # "monday 9" is a clock time
-    if wd is None and not (m.group("the") or m.group("o")):
+    if wd is None and not (the or o):
         return None
-    return _day(m.start(), m.end(), dom_date(d, c.today, weekday_of(wd) if wd else None), dom=d)
+    a, b = m.span()
+    return _day(a, b, dom_date(d, c.today, weekday_of(wd) if wd else None), dom=d)
 
 
 def _dom_of_month(m: re.Match, c: Ctx):

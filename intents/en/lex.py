@@ -123,12 +123,29 @@ def year_of(text: str, today: dt.date) -> int:
 
 def rel_weeks(word: str | None) -> int:
     """Week offset of a relative word: this -> 0, next -> 1, last -> -1."""
-    w = _SPACES.sub(" ", (word or "").strip())
+    if not word:
+        return 0
+    w = " ".join(word.split())  # = \s+ -> " " after strip (\s is str.isspace), without a regex
     if w in ("next", "following", "the following", "coming", "upcoming"):
         return 1
     if w in ("last", "previous", "past", "this past"):
         return -1
     return 0
+
+
+def word_before(w: str, words: tuple[str, ...]) -> bool:
+    r"""Whether `w` ends with one of `words` at a word start, then whitespace: what
+    re.search(r"\b(?:w1|w2|...)\s+$", w) finds (\s is str.isspace, \w is isalnum or "_"),
+    without trying the pattern at every position of w."""
+    r = w.rstrip()
+    if len(r) == len(w) or not r.endswith(words):
+        return False
+    for x in words:
+        if r.endswith(x):
+            k = len(r) - len(x)
+            if k == 0 or not (r[k - 1].isalnum() or r[k - 1] == "_"):
+                return True
+    return False
 
 
 def safe_date(y: int, m: int, d: int) -> dt.date | None:
