@@ -192,13 +192,16 @@ def _bare_ampm(m: re.Match, c: Ctx):
     return Tok("part", m.start(), m.end(), m.group(1), {})
 
 
+# A rule that opens with a look-behind or \b is tried at every position; these open with the
+# digit itself (re then skips to digits) and check the character before it right after it:
+# r"(?<![X])(\d{1,2})" is r"(\d(?<![X]\d)\d?)", and \b before a digit is (?<!\w).
 RULES = [
-    (re.compile(r"(?<![\d.:/$])(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*(am|pm)\b|([ap])\b)?(?![\d:])"), _colon),
-    (re.compile(r"\b(\d{1,2})h(\d{2})?\b"), _hform),
-    (re.compile(r"(?<![\d.$€£/])(\d{1,2})\.(\d{2})(?:\s*(am|pm)\b)?(?![\d.]\d)"), _dot),
-    (re.compile(r"(?<![\d.:$€£/])(\d{1,2})(?:\s*(am|pm)\b|([ap])\b)"), _mertime),
+    (re.compile(r"(\d(?<![\d.:/$]\d)\d?):(\d{2})(?::(\d{2}))?(?:\s*(am|pm)\b|([ap])\b)?(?![\d:])"), _colon),
+    (re.compile(r"(\d(?<!\w\d)\d?)h(\d{2})?\b"), _hform),
+    (re.compile(r"(\d(?<![\d.$€£/]\d)\d?)\.(\d{2})(?:\s*(am|pm)\b)?(?![\d.]\d)"), _dot),
+    (re.compile(r"(\d(?<![\d.:$€£/]\d)\d?)(?:\s*(am|pm)\b|([ap])\b)"), _mertime),
     (re.compile(r"(?:(\b(?:at|around|about|approximately|approx)\s+|@\s*))?(?<![\d.:$/-])(\d{3,4})(?:\s*(am|pm)\b)?(?![\d:./]|-\d)"), _hhmm),
-    (re.compile(r"(?<![\d.:/$#€£,])\b(\d{1,2})\b(?![\d:/%]|\.\d|\s*(?:st|nd|rd|th)\b)"), _num),
+    (re.compile(r"(\d(?<![\w.:/$#€£,]\d)\d?)\b(?![\d:/%]|\.\d|\s*(?:st|nd|rd|th)\b)"), _num),
     (re.compile(r"\b(?:12\s+)?(noon|midday|midnight|mid\s+night)\b"), _named),
     (re.compile(r"\b(?:(half)|(?:an?\s+)?(quarter)|(\d{1,2})(?:\s*(?:minutes?|mins?))?)\s+(past|after)\s+"
                 r"(\d{1,2}|noon|midnight)(?:\s*(am|pm)\b)?"), _past),
@@ -211,5 +214,5 @@ RULES = [
     (re.compile(r"\b(?:in\s+)?the\s+early\s+hours(?:\s+of\s+the\s+morning)?\b"), _early_hours),
     (re.compile(r"\bafter\s+(lunch|work|school)\b"), _after),
     (re.compile(r"\bin\s+the\s+(am|pm)\b"), _inthe_ampm),
-    (re.compile(r"(?<![\d\w])(am|pm)\b"), _bare_ampm),
+    (re.compile(r"(am|pm)(?<!\w[ap]m)\b"), _bare_ampm),
 ]

@@ -2,7 +2,7 @@
 a gate never changes what a rule finds, it only avoids running a regex that cannot match).
 
 A message becomes a set of tokens: its letter runs plus a few pseudo-tokens (`#d` a digit,
-`#d12` a run of one or two digits, `#d3`/`#d4`/`#d8` longer runs, `#mon` a month stem,
+`#d12` a run of one or two digits, `#d3`/`#d4`/`#d8` longer runs, `#dd` two runs or more, `#mon` a month stem,
 `#:` `#.` `#/` `#-` `#~` `#'` those characters). A gate is (triggers, extra): the rule runs
 when a trigger is among the tokens (None: always) and `extra(s, tokens)` holds, if given.
 """
@@ -35,6 +35,12 @@ UNIT_WORDS = frozenset(u + s for u in "second minute hour day night week fortnig
 # ("aday", "halfday"); a glued unit letter, 1/2h and 5' follow a digit.
 _DUR_WORDS = frozenset(q + u for q in ("", "a", "an", "another", "one", "half") for u in UNIT_WORDS)
 _DUR_GLUED = frozenset(["s", "m", "h", "d", "w", "y", "mo", "#'"])
+# Without a unit word, a duration is a digit glued to its unit: 10d, 1.5h, 3mo, 5', 1/2h.
+_GLUED_HINT = re.compile(r"\d(?:[smhdwy']|/\d)")
+
+
+def _dur_gate(s: str, t: frozenset) -> bool:
+    return not _DUR_WORDS.isdisjoint(t) or "#d" in t and _GLUED_HINT.search(s) is not None
 # The first word of every connector in ranges._CONNS (the rest start with one of these).
 CONN_WORDS = frozenset("before earlier prior after later since from starting beginning as effective to thru through "
                        "till til until and between by onwards onward upto #- #~".split())
@@ -60,6 +66,8 @@ def tokens(s: str) -> frozenset:
             t.add(tok)
     if runs:
         t.add("#d")
+        if len(runs) > 1:
+            t.add("#dd")
         longest = max(map(len, runs))
         if min(map(len, runs)) <= 2:
             t.add("#d12")
@@ -106,6 +114,7 @@ DIGIT = words("#d")
 # Exact needs read from the patterns: a day of month is digits; YEAR is a run of four;
 # a weekday or part of day in the plural is a whole word of its own.
 _MON_DIGIT: Gate = (frozenset(["#mon"]), _has("#d"))
+_MON_TWO_NUMBERS: Gate = (frozenset(["#mon"]), _has("#dd"))  # a span of days: two numbers
 _YEAR_MON: Gate = (frozenset(["#d4"]), _has("#mon"))
 _PLURAL_DAYS = frozenset(d + "days" for d in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun"))
 PLURAL_PARTS = frozenset(["mornings", "afternoons", "evenings", "nights"])
@@ -142,7 +151,7 @@ GATES: dict[str, Gate] = {
     "periods._week_no": with_digit(frozenset(["week"])),
     "periods._nth_weekend": words("weekend"),
     "ranges._conn": of(CONN_WORDS - {"#-", "#~"}), "ranges._dash": words("#-", "#~"),
-    "ranges._mon_dd": _MON_DIGIT, "ranges._dd_mon": _MON_DIGIT, "ranges._between_this_month": words("between"),
+    "ranges._mon_dd": _MON_TWO_NUMBERS, "ranges._dd_mon": _MON_TWO_NUMBERS, "ranges._between_this_month": words("between"),
     "relative._now": words("now", "minute", "present", "time", "moment", "asap", "immediately"),
     "relative._simple": words("today", "tomorrow", "yesterday", "overmorrow"),
     "relative._weekday": of(WD_WORDS),
@@ -159,7 +168,7 @@ GATES: dict[str, Gate] = {
     "dates._year": words("#d4"),
     "dates._rel_year": words("year"), "dates._dom": both(words("#d12"), of(_DOM_MARKS)), "dates._dom_of_month": both(words("month"), words("#d12")),
     # a unit word (even glued: "ahour"), a unit letter glued to a number (10d, 1h), or 5' (minutes)
-    "durations._dur": (_DUR_WORDS | _DUR_GLUED, lambda s, t: "#d" in t or not _DUR_WORDS.isdisjoint(t)),
+    "durations._dur": (_DUR_WORDS | _DUR_GLUED, _dur_gate),
     "durations._all": words("all", "full", "whole", "entire", "half"),
     "clock._colon": with_digit(frozenset(["#:"])), "clock._hform": with_digit(frozenset(["h"])),
     "clock._dot": with_digit(frozenset(["#."])), "clock._mertime": both(words("am", "pm", "a", "p"), words("#d12")),
