@@ -40,7 +40,10 @@ _GLUED_HINT = re.compile(r"\d(?:[smhdwy']|/\d)")
 
 
 def _dur_gate(s: str, t: frozenset) -> bool:
-    return not _DUR_WORDS.isdisjoint(t) or "#d" in t and _GLUED_HINT.search(s) is not None
+    """Whether the text can hold a duration (DUR): a unit word as a whole letter run (rules
+    put DUR after a space or a non-word character), "quarter(s) of an hour" (its "hour" may
+    run on into "hourly" where nothing guards the end), or a digit glued to its unit."""
+    return not _DUR_WORDS.isdisjoint(t) or "quarter" in s or "#d" in t and _GLUED_HINT.search(s) is not None
 # The first word of every connector in ranges._CONNS (the rest start with one of these).
 CONN_WORDS = frozenset("before earlier prior after later since from starting beginning as effective to thru through "
                        "till til until and between by onwards onward upto #- #~".split())
@@ -108,6 +111,11 @@ def with_digit(ws: frozenset) -> Gate:
     return ws, _has("#d")
 
 
+def with_dur(g: Gate) -> Gate:
+    """`g`'s triggers, for a rule that cannot match without a duration (DUR) in it."""
+    return g[0], _dur_gate
+
+
 # _dom keeps a bare number only after "the", with an ordinal suffix or next to a weekday.
 _DOM_MARKS = WD_WORDS | frozenset(["the", "st", "nd", "rd", "th"])
 DIGIT = words("#d")
@@ -138,9 +146,9 @@ GATES: dict[str, Gate] = {
     "holidays._holiday": of(HOLIDAY_WORDS),
     "periods._rel_period": words("week", "month", "weekend"),
     "periods._the_weekend": words("weekend"),
-    "periods._next_n": words("next", "last", "past", "coming", "upcoming", "previous", "following"),
+    "periods._next_n": with_dur(words("next", "last", "past", "coming", "upcoming", "previous", "following")),
     "periods._past_minutes": with_digit(frozenset(["past"])),
-    "periods._within": words("within"),
+    "periods._within": with_dur(words("within")),
     "periods._rest_of": words("rest"),
     "periods._edge": words("end", "beginning", "start"),
     "periods._abbr": words("eom", "bom", "eoy", "boy", "eow", "bow", "eod"),
@@ -156,8 +164,8 @@ GATES: dict[str, Gate] = {
     "relative._simple": words("today", "tomorrow", "yesterday", "overmorrow"),
     "relative._weekday": of(WD_WORDS),
     "relative._week_weekday": both(words("week", "s"), of(WD_WORDS)),
-    "relative._in": words("in", "after"),
-    "relative._ago": words("ago", "now", "hence", "later"),
+    "relative._in": with_dur(words("in", "after")),
+    "relative._ago": with_dur(words("ago", "now", "hence", "later")),
     "relative._n_weekdays": words("ago", "now", "hence", "later"),
     # digit rules: the shortest run of digits or the punctuation each pattern cannot do without
     "dates._iso": words("#d4"), "dates._compact": words("#d8"),
