@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .lex import (DOM, MON, ORD, REL, WD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date,
-                  weekday_of, word_before, year_of)
+from .lex import (DOM, MON, ORD, REL, WD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date, space_start,
+                  weekday_of, word_before, word_start, year_of)
 
 
 # Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
@@ -190,15 +190,45 @@ def _rel_year(m: re.Match, c: Ctx):
     return Tok("span", m.start(), m.end(), (dt.date(y, 1, 1), dt.date(y + 1, 1, 1)), {"grain": "year"})
 
 
+# A day of month opening with its digit: \b then DOM, the digit first (see lex's helpers).
+DOM_FAST = r"[0-9](?<!\w.)(?:(?<=[12])\d|(?<=3)[01]|(?<=0)[1-9]|(?<=[1-9]))"
+_WD_FORMS = ("monday", "mon", "tuesday", "tues", "tue", "wednesday", "weds", "wed", "thursday", "thurs", "thur",
+             "thu", "friday", "fri", "saturday", "sat", "sunday", "sun")
+
+
+def wd_prefix(s: str, lo: int, e: int) -> tuple[int, str | None]:
+    r"""r"\b(?P<wd>{WD})[,\s]+" ending at e (its start and the weekday), or (e, None)."""
+    k = space_start(s, lo, e, commas=True)
+    if k == e:
+        return e, None
+    w = k - 1 if k > lo and s[k - 1] == "." else k  # WD's optional "."
+    j = word_start(s, lo, w, _WD_FORMS)
+    return (j, s[j:k]) if j >= 0 else (e, None)
+
+
+def _dom_prefix(s: str, lo: int, q: int) -> tuple[int, str | None, bool]:
+    r"""The optional r"(?:\b(?P<wd>{WD})[,\s]+)?(?:\bon\s+)?(?P<the>\bthe\s+)?" before the
+    number at q: its start, the weekday, whether "the" is in it."""
+    e, the = q, False
+    k = space_start(s, lo, e)
+    if k < e and (j := word_start(s, lo, k, ("the",))) >= 0:
+        e, the = j, True
+    k = space_start(s, lo, e)
+    if k < e and (j := word_start(s, lo, k, ("on",))) >= 0:
+        e = j
+    e, wd = wd_prefix(s, lo, e)
+    return e, wd, the
+
+
 def _dom(m: re.Match, c: Ctx):
-    d, wd, the, o = m.group("d", "wd", "the", "o")
+    d, o = m.group("d", "o")
     d = int(d)
+    a, wd, the = _dom_prefix(c.s, m.pos, m.start())
     if wd and not (the or o or d >= 13):
         return None  # "monday 9" is a clock time
     if wd is None and not (the or o):
         return None
-    a, b = m.span()
-    return _day(a, b, dom_date(d, c.today, weekday_of(wd) if wd else None), dom=d)
+    return _day(a, m.end(), dom_date(d, c.today, weekday_of(wd) if wd else None), dom=d)
 
 
 def _dom_of_month(m: re.Match, c: Ctx):
@@ -228,7 +258,8 @@ RULES = [
     (re.compile(r"(?<![\d/])\b(1[0-2]|0?[1-9])/((?:19|20)\d\d)\b"), _month_year_num),
     (re.compile(rf"\b((?:the\s+)?(?:calendar\s+)?year\s+|cy\s*)?({YEAR})\b(?![:/]\d)"), _year),
     (re.compile(r"\b(this|next|last|previous|past|coming|current)\s+(?:calendar\s+)?year\b"), _rel_year),
-    (re.compile(rf"(?:\b(?P<wd>{WD})[,\s]+)?(?:\bon\s+)?(?P<the>\bthe\s+)?\b(?P<d>{DOM})(?P<o>{ORD})?\b"
+    # the optional weekday / on / the before the number: _dom_prefix
+    (re.compile(rf"(?P<d>{DOM_FAST})(?P<o>{ORD})?\b"
                 rf"(?!\s*(?:[:.]\d|am|pm|[ap]\b|h\b|o'clock|minutes?|mins?|hours?|days?|weeks?|months?|years?|/|of\b|-\s*\d|%))"), _dom),
     (re.compile(rf"\b(?:the\s+)?({DOM})(?:{ORD})?(?:\s+day)?\s+of\s+(?:the\s+)?({REL})?\s*month\b"), _dom_of_month),
 ]

@@ -157,3 +157,35 @@ def safe_date(y: int, m: int, d: int) -> dt.date | None:
 
 def rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
+
+
+# Rules that open with an optional prefix (r"(?:this\s+)?\d...") are tried by `re` at every
+# position. They now open with the mandatory part (re then skips straight to it) and the
+# handler extends the match left over the prefix with these helpers, reading the prefix
+# right to left. The match must not start before the search's start (m.pos), as in a scan.
+# \s in a str pattern is str.isspace: these are all such characters (none is above U+3000).
+SPACE_CHARS = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+_SPACE_COMMA = SPACE_CHARS + ","
+
+
+def is_word(ch: str) -> bool:
+    r"""Whether ch is \w in a str pattern."""
+    return ch.isalnum() or ch == "_"
+
+
+def space_start(s: str, lo: int, k: int, commas: bool = False) -> int:
+    r"""Start (>= lo) of the run of \s (or [,\s]) that ends at k; k if there is none."""
+    return lo + len(s[lo:k].rstrip(_SPACE_COMMA if commas else None))
+
+
+def word_start(s: str, lo: int, k: int, words: tuple[str, ...]) -> int:
+    r"""Start j >= lo of one of `words` (each opening with a word character) that is s[j:k]
+    with \b before it; -1 if none. With words that end alike, the first listed wins."""
+    if not s.endswith(words, lo, k):
+        return -1
+    for w in words:
+        if s.endswith(w, lo, k):
+            j = k - len(w)
+            if j == 0 or not is_word(s[j - 1]):
+                return j
+    return -1
