@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .lex import (DOM, MON, ORD, REL, WD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date, space_start,
-                  weekday_of, word_before, word_start, year_of)
+from .lex import (DOM, MON, MON_FAST, ORD, REL, WD, YEAR, Ctx, Tok, month_of, rel_start, rel_weeks, safe_date,
+                  space_start, weekday_of, word_before, word_space_start, word_start, year_of)
 
 
 # Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
@@ -82,7 +82,8 @@ def _compact(m: re.Match, c: Ctx):
 
 def _numeric(m: re.Match, c: Ctx):
     """7/13, 13/7, 7/13/26, 3-7-2017, 23.04.2022: US month first unless it cannot be."""
-    this, p, sep, q, y = m.group(1), int(m.group(2)), m.group(3), int(m.group(4)), m.group(5)
+    p, sep, q, y, wd = m.groups()
+    p, q = int(p), int(q)
     if sep in ("-", ".") and not y or (p, q, sep, y) == (24, 7, "/", None):
         return None  # "3-4" is a range; "24/7" means always
     month, day = (p, q) if p <= 12 and not (sep == "." and q <= 12) else (q, p)
@@ -90,22 +91,23 @@ def _numeric(m: re.Match, c: Ctx):
         month, day = q, p  # dotted dates are European
     if month > 12 or day > 31 or month == 0 or day == 0:
         return None
-    d, f = _resolve(c, month, day, y, m.group(6), bool(this))
-    return _day(m.start(), m.end(), d, **f)
+    a, this = _numeric_prefix(c.s, m.pos, m.start())
+    d, f = _resolve(c, month, day, y, wd, this)
+    return _day(a, m.end(), d, **f)
 
 
 def _mon_day(m: re.Match, c: Ctx):
-    this, wd1, mon, day, year, wd2 = m.group("this", "wd1", "mon", "d", "y", "wd2")
-    d, f = _resolve(c, month_of(mon), int(day), year, wd1 or wd2, bool(this))
-    a, b = m.span()
-    return _day(a, b, d, **f)
+    mon, day, year, wd2 = m.group("mon", "d", "y", "wd2")
+    a, this, wd1 = _mon_day_prefix(c.s, m.pos, m.start())
+    d, f = _resolve(c, month_of(mon), int(day), year, wd1 or wd2, this)
+    return _day(a, m.end(), d, **f)
 
 
 def _day_mon(m: re.Match, c: Ctx):
-    mon, day, year, wd1 = m.group("mon", "d", "y", "wd1")
+    mon, day, year = m.group("mon", "d", "y")
+    a, wd1, _ = _dom_prefix(c.s, m.pos, m.start(), on=False)
     d, f = _resolve(c, month_of(mon), int(day), year, wd1)
-    a, b = m.span()
-    return _day(a, b, d, **f)
+    return _day(a, m.end(), d, **f)
 
 
 def _ymd_name(m: re.Match, c: Ctx):
@@ -126,11 +128,12 @@ def _month_context(w: str) -> bool:
 
 
 def _month(m: re.Match, c: Ctx):
-    rel, word, year, after_next = m.groups()
+    word, year, after_next = m.groups()
+    a, rel = _month_prefix(c.s, m.pos, m.start())
     month = month_of(word)
     w = word.strip(".")
     if w in ("may", "march", "mar", "jan", "sat", "dec") and not (rel or year or after_next) and \
-            not _month_context(c.before(m.start())) and _WORD_AFTER.match(c.s, m.end()) and \
+            not _month_context(c.before(a)) and _WORD_AFTER.match(c.s, m.end()) and \
             not _TO_AFTER.match(c.s, m.end()):
         return None  # "may I", "march on" are not months
     if year:
@@ -148,8 +151,7 @@ def _month(m: re.Match, c: Ctx):
             y += 1
         if after_next:
             y += 1
-    a, b = m.span()
-    return _month_span(a, b, y, month, year=bool(year), mrel=bool(rel), mo=month)
+    return _month_span(a, m.end(), y, month, year=bool(year), mrel=bool(rel), mo=month)
 
 
 def _year_month(m: re.Match, c: Ctx):
@@ -196,28 +198,63 @@ _WD_FORMS = ("monday", "mon", "tuesday", "tues", "tue", "wednesday", "weds", "we
              "thu", "friday", "fri", "saturday", "sat", "sunday", "sun")
 
 
-def wd_prefix(s: str, lo: int, e: int) -> tuple[int, str | None]:
-    r"""r"\b(?P<wd>{WD})[,\s]+" ending at e (its start and the weekday), or (e, None)."""
-    k = space_start(s, lo, e, commas=True)
-    if k == e:
+def wd_prefix(s: str, lo: int, e: int, seps: str = ",", need_sep: bool = True) -> tuple[int, str | None]:
+    r"""r"\b(?P<wd>{WD})[seps\s]+" ending at e ("*" if not need_sep): its start and the
+    weekday, or (e, None)."""
+    k = space_start(s, lo, e, seps)
+    if k == e and need_sep:
         return e, None
     w = k - 1 if k > lo and s[k - 1] == "." else k  # WD's optional "."
     j = word_start(s, lo, w, _WD_FORMS)
     return (j, s[j:k]) if j >= 0 else (e, None)
 
 
-def _dom_prefix(s: str, lo: int, q: int) -> tuple[int, str | None, bool]:
+def _dom_prefix(s: str, lo: int, q: int, on: bool = True) -> tuple[int, str | None, bool]:
     r"""The optional r"(?:\b(?P<wd>{WD})[,\s]+)?(?:\bon\s+)?(?P<the>\bthe\s+)?" before the
-    number at q: its start, the weekday, whether "the" is in it."""
+    number at q (without "on" for _day_mon): its start, the weekday, whether "the" is in it."""
     e, the = q, False
     k = space_start(s, lo, e)
     if k < e and (j := word_start(s, lo, k, ("the",))) >= 0:
         e, the = j, True
-    k = space_start(s, lo, e)
-    if k < e and (j := word_start(s, lo, k, ("on",))) >= 0:
-        e = j
+    if on:
+        k = space_start(s, lo, e)
+        if k < e and (j := word_start(s, lo, k, ("on",))) >= 0:
+            e = j
     e, wd = wd_prefix(s, lo, e)
     return e, wd, the
+
+
+def _numeric_prefix(s: str, lo: int, q: int) -> tuple[int, bool]:
+    r"""r"(?<![\d/.$])(?:(this)\s+)?" before the number at q: its start, whether "this"."""
+    k = space_start(s, lo, q)
+    j = k - 4
+    if k < q and j >= lo and s.startswith("this", j) and not (j and (s[j - 1].isdecimal() or s[j - 1] in "/.$")):
+        return j, True
+    return q, False
+
+
+def _mon_day_prefix(s: str, lo: int, q: int) -> tuple[int, bool, str | None]:
+    r"""r"(?:\b(?P<this>this)\s+)?(?:\b(?P<wd1>{WD})[,\s(-]*)?" before the month at q."""
+    e, wd = wd_prefix(s, lo, q, ",(-", need_sep=False)
+    k = space_start(s, lo, e)
+    if k < e and (j := word_start(s, lo, k, ("this",))) >= 0:
+        return j, True, wd
+    return e, False, wd
+
+
+_REL_WORDS = ("this", "next", "last", "previous", "past", "coming", "upcoming", "following", "current")
+
+
+def _month_prefix(s: str, lo: int, q: int) -> tuple[int, str | None]:
+    r"""r"\b(?:(?:the\s+)?month\s+of\s+)?(?:({REL})\s+)?" before the month at q: its start, REL."""
+    e, k = rel_start(s, lo, q, _REL_WORDS, ("past", "coming"))
+    rel = s[e:k] if e < q else None
+    of = word_space_start(s, lo, e, ("of",))
+    month = word_space_start(s, lo, of, ("month",)) if of >= 0 else -1
+    if month >= 0:
+        the = word_space_start(s, lo, month, ("the",))
+        e = the if the >= 0 else month
+    return e, rel
 
 
 def _dom(m: re.Match, c: Ctx):
@@ -243,17 +280,18 @@ S = r"[\s,./-]*"
 RULES = [
     (re.compile(r"\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})\b(?![-/])"), _iso),
     (re.compile(r"\b((?:19|20)\d\d)(0[1-9]|1[0-2])([0-2]\d|3[01])\b"), _compact),
-    (re.compile(rf"(?<![\d/.$])(?:(this)\s+)?(\d{{1,2}})([/.-])(\d{{1,2}})(?:\3(\d{{4}}|\d{{2}}))?"
+    # these open with their number or month; the optional words before it: _*_prefix
+    (re.compile(rf"(\d(?<![\d/.$]\d)\d?)([/.-])(\d{{1,2}})(?:\2(\d{{4}}|\d{{2}}))?"
                 rf"(?![\d/]|\.\d|\s*h\b)(?:\s*\(?({WD})\)?)?"), _numeric),
-    (re.compile(rf"(?:\b(?P<this>this)\s+)?(?:\b(?P<wd1>{WD})[,\s(-]*)?\b(?P<mon>{MON}){S}(?:the\s+)?(?P<d>{DOM})(?:{ORD})?\b"
+    (re.compile(rf"(?P<mon>{MON_FAST}){S}(?:the\s+)?(?P<d>{DOM})(?:{ORD})?\b"
                 rf"(?:(?:,\s*|\s+)(?:of\s+|in\s+)?(?P<y>{YEAR}\b|'\d\d\b|\d\d\b(?![:.]\d|\s*(?:am|pm|[ap]\b|h\b|o'clock))))?"
                 rf"(?:[\s,]*\(?(?P<wd2>{WD})\)?)?\)?"), _mon_day),
-    (re.compile(rf"(?:\b(?P<wd1>{WD})[,\s]+)?\b(?:the\s+)?(?P<d>{DOM})(?:{ORD})?\.?(?:\s+day)?(?:\s+of\s+|\s+|-|(?=[a-z]))"
+    (re.compile(rf"(?P<d>{DOM_FAST})(?:{ORD})?\.?(?:\s+day)?(?:\s+of\s+|\s+|-|(?=[a-z]))"
                 rf"(?:the\s+month\s+of\s+)?(?P<mon>{MON})(?:(?:,\s*|\s+|-)(?:of\s+|in\s+)?(?P<y>{YEAR}\b|'?\d\d\b(?![:.]\d|\s*(?:am|pm|[ap]\b|h\b))))?"),
      _day_mon),
     (re.compile(rf"\b({YEAR})[/-]({MON})[/-]({DOM})\b"), _ymd_name),
     (re.compile(rf"\b({DOM})[/-]({MON})[/-]({YEAR})\b"), _dmy_name),
-    (re.compile(rf"\b(?:(?:the\s+)?month\s+of\s+)?(?:({REL})\s+)?({MON})(?:\s*,?\s*({YEAR})\b)?(\s+after\s+next)?"), _month),
+    (re.compile(rf"({MON_FAST})(?:\s*,?\s*({YEAR})\b)?(\s+after\s+next)?"), _month),
     (re.compile(rf"\b({YEAR})[\s/-]\s*({MON}|1[0-2]|0?[1-9])\b(?![/-]\d)"), _year_month),
     (re.compile(r"(?<![\d/])\b(1[0-2]|0?[1-9])/((?:19|20)\d\d)\b"), _month_year_num),
     (re.compile(rf"\b((?:the\s+)?(?:calendar\s+)?year\s+|cy\s*)?({YEAR})\b(?![:/]\d)"), _year),

@@ -165,7 +165,6 @@ def rx(pattern: str) -> re.Pattern:
 # right to left. The match must not start before the search's start (m.pos), as in a scan.
 # \s in a str pattern is str.isspace: these are all such characters (none is above U+3000).
 SPACE_CHARS = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
-_SPACE_COMMA = SPACE_CHARS + ","
 
 
 def is_word(ch: str) -> bool:
@@ -173,9 +172,9 @@ def is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def space_start(s: str, lo: int, k: int, commas: bool = False) -> int:
-    r"""Start (>= lo) of the run of \s (or [,\s]) that ends at k; k if there is none."""
-    return lo + len(s[lo:k].rstrip(_SPACE_COMMA if commas else None))
+def space_start(s: str, lo: int, k: int, extra: str = "") -> int:
+    r"""Start (>= lo) of the run of \s (and the `extra` characters) that ends at k; k if none."""
+    return lo + len(s[lo:k].rstrip(SPACE_CHARS + extra if extra else None))
 
 
 def word_start(s: str, lo: int, k: int, words: tuple[str, ...]) -> int:
@@ -215,3 +214,23 @@ assert MON == f"(?:{'|'.join(_MON_ALTS)})(?![a-z])\\.?" and WD == f"(?:{'|'.join
 # r"\b{MON}" and r"\b{WD}", opening with a character set
 MON_FAST = opening_set(_MON_ALTS) + r"(?![a-z])\.?"
 WD_FAST = opening_set(_WD_ALTS) + r"(?![a-z])\.?"
+
+
+def rel_start(s: str, lo: int, e: int, words: tuple[str, ...], after_this: tuple[str, ...] = ()) -> tuple[int, int]:
+    r"""r"\b(?:this\s+(?:after_this)|words)\s+" ending at e, the longest: (its start, the end
+    of its words); (e, e) if there is none."""
+    k = space_start(s, lo, e)
+    j = word_start(s, lo, k, words) if k < e else -1
+    if j < 0:
+        return e, e
+    if after_this and s[j:k] in after_this:
+        k2 = space_start(s, lo, j)
+        if k2 < j and (j2 := word_start(s, lo, k2, ("this",))) >= 0:
+            return j2, k
+    return j, k
+
+
+def word_space_start(s: str, lo: int, e: int, words: tuple[str, ...]) -> int:
+    r"""Start of r"\b(?:words)\s+" ending at e (see word_start); -1 if none."""
+    k = space_start(s, lo, e)
+    return word_start(s, lo, k, words) if k < e else -1
