@@ -209,7 +209,7 @@ def wd_prefix(s: str, lo: int, e: int, seps: str = ",", need_sep: bool = True) -
     return (j, s[j:k]) if j >= 0 else (e, None)
 
 
-def _dom_prefix(s: str, lo: int, q: int, on: bool = True) -> tuple[int, str | None, bool]:
+def _dom_prefix_exact(s: str, lo: int, q: int, on: bool = True) -> tuple[int, str | None, bool]:
     r"""The optional r"(?:\b(?P<wd>{WD})[,\s]+)?(?:\bon\s+)?(?P<the>\bthe\s+)?" before the
     number at q (without "on" for _day_mon): its start, the weekday, whether "the" is in it."""
     e, the = q, False
@@ -224,7 +224,7 @@ def _dom_prefix(s: str, lo: int, q: int, on: bool = True) -> tuple[int, str | No
     return e, wd, the
 
 
-def _numeric_prefix(s: str, lo: int, q: int) -> tuple[int, bool]:
+def _numeric_prefix_exact(s: str, lo: int, q: int) -> tuple[int, bool]:
     r"""r"(?<![\d/.$])(?:(this)\s+)?" before the number at q: its start, whether "this"."""
     k = space_start(s, lo, q)
     j = k - 4
@@ -233,7 +233,7 @@ def _numeric_prefix(s: str, lo: int, q: int) -> tuple[int, bool]:
     return q, False
 
 
-def _mon_day_prefix(s: str, lo: int, q: int) -> tuple[int, bool, str | None]:
+def _mon_day_prefix_exact(s: str, lo: int, q: int) -> tuple[int, bool, str | None]:
     r"""r"(?:\b(?P<this>this)\s+)?(?:\b(?P<wd1>{WD})[,\s(-]*)?" before the month at q."""
     e, wd = wd_prefix(s, lo, q, ",(-", need_sep=False)
     k = space_start(s, lo, e)
@@ -245,7 +245,7 @@ def _mon_day_prefix(s: str, lo: int, q: int) -> tuple[int, bool, str | None]:
 _REL_WORDS = ("this", "next", "last", "previous", "past", "coming", "upcoming", "following", "current")
 
 
-def _month_prefix(s: str, lo: int, q: int) -> tuple[int, str | None]:
+def _month_prefix_exact(s: str, lo: int, q: int) -> tuple[int, str | None]:
     r"""r"\b(?:(?:the\s+)?month\s+of\s+)?(?:({REL})\s+)?" before the month at q: its start, REL."""
     e, k = rel_start(s, lo, q, _REL_WORDS, ("past", "coming"))
     rel = s[e:k] if e < q else None
@@ -255,6 +255,58 @@ def _month_prefix(s: str, lo: int, q: int) -> tuple[int, str | None]:
         the = word_space_start(s, lo, month, ("the",))
         e = the if the >= 0 else month
     return e, rel
+
+
+# The same prefixes as patterns written backwards, matched on the reversed text at the
+# rule's match (one C-level match): their greedy match is the longest prefix, which is
+# the leftmost start the forward pattern finds. The _exact readers above stay for the rare
+# prefix that would start before the search's start (a look-ahead there would see past it).
+_WD_BACK = r"\.?(?:" + "|".join(w[::-1] for w in _WD_FORMS) + r")\b"
+_DOM_BACK = re.compile(rf"(?P<the>\s+eht\b)?(?:\s+no\b)?(?:[,\s]+(?P<wd>{_WD_BACK}))?")
+_DAY_MON_BACK = re.compile(rf"(?P<the>\s+eht\b)?(?:[,\s]+(?P<wd>{_WD_BACK}))?")
+_NUMERIC_BACK = re.compile(r"(?:\s+siht(?![\d/.$]))?")
+_MON_DAY_BACK = re.compile(rf"(?:[,\s(-]*(?P<wd>{_WD_BACK}))?(?P<this>\s+siht\b)?")
+_REL_BACK = "|".join(w[::-1].replace(" ", r"\s+") for w in ("this past", "this coming") + _REL_WORDS)
+_MONTH_BACK = re.compile(rf"(?:\s+(?P<rel>{_REL_BACK})\b)?(?:\s+fo\s+htnom(?:\s+eht)?\b)?")
+
+
+def _dom_prefix(s: str, lo: int, q: int, on: bool = True) -> tuple[int, str | None, bool]:
+    """What _dom_prefix_exact finds."""
+    n = len(s)
+    b = (_DOM_BACK if on else _DAY_MON_BACK).match(s[::-1], n - q)
+    if n - b.end() < lo:
+        return _dom_prefix_exact(s, lo, q, on)
+    wd = b["wd"]
+    return n - b.end(), wd and wd[::-1], b["the"] is not None
+
+
+def _numeric_prefix(s: str, lo: int, q: int) -> tuple[int, bool]:
+    """What _numeric_prefix_exact finds."""
+    n = len(s)
+    b = _NUMERIC_BACK.match(s[::-1], n - q)
+    if n - b.end() < lo:
+        return _numeric_prefix_exact(s, lo, q)
+    return n - b.end(), b.end() > b.start()
+
+
+def _mon_day_prefix(s: str, lo: int, q: int) -> tuple[int, bool, str | None]:
+    """What _mon_day_prefix_exact finds."""
+    n = len(s)
+    b = _MON_DAY_BACK.match(s[::-1], n - q)
+    if n - b.end() < lo:
+        return _mon_day_prefix_exact(s, lo, q)
+    wd = b["wd"]
+    return n - b.end(), b["this"] is not None, wd and wd[::-1]
+
+
+def _month_prefix(s: str, lo: int, q: int) -> tuple[int, str | None]:
+    """What _month_prefix_exact finds."""
+    n = len(s)
+    b = _MONTH_BACK.match(s[::-1], n - q)
+    if n - b.end() < lo:
+        return _month_prefix_exact(s, lo, q)
+    rel = b["rel"]
+    return n - b.end(), rel and rel[::-1]
 
 
 def _dom(m: re.Match, c: Ctx):
