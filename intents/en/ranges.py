@@ -5,36 +5,30 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .lex import DOM, MON, ORD, YEAR, Ctx, Tok, month_of, opening_set, rel_weeks, safe_date
+from .lex import DOM, MON, ORD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date
 from .periods import month_start
 
-# Each connector kind's alternatives, spelled out so that every one opens with a plain
-# character ("(?:anytime\s+)?before" is "anytime\s+before|before": the same order of tries).
 _CONNS = [
-    (["on\\s+or\\s+(?:before|earlier\\s+than)", "as\\s+late\\s+as", "no\\s+later\\s+than", "up\\s+(?:un)?till?",
-      "up\\s+to", "upto"], "until"),
-    (["some\\s*time?s?\\s+before", "anytime\\s+before", "before", "earlier\\s+than", "prior\\s+to"], "before"),
-    (["anytime\\s+after", "after", "later\\s+than(?:\\s+or\\s+at)?", "since", "on\\s+or\\s+after", "at\\s+or\\s+after",
-      "no\\s+earlier\\s+than"], "after"),
-    (["from", "starting(?:\\s+(?:from|on|at))?", "beginning(?:\\s+(?:from|on|at))?", "as\\s+of", "effective"], "from"),
-    (["to", "thru", "through", "till", "til", "'til", "until", "and\\s+end(?:ing)?\\s+at"], "to"),
-    (["between"], "between"),
-    (["and"], "and"),
-    (["by"], "by"),
-    (["or\\s+later", "or\\s+after", "onwards", "onward"], "orlater"),
+    (r"on\s+or\s+(?:before|earlier\s+than)|as\s+late\s+as|no\s+later\s+than|up\s+(?:un)?till?|up\s+to|upto", "until"),
+    (r"(?:some\s*time?s?\s+|anytime\s+)?before|earlier\s+than|prior\s+to", "before"),
+    (r"(?:anytime\s+)?after|later\s+than(?:\s+or\s+at)?|since|on\s+or\s+after|at\s+or\s+after|no\s+earlier\s+than", "after"),
+    (r"from|starting(?:\s+(?:from|on|at))?|beginning(?:\s+(?:from|on|at))?|as\s+of|effective", "from"),
+    (r"to|thru|through|till|til|'til|until|and\s+end(?:ing)?\s+at", "to"),
+    (r"between", "between"),
+    (r"and", "and"),
+    (r"by", "by"),
+    (r"or\s+later|or\s+after|onwards|onward", "orlater"),
 ]
 # The words and the dashes are two patterns: one alternation of both is tried at every
 # space and word start (several times slower). Their matches cannot overlap (a word match
 # holds no dash and no space before its last letter is left open), so the two scans find
-# what the one did. The words open with a character set (lex.opening_set); an empty group
-# c<kind>_<n> after each alternative names its kind.
-_ALTS = [(alt, f"c{i}_{j}") for i, (alts, _) in enumerate(_CONNS) for j, alt in enumerate(alts)]
-_CONN_RX = re.compile(opening_set([a for a, _ in _ALTS], [n for _, n in _ALTS]) + r"\b")
+# what the one did.
+_CONN_RX = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(_CONNS)) + r")\b")
 _DASH_RX = re.compile(r"(?<=[\w.)])\s*-\s*(?=[\w(])|\s+-\s+|~")
 _OPEN_END = {"until", "till", "til", "'til", "through", "thru"}
 
 
-_KIND = {name: _CONNS[int(name[1:name.index("_")])][1] for _, name in _ALTS}
+_KIND = {f"c{i}": kind for i, (_, kind) in enumerate(_CONNS)}
 
 
 def _dash(m: re.Match, c: Ctx):
@@ -42,7 +36,10 @@ def _dash(m: re.Match, c: Ctx):
 
 
 def _conn(m: re.Match, c: Ctx):
-    kind = _KIND[m.lastgroup]  # the one empty group after the alternative that matched
+    name = m.lastgroup  # the named groups are the alternatives, none nested
+    kind = _KIND.get(name)
+    if kind is None or not m[name]:
+        return None
     a, b = m.span()
     # the match has no space at either end: split/join is the \s+ -> " " of _WS, without a regex
     return Tok("conn", a, b, kind, {"word": " ".join(m[0].split())})
