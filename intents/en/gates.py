@@ -121,7 +121,11 @@ _DOM_MARKS = WD_WORDS | frozenset(["the", "st", "nd", "rd", "th"])
 DIGIT = words("#d")
 # Exact needs read from the patterns: a day of month is digits; YEAR is a run of four;
 # a weekday or part of day in the plural is a whole word of its own.
-_MON_DIGIT: Gate = (frozenset(["#mon"]), _has("#d"))
+# A month name in a date is a whole letter run (\b or a digit before it, (?![a-z]) after), or
+# glued to an ordinal or to "day" ("5thjan", "5 dayjan"); its day a run of one or two digits.
+_ORD_MONTHS = frozenset(o + w for o in ("st", "nd", "rd", "th", "day") for w in MONTH_WORDS)
+_MON_DAY: Gate = (MONTH_WORDS, _has("#d12"))
+_DAY_MON: Gate = (MONTH_WORDS | _ORD_MONTHS, _has("#d12"))
 _MON_TWO_NUMBERS: Gate = (frozenset(["#mon"]), _has("#dd"))  # a span of days: two numbers
 _YEAR_MON: Gate = (frozenset(["#d4"]), _has("#mon"))
 _PLURAL_DAYS = frozenset(d + "days" for d in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun"))
@@ -170,7 +174,7 @@ GATES: dict[str, Gate] = {
     # digit rules: the shortest run of digits or the punctuation each pattern cannot do without
     "dates._iso": words("#d4"), "dates._compact": words("#d8"),
     "dates._numeric": with_digit(frozenset(["#/", "#.", "#-"])),
-    "dates._mon_day": _MON_DIGIT, "dates._day_mon": _MON_DIGIT,
+    "dates._mon_day": _MON_DAY, "dates._day_mon": _DAY_MON,
     "dates._ymd_name": _YEAR_MON, "dates._dmy_name": _YEAR_MON,
     "dates._month": of(MONTH_WORDS), "dates._year_month": words("#d4"), "dates._month_year_num": words("#d4"),
     "dates._year": words("#d4"),
