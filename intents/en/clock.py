@@ -46,14 +46,14 @@ def _at_before(s: str, a: int) -> bool:
     return word_before(w, _AT_WORDS) or w.rstrip().endswith("@")
 
 
-def _time(a, b, h, mi=0, sec=0, mer=None, h24=False, **f):
+def _time(a, b, h, mi=0, sec=0, mer=None, h24=False):
     if h is None or h > 24 or mi > 59 or sec > 59 or (mer and (h > 12 or h == 0)):
         return None
     if mer == "pm" and h < 12:
         h += 12
     elif mer == "am" and h == 12:
         h = 0
-    return Tok("time", a, b, (h, mi, sec), {"mer": mer, "h24": h24 or h > 12 or h == 0, **f})
+    return Tok("time", a, b, (h, mi, sec), {"mer": mer, "h24": h24 or h > 12 or h == 0})
 
 
 def _mer(x: str | None) -> str | None:

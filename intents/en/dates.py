@@ -56,10 +56,9 @@ def _day(a, b, d, **f):
     return Tok("day", a, b, d, f) if d else None
 
 
-def _month_span(a, b, y, m, **f):
-    start = dt.date(y, m, 1)
-    end = dt.date(y + (m == 12), m % 12 + 1, 1)
-    return Tok("span", a, b, (start, end), {"grain": "month", **f})
+def _month_span(a: int, b: int, y: int, m: int, f: dict) -> Tok:
+    """A month's span; f: its flags, "grain": "month" first (built by the caller: no ** merge)."""
+    return Tok("span", a, b, (dt.date(y, m, 1), dt.date(y + (m == 12), m % 12 + 1, 1)), f)
 
 
 def _resolve(c: Ctx, month: int, day: int, year: str | None, wd: str | None, this: bool = False):
@@ -151,7 +150,7 @@ def _month(m: re.Match, c: Ctx):
             y += 1
         if after_next:
             y += 1
-    return _month_span(a, m.end(), y, month, year=bool(year), mrel=bool(rel), mo=month)
+    return _month_span(a, m.end(), y, month, {"grain": "month", "year": bool(year), "mrel": bool(rel), "mo": month})
 
 
 def _year_month(m: re.Match, c: Ctx):
@@ -159,14 +158,14 @@ def _year_month(m: re.Match, c: Ctx):
     mo = month_of(mo) if not mo.isdigit() else int(mo)
     if not 1 <= mo <= 12:
         return None
-    return _month_span(m.start(), m.end(), y, mo, year=True)
+    return _month_span(m.start(), m.end(), y, mo, {"grain": "month", "year": True})
 
 
 def _month_year_num(m: re.Match, c: Ctx):
     mo, y = int(m.group(1)), int(m.group(2))
     if not 1 <= mo <= 12:
         return None
-    return _month_span(m.start(), m.end(), y, mo, year=True)
+    return _month_span(m.start(), m.end(), y, mo, {"grain": "month", "year": True})
 
 
 # r"(?:\b(?:in|of|...|during)\s+|-\s*|^\s*)$" on the text before a bare year
