@@ -55,8 +55,9 @@ _LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _DIGITS_ONLY = bytes(c if 48 <= c <= 57 else 32 for c in range(256))
 
 
-def tokens(s: str) -> frozenset:
-    """The message's letter runs and pseudo-tokens (see the module doc)."""
+def tokens(s: str) -> set[str]:
+    """The message's letter runs and pseudo-tokens (see the module doc). A set, not a
+    frozenset: it is only read (in, isdisjoint, &), and freezing it is a copy."""
     if s.isascii():
         b = s.encode()
         t = set(b.translate(_LETTERS_ONLY).decode().split())
@@ -82,7 +83,7 @@ def tokens(s: str) -> frozenset:
                     t.add("#d8")
         if _MON_STEM.search(s):
             t.add("#mon")
-    return frozenset(t)
+    return t
 
 
 def _has(tok: str) -> Extra:
