@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .lex import (DOM, MON, MON_FAST, ORD, REL, WD, YEAR, Ctx, Tok, month_of, rel_start, rel_weeks, safe_date,
+from .lex import (DOM, MON, MON_FAST, ORD, REL, WD, YEAR, Ctx, Tok, month_of, may_follow_prefix, rel_start, rel_weeks, safe_date,
                   space_start, weekday_of, word_before, word_space_start, word_start, year_of)
 
 
@@ -260,6 +260,7 @@ def _month_prefix_exact(s: str, lo: int, q: int) -> tuple[int, str | None]:
 # rule's match (one C-level match): their greedy match is the longest prefix, which is
 # the leftmost start the forward pattern finds. The _exact readers above stay for the rare
 # prefix that would start before the search's start (a look-ahead there would see past it).
+_WD_LASTS = "".join({w[-1] for w in _WD_FORMS}) + "."  # what a weekday before a date can end with
 _WD_BACK = r"\.?(?:" + "|".join(w[::-1] for w in _WD_FORMS) + r")\b"
 _DOM_BACK = re.compile(rf"(?P<the>\s+eht\b)?(?:\s+no\b)?(?:[,\s]+(?P<wd>{_WD_BACK}))?")
 _DAY_MON_BACK = re.compile(rf"(?P<the>\s+eht\b)?(?:[,\s]+(?P<wd>{_WD_BACK}))?")
@@ -271,6 +272,8 @@ _MONTH_BACK = re.compile(rf"(?:\s+(?P<rel>{_REL_BACK})\b)?(?:\s+fo\s+htnom(?:\s+
 
 def _dom_prefix(s: str, lo: int, q: int, on: bool = True) -> tuple[int, str | None, bool]:
     """What _dom_prefix_exact finds."""
+    if not may_follow_prefix(s, lo, q, _WD_LASTS + "en", ","):
+        return q, None, False
     n = len(s)
     b = (_DOM_BACK if on else _DAY_MON_BACK).match(s[::-1], n - q)
     if n - b.end() < lo:
@@ -281,6 +284,8 @@ def _dom_prefix(s: str, lo: int, q: int, on: bool = True) -> tuple[int, str | No
 
 def _numeric_prefix(s: str, lo: int, q: int) -> tuple[int, bool]:
     """What _numeric_prefix_exact finds."""
+    if not may_follow_prefix(s, lo, q, "s"):
+        return q, False
     n = len(s)
     b = _NUMERIC_BACK.match(s[::-1], n - q)
     if n - b.end() < lo:
@@ -290,6 +295,9 @@ def _numeric_prefix(s: str, lo: int, q: int) -> tuple[int, bool]:
 
 def _mon_day_prefix(s: str, lo: int, q: int) -> tuple[int, bool, str | None]:
     """What _mon_day_prefix_exact finds."""
+    # the weekday's "." may come right before the month
+    if not (q > lo and s[q - 1] == "." or may_follow_prefix(s, lo, q, _WD_LASTS + "s", ",(-")):
+        return q, False, None
     n = len(s)
     b = _MON_DAY_BACK.match(s[::-1], n - q)
     if n - b.end() < lo:
@@ -300,6 +308,8 @@ def _mon_day_prefix(s: str, lo: int, q: int) -> tuple[int, bool, str | None]:
 
 def _month_prefix(s: str, lo: int, q: int) -> tuple[int, str | None]:
     """What _month_prefix_exact finds."""
+    if not may_follow_prefix(s, lo, q, "stgf"):  # the last letters of REL and "of"
+        return q, None
     n = len(s)
     b = _MONTH_BACK.match(s[::-1], n - q)
     if n - b.end() < lo:

@@ -240,3 +240,16 @@ def word_space_start(s: str, lo: int, e: int, words: tuple[str, ...]) -> int:
     r"""Start of r"\b(?:words)\s+" ending at e (see word_start); -1 if none."""
     k = space_start(s, lo, e)
     return word_start(s, lo, k, words) if k < e else -1
+
+
+def may_follow_prefix(s: str, lo: int, q: int, lasts: str, seps: str = "") -> bool:
+    """A cheap necessary test for an optional prefix of words that ends with a run of
+    whitespace (or `seps`) at q: that run is there, and the character before it is one
+    that can end the prefix's words (`lasts`), or the run goes on (not decided here)."""
+    if q - 2 < lo:
+        return False
+    ch = s[q - 1]
+    if not (ch.isspace() or ch in seps):
+        return False
+    ch = s[q - 2]
+    return ch in lasts or ch.isspace() or ch in seps

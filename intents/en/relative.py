@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from ..timeutil import next_weekday, weekday_in_week
 from .durations import DUR, finest, parse
-from .lex import WD, WD_FAST, WDS, Ctx, Tok, rel_start, rel_weeks, weekday_of
+from .lex import WD, WD_FAST, WDS, Ctx, Tok, may_follow_prefix, rel_start, rel_weeks, weekday_of
 
 _SPACES = re.compile(r"\s+")
 
@@ -73,6 +73,8 @@ _REL_BACK = re.compile(r"(?:\s+(?P<rel>" + "|".join(w[::-1].replace(" ", r"\s+")
 
 def _weekday_prefix(s: str, lo: int, q: int) -> tuple[int, str | None]:
     """Start of the relative word before the weekday at q (q if none) and that word."""
+    if not may_follow_prefix(s, lo, q, "stg"):  # the last letters of the relative words
+        return q, None
     n = len(s)
     b = _REL_BACK.match(s[::-1], n - q)
     a = n - b.end()
