@@ -35,8 +35,9 @@ UNIT_WORDS = frozenset(u + s for u in "second minute hour day night week fortnig
 # ("aday", "halfday"); a glued unit letter, 1/2h and 5' follow a digit.
 _DUR_WORDS = frozenset(q + u for q in ("", "a", "an", "another", "one", "half") for u in UNIT_WORDS)
 _DUR_GLUED = frozenset(["s", "m", "h", "d", "w", "y", "mo", "#'"])
-# Without a unit word, a duration is a digit glued to its unit: 10d, 1.5h, 3mo, 5', 1/2h.
-_GLUED_HINT = re.compile(r"\d(?:[smhdwy']|/\d)")
+# Without a unit word, a duration is a digit glued to its unit and a word end (as in
+# durations._GLUED: 10d, 1.5h, 3mo, not 1st), or 5', or 1/2h.
+_GLUED_HINT = re.compile(r"\d(?:(?:[smhdwy]|mo)\b|'|/\d)")
 
 
 def _dur_gate(s: str, t: frozenset) -> bool:
