@@ -33,18 +33,25 @@ ZONE_WORDS = frozenset("pst pdt mst mdt cst cdt est edt gmt utc bst cet cest eet
 UNIT_WORDS = frozenset(u + s for u in "second minute hour day night week fortnight month year".split() for s in ("", "s"))
 # durations._dur: a unit word as a whole letter run, alone or glued to a spelled quantity
 # ("aday", "halfday"); a glued unit letter, 1/2h and 5' follow a digit.
-_DUR_WORDS = frozenset(q + u for q in ("", "a", "an", "another", "one", "half") for u in UNIT_WORDS)
+_PLAIN_UNITS = UNIT_WORDS
+_QTY_WORDS = frozenset(["a", "an", "another", "one", "half"])
+_GLUED_QTY_UNITS = frozenset(q + u for q in _QTY_WORDS for u in UNIT_WORDS)
+_DUR_WORDS = _PLAIN_UNITS | _GLUED_QTY_UNITS
 _DUR_GLUED = frozenset(["s", "m", "h", "d", "w", "y", "mo", "#'"])
 # Without a unit word, a duration is a digit glued to its unit and a word end (as in
 # durations._GLUED: 10d, 1.5h, 3mo, not 1st), or 5', or 1/2h.
 _GLUED_HINT = re.compile(r"\d(?:(?:[smhdwy]|mo)\b|'|/\d)")
 
 
-def _dur_gate(s: str, t: frozenset) -> bool:
-    """Whether the text can hold a duration (DUR): a unit word as a whole letter run (rules
-    put DUR after a space or a non-word character), "quarter(s) of an hour" (its "hour" may
-    run on into "hourly" where nothing guards the end), or a digit glued to its unit."""
-    return not _DUR_WORDS.isdisjoint(t) or "quarter" in s or "#d" in t and _GLUED_HINT.search(s) is not None
+def _dur_gate(s: str, t: set) -> bool:
+    """Whether the text can hold a duration (DUR). Every rule puts DUR after a space or a
+    non-word character, so its quantity opens a letter run: a unit word as a whole run
+    after a quantity (a digit, ½, or a quantity word as its own run), a quantity word glued
+    to its unit ("aday"), "quarter(s) of an hour" (its "hour" may run on into "hourly"),
+    or a digit glued to its unit."""
+    if not _PLAIN_UNITS.isdisjoint(t) and ("#d" in t or not _QTY_WORDS.isdisjoint(t) or "½" in s):
+        return True
+    return not _GLUED_QTY_UNITS.isdisjoint(t) or "quarter" in s or "#d" in t and _GLUED_HINT.search(s) is not None
 # The first word of every connector in ranges._CONNS (the rest start with one of these).
 CONN_WORDS = frozenset("before earlier prior after later since from starting beginning as effective to thru through "
                        "till til until and between by onwards onward upto #- #~".split())
