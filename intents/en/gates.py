@@ -2,7 +2,7 @@
 a gate never changes what a rule finds, it only avoids running a regex that cannot match).
 
 A message becomes a set of tokens: its letter runs plus a few pseudo-tokens (`#d` a digit,
-`#d12` a run of one or two digits, `#d3`/`#d4`/`#d8` longer runs, `#dd` two runs or more, `#mon` a month stem,
+`#d12` a run of one or two digits, `#d3`/`#d4`/`#d8` longer runs, `#dd` two runs or more,
 `#:` `#.` `#/` `#-` `#~` `#'` those characters). A gate is (triggers, extra): the rule runs
 when a trigger is among the tokens (None: always) and `extra(s, tokens)` holds, if given.
 """
@@ -16,7 +16,6 @@ Gate = tuple  # (frozenset | None, Extra | None)
 
 _WORD = re.compile(r"[a-z]+")
 _DRUN = re.compile(r"\d+")
-_MON_STEM = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 _CHAR_TOKS = tuple((ch, "#" + ch) for ch in (":", ".", "/", "-", "~", "'", "½"))
 
 MONTH_WORDS = frozenset("jan january feb february mar march apr april may jun june jul july aug august sep sept "
@@ -89,8 +88,6 @@ def tokens(s: str) -> set[str]:
                 t.add("#d4")
                 if longest >= 8:
                     t.add("#d8")
-        if _MON_STEM.search(s):
-            t.add("#mon")
     return t
 
 
@@ -135,8 +132,10 @@ DIGIT = words("#d")
 _ORD_MONTHS = frozenset(o + w for o in ("st", "nd", "rd", "th", "day") for w in MONTH_WORDS)
 _MON_DAY: Gate = (MONTH_WORDS, _has("#d12"))
 _DAY_MON: Gate = (MONTH_WORDS | _ORD_MONTHS, _has("#d12"))
-_MON_TWO_NUMBERS: Gate = (frozenset(["#mon"]), _has("#dd"))  # a span of days: two numbers
-_YEAR_MON: Gate = (frozenset(["#d4"]), _has("#mon"))
+# ranges._mon_dd/_dd_mon: a month name (as in a date: a whole run, or after an ordinal) and
+# two runs of digits; dates._ymd_name/_dmy_name: a year and a month name between [/-]
+_MON_TWO_NUMBERS: Gate = (MONTH_WORDS | _ORD_MONTHS, _has("#dd"))
+_YEAR_MON: Gate = (frozenset(["#d4"]), lambda s, t: not MONTH_WORDS.isdisjoint(t))
 _PLURAL_DAYS = frozenset(d + "days" for d in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun"))
 PLURAL_PARTS = frozenset(["mornings", "afternoons", "evenings", "nights"])
 # clock._hhmm keeps a 3-4 digit time only after "at"-like words or "@", or before am/pm.
