@@ -35,7 +35,7 @@ _RANK, _START = itemgetter(0, 1, 2, 3), attrgetter("a")  # C-level sort keys
 # the rule's index (ties of equal length, priority and start keep rule order, as in a scan
 # that visits the rules in order) and the extra gate.
 _RUN = [(rx.search, fn, prio, i, extra) for i, (rx, fn, prio, (_, extra)) in enumerate(RULES)]
-_ALWAYS_RUN = [_RUN[i] for i in sorted(_ALWAYS)]
+_ALWAYS_RUN = frozenset(_RUN[i] for i in _ALWAYS)
 _RUN_BY_TOKEN = {t: frozenset(_RUN[i] for i in ix) for t, ix in _BY_TOKEN.items()}
 if any(_sre.parse(r[0].pattern, r[0].flags).getwidth()[0] == 0 for r in RULES):
     raise ValueError("a rule that can match empty needs finditer's step past it in scan")
@@ -48,8 +48,9 @@ def scan(c: Ctx) -> list[Tok]:
     s = c.s
     toks = c.toks = tokens(s)
     # the visiting order does not matter: the sort key ends with the rule index
-    woken = set().union(*map(_RUN_BY_TOKEN.__getitem__, _RUN_BY_TOKEN.keys() & toks))
-    for search, fn, prio, i, extra in _ALWAYS_RUN + [*woken]:
+    # (sets merge by their stored hashes: the rule tuples are not hashed again)
+    woken = _ALWAYS_RUN.union(*map(_RUN_BY_TOKEN.__getitem__, _RUN_BY_TOKEN.keys() & toks))
+    for search, fn, prio, i, extra in woken:
         if extra is not None and not extra(s, toks):
             continue
         # search from the last end is what finditer does (no rule can match empty), and a
