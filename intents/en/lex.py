@@ -214,12 +214,9 @@ def opening_set(alts: list[str], names: list[str | None] | None = None) -> str:
 
 _MON_ALTS = [r"jan(?:uary)?", r"feb(?:ruary)?", r"mar(?:ch)?", r"apr(?:il)?", "may", "june?", "july?",
              r"aug(?:ust)?", r"sep(?:t(?:ember)?)?", r"oct(?:ober)?", r"nov(?:ember)?", r"dec(?:ember)?"]
-_WD_ALTS = [r"mon(?:day)?", r"tue(?:s(?:day)?)?", r"wed(?:nesday|s)?", r"thu(?:r(?:s(?:day)?)?)?", r"fri(?:day)?",
-            r"sat(?:urday)?", r"sun(?:day)?"]
-assert MON == f"(?:{'|'.join(_MON_ALTS)})(?![a-z])\\.?" and WD == f"(?:{'|'.join(_WD_ALTS)})(?![a-z])\\.?"
-# r"\b{MON}" and r"\b{WD}", opening with a character set
+assert MON == f"(?:{'|'.join(_MON_ALTS)})(?![a-z])\\.?"
+# r"\b{MON}", opening with a character set
 MON_FAST = opening_set(_MON_ALTS) + r"(?![a-z])\.?"
-WD_FAST = opening_set(_WD_ALTS) + r"(?![a-z])\.?"
 
 
 def rel_start(s: str, lo: int, e: int, words: tuple[str, ...], after_this: tuple[str, ...] = ()) -> tuple[int, int]:

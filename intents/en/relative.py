@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from ..timeutil import next_weekday, weekday_in_week
 from .durations import DUR, finest, parse
-from .lex import WD, WD_FAST, WDS, Ctx, Tok, may_follow_prefix, rel_start, rel_weeks, weekday_of
+from .lex import WD, WDS, Ctx, Tok, rel_weeks, weekday_of
 
 _SPACES = re.compile(r"\s+")
 
@@ -64,40 +64,19 @@ def weekday_date(rel: str | None, wd: int, today: dt.date) -> dt.date:
     return next_weekday(today, wd)
 
 
-_REL_WORDS = ("this", "next", "last", "coming", "upcoming", "following", "previous", "past")
-# the optional r"\b(?:(this\s+past|...|past)\s+)?" before a weekday, written backwards (matched on
-# the reversed text: its greedy match is the longest prefix, the forward pattern's leftmost start)
-_REL_BACK = re.compile(r"(?:\s+(?P<rel>" + "|".join(w[::-1].replace(" ", r"\s+") for w in (
-    "this past", "this coming", "this upcoming") + _REL_WORDS) + r")\b)?")
-
-
-def _weekday_prefix(s: str, lo: int, q: int) -> tuple[int, str | None]:
-    """Start of the relative word before the weekday at q (q if none) and that word."""
-    if not may_follow_prefix(s, lo, q, "stg"):  # the last letters of the relative words
-        return q, None
-    n = len(s)
-    b = _REL_BACK.match(s[::-1], n - q)
-    a = n - b.end()
-    if a < lo:  # it may not start before the search's start: read it forwards from there
-        a, k = rel_start(s, lo, q, _REL_WORDS, ("past", "coming", "upcoming"))
-        return a, s[a:k] if a < q else None
-    rel = b["rel"]
-    return a, rel and rel[::-1]
-
-
 def _weekday(m: re.Match, c: Ctx):
-    word, after = m.groups()
-    a, rel = _weekday_prefix(c.s, m.pos, m.start())
+    rel, word, after = m.groups()
     wd = weekday_of(word)
     if after:
-        after = _SPACES.sub(" ", after)
-        if after == "after next":
+        a = _SPACES.sub(" ", after)
+        if a == "after next":
             d = next_weekday(c.today, wd, include_today=False) + dt.timedelta(days=7)
         else:
-            w = _WHICH_WEEK.search(after)
+            w = _WHICH_WEEK.search(a)
             d = weekday_in_week(c.today, wd, rel_weeks(w.group(1)) if w else -1)
-        return Tok("day", a, m.end(), d, {"wd": wd, "week_fixed": True})
-    return Tok("day", a, m.end(), weekday_date(rel, wd, c.today), {"wd": wd, "week_fixed": bool(rel)})
+        return Tok("day", m.start(), m.end(), d, {"wd": wd, "week_fixed": True})
+    a, b = m.span()
+    return Tok("day", a, b, weekday_date(rel, wd, c.today), {"wd": wd, "week_fixed": bool(rel)})
 
 
 def _week_weekday(m: re.Match, c: Ctx):
@@ -130,8 +109,8 @@ RULES = [
     (re.compile(r"\b(?:right\s+now|just\s+now|now|at\s+the\s+minute|at\s+the\s+present\s+time|"
                 r"at\s+this\s+time|at\s+the\s+moment|asap|immediately)\b"), _now),
     (re.compile(r"\b(?:the\s+)?(day\s+after\s+tomorrow|day\s+before\s+yesterday|overmorrow|today|tomorrow|yesterday)\b"), _simple),
-    # opens with the weekday; the relative word before it: _weekday_prefix
-    (re.compile(rf"({WD_FAST})(?:\s*,?\s*(after\s+next|(?:of\s+)?(?:the\s+)?(?:this|next|last|previous|following|coming|current)\s+week"
+    (re.compile(rf"\b(?:(this\s+past|this\s+coming|this\s+upcoming|this|next|last|coming|upcoming|following|previous|past)\s+)?"
+                rf"({WD})(?:\s*,?\s*(after\s+next|(?:of\s+)?(?:the\s+)?(?:this|next|last|previous|following|coming|current)\s+week"
                 rf"|from\s+last\s+week))?"), _weekday),
     (re.compile(rf"\b(this|next|last|previous|past|following|coming|current)\s+week(?:'s)?\s*,?\s*(?:on\s+)?({WD})"), _week_weekday),
     (re.compile(rf"\b(?:in|after)\s+(?:about\s+|around\s+|approximately\s+|roughly\s+|another\s+|just\s+)?({DUR})"
