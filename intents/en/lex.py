@@ -190,26 +190,20 @@ def word_start(s: str, lo: int, k: int, words: tuple[str, ...]) -> int:
     return -1
 
 
-def opening_set(alts: list[str], names: list[str | None] | None = None) -> str:
+def opening_set(alts: list[str]) -> str:
     r"""r"\b(?:alt1|alt2|...)" as a pattern that opens with a character set, which `re`
     skips to quickly: the first character is read first, then the \b before it is checked
     by look-behind (at once for most positions, which sit inside words), then the
     alternatives opening with that character, by look-behind too, in their order (only
     those can match there, so the order of the others does not matter). Each alternative
-    opens with a plain character; names[i], if given, is an empty group after alternative
-    i (m.lastgroup tells which)."""
+    opens with a plain word character."""
     by_first: dict[str, list[str]] = {}
-    for i, alt in enumerate(alts):
-        assert alt[0].isalnum() or alt[0] == "'", alt
-        mark = f"(?P<{names[i]}>)" if names and names[i] else ""
-        by_first.setdefault(alt[0], []).append(alt[1:] + mark)
-    word = [f"(?<={re.escape(ch)})(?:{'|'.join(rest)})" for ch, rest in by_first.items() if is_word(ch)]
-    other = [f"(?<={re.escape(ch)})(?:{'|'.join(rest)})" for ch, rest in by_first.items() if not is_word(ch)]
-    sides = [r"(?<!\w.)(?:" + "|".join(word) + ")"] if word else []  # \b before a word character
-    if other:
-        sides.append(r"(?<=\w.)(?:" + "|".join(other) + ")")  # \b before a non-word character
+    for alt in alts:
+        assert alt[0].isalnum(), alt
+        by_first.setdefault(alt[0], []).append(alt[1:])
+    branches = "|".join(f"(?<={re.escape(ch)})(?:{'|'.join(rest)})" for ch, rest in by_first.items())
     first = "".join(sorted(re.escape(ch) for ch in by_first))
-    return f"[{first}](?:{'|'.join(sides)})"
+    return f"[{first}](?<!\\w.)(?:{branches})"
 
 
 _MON_ALTS = [r"jan(?:uary)?", r"feb(?:ruary)?", r"mar(?:ch)?", r"apr(?:il)?", "may", "june?", "july?",
