@@ -68,12 +68,21 @@ def scan(c: Ctx) -> list[Tok]:
         return [f[4] for f in found]
     found.sort(key=_RANK)
     taken: list[Tok] = []
-    used = bytearray(len(s) + 1)
-    for _, _, a, _, t in found:
-        b = t.b
-        if used.find(1, a, b) < 0:
-            taken.append(t)
-            used[a:b] = b"\x01" * (b - a)
+    if len(found) <= 16:  # the usual few: compare with the taken ones (no position map)
+        for _, _, a, _, t in found:
+            b = t.b
+            for u in taken:
+                if u.a < b and a < u.b:
+                    break
+            else:
+                taken.append(t)
+    else:
+        used = bytearray(len(s) + 1)
+        for _, _, a, _, t in found:
+            b = t.b
+            if used.find(1, a, b) < 0:
+                taken.append(t)
+                used[a:b] = b"\x01" * (b - a)
     taken.sort(key=_START)
     return taken
 
