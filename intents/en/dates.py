@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .lex import (DOM, MON, MON_FAST, ORD, REL, WD, YEAR, Ctx, Tok, month_of, may_follow_prefix, rel_start, rel_weeks, safe_date,
-                  space_start, weekday_of, word_before, word_space_start, word_start, year_of)
+from .lex import (DOM, MON, MON_FAST, ORD, REL, WD, YEAR, Ctx, Tok, may_follow_prefix, month_of, rel_start,
+                  rel_weeks, safe_date, space_start, weekday_of, word_before, word_space_start, word_start, year_of)
 
 
 # Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
