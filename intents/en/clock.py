@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lex import Ctx, Tok
+from .lex import Ctx, Tok, word_before
 
 # Part-of-day windows [start hour, end hour). The contract fixes the main four; the
 # finer ones follow the same spirit so each phrase still names one window.
@@ -20,7 +20,6 @@ AM_PARTS = {"morning", "early morning", "late morning", "breakfast", "am"}
 
 
 # Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
-_GOOD = re.compile(r"\bgood\s+$")
 _MEALTIME = re.compile(r"(lunch|dinner)\s*time$")
 
 
@@ -35,18 +34,26 @@ def meridiem_of(part: str) -> str | None:
 _DUR_BEFORE = re.compile(r"\b(?:in|for|within|another)\s+$")
 _DUR_BEFORE_SHORT = re.compile(r"\b(?:in|for|within)\s+$")
 _RANGE_AFTER = re.compile(r"\s*(?:-|to\b)")
-_AT = re.compile(r"(?:\b(?:at|around|about|approximately|approx\.?|circa|by)\s+|@\s*)$")
 _RANGE_BEFORE = re.compile(r"(?:\b(?:at|between|from|to|until|till|til|and)\s+|@\s*|-\s*)$")
+# What r"(?:\b(?:at|around|about|approximately|approx\.?|circa|by)\s+|@\s*)$" finds (see _at_before).
+_AT_WORDS = ("at", "around", "about", "approximately", "approx.", "approx", "circa", "by")
 
 
-def _time(a, b, h, mi=0, sec=0, mer=None, h24=False, **f):
+def _at_before(s: str, a: int) -> bool:
+    """Whether an "at"-like word or "@" ends the 24 characters before `a` (the pattern above),
+    without trying a pattern at every position."""
+    w = s[max(0, a - 24):a]
+    return word_before(w, _AT_WORDS) or w.rstrip().endswith("@")
+
+
+def _time(a, b, h, mi=0, sec=0, mer=None, h24=False):
     if h is None or h > 24 or mi > 59 or sec > 59 or (mer and (h > 12 or h == 0)):
         return None
     if mer == "pm" and h < 12:
         h += 12
     elif mer == "am" and h == 12:
         h = 0
-    return Tok("time", a, b, (h, mi, sec), {"mer": mer, "h24": h24 or h > 12 or h == 0, **f})
+    return Tok("time", a, b, (h, mi, sec), {"mer": mer, "h24": h24 or h > 12 or h == 0})
 
 
 def _mer(x: str | None) -> str | None:
@@ -56,17 +63,16 @@ def _mer(x: str | None) -> str | None:
 
 
 def _colon(m: re.Match, c: Ctx):
-    h, mi = int(m.group(1)), int(m.group(2))
-    sec = int(m.group(3) or 0)
-    lead0 = m.group(1).startswith("0") and len(m.group(1)) == 2
-    return _time(m.start(), m.end(), h, mi, sec, _mer(m.group(4) or m.group(5)), h24=lead0)
+    hh, mm, ss, mer, ap = m.groups()
+    a, b = m.span()
+    return _time(a, b, int(hh), int(mm), int(ss or 0), _mer(mer or ap), h24=hh.startswith("0") and len(hh) == 2)
 
 
 def _hform(m: re.Match, c: Ctx):
     if _DUR_BEFORE.search(c.before(m.start())):
         return None  # "in 1h" is a duration
     h = int(m.group(1))
-    if not m.group(2) and h < 10 and not _AT.search(c.before(m.start())) or not m.group(2) and h < 10 and \
+    if not m.group(2) and h < 10 and not _at_before(c.s, m.start()) or not m.group(2) and h < 10 and \
             _DUR_BEFORE_SHORT.search(c.before(m.start())):
         return None
     return _time(m.start(), m.end(), h, int(m.group(2) or 0), h24=True)
@@ -81,7 +87,9 @@ def _dot(m: re.Match, c: Ctx):
 
 
 def _mertime(m: re.Match, c: Ctx):
-    return _time(m.start(), m.end(), int(m.group(1)), mer=_mer(m.group(2) or m.group(3)))
+    h, mer, ap = m.groups()
+    a, b = m.span()
+    return _time(a, b, int(h), mer=_mer(mer or ap))
 
 
 def _hhmm(m: re.Match, c: Ctx):
@@ -94,11 +102,11 @@ def _hhmm(m: re.Match, c: Ctx):
 
 
 def _num(m: re.Match, c: Ctx):
-    n = int(m.group(1))
+    n = int(m[1])
     if n > 31:
         return None
-    at = bool(_AT.search(c.before(m.start())))
-    return Tok("num", m.start(), m.end(), n, {"at": at})
+    a, b = m.span()
+    return Tok("num", a, b, n, {"at": _at_before(c.s, a)})
 
 
 def _named(m: re.Match, c: Ctx):
@@ -146,7 +154,7 @@ def _oclock(m: re.Match, c: Ctx):
 
 def _part(m: re.Match, c: Ctx):
     rel, mod1, inthe, mod2, name, plural = m.groups()
-    if name == "morning" and _GOOD.search(c.before(m.start())):
+    if name == "morning" and word_before(c.before(m.start()), ("good",)):
         return None  # a greeting
     if plural and not inthe:
         return None  # "mornings" is a recurrence
@@ -184,13 +192,16 @@ def _bare_ampm(m: re.Match, c: Ctx):
     return Tok("part", m.start(), m.end(), m.group(1), {})
 
 
+# A rule that opens with a look-behind or \b is tried at every position; these open with the
+# digit itself (re then skips to digits) and check the character before it right after it:
+# r"(?<![X])(\d{1,2})" is r"(\d(?<![X]\d)\d?)", and \b before a digit is (?<!\w).
 RULES = [
-    (re.compile(r"(?<![\d.:/$])(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*(am|pm)\b|([ap])\b)?(?![\d:])"), _colon),
-    (re.compile(r"\b(\d{1,2})h(\d{2})?\b"), _hform),
-    (re.compile(r"(?<![\d.$€£/])(\d{1,2})\.(\d{2})(?:\s*(am|pm)\b)?(?![\d.]\d)"), _dot),
-    (re.compile(r"(?<![\d.:$€£/])(\d{1,2})(?:\s*(am|pm)\b|([ap])\b)"), _mertime),
+    (re.compile(r"(\d(?<![\d.:/$]\d)\d?):(\d{2})(?::(\d{2}))?(?:\s*(am|pm)\b|([ap])\b)?(?![\d:])"), _colon),
+    (re.compile(r"(\d(?<!\w\d)\d?)h(\d{2})?\b"), _hform),
+    (re.compile(r"(\d(?<![\d.$€£/]\d)\d?)\.(\d{2})(?:\s*(am|pm)\b)?(?![\d.]\d)"), _dot),
+    (re.compile(r"(\d(?<![\d.:$€£/]\d)\d?)(?:\s*(am|pm)\b|([ap])\b)"), _mertime),
     (re.compile(r"(?:(\b(?:at|around|about|approximately|approx)\s+|@\s*))?(?<![\d.:$/-])(\d{3,4})(?:\s*(am|pm)\b)?(?![\d:./]|-\d)"), _hhmm),
-    (re.compile(r"(?<![\d.:/$#€£,])\b(\d{1,2})\b(?![\d:/%]|\.\d|\s*(?:st|nd|rd|th)\b)"), _num),
+    (re.compile(r"(\d(?<![\w.:/$#€£,]\d)\d?)\b(?![\d:/%]|\.\d|\s*(?:st|nd|rd|th)\b)"), _num),
     (re.compile(r"\b(?:12\s+)?(noon|midday|midnight|mid\s+night)\b"), _named),
     (re.compile(r"\b(?:(half)|(?:an?\s+)?(quarter)|(\d{1,2})(?:\s*(?:minutes?|mins?))?)\s+(past|after)\s+"
                 r"(\d{1,2}|noon|midnight)(?:\s*(am|pm)\b)?"), _past),
@@ -203,5 +214,5 @@ RULES = [
     (re.compile(r"\b(?:in\s+)?the\s+early\s+hours(?:\s+of\s+the\s+morning)?\b"), _early_hours),
     (re.compile(r"\bafter\s+(lunch|work|school)\b"), _after),
     (re.compile(r"\bin\s+the\s+(am|pm)\b"), _inthe_ampm),
-    (re.compile(r"(?<![\d\w])(am|pm)\b"), _bare_ampm),
+    (re.compile(r"(am|pm)(?<!\w[ap]m)\b"), _bare_ampm),
 ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .lex import (DOM, MON, ORD, REL, WD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date,
-                  weekday_of, year_of)
+from .lex import (DOM, MON, MON_FAST, ORD, REL, WD, YEAR, Ctx, Tok, may_follow_prefix, month_of, rel_start,
+                  rel_weeks, safe_date, space_start, weekday_of, word_before, word_space_start, word_start, year_of)
 
 
 # Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
@@ -56,10 +56,9 @@ def _day(a, b, d, **f):
     return Tok("day", a, b, d, f) if d else None
 
 
-def _month_span(a, b, y, m, **f):
-    start = dt.date(y, m, 1)
-    end = dt.date(y + (m == 12), m % 12 + 1, 1)
-    return Tok("span", a, b, (start, end), {"grain": "month", **f})
+def _month_span(a: int, b: int, y: int, m: int, f: dict) -> Tok:
+    """A month's span; f: its flags, "grain": "month" first (built by the caller: no ** merge)."""
+    return Tok("span", a, b, (dt.date(y, m, 1), dt.date(y + (m == 12), m % 12 + 1, 1)), f)
 
 
 def _resolve(c: Ctx, month: int, day: int, year: str | None, wd: str | None, this: bool = False):
@@ -82,7 +81,8 @@ def _compact(m: re.Match, c: Ctx):
 
 def _numeric(m: re.Match, c: Ctx):
     """7/13, 13/7, 7/13/26, 3-7-2017, 23.04.2022: US month first unless it cannot be."""
-    this, p, sep, q, y = m.group(1), int(m.group(2)), m.group(3), int(m.group(4)), m.group(5)
+    p, sep, q, y, wd = m.groups()
+    p, q = int(p), int(q)
     if sep in ("-", ".") and not y or (p, q, sep, y) == (24, 7, "/", None):
         return None  # "3-4" is a range; "24/7" means always
     month, day = (p, q) if p <= 12 and not (sep == "." and q <= 12) else (q, p)
@@ -90,19 +90,23 @@ def _numeric(m: re.Match, c: Ctx):
         month, day = q, p  # dotted dates are European
     if month > 12 or day > 31 or month == 0 or day == 0:
         return None
-    d, f = _resolve(c, month, day, y, m.group(6), bool(this))
-    return _day(m.start(), m.end(), d, **f)
+    a, this = _numeric_prefix(c.s, m.pos, m.start())
+    d, f = _resolve(c, month, day, y, wd, this)
+    return _day(a, m.end(), d, **f)
 
 
 def _mon_day(m: re.Match, c: Ctx):
-    this, wd1, mon, day, year, wd2 = m.group("this"), m.group("wd1"), m.group("mon"), m.group("d"), m.group("y"), m.group("wd2")
-    d, f = _resolve(c, month_of(mon), int(day), year, wd1 or wd2, bool(this))
-    return _day(m.start(), m.end(), d, **f)
+    mon, day, year, wd2 = m.group("mon", "d", "y", "wd2")
+    a, this, wd1 = _mon_day_prefix(c.s, m.pos, m.start())
+    d, f = _resolve(c, month_of(mon), int(day), year, wd1 or wd2, this)
+    return _day(a, m.end(), d, **f)
 
 
 def _day_mon(m: re.Match, c: Ctx):
-    d, f = _resolve(c, month_of(m.group("mon")), int(m.group("d")), m.group("y"), m.group("wd1"))
-    return _day(m.start(), m.end(), d, **f)
+    mon, day, year = m.group("mon", "d", "y")
+    a, wd1, _ = _dom_prefix(c.s, m.pos, m.start(), on=False)
+    d, f = _resolve(c, month_of(mon), int(day), year, wd1)
+    return _day(a, m.end(), d, **f)
 
 
 def _ymd_name(m: re.Match, c: Ctx):
@@ -113,17 +117,23 @@ def _dmy_name(m: re.Match, c: Ctx):
     return _day(m.start(), m.end(), safe_date(int(m.group(3)), month_of(m.group(2)), int(m.group(1))), year=True)
 
 
-_MONTH_CONTEXT = re.compile(r"(?:\b(?:in|of|from|to|since|until|till|through|thru|before|after|by|"
-                            r"early|mid|late|end|beginning|start|during|month|and|between)\s+|-\s*)$")
+# r"(?:\b(?:in|of|...|between)\s+|-\s*)$" on the text before an ambiguous month word
+_MONTH_CONTEXT_WORDS = ("in", "of", "from", "to", "since", "until", "till", "through", "thru", "before", "after",
+                        "by", "early", "mid", "late", "end", "beginning", "start", "during", "month", "and", "between")
+
+
+def _month_context(w: str) -> bool:
+    return word_before(w, _MONTH_CONTEXT_WORDS) or w.rstrip().endswith("-")
 
 
 def _month(m: re.Match, c: Ctx):
-    rel, word, year, after_next = m.group(1), m.group(2), m.group(3), m.group(4)
+    word, year, after_next = m.groups()
+    a, rel = _month_prefix(c.s, m.pos, m.start())
     month = month_of(word)
     w = word.strip(".")
     if w in ("may", "march", "mar", "jan", "sat", "dec") and not (rel or year or after_next) and \
-            not _MONTH_CONTEXT.search(c.before(m.start())) and _WORD_AFTER.match(c.s[m.end():]) and \
-            not _TO_AFTER.match(c.s[m.end():]):
+            not _month_context(c.before(a)) and _WORD_AFTER.match(c.s, m.end()) and \
+            not _TO_AFTER.match(c.s, m.end()):
         return None  # "may I", "march on" are not months
     if year:
         y = year_of(year, c.today)
@@ -140,7 +150,7 @@ def _month(m: re.Match, c: Ctx):
             y += 1
         if after_next:
             y += 1
-    return _month_span(m.start(), m.end(), y, month, year=bool(year), mrel=bool(rel), mo=month)
+    return _month_span(a, m.end(), y, month, {"grain": "month", "year": bool(year), "mrel": bool(rel), "mo": month})
 
 
 def _year_month(m: re.Match, c: Ctx):
@@ -148,23 +158,29 @@ def _year_month(m: re.Match, c: Ctx):
     mo = month_of(mo) if not mo.isdigit() else int(mo)
     if not 1 <= mo <= 12:
         return None
-    return _month_span(m.start(), m.end(), y, mo, year=True)
+    return _month_span(m.start(), m.end(), y, mo, {"grain": "month", "year": True})
 
 
 def _month_year_num(m: re.Match, c: Ctx):
     mo, y = int(m.group(1)), int(m.group(2))
     if not 1 <= mo <= 12:
         return None
-    return _month_span(m.start(), m.end(), y, mo, year=True)
+    return _month_span(m.start(), m.end(), y, mo, {"grain": "month", "year": True})
 
 
-_YEAR_CONTEXT = re.compile(r"(?:\b(?:in|of|since|before|after|from|to|till|until|through|thru|between|and|"
-                           r"year|cy|by|during)\s+|-\s*|^\s*)$")
+# r"(?:\b(?:in|of|...|during)\s+|-\s*|^\s*)$" on the text before a bare year
+_YEAR_CONTEXT_WORDS = ("in", "of", "since", "before", "after", "from", "to", "till", "until", "through", "thru",
+                       "between", "and", "year", "cy", "by", "during")
+
+
+def _year_context(w: str) -> bool:
+    r = w.rstrip()
+    return not r or r.endswith("-") or word_before(w, _YEAR_CONTEXT_WORDS)
 
 
 def _year(m: re.Match, c: Ctx):
-    if not m.group(1) and not _YEAR_CONTEXT.search(c.before(m.start())) and \
-            not _RANGE_AFTER.match(c.s[m.end():]):
+    if not m.group(1) and not _year_context(c.before(m.start())) and \
+            not _RANGE_AFTER.match(c.s, m.end()):
         return None
     y = int(m.group(2))
     return Tok("span", m.start(), m.end(), (dt.date(y, 1, 1), dt.date(y + 1, 1, 1)), {"grain": "year", "year": True})
@@ -175,14 +191,142 @@ def _rel_year(m: re.Match, c: Ctx):
     return Tok("span", m.start(), m.end(), (dt.date(y, 1, 1), dt.date(y + 1, 1, 1)), {"grain": "year"})
 
 
+# A day of month opening with its digit: \b then DOM, the digit first (see lex's helpers).
+DOM_FAST = r"[0-9](?<!\w.)(?:(?<=[12])\d|(?<=3)[01]|(?<=0)[1-9]|(?<=[1-9]))"
+_WD_FORMS = ("monday", "mon", "tuesday", "tues", "tue", "wednesday", "weds", "wed", "thursday", "thurs", "thur",
+             "thu", "friday", "fri", "saturday", "sat", "sunday", "sun")
+
+
+def wd_prefix(s: str, lo: int, e: int, seps: str = ",", need_sep: bool = True) -> tuple[int, str | None]:
+    r"""r"\b(?P<wd>{WD})[seps\s]+" ending at e ("*" if not need_sep): its start and the
+    weekday, or (e, None)."""
+    k = space_start(s, lo, e, seps)
+    if k == e and need_sep:
+        return e, None
+    w = k - 1 if k > lo and s[k - 1] == "." else k  # WD's optional "."
+    j = word_start(s, lo, w, _WD_FORMS)
+    return (j, s[j:k]) if j >= 0 else (e, None)
+
+
+def _dom_prefix_exact(s: str, lo: int, q: int, on: bool = True) -> tuple[int, str | None, bool]:
+    r"""The optional r"(?:\b(?P<wd>{WD})[,\s]+)?(?:\bon\s+)?(?P<the>\bthe\s+)?" before the
+    number at q (without "on" for _day_mon): its start, the weekday, whether "the" is in it."""
+    e, the = q, False
+    k = space_start(s, lo, e)
+    if k < e and (j := word_start(s, lo, k, ("the",))) >= 0:
+        e, the = j, True
+    if on:
+        k = space_start(s, lo, e)
+        if k < e and (j := word_start(s, lo, k, ("on",))) >= 0:
+            e = j
+    e, wd = wd_prefix(s, lo, e)
+    return e, wd, the
+
+
+def _numeric_prefix_exact(s: str, lo: int, q: int) -> tuple[int, bool]:
+    r"""r"(?<![\d/.$])(?:(this)\s+)?" before the number at q: its start, whether "this"."""
+    k = space_start(s, lo, q)
+    j = k - 4
+    if k < q and j >= lo and s.startswith("this", j) and not (j and (s[j - 1].isdecimal() or s[j - 1] in "/.$")):
+        return j, True
+    return q, False
+
+
+def _mon_day_prefix_exact(s: str, lo: int, q: int) -> tuple[int, bool, str | None]:
+    r"""r"(?:\b(?P<this>this)\s+)?(?:\b(?P<wd1>{WD})[,\s(-]*)?" before the month at q."""
+    e, wd = wd_prefix(s, lo, q, ",(-", need_sep=False)
+    k = space_start(s, lo, e)
+    if k < e and (j := word_start(s, lo, k, ("this",))) >= 0:
+        return j, True, wd
+    return e, False, wd
+
+
+_REL_WORDS = ("this", "next", "last", "previous", "past", "coming", "upcoming", "following", "current")
+
+
+def _month_prefix_exact(s: str, lo: int, q: int) -> tuple[int, str | None]:
+    r"""r"\b(?:(?:the\s+)?month\s+of\s+)?(?:({REL})\s+)?" before the month at q: its start, REL."""
+    e, k = rel_start(s, lo, q, _REL_WORDS, ("past", "coming"))
+    rel = s[e:k] if e < q else None
+    of = word_space_start(s, lo, e, ("of",))
+    month = word_space_start(s, lo, of, ("month",)) if of >= 0 else -1
+    if month >= 0:
+        the = word_space_start(s, lo, month, ("the",))
+        e = the if the >= 0 else month
+    return e, rel
+
+
+# The same prefixes as patterns written backwards, matched on the reversed text at the
+# rule's match (one C-level match): their greedy match is the longest prefix, which is
+# the leftmost start the forward pattern finds. The _exact readers above stay for the rare
+# prefix that would start before the search's start (a look-ahead there would see past it).
+_WD_LASTS = "".join({w[-1] for w in _WD_FORMS}) + "."  # what a weekday before a date can end with
+_WD_BACK = r"\.?(?:" + "|".join(w[::-1] for w in _WD_FORMS) + r")\b"
+_DOM_BACK = re.compile(rf"(?P<the>\s+eht\b)?(?:\s+no\b)?(?:[,\s]+(?P<wd>{_WD_BACK}))?")
+_DAY_MON_BACK = re.compile(rf"(?P<the>\s+eht\b)?(?:[,\s]+(?P<wd>{_WD_BACK}))?")
+_NUMERIC_BACK = re.compile(r"(?:\s+siht(?![\d/.$]))?")
+_MON_DAY_BACK = re.compile(rf"(?:[,\s(-]*(?P<wd>{_WD_BACK}))?(?P<this>\s+siht\b)?")
+_REL_BACK = "|".join(w[::-1].replace(" ", r"\s+") for w in ("this past", "this coming") + _REL_WORDS)
+_MONTH_BACK = re.compile(rf"(?:\s+(?P<rel>{_REL_BACK})\b)?(?:\s+fo\s+htnom(?:\s+eht)?\b)?")
+
+
+def _dom_prefix(s: str, lo: int, q: int, on: bool = True) -> tuple[int, str | None, bool]:
+    """What _dom_prefix_exact finds."""
+    if not may_follow_prefix(s, lo, q, _WD_LASTS + "en", ","):
+        return q, None, False
+    n = len(s)
+    b = (_DOM_BACK if on else _DAY_MON_BACK).match(s[::-1], n - q)
+    if n - b.end() < lo:
+        return _dom_prefix_exact(s, lo, q, on)
+    wd = b["wd"]
+    return n - b.end(), wd and wd[::-1], b["the"] is not None
+
+
+def _numeric_prefix(s: str, lo: int, q: int) -> tuple[int, bool]:
+    """What _numeric_prefix_exact finds."""
+    if not may_follow_prefix(s, lo, q, "s"):
+        return q, False
+    n = len(s)
+    b = _NUMERIC_BACK.match(s[::-1], n - q)
+    if n - b.end() < lo:
+        return _numeric_prefix_exact(s, lo, q)
+    return n - b.end(), b.end() > b.start()
+
+
+def _mon_day_prefix(s: str, lo: int, q: int) -> tuple[int, bool, str | None]:
+    """What _mon_day_prefix_exact finds."""
+    # the weekday's "." may come right before the month
+    if not (q > lo and s[q - 1] == "." or may_follow_prefix(s, lo, q, _WD_LASTS + "s", ",(-")):
+        return q, False, None
+    n = len(s)
+    b = _MON_DAY_BACK.match(s[::-1], n - q)
+    if n - b.end() < lo:
+        return _mon_day_prefix_exact(s, lo, q)
+    wd = b["wd"]
+    return n - b.end(), b["this"] is not None, wd and wd[::-1]
+
+
+def _month_prefix(s: str, lo: int, q: int) -> tuple[int, str | None]:
+    """What _month_prefix_exact finds."""
+    if not may_follow_prefix(s, lo, q, "stgf"):  # the last letters of REL and "of"
+        return q, None
+    n = len(s)
+    b = _MONTH_BACK.match(s[::-1], n - q)
+    if n - b.end() < lo:
+        return _month_prefix_exact(s, lo, q)
+    rel = b["rel"]
+    return n - b.end(), rel and rel[::-1]
+
+
 def _dom(m: re.Match, c: Ctx):
-    d = int(m.group("d"))
-    wd = m.group("wd")
-    if wd and not (m.group("the") or m.group("o") or d >= 13):
+    d, o = m.group("d", "o")
+    d = int(d)
+    a, wd, the = _dom_prefix(c.s, m.pos, m.start())
+    if wd and not (the or o or d >= 13):
         return None  # "monday 9" is a clock time
-    if wd is None and not (m.group("the") or m.group("o")):
+    if wd is None and not (the or o):
         return None
-    return _day(m.start(), m.end(), dom_date(d, c.today, weekday_of(wd) if wd else None), dom=d)
+    return _day(a, m.end(), dom_date(d, c.today, weekday_of(wd) if wd else None), dom=d)
 
 
 def _dom_of_month(m: re.Match, c: Ctx):
@@ -197,22 +341,24 @@ S = r"[\s,./-]*"
 RULES = [
     (re.compile(r"\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})\b(?![-/])"), _iso),
     (re.compile(r"\b((?:19|20)\d\d)(0[1-9]|1[0-2])([0-2]\d|3[01])\b"), _compact),
-    (re.compile(rf"(?<![\d/.$])(?:(this)\s+)?(\d{{1,2}})([/.-])(\d{{1,2}})(?:\3(\d{{4}}|\d{{2}}))?"
+    # these open with their number or month; the optional words before it: _*_prefix
+    (re.compile(rf"(\d(?<![\d/.$]\d)\d?)([/.-])(\d{{1,2}})(?:\2(\d{{4}}|\d{{2}}))?"
                 rf"(?![\d/]|\.\d|\s*h\b)(?:\s*\(?({WD})\)?)?"), _numeric),
-    (re.compile(rf"(?:\b(?P<this>this)\s+)?(?:\b(?P<wd1>{WD})[,\s(-]*)?\b(?P<mon>{MON}){S}(?:the\s+)?(?P<d>{DOM})(?:{ORD})?\b"
+    (re.compile(rf"(?P<mon>{MON_FAST}){S}(?:the\s+)?(?P<d>{DOM})(?:{ORD})?\b"
                 rf"(?:(?:,\s*|\s+)(?:of\s+|in\s+)?(?P<y>{YEAR}\b|'\d\d\b|\d\d\b(?![:.]\d|\s*(?:am|pm|[ap]\b|h\b|o'clock))))?"
                 rf"(?:[\s,]*\(?(?P<wd2>{WD})\)?)?\)?"), _mon_day),
-    (re.compile(rf"(?:\b(?P<wd1>{WD})[,\s]+)?\b(?:the\s+)?(?P<d>{DOM})(?:{ORD})?\.?(?:\s+day)?(?:\s+of\s+|\s+|-|(?=[a-z]))"
+    (re.compile(rf"(?P<d>{DOM_FAST})(?:{ORD})?\.?(?:\s+day)?(?:\s+of\s+|\s+|-|(?=[a-z]))"
                 rf"(?:the\s+month\s+of\s+)?(?P<mon>{MON})(?:(?:,\s*|\s+|-)(?:of\s+|in\s+)?(?P<y>{YEAR}\b|'?\d\d\b(?![:.]\d|\s*(?:am|pm|[ap]\b|h\b))))?"),
      _day_mon),
     (re.compile(rf"\b({YEAR})[/-]({MON})[/-]({DOM})\b"), _ymd_name),
     (re.compile(rf"\b({DOM})[/-]({MON})[/-]({YEAR})\b"), _dmy_name),
-    (re.compile(rf"\b(?:(?:the\s+)?month\s+of\s+)?(?:({REL})\s+)?({MON})(?:\s*,?\s*({YEAR})\b)?(\s+after\s+next)?"), _month),
+    (re.compile(rf"({MON_FAST})(?:\s*,?\s*({YEAR})\b)?(\s+after\s+next)?"), _month),
     (re.compile(rf"\b({YEAR})[\s/-]\s*({MON}|1[0-2]|0?[1-9])\b(?![/-]\d)"), _year_month),
     (re.compile(r"(?<![\d/])\b(1[0-2]|0?[1-9])/((?:19|20)\d\d)\b"), _month_year_num),
     (re.compile(rf"\b((?:the\s+)?(?:calendar\s+)?year\s+|cy\s*)?({YEAR})\b(?![:/]\d)"), _year),
     (re.compile(r"\b(this|next|last|previous|past|coming|current)\s+(?:calendar\s+)?year\b"), _rel_year),
-    (re.compile(rf"(?:\b(?P<wd>{WD})[,\s]+)?(?:\bon\s+)?(?P<the>\bthe\s+)?\b(?P<d>{DOM})(?P<o>{ORD})?\b"
+    # the optional weekday / on / the before the number: _dom_prefix
+    (re.compile(rf"(?P<d>{DOM_FAST})(?P<o>{ORD})?\b"
                 rf"(?!\s*(?:[:.]\d|am|pm|[ap]\b|h\b|o'clock|minutes?|mins?|hours?|days?|weeks?|months?|years?|/|of\b|-\s*\d|%))"), _dom),
     (re.compile(rf"\b(?:the\s+)?({DOM})(?:{ORD})?(?:\s+day)?\s+of\s+(?:the\s+)?({REL})?\s*month\b"), _dom_of_month),
 ]

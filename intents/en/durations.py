@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .lex import Ctx, Tok
+from ..prefilter import fast_compile
+from .lex import Ctx, Tok, word_before
 
 _UNIT_WORDS = {
     "second": "seconds", "seconds": "seconds", "s": "seconds",
@@ -29,13 +30,14 @@ ONE = (rf"(?:(?:{QTY})\s+and\s+an?\s+half\s+{UNIT}"          # 1 and a half hour
        rf"|\d+(?:\.\d+)?{_GLUED}|\d/\d\s*h\b|\d+'(?!\w)"
        rf"|half\s+an?\s+{UNIT}|an?\s+quarter\s+of\s+an?\s+hour|(?:three|3)-?\s?quarters\s+of\s+an?\s+hour)")
 DUR = rf"(?:{ONE})(?:(?:\s*,\s*|\s+and\s+|\s+)(?:{ONE}))*"
-_ONE_RX = re.compile(ONE)
+_ONE_RX = fast_compile(ONE)
 _PIECE = re.compile(rf"(?P<q>{QTY})?\s*-?\s*(?P<u>{UNIT}|(?<=\d){_GLUED}|(?<=\d)')")
 _AND_HALF = re.compile(rf"(?P<q>{QTY})\s+and\s+an?\s+half\s+(?P<u>{UNIT})")
 # Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
 _FRAC_H = re.compile(r"(\d)/(\d)\s*h")
 _HOURS_GLUED = re.compile(r"\d+h")
-_DUR_BEFORE = re.compile(r"\b(?:in|for|within|another|about|around)\s+$")
+# r"\b(?:in|for|within|another|about|around)\s+$" before a glued "16h" (see lex.word_before)
+_DUR_BEFORE_WORDS = ("in", "for", "within", "another", "about", "around")
 
 
 def _qty(q: str | None) -> float:
@@ -52,20 +54,24 @@ def _qty(q: str | None) -> float:
 def parse(text: str) -> dict[str, float]:
     """Units of a matched duration text, e.g. "1 day and 5 hours" -> {days: 1, hours: 5}."""
     out: dict[str, float] = {}
-    for m in _ONE_RX.finditer(text):
+    # a search loop is finditer here (a piece is never empty); the cheap `in` checks skip
+    # patterns that cannot match (_FRAC_H needs a "/", _AND_HALF an "and")
+    m = _ONE_RX.search(text)
+    while m is not None:
         one = m.group(0)
+        m = _ONE_RX.search(text, m.end())
         if "quarter" in one:
-            out["minutes"] = out.get("minutes", 0) + (45 if re.match(r"three|3", one) else 15)
+            out["minutes"] = out.get("minutes", 0) + (45 if one.startswith(("three", "3")) else 15)
             continue
         if one.startswith("half"):
             unit = _UNIT_WORDS[re.search(UNIT, one).group(0)]
             out[unit] = out.get(unit, 0) + 0.5
             continue
-        frac = _FRAC_H.match(one)
+        frac = "/" in one and _FRAC_H.match(one)
         if frac:
             out["hours"] = out.get("hours", 0) + int(frac.group(1)) / max(1, int(frac.group(2)))
             continue
-        p = _AND_HALF.match(one) or _PIECE.search(one)
+        p = "and" in one and _AND_HALF.match(one) or _PIECE.search(one)
         if not p:
             continue
         unit = _UNIT_WORDS.get(p.group("u"), "minutes")
@@ -100,12 +106,15 @@ _ALL_UNITS = {"day": {"days": 1}, "week": {"weeks": 1}, "month": {"months": 1}, 
 
 
 def _dur(m: re.Match, c: Ctx):
-    if _HOURS_GLUED.fullmatch(m.group(0)) and int(m.group(0)[:-1]) >= 10 and not _DUR_BEFORE.search(c.before(m.start())):
+    whole = m[0]
+    if whole[-1] == "h" and _HOURS_GLUED.fullmatch(whole) and int(whole[:-1]) >= 10 and \
+            not word_before(c.before(m.start()), _DUR_BEFORE_WORDS):
         return None  # "16h" alone is a clock time (French-style 16h00)
-    d = parse(m.group(1))
+    d = parse(m[1])
     if not d:
         return None
-    return Tok("dur", m.start(), m.end(), d, {"for": m.group(0).startswith("for")})
+    a, b = m.span()
+    return Tok("dur", a, b, d, {"for": whole.startswith("for")})
 
 
 def _all(m: re.Match, c: Ctx):

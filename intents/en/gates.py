@@ -2,7 +2,7 @@
 a gate never changes what a rule finds, it only avoids running a regex that cannot match).
 
 A message becomes a set of tokens: its letter runs plus a few pseudo-tokens (`#d` a digit,
-`#d12` a run of one or two digits, `#d3`/`#d4`/`#d8` longer runs, `#mon` a month stem,
+`#d12` a run of one or two digits, `#d3`/`#d4`/`#d8` longer runs, `#dd` two runs or more,
 `#:` `#.` `#/` `#-` `#~` `#'` those characters). A gate is (triggers, extra): the rule runs
 when a trigger is among the tokens (None: always) and `extra(s, tokens)` holds, if given.
 """
@@ -16,7 +16,6 @@ Gate = tuple  # (frozenset | None, Extra | None)
 
 _WORD = re.compile(r"[a-z]+")
 _DRUN = re.compile(r"\d+")
-_MON_STEM = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 _CHAR_TOKS = tuple((ch, "#" + ch) for ch in (":", ".", "/", "-", "~", "'", "½"))
 
 MONTH_WORDS = frozenset("jan january feb february mar march apr april may jun june jul july aug august sep sept "
@@ -33,8 +32,25 @@ ZONE_WORDS = frozenset("pst pdt mst mdt cst cdt est edt gmt utc bst cet cest eet
 UNIT_WORDS = frozenset(u + s for u in "second minute hour day night week fortnight month year".split() for s in ("", "s"))
 # durations._dur: a unit word as a whole letter run, alone or glued to a spelled quantity
 # ("aday", "halfday"); a glued unit letter, 1/2h and 5' follow a digit.
-_DUR_WORDS = frozenset(q + u for q in ("", "a", "an", "another", "one", "half") for u in UNIT_WORDS)
+_PLAIN_UNITS = UNIT_WORDS
+_QTY_WORDS = frozenset(["a", "an", "another", "one", "half"])
+_GLUED_QTY_UNITS = frozenset(q + u for q in _QTY_WORDS for u in UNIT_WORDS)
+_DUR_WORDS = _PLAIN_UNITS | _GLUED_QTY_UNITS
 _DUR_GLUED = frozenset(["s", "m", "h", "d", "w", "y", "mo", "#'"])
+# Without a unit word, a duration is a digit glued to its unit and a word end (as in
+# durations._GLUED: 10d, 1.5h, 3mo, not 1st), or 5', or 1/2h.
+_GLUED_HINT = re.compile(r"\d(?:(?:[smhdwy]|mo)\b|'|/\d)")
+
+
+def _dur_gate(s: str, t: set) -> bool:
+    """Whether the text can hold a duration (DUR). Every rule puts DUR after a space or a
+    non-word character, so its quantity opens a letter run: a unit word as a whole run
+    after a quantity (a digit, ½, or a quantity word as its own run), a quantity word glued
+    to its unit ("aday"), "quarter(s) of an hour" (its "hour" may run on into "hourly"),
+    or a digit glued to its unit."""
+    if not _PLAIN_UNITS.isdisjoint(t) and ("#d" in t or not _QTY_WORDS.isdisjoint(t) or "½" in s):
+        return True
+    return not _GLUED_QTY_UNITS.isdisjoint(t) or "quarter" in s or "#d" in t and _GLUED_HINT.search(s) is not None
 # The first word of every connector in ranges._CONNS (the rest start with one of these).
 CONN_WORDS = frozenset("before earlier prior after later since from starting beginning as effective to thru through "
                        "till til until and between by onwards onward upto #- #~".split())
@@ -46,8 +62,9 @@ _LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _DIGITS_ONLY = bytes(c if 48 <= c <= 57 else 32 for c in range(256))
 
 
-def tokens(s: str) -> frozenset:
-    """The message's letter runs and pseudo-tokens (see the module doc)."""
+def tokens(s: str) -> set[str]:
+    """The message's letter runs and pseudo-tokens (see the module doc). A set, not a
+    frozenset: it is only read (in, isdisjoint, &), and freezing it is a copy."""
     if s.isascii():
         b = s.encode()
         t = set(b.translate(_LETTERS_ONLY).decode().split())
@@ -60,6 +77,8 @@ def tokens(s: str) -> frozenset:
             t.add(tok)
     if runs:
         t.add("#d")
+        if len(runs) > 1:
+            t.add("#dd")
         longest = max(map(len, runs))
         if min(map(len, runs)) <= 2:
             t.add("#d12")
@@ -69,9 +88,7 @@ def tokens(s: str) -> frozenset:
                 t.add("#d4")
                 if longest >= 8:
                     t.add("#d8")
-        if _MON_STEM.search(s):
-            t.add("#mon")
-    return frozenset(t)
+    return t
 
 
 def _has(tok: str) -> Extra:
@@ -100,13 +117,25 @@ def with_digit(ws: frozenset) -> Gate:
     return ws, _has("#d")
 
 
+def with_dur(g: Gate) -> Gate:
+    """`g`'s triggers, for a rule that cannot match without a duration (DUR) in it."""
+    return g[0], _dur_gate
+
+
 # _dom keeps a bare number only after "the", with an ordinal suffix or next to a weekday.
 _DOM_MARKS = WD_WORDS | frozenset(["the", "st", "nd", "rd", "th"])
 DIGIT = words("#d")
 # Exact needs read from the patterns: a day of month is digits; YEAR is a run of four;
 # a weekday or part of day in the plural is a whole word of its own.
-_MON_DIGIT: Gate = (frozenset(["#mon"]), _has("#d"))
-_YEAR_MON: Gate = (frozenset(["#d4"]), _has("#mon"))
+# A month name in a date is a whole letter run (\b or a digit before it, (?![a-z]) after), or
+# glued to an ordinal or to "day" ("5thjan", "5 dayjan"); its day a run of one or two digits.
+_ORD_MONTHS = frozenset(o + w for o in ("st", "nd", "rd", "th", "day") for w in MONTH_WORDS)
+_MON_DAY: Gate = (MONTH_WORDS, _has("#d12"))
+_DAY_MON: Gate = (MONTH_WORDS | _ORD_MONTHS, _has("#d12"))
+# ranges._mon_dd/_dd_mon: a month name (as in a date: a whole run, or after an ordinal) and
+# two runs of digits; dates._ymd_name/_dmy_name: a year and a month name between [/-]
+_MON_TWO_NUMBERS: Gate = (MONTH_WORDS | _ORD_MONTHS, _has("#dd"))
+_YEAR_MON: Gate = (frozenset(["#d4"]), lambda s, t: not MONTH_WORDS.isdisjoint(t))
 _PLURAL_DAYS = frozenset(d + "days" for d in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun"))
 PLURAL_PARTS = frozenset(["mornings", "afternoons", "evenings", "nights"])
 # clock._hhmm keeps a 3-4 digit time only after "at"-like words or "@", or before am/pm.
@@ -129,9 +158,9 @@ GATES: dict[str, Gate] = {
     "holidays._holiday": of(HOLIDAY_WORDS),
     "periods._rel_period": words("week", "month", "weekend"),
     "periods._the_weekend": words("weekend"),
-    "periods._next_n": words("next", "last", "past", "coming", "upcoming", "previous", "following"),
+    "periods._next_n": with_dur(words("next", "last", "past", "coming", "upcoming", "previous", "following")),
     "periods._past_minutes": with_digit(frozenset(["past"])),
-    "periods._within": words("within"),
+    "periods._within": with_dur(words("within")),
     "periods._rest_of": words("rest"),
     "periods._edge": words("end", "beginning", "start"),
     "periods._abbr": words("eom", "bom", "eoy", "boy", "eow", "bow", "eod"),
@@ -142,24 +171,24 @@ GATES: dict[str, Gate] = {
     "periods._week_no": with_digit(frozenset(["week"])),
     "periods._nth_weekend": words("weekend"),
     "ranges._conn": of(CONN_WORDS - {"#-", "#~"}), "ranges._dash": words("#-", "#~"),
-    "ranges._mon_dd": _MON_DIGIT, "ranges._dd_mon": _MON_DIGIT, "ranges._between_this_month": words("between"),
+    "ranges._mon_dd": _MON_TWO_NUMBERS, "ranges._dd_mon": _MON_TWO_NUMBERS, "ranges._between_this_month": words("between"),
     "relative._now": words("now", "minute", "present", "time", "moment", "asap", "immediately"),
     "relative._simple": words("today", "tomorrow", "yesterday", "overmorrow"),
     "relative._weekday": of(WD_WORDS),
     "relative._week_weekday": both(words("week", "s"), of(WD_WORDS)),
-    "relative._in": words("in", "after"),
-    "relative._ago": words("ago", "now", "hence", "later"),
+    "relative._in": with_dur(words("in", "after")),
+    "relative._ago": with_dur(words("ago", "now", "hence", "later")),
     "relative._n_weekdays": words("ago", "now", "hence", "later"),
     # digit rules: the shortest run of digits or the punctuation each pattern cannot do without
     "dates._iso": words("#d4"), "dates._compact": words("#d8"),
     "dates._numeric": with_digit(frozenset(["#/", "#.", "#-"])),
-    "dates._mon_day": _MON_DIGIT, "dates._day_mon": _MON_DIGIT,
+    "dates._mon_day": _MON_DAY, "dates._day_mon": _DAY_MON,
     "dates._ymd_name": _YEAR_MON, "dates._dmy_name": _YEAR_MON,
     "dates._month": of(MONTH_WORDS), "dates._year_month": words("#d4"), "dates._month_year_num": words("#d4"),
     "dates._year": words("#d4"),
     "dates._rel_year": words("year"), "dates._dom": both(words("#d12"), of(_DOM_MARKS)), "dates._dom_of_month": both(words("month"), words("#d12")),
     # a unit word (even glued: "ahour"), a unit letter glued to a number (10d, 1h), or 5' (minutes)
-    "durations._dur": (_DUR_WORDS | _DUR_GLUED, lambda s, t: "#d" in t or not _DUR_WORDS.isdisjoint(t)),
+    "durations._dur": (_DUR_WORDS | _DUR_GLUED, _dur_gate),
     "durations._all": words("all", "full", "whole", "entire", "half"),
     "clock._colon": with_digit(frozenset(["#:"])), "clock._hform": with_digit(frozenset(["h"])),
     "clock._dot": with_digit(frozenset(["#."])), "clock._mertime": both(words("am", "pm", "a", "p"), words("#d12")),

@@ -11,7 +11,6 @@ from dateutil.easter import easter
 
 from .lex import YEAR, Ctx, Tok, rel_weeks
 
-_SPACES = re.compile(r"\s+")
 
 
 def _nth(n: int, wd: int, month: int) -> Callable[[int], dt.date]:
@@ -54,16 +53,17 @@ HOLIDAYS: list[tuple[str, Callable[[int], dt.date]]] = [
     (r"presidents?'?\s+day|washington'?s\s+birthday", _nth(3, 0, 2)),
     (r"(?:st\.?|saint)\s+(?:patrick|paddy)'?s?(?:\s+day)?", _fixed(3, 17)),
 ]
-_NAMES = [re.compile(p) for p, _ in HOLIDAYS]
-_ALL = "|".join(f"(?:{p})" for p, _ in HOLIDAYS)
+# After each holiday an empty group: the one that matched tells which holiday it is. It is
+# the first holiday whose pattern matches the name whole (an earlier one that did would have
+# matched here first), which is what looking the name up pattern by pattern found.
+_ALL = "|".join(f"(?:{p})()" for p, _ in HOLIDAYS)
 _RX = re.compile(rf"(?<!chinese )(?<!lunar )\b(?:(next|last|previous|this|coming|upcoming)\s+)?({_ALL})"
-                 rf"(?:\s*(?:,|of|in)?\s*(?:(this|next|last)\s+year|({YEAR})))?\b")
+                 rf"(?:\s*(?:,|of|in)?\s*(?:(?P<rel_year>this|next|last)\s+year|(?P<year>{YEAR})))?\b")
+_DATES = [f for _, f in HOLIDAYS]
 
 
-def holiday_date(name: str, c: Ctx, rel: str | None, rel_year: str | None, year: str | None) -> dt.date | None:
-    fn = next((f for rx, (_, f) in zip(_NAMES, HOLIDAYS) if rx.fullmatch(name)), None)
-    if fn is None:
-        return None
+def holiday_date(fn: Callable[[int], dt.date], c: Ctx, rel: str | None, rel_year: str | None,
+                 year: str | None) -> dt.date | None:
     if year:
         return fn(int(year))
     if rel_year:
@@ -78,8 +78,11 @@ def holiday_date(name: str, c: Ctx, rel: str | None, rel_year: str | None, year:
 
 
 def _holiday(m: re.Match, c: Ctx):
-    name = _SPACES.sub(" ", m.group(2))
-    d = holiday_date(name, c, m.group(1), m.group(3), m.group(4))
+    g = m.groups()
+    # group 2 (the name) is not empty and the year groups come after: the first empty
+    # group from there is the matched holiday's
+    fn = _DATES[g.index("", 2) - 2]
+    d = holiday_date(fn, c, g[0], m["rel_year"], m["year"])
     return Tok("day", m.start(), m.end(), d, {"holiday": True}) if d else None
 
 

@@ -123,12 +123,29 @@ def year_of(text: str, today: dt.date) -> int:
 
 def rel_weeks(word: str | None) -> int:
     """Week offset of a relative word: this -> 0, next -> 1, last -> -1."""
-    w = _SPACES.sub(" ", (word or "").strip())
+    if not word:
+        return 0
+    w = " ".join(word.split())  # = \s+ -> " " after strip (\s is str.isspace), without a regex
     if w in ("next", "following", "the following", "coming", "upcoming"):
         return 1
     if w in ("last", "previous", "past", "this past"):
         return -1
     return 0
+
+
+def word_before(w: str, words: tuple[str, ...]) -> bool:
+    r"""Whether `w` ends with one of `words` at a word start, then whitespace: what
+    re.search(r"\b(?:w1|w2|...)\s+$", w) finds (\s is str.isspace, \w is isalnum or "_"),
+    without trying the pattern at every position of w."""
+    r = w.rstrip()
+    if len(r) == len(w) or not r.endswith(words):
+        return False
+    for x in words:
+        if r.endswith(x):
+            k = len(r) - len(x)
+            if k == 0 or not (r[k - 1].isalnum() or r[k - 1] == "_"):
+                return True
+    return False
 
 
 def safe_date(y: int, m: int, d: int) -> dt.date | None:
@@ -140,3 +157,90 @@ def safe_date(y: int, m: int, d: int) -> dt.date | None:
 
 def rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
+
+
+# Rules that open with an optional prefix (r"(?:this\s+)?\d...") are tried by `re` at every
+# position. They now open with the mandatory part (re then skips straight to it) and the
+# handler extends the match left over the prefix with these helpers, reading the prefix
+# right to left. The match must not start before the search's start (m.pos), as in a scan.
+# \s in a str pattern is str.isspace: these are all such characters (none is above U+3000).
+SPACE_CHARS = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+
+
+def is_word(ch: str) -> bool:
+    r"""Whether ch is \w in a str pattern."""
+    return ch.isalnum() or ch == "_"
+
+
+def space_start(s: str, lo: int, k: int, extra: str = "") -> int:
+    r"""Start (>= lo) of the run of \s (and the `extra` characters) that ends at k; k if none."""
+    return lo + len(s[lo:k].rstrip(SPACE_CHARS + extra if extra else None))
+
+
+def word_start(s: str, lo: int, k: int, words: tuple[str, ...]) -> int:
+    r"""Start j >= lo of one of `words` (each opening with a word character) that is s[j:k]
+    with \b before it; -1 if none. With words that end alike, the first listed wins."""
+    if not s.endswith(words, lo, k):
+        return -1
+    for w in words:
+        if s.endswith(w, lo, k):
+            j = k - len(w)
+            if j == 0 or not is_word(s[j - 1]):
+                return j
+    return -1
+
+
+def opening_set(alts: list[str]) -> str:
+    r"""r"\b(?:alt1|alt2|...)" as a pattern that opens with a character set, which `re`
+    skips to quickly: the first character is read first, then the \b before it is checked
+    by look-behind (at once for most positions, which sit inside words), then the
+    alternatives opening with that character, by look-behind too, in their order (only
+    those can match there, so the order of the others does not matter). Each alternative
+    opens with a plain word character."""
+    by_first: dict[str, list[str]] = {}
+    for alt in alts:
+        assert alt[0].isalnum(), alt
+        by_first.setdefault(alt[0], []).append(alt[1:])
+    branches = "|".join(f"(?<={re.escape(ch)})(?:{'|'.join(rest)})" for ch, rest in by_first.items())
+    first = "".join(sorted(re.escape(ch) for ch in by_first))
+    return f"[{first}](?<!\\w.)(?:{branches})"
+
+
+_MON_ALTS = [r"jan(?:uary)?", r"feb(?:ruary)?", r"mar(?:ch)?", r"apr(?:il)?", "may", "june?", "july?",
+             r"aug(?:ust)?", r"sep(?:t(?:ember)?)?", r"oct(?:ober)?", r"nov(?:ember)?", r"dec(?:ember)?"]
+assert MON == f"(?:{'|'.join(_MON_ALTS)})(?![a-z])\\.?"
+# r"\b{MON}", opening with a character set
+MON_FAST = opening_set(_MON_ALTS) + r"(?![a-z])\.?"
+
+
+def rel_start(s: str, lo: int, e: int, words: tuple[str, ...], after_this: tuple[str, ...] = ()) -> tuple[int, int]:
+    r"""r"\b(?:this\s+(?:after_this)|words)\s+" ending at e, the longest: (its start, the end
+    of its words); (e, e) if there is none."""
+    k = space_start(s, lo, e)
+    j = word_start(s, lo, k, words) if k < e else -1
+    if j < 0:
+        return e, e
+    if after_this and s[j:k] in after_this:
+        k2 = space_start(s, lo, j)
+        if k2 < j and (j2 := word_start(s, lo, k2, ("this",))) >= 0:
+            return j2, k
+    return j, k
+
+
+def word_space_start(s: str, lo: int, e: int, words: tuple[str, ...]) -> int:
+    r"""Start of r"\b(?:words)\s+" ending at e (see word_start); -1 if none."""
+    k = space_start(s, lo, e)
+    return word_start(s, lo, k, words) if k < e else -1
+
+
+def may_follow_prefix(s: str, lo: int, q: int, lasts: str, seps: str = "") -> bool:
+    """A cheap necessary test for an optional prefix of words that ends with a run of
+    whitespace (or `seps`) at q: that run is there, and the character before it is one
+    that can end the prefix's words (`lasts`), or the run goes on (not decided here)."""
+    if q - 2 < lo:
+        return False
+    ch = s[q - 1]
+    if not (ch.isspace() or ch in seps):
+        return False
+    ch = s[q - 2]
+    return ch in lasts or ch.isspace() or ch in seps

@@ -196,15 +196,13 @@ def _nth_day(m: re.Match, c: Ctx):
     return Tok("day", m.start(), m.end(), d, {}) if d else None
 
 
-def _weeks_of(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Mondays of the weeks that belong to [first, last]: a week belongs where its Thursday is (ISO)."""
+def _weeks_of(first: dt.date, last: dt.date) -> tuple[dt.date, int]:
+    """The first Monday and the number of the weeks that belong to [first, last]: a week
+    belongs where its Thursday is (ISO). Counted, not listed: a year has 52 of them."""
     mon = monday_of(first)
-    out = []
-    while mon <= last:
-        if first <= mon + dt.timedelta(days=3) <= last:
-            out.append(mon)
+    if (first - mon).days > 3:  # this week's Thursday is before `first`
         mon += dt.timedelta(days=7)
-    return out
+    return mon, max(0, ((last - mon).days - 3) // 7 + 1)
 
 
 def _nth_week(m: re.Match, c: Ctx):
@@ -222,10 +220,10 @@ def _nth_week(m: re.Match, c: Ctx):
     else:
         y, mo = _month_ref(c, None, m.group(2), m.group(3))
         first, last = dt.date(y, mo, 1), month_start(y, mo, 1) - dt.timedelta(days=1)
-    weeks = _weeks_of(first, last)
-    if not weeks or n > len(weeks):
+    mon, count = _weeks_of(first, last)
+    if not count or n > count:
         return None
-    s = weeks[n - 1] if n > 0 else weeks[-1]
+    s = mon + dt.timedelta(days=7 * (n - 1 if n > 0 else count - 1))
     return _span(m.start(), m.end(), s, s + dt.timedelta(days=7), "week")
 
 

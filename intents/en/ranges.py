@@ -29,7 +29,6 @@ _OPEN_END = {"until", "till", "til", "'til", "through", "thru"}
 
 
 _KIND = {f"c{i}": kind for i, (_, kind) in enumerate(_CONNS)}
-_WS = re.compile(r"\s+")
 
 
 def _dash(m: re.Match, c: Ctx):
@@ -39,9 +38,11 @@ def _dash(m: re.Match, c: Ctx):
 def _conn(m: re.Match, c: Ctx):
     name = m.lastgroup  # the named groups are the alternatives, none nested
     kind = _KIND.get(name)
-    if kind is None or not m.group(name):
+    if kind is None or not m[name]:
         return None
-    return Tok("conn", m.start(), m.end(), kind, {"word": _WS.sub(" ", m.group(0))})
+    a, b = m.span()
+    # the match has no space at either end: split/join is the \s+ -> " " of _WS, without a regex
+    return Tok("conn", a, b, kind, {"word": " ".join(m[0].split())})
 
 
 def day_range(a: int, b: int, c: Ctx, month: int, d1: int, d2: int, year: str | None,

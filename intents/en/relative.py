@@ -50,7 +50,9 @@ def _simple(m: re.Match, c: Ctx):
 
 
 def weekday_date(rel: str | None, wd: int, today: dt.date) -> dt.date:
-    r = _SPACES.sub(" ", rel or "")
+    if not rel:
+        return next_weekday(today, wd)
+    r = _SPACES.sub(" ", rel)
     if r in ("this past", "past"):
         return today - dt.timedelta(days=(today.weekday() - wd - 1) % 7 + 1)
     if r in ("coming", "upcoming", "this coming", "this upcoming"):
@@ -63,7 +65,7 @@ def weekday_date(rel: str | None, wd: int, today: dt.date) -> dt.date:
 
 
 def _weekday(m: re.Match, c: Ctx):
-    rel, word, after = m.group(1), m.group(2), m.group(3)
+    rel, word, after = m.groups()
     wd = weekday_of(word)
     if after:
         a = _SPACES.sub(" ", after)
@@ -73,7 +75,8 @@ def _weekday(m: re.Match, c: Ctx):
             w = _WHICH_WEEK.search(a)
             d = weekday_in_week(c.today, wd, rel_weeks(w.group(1)) if w else -1)
         return Tok("day", m.start(), m.end(), d, {"wd": wd, "week_fixed": True})
-    return Tok("day", m.start(), m.end(), weekday_date(rel, wd, c.today), {"wd": wd, "week_fixed": bool(rel)})
+    a, b = m.span()
+    return Tok("day", a, b, weekday_date(rel, wd, c.today), {"wd": wd, "week_fixed": bool(rel)})
 
 
 def _week_weekday(m: re.Match, c: Ctx):

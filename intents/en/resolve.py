@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import re._parser as _sre
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 
@@ -29,33 +30,59 @@ _GLUE = re.compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|approximately|for
 _GLUE_NUM = re.compile(r"^[\s,]*(?:(?:at|on|in|the|around|about|@|,)[\s,]*)*$")
 
 
-_RANK, _START = itemgetter(0, 1, 2), attrgetter("a")  # C-level sort keys
+_RANK, _START = itemgetter(0, 1, 2, 3), attrgetter("a")  # C-level sort keys
+# What scan runs per rule: the bound search (see scan), the handler, the module's priority,
+# the rule's index (ties of equal length, priority and start keep rule order, as in a scan
+# that visits the rules in order) and the extra gate.
+_RUN = [(rx.search, fn, prio, i, extra) for i, (rx, fn, prio, (_, extra)) in enumerate(RULES)]
+_ALWAYS_RUN = frozenset(_RUN[i] for i in _ALWAYS)
+_RUN_BY_TOKEN = {t: frozenset(_RUN[i] for i in ix) for t, ix in _BY_TOKEN.items()}
+if any(_sre.parse(r[0].pattern, r[0].flags).getwidth()[0] == 0 for r in RULES):
+    raise ValueError("a rule that can match empty needs finditer's step past it in scan")
+_NO_MATCH = (ValueError, OverflowError, KeyError, IndexError)
 
 
 def scan(c: Ctx) -> list[Tok]:
     """Every rule's matches, then the longest non-overlapping ones (earlier rule wins ties)."""
-    found: list[tuple[int, int, int, Tok]] = []
+    found: list[tuple[int, int, int, int, Tok]] = []
     s = c.s
     toks = c.toks = tokens(s)
-    active = _ALWAYS.union(*map(_BY_TOKEN.__getitem__, _BY_TOKEN.keys() & toks))
-    for i in sorted(active):
-        rx, fn, prio, (_, extra) = RULES[i]
+    # the visiting order does not matter: the sort key ends with the rule index
+    # (sets merge by their stored hashes: the rule tuples are not hashed again)
+    woken = _ALWAYS_RUN.union(*map(_RUN_BY_TOKEN.__getitem__, _RUN_BY_TOKEN.keys() & toks))
+    for search, fn, prio, i, extra in woken:
         if extra is not None and not extra(s, toks):
             continue
-        for m in rx.finditer(s):
+        # search from the last end is what finditer does (no rule can match empty), and a
+        # search that finds nothing, the usual case, costs a fraction of a finditer setup
+        m = search(s)
+        while m is not None:
             try:
                 t = fn(m, c)
-            except (ValueError, OverflowError, KeyError, IndexError):
-                continue  # an impossible date ("Feb 30", year 0) is simply not a match
+            except _NO_MATCH:
+                t = None  # an impossible date ("Feb 30", year 0) is simply not a match
             if t is not None and t.b > t.a:
-                found.append((-(t.b - t.a), prio, t.a, t))
+                found.append((t.a - t.b, prio, t.a, i, t))
+            m = search(s, m.end())
+    if len(found) < 2:
+        return [f[4] for f in found]
     found.sort(key=_RANK)
     taken: list[Tok] = []
-    used = bytearray(len(c.s) + 1)
-    for _, _, _, t in found:
-        if used.find(1, t.a, t.b) < 0:
-            taken.append(t)
-            used[t.a:t.b] = b"\x01" * (t.b - t.a)
+    if len(found) <= 16:  # the usual few: compare with the taken ones (no position map)
+        for _, _, a, _, t in found:
+            b = t.b
+            for u in taken:
+                if u.a < b and a < u.b:
+                    break
+            else:
+                taken.append(t)
+    else:
+        used = bytearray(len(s) + 1)
+        for _, _, a, _, t in found:
+            b = t.b
+            if used.find(1, a, b) < 0:
+                taken.append(t)
+                used[a:b] = b"\x01" * (b - a)
     taken.sort(key=_START)
     return taken
 
