@@ -51,17 +51,23 @@ def _parts(s: str) -> list[re.Match]:
 
 @rule(r"(?<![\d.第每])" + _PART + r"(?:\s*(?:又|零)?\s*" + _PART + r")*(?![\d点号])")
 def _duration(m, c):
-    parts = _parts(m.group(0))
+    whole = m.group(0)
+    g = m.groups()
+    if g[4] is None:
+        # One part (the repeat never ran): the match's own first groups are that part's,
+        # as searching the part again in the matched text would find them.
+        parts = [(g[:4], whole)]
+    else:
+        parts = [(p.groups(), p.group(0)) for p in _parts(whole)]
     total = 0.0
-    for i, p in enumerate(parts):
-        num, half1, u, half2 = p.group(1), p.group(2), p.group(3), p.group(4)
+    for i, ((num, half1, u, half2), ptext) in enumerate(parts):
         n = 0.5 if num == "半" else to_num(num)
         if n is None:
             return None
         if num != "半" and (half1 or half2):
             n += 0.5
         unit = _UNIT_OF.get(u) or _unit(u)
-        if u == "月" and num != "半" and "个" not in p.group(0):
+        if u == "月" and num != "半" and "个" not in ptext:
             return None  # "8月" is August; a month count says 个月
         if u == "年" and num.isdigit() and len(num) in (2, 4):
             return None  # "2015年", "08年" are years
