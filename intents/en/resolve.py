@@ -9,7 +9,7 @@ import re._parser as _sre
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 
-from ..timeutil import ampm_default, at, weekday_in_week
+from ..timeutil import ONE_DAY, ONE_MINUTE, ampm_default, at, weekday_in_week
 from . import clock, dates, durations, holidays, periods, ranges, recurrence, relative, zones
 from ..prefilter import with_lookahead
 from .gates import gate_for, tokens
@@ -108,50 +108,72 @@ def _mer_hour(h: int, mer: str | None) -> int:
     return h
 
 
+_NONE = (None,)  # (k.get(kind) or _NONE)[0]: a kind's first token or None (the lists are never empty)
+_DAYISH = frozenset(["day", "span", "inst", "win"])
+
+
 class Point:
     """The pieces of one side of a range, with the message's other pieces as context."""
+    __slots__ = ("c", "toks", "k", "own", "mer_hint")
 
     def __init__(self, toks: list[Tok], ctx: list[Tok], c: Ctx):
         self.c = c
         self.toks = toks
         kinds: dict[str, list[Tok]] = {}
         for t in toks:
-            kinds.setdefault(t.kind, []).append(t)
+            v = kinds.get(t.kind)
+            if v is None:
+                kinds[t.kind] = [t]
+            else:
+                v.append(t)
         self.k = kinds
-        self.own = {t.kind for t in toks}
-        has_day = bool(self.own & {"day", "span", "inst", "win"})
+        self.mer_hint: str | None = None
+        if not ctx:  # the usual case: nothing is added, so the kinds' keys are the own kinds
+            self.own = kinds.keys()
+            return
+        own = self.own = set(kinds)
+        has_day = not _DAYISH.isdisjoint(own)
         for t in ctx:  # context supplies what this side lacks (a day, a part of day)
-            if t.kind == "part" and "part" not in self.own:
+            if t.kind == "part" and "part" not in own:
                 kinds.setdefault("part", []).append(t)
             elif t.kind in ("day", "span") and not has_day:
                 kinds.setdefault(t.kind, []).append(t)
-            elif t.kind == "span" and t.f.get("grain") == "week" and "span" not in self.own \
+            elif t.kind == "span" and t.f.get("grain") == "week" and "span" not in own \
                     and any("wd" in d.f and not d.f.get("week_fixed") for d in kinds.get("day", [])):
                 kinds.setdefault("span", []).append(t)
-        self.mer_hint: str | None = None
 
     def first(self, kind: str) -> Tok | None:
         v = self.k.get(kind)
         return v[0] if v else None
 
     def day(self) -> dt.date | None:
-        days = self.k.get("day", [])
+        return self._day((self.k.get("span") or _NONE)[0])
+
+    def _day(self, span: Tok | None) -> dt.date | None:
+        days = self.k.get("day")
         if not days:
             return None
-        best = next((d for d in days if "year" in d.f or "md" in d.f), days[0])
-        span = self.first("span")
-        if "wd" in best.f and not best.f.get("week_fixed") and span and span.f.get("grain") == "week":
-            return weekday_in_week(span.v[0], best.f["wd"])
-        if "dom" in best.f and span and span.f.get("grain") == "month":
-            return dates.safe_date(span.v[0].year, span.v[0].month, best.f["dom"]) or best.v
+        best = days[0]
+        if len(days) > 1:
+            for d in days:
+                if "year" in d.f or "md" in d.f:
+                    best = d
+                    break
+        f = best.f
+        if span is not None and "wd" in f and not f.get("week_fixed") and span.f.get("grain") == "week":
+            return weekday_in_week(span.v[0], f["wd"])
+        if span is not None and "dom" in f and span.f.get("grain") == "month":
+            return dates.safe_date(span.v[0].year, span.v[0].month, f["dom"]) or best.v
         return best.v
 
     def clock(self) -> tuple[int, int, int, str | None, bool] | None:
         """(hour, minute, second, meridiem, unambiguous) from a time or a promoted bare number."""
-        t = self.first("time")
+        k = self.k
+        return self._clock((k.get("time") or _NONE)[0], (k.get("num") or _NONE)[0])
+
+    def _clock(self, t: Tok | None, n: Tok | None) -> tuple[int, int, int, str | None, bool] | None:
         if t is not None:
             return (*t.v, t.f.get("mer"), t.f.get("h24", False))
-        n = self.first("num")
         if n is None:
             return None
         if n.f.get("at") or n.f.get("hour") or any(
@@ -164,23 +186,26 @@ class Point:
 
     def resolve(self) -> Val | None:
         c, k = self.c, self.k
-        # k does not change while resolving: each kind's first token is looked up once
-        first = self.first
-        time_t, num, span, dtok = first("time"), first("num"), first("span"), first("day")
-        win = first("win")
+        # k does not change while resolving: each kind's first token is read once
+        g = k.get
+        time_t = (g("time") or _NONE)[0]
+        win = (g("win") or _NONE)[0]
         if win and not time_t:
             return Val("win", *win.v)
-        part = first("part")
-        inst = first("inst")
-        clk = self.clock()
-        day = self.day()
+        nums = g("num")
+        num = nums[0] if nums else None
+        span, dtok = (g("span") or _NONE)[0], (g("day") or _NONE)[0]
+        part = (g("part") or _NONE)[0]
+        inst = (g("inst") or _NONE)[0]
+        clk = self._clock(time_t, num)
+        day = self._day(span) if dtok is not None else None
         if clk is None and num and time_t is None and day is None and span \
                 and span.f.get("grain") == "month":
             s = span.v[0]
             d = dates.safe_date(s.year, s.month, num.v)
             return Val("date", d) if d else None
-        if clk is None and num and day is None and time_t is None and k.get("num") \
-                and len(k["num"]) == 1 and span is None and part is None and inst is None:
+        if clk is None and num and day is None and time_t is None \
+                and len(nums) == 1 and span is None and part is None and inst is None:
             return None
         if inst is not None and clk is None:
             return Val("dt", inst.v)
@@ -211,15 +236,20 @@ class Point:
             if h >= 24:
                 h -= 12
             if day is None:
-                if span is not None and span.f.get("grain") in ("day", "fuzzy") and span.v[1] - span.v[0] == dt.timedelta(days=1):
+                if span is not None and span.f.get("grain") in ("day", "fuzzy") and span.v[1] - span.v[0] == ONE_DAY:
                     day = span.v[0]
             if day is None:
-                t = at(c.today, h, mi, tz).replace(second=sec)
-                if t < c.now - dt.timedelta(minutes=1):
-                    t = at(c.today + dt.timedelta(days=1), h, mi, tz).replace(second=sec)
+                t = at(c.today, h, mi, tz)  # at() gives second 0: replace only another one
+                if sec:
+                    t = t.replace(second=sec)
+                if t < c.now - ONE_MINUTE:
+                    t = at(c.today + ONE_DAY, h, mi, tz)
+                    if sec:
+                        t = t.replace(second=sec)
                     assumptions.append("rolled_to_tomorrow")
                 return Val("dt", t, None, assumptions)
-            return Val("dt", at(day, h, mi, tz).replace(second=sec), None, assumptions)
+            t = at(day, h, mi, tz)
+            return Val("dt", t.replace(second=sec) if sec else t, None, assumptions)
         if pname is not None:
             lo, hi = clock.PARTS.get(pname, (9, 12))
             base = day or c.today  # a bare part of day names today's (like "this morning")
