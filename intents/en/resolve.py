@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import re._parser as _sre
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from ..timeutil import ONE_DAY, ONE_MINUTE, ampm_default, at, weekday_in_week
 from . import clock, dates, durations, holidays, periods, ranges, recurrence, relative, zones
@@ -30,7 +30,7 @@ _GLUE = re.compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|approximately|for
 _GLUE_NUM = re.compile(r"^[\s,]*(?:(?:at|on|in|the|around|about|@|,)[\s,]*)*$")
 
 
-_RANK, _START = itemgetter(0, 1, 2, 3), attrgetter("a")  # C-level sort keys
+_START = attrgetter("a")  # a C-level sort key
 # What scan runs per rule: the bound search (see scan), the handler, the module's priority,
 # the rule's index (ties of equal length, priority and start keep rule order, as in a scan
 # that visits the rules in order) and the extra gate.
@@ -66,7 +66,7 @@ def scan(c: Ctx) -> list[Tok]:
             m = search(s, m.end())
     if len(found) < 2:
         return [f[4] for f in found]
-    found.sort(key=_RANK)
+    found.sort()  # (length, priority, start, rule) are never all equal: the Tok is never compared
     taken: list[Tok] = []
     if len(found) <= 16:  # the usual few: compare with the taken ones (no position map)
         for _, _, a, _, t in found:
