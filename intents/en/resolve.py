@@ -65,18 +65,23 @@ def scan(c: Ctx) -> list[Tok]:
                 found.append((t.a - t.b, prio, t.a, i, t))
             m = search(s, m.end())
     if len(found) < 2:
-        return [f[4] for f in found]
+        return [found[0][4]] if found else []
     found.sort()  # (length, priority, start, rule) are never all equal: the Tok is never compared
-    taken: list[Tok] = []
+    taken: list[Tok]
     if len(found) <= 16:  # the usual few: compare with the taken ones (no position map)
-        for _, _, a, _, t in found:
+        rest = iter(found)
+        taken = [next(rest)[4]]  # the best one overlaps nothing taken before it
+        for _, _, a, _, t in rest:
             b = t.b
             for u in taken:
                 if u.a < b and a < u.b:
                     break
             else:
                 taken.append(t)
+        if len(taken) == 1:
+            return taken
     else:
+        taken = []
         used = bytearray(len(s) + 1)
         for _, _, a, _, t in found:
             b = t.b
