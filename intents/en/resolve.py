@@ -33,8 +33,15 @@ _GLUE_NUM = re.compile(r"^[\s,]*(?:(?:at|on|in|the|around|about|@|,)[\s,]*)*$")
 _START = attrgetter("a")  # a C-level sort key
 # What scan runs per rule: the bound search (see scan), the handler, the module's priority,
 # the rule's index (ties of equal length, priority and start keep rule order, as in a scan
-# that visits the rules in order) and the extra gate.
-_RUN = [(rx.search, fn, prio, i, extra) for i, (rx, fn, prio, (_, extra)) in enumerate(RULES)]
+# that visits the rules in order), the extra gate and whether the handler waits (_WAITING).
+# Handlers that raise nothing but _NO_MATCH and whose token, if any, ends where their match
+# does and starts where the match does (True) or where the given function says: their call
+# waits until the match is known to win its place (most of their matches lose it to a longer
+# token: "3" and "march" in "march 3", "to" in "5 to 7pm").
+_WAITING = {clock._num: True, relative._weekday: True, ranges._conn: True, ranges._dash: True,
+            periods._rel_period: True, dates._month: dates.month_start}
+_RUN = [(rx.search, fn, prio, i, extra, _WAITING.get(fn)) for i, (rx, fn, prio, (_, extra)) in enumerate(RULES)]
+_HANDLER = [fn for _, fn, _, _ in RULES]
 _ALWAYS_RUN = frozenset(_RUN[i] for i in _ALWAYS)
 _RUN_BY_TOKEN = {t: frozenset(_RUN[i] for i in ix) for t, ix in _BY_TOKEN.items()}
 if any(_sre.parse(r[0].pattern, r[0].flags).getwidth()[0] == 0 for r in RULES):
@@ -44,18 +51,36 @@ _NO_MATCH = (ValueError, OverflowError, KeyError, IndexError)
 
 def scan(c: Ctx) -> list[Tok]:
     """Every rule's matches, then the longest non-overlapping ones (earlier rule wins ties)."""
-    found: list[tuple[int, int, int, int, Tok]] = []
+    # (start - end, priority, start, rule, Tok, or the Match of a rule whose handler waits)
+    found: list[tuple] = []
     s = c.s
     toks = c.toks = tokens(s)
     # the visiting order does not matter: the sort key ends with the rule index
     # (sets merge by their stored hashes: the rule tuples are not hashed again)
     woken = _ALWAYS_RUN.union(*map(_RUN_BY_TOKEN.__getitem__, _RUN_BY_TOKEN.keys() & toks))
-    for search, fn, prio, i, extra in woken:
+    for search, fn, prio, i, extra, wait in woken:
         if extra is not None and not extra(s, toks):
             continue
         # search from the last end is what finditer does (no rule can match empty), and a
         # search that finds nothing, the usual case, costs a fraction of a finditer setup
         m = search(s)
+        if wait is True:
+            while m is not None:
+                a, b = m.span()
+                found.append((a - b, prio, a, i, m))
+                m = search(s, b)
+            continue
+        if wait is not None:
+            while m is not None:
+                b = m.end()
+                try:
+                    a = wait(m, c)
+                except _NO_MATCH:
+                    a = b  # the handler would fail as its start did: no entry
+                if a < b:
+                    found.append((a - b, prio, a, i, m))
+                m = search(s, b)
+            continue
         while m is not None:
             try:
                 t = fn(m, c)
@@ -65,31 +90,46 @@ def scan(c: Ctx) -> list[Tok]:
                 found.append((t.a - t.b, prio, t.a, i, t))
             m = search(s, m.end())
     if len(found) < 2:
-        return [found[0][4]] if found else []
-    found.sort()  # (length, priority, start, rule) are never all equal: the Tok is never compared
-    taken: list[Tok]
+        if not found:
+            return []
+        t = _settled(found[0][3], found[0][4], c)
+        return [] if t is None else [t]
+    found.sort()  # (length, priority, start, rule) are never all equal: the 5th is never compared
+    taken: list[Tok] = []
     if len(found) <= 16:  # the usual few: compare with the taken ones (no position map)
-        rest = iter(found)
-        taken = [next(rest)[4]]  # the best one overlaps nothing taken before it
-        for _, _, a, _, t in rest:
-            b = t.b
+        for d, _, a, i, t in found:
+            b = a - d
             for u in taken:
                 if u.a < b and a < u.b:
                     break
             else:
+                if t.__class__ is not Tok and (t := _settled(i, t, c)) is None:
+                    continue
                 taken.append(t)
-        if len(taken) == 1:
+        if len(taken) < 2:
             return taken
     else:
-        taken = []
         used = bytearray(len(s) + 1)
-        for _, _, a, _, t in found:
-            b = t.b
+        for d, _, a, i, t in found:
+            b = a - d
             if used.find(1, a, b) < 0:
+                if t.__class__ is not Tok and (t := _settled(i, t, c)) is None:
+                    continue
                 taken.append(t)
                 used[a:b] = b"\x01" * (b - a)
     taken.sort(key=_START)
     return taken
+
+
+def _settled(i: int, x: Tok | re.Match, c: Ctx) -> Tok | None:
+    """The token of rule i's found entry x: a waiting handler runs now on its Match (its
+    token spans the entry's place: the place it won is the one it would have won)."""
+    if x.__class__ is Tok:
+        return x
+    try:
+        return _HANDLER[i](x, c)
+    except _NO_MATCH:
+        return None
 
 
 @dataclass(slots=True)
