@@ -39,7 +39,8 @@ _START = attrgetter("a")  # a C-level sort key
 # waits until the match is known to win its place (most of their matches lose it to a longer
 # token: "3" and "march" in "march 3", "to" in "5 to 7pm").
 _WAITING = {clock._num: True, relative._weekday: True, ranges._conn: True, ranges._dash: True,
-            periods._rel_period: True, dates._month: dates.month_start}
+            periods._rel_period: True, dates._year: True, dates._month: dates.month_start,
+            dates._dom: dates.dom_start}
 _RUN = [(rx.search, fn, prio, i, extra, _WAITING.get(fn)) for i, (rx, fn, prio, (_, extra)) in enumerate(RULES)]
 _HANDLER = [fn for _, fn, _, _ in RULES]
 _ALWAYS_RUN = frozenset(_RUN[i] for i in _ALWAYS)
