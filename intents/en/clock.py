@@ -43,7 +43,12 @@ def _at_before(s: str, a: int) -> bool:
     """Whether an "at"-like word or "@" ends the 24 characters before `a` (the pattern above),
     without trying a pattern at every position."""
     w = s[max(0, a - 24):a]
-    return word_before(w, _AT_WORDS) or w.rstrip().endswith("@")
+    if not w:
+        return False
+    ch = w[-1]  # both need a space or "@" last: the usual "3" after a letter or digit is done
+    if ch == "@":
+        return True
+    return ch.isspace() and (word_before(w, _AT_WORDS) or w.rstrip().endswith("@"))
 
 
 def _time(a, b, h, mi=0, sec=0, mer=None, h24=False):

@@ -126,6 +126,15 @@ def _month_context(w: str) -> bool:
     return word_before(w, _MONTH_CONTEXT_WORDS) or w.rstrip().endswith("-")
 
 
+# Where the token of _month, _dom, if any, starts (it ends where the match does).
+def month_start(m: re.Match, c: Ctx) -> int:
+    return _month_prefix(c.s, m.pos, m.start())[0]
+
+
+def dom_start(m: re.Match, c: Ctx) -> int:
+    return _dom_prefix(c.s, m.pos, m.start())[0]
+
+
 def _month(m: re.Match, c: Ctx):
     word, year, after_next = m.groups()
     a, rel = _month_prefix(c.s, m.pos, m.start())

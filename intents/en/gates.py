@@ -17,6 +17,7 @@ Gate = tuple  # (frozenset | None, Extra | None)
 _WORD = re.compile(r"[a-z]+")
 _DRUN = re.compile(r"\d+")
 _CHAR_TOKS = tuple((ch, "#" + ch) for ch in (":", ".", "/", "-", "~", "'", "½"))
+_ASCII_CHAR_TOKS = _CHAR_TOKS[:-1]
 
 MONTH_WORDS = frozenset("jan january feb february mar march apr april may jun june jul july aug august sep sept "
                         "september oct october nov november dec december".split())
@@ -69,18 +70,22 @@ def tokens(s: str) -> set[str]:
         b = s.encode()
         t = set(b.translate(_LETTERS_ONLY).decode().split())
         runs = b.translate(_DIGITS_ONLY).split()
+        marks = _ASCII_CHAR_TOKS  # no "½" in ASCII text
     else:
         t = set(_WORD.findall(s))
         runs = _DRUN.findall(s)
-    for ch, tok in _CHAR_TOKS:
+        marks = _CHAR_TOKS
+    for ch, tok in marks:
         if ch in s:
             t.add(tok)
     if runs:
         t.add("#d")
         if len(runs) > 1:
             t.add("#dd")
-        longest = max(map(len, runs))
-        if min(map(len, runs)) <= 2:
+            longest, shortest = max(map(len, runs)), min(map(len, runs))
+        else:
+            longest = shortest = len(runs[0])
+        if shortest <= 2:
             t.add("#d12")
         if longest >= 3:
             t.add("#d3")

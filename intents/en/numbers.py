@@ -4,6 +4,7 @@ Also folds spellings the rules should not each repeat (tmrw, a.m., -ish, o'clock
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from ..prefilter import fast_compile
 from .lex import Text
@@ -120,7 +121,7 @@ def prepare(original: str) -> Text:
         b = s.encode()
         digits = len(b.translate(None, _NOT_DIGITS))
         alnum = b.translate(_ALNUM_ONLY).decode()
-        runs = frozenset(alnum.split())
+        runs = alnum.split()  # only read by `in` and isdisjoint: a list answers as a set would
         quotes = "`" in s
     else:
         digits = sum(map(str.isdigit, s))
@@ -155,14 +156,14 @@ def prepare(original: str) -> Text:
     return t
 
 
-def _abbrev_keys(s: str, runs: frozenset | None) -> bool:
+def _abbrev_keys(s: str, runs: Collection[str] | None) -> bool:
     """Whether an _ABBREV key can be in `s` (`runs`: its alphanumeric runs, if known)."""
     if runs is None:  # a sub changed the text (a phone number can split a run)
         runs = frozenset(_WORD.findall(s))
     return not _ABBREV_ONE.isdisjoint(runs) or any(p in s for p in _ABBREV_PARTS)
 
 
-def _ampm_possible(s: str, alnum: str | None, runs: frozenset) -> bool:
+def _ampm_possible(s: str, alnum: str | None, runs: Collection[str]) -> bool:
     """Whether _AMPM can match once the subs ran, read off the message before them (`alnum`:
     its runs joined by spaces, for ASCII): its "m" ends a run that is "m" or ends in
     "am"/"pm", and no sub adds such a run."""

@@ -44,9 +44,15 @@ def _now(m: re.Match, c: Ctx):
     return Tok("inst", m.start(), m.end(), c.now, {"now": True})
 
 
+_DAY_DELTAS = {k: dt.timedelta(days=v) for k, v in _DAYS.items()}
+
+
 def _simple(m: re.Match, c: Ctx):
-    key = _SPACES.sub(" ", m.group(1))
-    return Tok("day", m.start(), m.end(), c.today + dt.timedelta(days=_DAYS[key]), {"rel": key})
+    key = m.group(1)
+    if key not in _DAY_DELTAS:  # only a key written with other spaces needs the regex
+        key = _SPACES.sub(" ", key)
+    a, b = m.span()
+    return Tok("day", a, b, c.today + _DAY_DELTAS[key], {"rel": key})
 
 
 def weekday_date(rel: str | None, wd: int, today: dt.date) -> dt.date:

@@ -7,9 +7,9 @@ import datetime as dt
 import re
 import re._parser as _sre
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
-from ..timeutil import ampm_default, at, weekday_in_week
+from ..timeutil import ONE_DAY, ONE_MINUTE, ampm_default, at, weekday_in_week
 from . import clock, dates, durations, holidays, periods, ranges, recurrence, relative, zones
 from ..prefilter import with_lookahead
 from .gates import gate_for, tokens
@@ -30,11 +30,19 @@ _GLUE = re.compile(r"^[\s,]*(?:(?:at|on|of|in|the|around|about|approximately|for
 _GLUE_NUM = re.compile(r"^[\s,]*(?:(?:at|on|in|the|around|about|@|,)[\s,]*)*$")
 
 
-_RANK, _START = itemgetter(0, 1, 2, 3), attrgetter("a")  # C-level sort keys
+_START = attrgetter("a")  # a C-level sort key
 # What scan runs per rule: the bound search (see scan), the handler, the module's priority,
 # the rule's index (ties of equal length, priority and start keep rule order, as in a scan
-# that visits the rules in order) and the extra gate.
-_RUN = [(rx.search, fn, prio, i, extra) for i, (rx, fn, prio, (_, extra)) in enumerate(RULES)]
+# that visits the rules in order), the extra gate and whether the handler waits (_WAITING).
+# Handlers that raise nothing but _NO_MATCH and whose token, if any, ends where their match
+# does and starts where the match does (True) or where the given function says: their call
+# waits until the match is known to win its place (most of their matches lose it to a longer
+# token: "3" and "march" in "march 3", "to" in "5 to 7pm").
+_WAITING = {clock._num: True, relative._weekday: True, ranges._conn: True, ranges._dash: True,
+            periods._rel_period: True, dates._year: True, dates._month: dates.month_start,
+            dates._dom: dates.dom_start}
+_RUN = [(rx.search, fn, prio, i, extra, _WAITING.get(fn)) for i, (rx, fn, prio, (_, extra)) in enumerate(RULES)]
+_HANDLER = [fn for _, fn, _, _ in RULES]
 _ALWAYS_RUN = frozenset(_RUN[i] for i in _ALWAYS)
 _RUN_BY_TOKEN = {t: frozenset(_RUN[i] for i in ix) for t, ix in _BY_TOKEN.items()}
 if any(_sre.parse(r[0].pattern, r[0].flags).getwidth()[0] == 0 for r in RULES):
@@ -44,18 +52,36 @@ _NO_MATCH = (ValueError, OverflowError, KeyError, IndexError)
 
 def scan(c: Ctx) -> list[Tok]:
     """Every rule's matches, then the longest non-overlapping ones (earlier rule wins ties)."""
-    found: list[tuple[int, int, int, int, Tok]] = []
+    # (start - end, priority, start, rule, Tok, or the Match of a rule whose handler waits)
+    found: list[tuple] = []
     s = c.s
     toks = c.toks = tokens(s)
     # the visiting order does not matter: the sort key ends with the rule index
     # (sets merge by their stored hashes: the rule tuples are not hashed again)
     woken = _ALWAYS_RUN.union(*map(_RUN_BY_TOKEN.__getitem__, _RUN_BY_TOKEN.keys() & toks))
-    for search, fn, prio, i, extra in woken:
+    for search, fn, prio, i, extra, wait in woken:
         if extra is not None and not extra(s, toks):
             continue
         # search from the last end is what finditer does (no rule can match empty), and a
         # search that finds nothing, the usual case, costs a fraction of a finditer setup
         m = search(s)
+        if wait is True:
+            while m is not None:
+                a, b = m.span()
+                found.append((a - b, prio, a, i, m))
+                m = search(s, b)
+            continue
+        if wait is not None:
+            while m is not None:
+                b = m.end()
+                try:
+                    a = wait(m, c)
+                except _NO_MATCH:
+                    a = b  # the handler would fail as its start did: no entry
+                if a < b:
+                    found.append((a - b, prio, a, i, m))
+                m = search(s, b)
+            continue
         while m is not None:
             try:
                 t = fn(m, c)
@@ -65,26 +91,46 @@ def scan(c: Ctx) -> list[Tok]:
                 found.append((t.a - t.b, prio, t.a, i, t))
             m = search(s, m.end())
     if len(found) < 2:
-        return [f[4] for f in found]
-    found.sort(key=_RANK)
+        if not found:
+            return []
+        t = _settled(found[0][3], found[0][4], c)
+        return [] if t is None else [t]
+    found.sort()  # (length, priority, start, rule) are never all equal: the 5th is never compared
     taken: list[Tok] = []
     if len(found) <= 16:  # the usual few: compare with the taken ones (no position map)
-        for _, _, a, _, t in found:
-            b = t.b
+        for d, _, a, i, t in found:
+            b = a - d
             for u in taken:
                 if u.a < b and a < u.b:
                     break
             else:
+                if t.__class__ is not Tok and (t := _settled(i, t, c)) is None:
+                    continue
                 taken.append(t)
+        if len(taken) < 2:
+            return taken
     else:
         used = bytearray(len(s) + 1)
-        for _, _, a, _, t in found:
-            b = t.b
+        for d, _, a, i, t in found:
+            b = a - d
             if used.find(1, a, b) < 0:
+                if t.__class__ is not Tok and (t := _settled(i, t, c)) is None:
+                    continue
                 taken.append(t)
                 used[a:b] = b"\x01" * (b - a)
     taken.sort(key=_START)
     return taken
+
+
+def _settled(i: int, x: Tok | re.Match, c: Ctx) -> Tok | None:
+    """The token of rule i's found entry x: a waiting handler runs now on its Match (its
+    token spans the entry's place: the place it won is the one it would have won)."""
+    if x.__class__ is Tok:
+        return x
+    try:
+        return _HANDLER[i](x, c)
+    except _NO_MATCH:
+        return None
 
 
 @dataclass(slots=True)
@@ -108,50 +154,72 @@ def _mer_hour(h: int, mer: str | None) -> int:
     return h
 
 
+_NONE = (None,)  # (k.get(kind) or _NONE)[0]: a kind's first token or None (the lists are never empty)
+_DAYISH = frozenset(["day", "span", "inst", "win"])
+
+
 class Point:
     """The pieces of one side of a range, with the message's other pieces as context."""
+    __slots__ = ("c", "toks", "k", "own", "mer_hint")
 
     def __init__(self, toks: list[Tok], ctx: list[Tok], c: Ctx):
         self.c = c
         self.toks = toks
         kinds: dict[str, list[Tok]] = {}
         for t in toks:
-            kinds.setdefault(t.kind, []).append(t)
+            v = kinds.get(t.kind)
+            if v is None:
+                kinds[t.kind] = [t]
+            else:
+                v.append(t)
         self.k = kinds
-        self.own = {t.kind for t in toks}
-        has_day = bool(self.own & {"day", "span", "inst", "win"})
+        self.mer_hint: str | None = None
+        if not ctx:  # the usual case: nothing is added, so the kinds' keys are the own kinds
+            self.own = kinds.keys()
+            return
+        own = self.own = set(kinds)
+        has_day = not _DAYISH.isdisjoint(own)
         for t in ctx:  # context supplies what this side lacks (a day, a part of day)
-            if t.kind == "part" and "part" not in self.own:
+            if t.kind == "part" and "part" not in own:
                 kinds.setdefault("part", []).append(t)
             elif t.kind in ("day", "span") and not has_day:
                 kinds.setdefault(t.kind, []).append(t)
-            elif t.kind == "span" and t.f.get("grain") == "week" and "span" not in self.own \
+            elif t.kind == "span" and t.f.get("grain") == "week" and "span" not in own \
                     and any("wd" in d.f and not d.f.get("week_fixed") for d in kinds.get("day", [])):
                 kinds.setdefault("span", []).append(t)
-        self.mer_hint: str | None = None
 
     def first(self, kind: str) -> Tok | None:
         v = self.k.get(kind)
         return v[0] if v else None
 
     def day(self) -> dt.date | None:
-        days = self.k.get("day", [])
+        return self._day((self.k.get("span") or _NONE)[0])
+
+    def _day(self, span: Tok | None) -> dt.date | None:
+        days = self.k.get("day")
         if not days:
             return None
-        best = next((d for d in days if "year" in d.f or "md" in d.f), days[0])
-        span = self.first("span")
-        if "wd" in best.f and not best.f.get("week_fixed") and span and span.f.get("grain") == "week":
-            return weekday_in_week(span.v[0], best.f["wd"])
-        if "dom" in best.f and span and span.f.get("grain") == "month":
-            return dates.safe_date(span.v[0].year, span.v[0].month, best.f["dom"]) or best.v
+        best = days[0]
+        if len(days) > 1:
+            for d in days:
+                if "year" in d.f or "md" in d.f:
+                    best = d
+                    break
+        f = best.f
+        if span is not None and "wd" in f and not f.get("week_fixed") and span.f.get("grain") == "week":
+            return weekday_in_week(span.v[0], f["wd"])
+        if span is not None and "dom" in f and span.f.get("grain") == "month":
+            return dates.safe_date(span.v[0].year, span.v[0].month, f["dom"]) or best.v
         return best.v
 
     def clock(self) -> tuple[int, int, int, str | None, bool] | None:
         """(hour, minute, second, meridiem, unambiguous) from a time or a promoted bare number."""
-        t = self.first("time")
+        k = self.k
+        return self._clock((k.get("time") or _NONE)[0], (k.get("num") or _NONE)[0])
+
+    def _clock(self, t: Tok | None, n: Tok | None) -> tuple[int, int, int, str | None, bool] | None:
         if t is not None:
             return (*t.v, t.f.get("mer"), t.f.get("h24", False))
-        n = self.first("num")
         if n is None:
             return None
         if n.f.get("at") or n.f.get("hour") or any(
@@ -164,23 +232,26 @@ class Point:
 
     def resolve(self) -> Val | None:
         c, k = self.c, self.k
-        # k does not change while resolving: each kind's first token is looked up once
-        first = self.first
-        time_t, num, span, dtok = first("time"), first("num"), first("span"), first("day")
-        win = first("win")
+        # k does not change while resolving: each kind's first token is read once
+        g = k.get
+        time_t = (g("time") or _NONE)[0]
+        win = (g("win") or _NONE)[0]
         if win and not time_t:
             return Val("win", *win.v)
-        part = first("part")
-        inst = first("inst")
-        clk = self.clock()
-        day = self.day()
+        nums = g("num")
+        num = nums[0] if nums else None
+        span, dtok = (g("span") or _NONE)[0], (g("day") or _NONE)[0]
+        part = (g("part") or _NONE)[0]
+        inst = (g("inst") or _NONE)[0]
+        clk = self._clock(time_t, num)
+        day = self._day(span) if dtok is not None else None
         if clk is None and num and time_t is None and day is None and span \
                 and span.f.get("grain") == "month":
             s = span.v[0]
             d = dates.safe_date(s.year, s.month, num.v)
             return Val("date", d) if d else None
-        if clk is None and num and day is None and time_t is None and k.get("num") \
-                and len(k["num"]) == 1 and span is None and part is None and inst is None:
+        if clk is None and num and day is None and time_t is None \
+                and len(nums) == 1 and span is None and part is None and inst is None:
             return None
         if inst is not None and clk is None:
             return Val("dt", inst.v)
@@ -211,15 +282,20 @@ class Point:
             if h >= 24:
                 h -= 12
             if day is None:
-                if span is not None and span.f.get("grain") in ("day", "fuzzy") and span.v[1] - span.v[0] == dt.timedelta(days=1):
+                if span is not None and span.f.get("grain") in ("day", "fuzzy") and span.v[1] - span.v[0] == ONE_DAY:
                     day = span.v[0]
             if day is None:
-                t = at(c.today, h, mi, tz).replace(second=sec)
-                if t < c.now - dt.timedelta(minutes=1):
-                    t = at(c.today + dt.timedelta(days=1), h, mi, tz).replace(second=sec)
+                t = at(c.today, h, mi, tz)  # at() gives second 0: replace only another one
+                if sec:
+                    t = t.replace(second=sec)
+                if t < c.now - ONE_MINUTE:
+                    t = at(c.today + ONE_DAY, h, mi, tz)
+                    if sec:
+                        t = t.replace(second=sec)
                     assumptions.append("rolled_to_tomorrow")
                 return Val("dt", t, None, assumptions)
-            return Val("dt", at(day, h, mi, tz).replace(second=sec), None, assumptions)
+            t = at(day, h, mi, tz)
+            return Val("dt", t.replace(second=sec) if sec else t, None, assumptions)
         if pname is not None:
             lo, hi = clock.PARTS.get(pname, (9, 12))
             base = day or c.today  # a bare part of day names today's (like "this morning")
