@@ -1,6 +1,6 @@
 """The console in a real browser: a newcomer books a meeting with Yue as Alice (Chinese), sees it
 in Alice's and Bob's weeks, then as Carol (English) picks a slot and sees it in her week.
-Screenshots of the steps go to docs/screenshots/. No browser console errors are allowed.
+Screenshots of the steps go to build/screenshots/ (docs/screenshots/ with YUE_UPDATE_SCREENSHOTS=1). No browser console errors are allowed.
 
 The other tests need only the sandbox: static files, the card renderer, @-mentions, phone width,
 and the "server unreachable" banner."""
