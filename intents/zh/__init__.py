@@ -26,7 +26,8 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
     intent = intent_words.intent_of(folded, chars)
     room, room_span = slots.room_of(folded, spans)
     cut = spans + ([room_span] if room_span else [])
-    a = Analysis(time=ts, intent=intent, everyone=intent_words.everyone(folded, chars))
+    a = Analysis(ts, intent)  # (positional: a call with keywords costs a dict)
+    a.everyone = intent_words.everyone(folded, chars)
     if room_span:
         a.room = text[room_span[0]:room_span[1]].strip()
     if intent == "share":

@@ -54,7 +54,11 @@ class Group:
 
 @dataclass(slots=True)
 class Moment:
+    # start and the text span first: most moments are built with just these, positionally
+    # (a call with keywords costs a dict per call)
     start: dt.date | dt.datetime | None
+    s: int = 0
+    e: int = 0
     end: dt.date | dt.datetime | None = None
     all_day: bool = False
     window: bool = False           # start/end are a span to search in
@@ -62,8 +66,6 @@ class Moment:
     yearless: bool = False         # month/day read without a year (ranges may shift it)
     assumptions: list = field(default_factory=list)
     recurrence: str | None = None
-    s: int = 0
-    e: int = 0
 
     def excl_end(self) -> dt.datetime | dt.date | None:
         """Exclusive end of the named unit (the day after a date)."""
@@ -238,7 +240,8 @@ def resolve(g: Group, c: Ctx, future: bool = True, shift: int = 0) -> Moment | N
     day, yearless = day_of(sl, c, future, shift)
     rec = sl["set"]["rrule"] if "set" in sl else None
     pod = sl["pod"]["pod"] if "pod" in sl else None  # (every pod slot holds one)
-    m = Moment(start=None, yearless=yearless, recurrence=rec, s=g.s, e=g.e)
+    m = Moment(None, g.s, g.e)
+    m.yearless, m.recurrence = yearless, rec
     if day is None and g.has_day():
         return None
     kind = day[0] if day else None

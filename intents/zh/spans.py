@@ -45,8 +45,7 @@ def _inherit(L: Group, R: Group, lm: Moment | None, next_day: bool) -> Group:
             sl["week"] = ls["week"]
     if "zone" in ls and "zone" not in sl:
         sl["zone"] = ls["zone"]
-    g = Group(slots=sl, s=R.s, e=R.e)
-    return g
+    return Group(sl, R.s, R.e)
 
 
 def _last_day(m: Moment) -> dt.date:
