@@ -118,8 +118,12 @@ def _bound(m: Moment, side: str, incl: bool, tz) -> Moment:
 
 def build(seq: list, c: Ctx) -> list[Moment]:
     """Moments (points, windows, ranges, bounds) in text order."""
+    n = len(seq)
+    if n == 1:  # the common message: one group (a lone connector or bound names nothing)
+        m = resolve(seq[0], c) if isinstance(seq[0], Group) else None
+        return [m] if m is not None else []
     out: list[Moment] = []
-    i, n = 0, len(seq)
+    i = 0
     while i < n:
         x = seq[i]
         if not isinstance(x, Group):
