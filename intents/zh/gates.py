@@ -133,6 +133,12 @@ def _needs(items, icase: bool = False) -> list[frozenset]:
             req = _need([(op, av)], icase)
             if req is not None:
                 out.append(req)
+            if op is _sre.BRANCH:  # 去年|今年|明年: each alternative's last need, too (年)
+                last = [_needs(b, icase)[-1:] for b in av[1]]
+                if all(last):
+                    req = frozenset().union(*(x[0] for x in last))
+                    if req not in out:
+                        out.append(req)
     return out
 
 
