@@ -122,11 +122,11 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
     # Longest span wins; then higher priority; then earlier rule. A builder runs only for
     # a match that no winner overlaps (the outcome is the same, and losers cost nothing).
     cands.sort()
-    used = bytearray(n)
+    used = 0  # bit i: text[i] is taken by a winner
     out: list[Atom] = []
     for neg, _p, _i, s, fn, m in cands:
-        e = s - neg
-        if used.find(1, s, e) >= 0:
+        span = (1 << (s - neg)) - (1 << s)  # bits s … e-1
+        if used & span:
             continue
         try:
             got = fn(m, ctx)
@@ -134,7 +134,7 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
             continue  # an impossible date such as 2月30日 is simply not a date
         if not got:
             continue
-        used[s:e] = b"\x01" * (e - s)
+        used |= span
         if isinstance(got, list):
             out.extend(got)
         else:
