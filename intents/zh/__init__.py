@@ -20,13 +20,21 @@ _NO_QUERY = frozenset(("help", "caldav", "share"))  # requests that name no exis
 def analyze(text: str, now: dt.datetime) -> Analysis:
     """Read one Chinese message (mentions already blanked). `now` is aware, in the user's zone."""
     text = text if isinstance(text, str) else ""
-    folded = script.fold(text)
-    chars = text_chars(folded)  # the rule gates' view of the text, read once
+    # The rule gates' view of the folded text, read once; a text with nothing to fold is its
+    # own folded copy (set(text) tells, and the gates need it anyway).
+    chars = set(text)
+    if script.has_traditional(chars):
+        folded = script.fold(text)
+        chars = text_chars(folded)
+    else:
+        folded = text
+        chars = text_chars(folded, chars=chars)
     ts, spans = read_time(folded, now, chars)
     intent = intent_words.intent_of(folded, chars)
     room, room_span = slots.room_of(folded, spans)
     cut = spans + ([room_span] if room_span else [])
-    a = Analysis(time=ts, intent=intent, everyone=intent_words.everyone(folded, chars))
+    a = Analysis(ts, intent)  # (positional: a call with keywords costs a dict)
+    a.everyone = intent_words.everyone(folded, chars)
     if room_span:
         a.room = text[room_span[0]:room_span[1]].strip()
     if intent == "share":

@@ -35,15 +35,20 @@ class Ctx:
 
 Builder = Callable[[re.Match, Ctx], "Atom | list[Atom] | None"]
 _RULES: list[tuple[re.Pattern, Builder, int]] = []
-# Speed only: each rule's regex cannot match unless the text meets its gate sets (see
-# gates.py): one set files the rule under its characters, the others are checked in scan.
-# The filing is a bit mask per character (bit i: rule i; rules with no set always run),
-# and tables turn each 12 bits of a mask into the plans of those rules: OR-ing ints and
-# a few lookups beat a union of sets.
+# Speed only: each rule's regex cannot match unless the text meets every one of its gate
+# sets (see gates.py). A rule's sets are filed as bits in one mask per character: lane k
+# (bits k*_LANE…) holds bit i when rule i's k-th set has that character, and _FREE holds
+# bit i in lane k when rule i has no k-th set. Scan ORs the masks of the text's characters
+# into _FREE; rule i may match only if its bit is set in every lane. Then tables turn each
+# 12 bits of the result into the plans of those rules: OR-ing ints and a few lookups beat
+# testing sets.
+_LANE = 64  # bits per lane: at most this many rules
+_LANES = 4  # the filing set and up to three others (a further set is not checked: the gate
+#             only saves work, it never decides a match)
 _MASK: dict[str, int] = {}
 _KEYS: set[str] = set()  # _MASK's keys as a set: `chars & _KEYS` walks the smaller side
-_ALWAYS_MASK = 0
-# Per rule, what scan needs: (other sets, bound search, builder, -priority, rule index).
+_FREE = 0
+# Per rule, what scan needs: (bound search, builder, -priority, rule index).
 # A loop of `search` calls is cheaper than `finditer` (no scanner object per call).
 _PLAN: list[tuple] = []
 _TABLES: list[list[tuple]] = []  # built on first use, once every rule is registered
@@ -61,16 +66,21 @@ def rule(pattern: str, priority: int = 0):
         if not _sre.parse(rx.pattern, rx.flags).getwidth()[0]:
             raise ValueError(f"rule {fn.__name__} can match empty text")
         _RULES.append((fast, fn, priority))
+        if idx >= _LANE:
+            raise ValueError(f"more rules than a gate lane holds: raise _LANE (rule {fn.__name__})")
         need, also = rule_gate(rx)
-        _PLAN.append((also, fast.search, fn, -priority, idx))
-        global _ALWAYS_MASK
+        _PLAN.append((fast.search, fn, -priority, idx))
+        global _FREE
         _TABLES.clear()
-        if need is None:
-            _ALWAYS_MASK |= 1 << idx
-        else:
-            _KEYS.update(need)
-            for ch in need:
-                _MASK[ch] = _MASK.get(ch, 0) | 1 << idx
+        sets = ((need,) + also)[:_LANES] if need is not None else ()
+        for lane in range(_LANES):
+            bit = 1 << (idx + lane * _LANE)
+            if lane >= len(sets):
+                _FREE |= bit
+                continue
+            _KEYS.update(sets[lane])
+            for ch in sets[lane]:
+                _MASK[ch] = _MASK.get(ch, 0) | bit
         return fn
     return deco
 
@@ -88,23 +98,20 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
     # four are unique per match, so builders and matches are never compared.
     cands: list[tuple] = []
     n = len(text)
-    bits = _ALWAYS_MASK
+    lanes = _FREE
     for ch in chars & _KEYS:
-        bits |= _MASK[ch]
+        lanes |= _MASK[ch]
+    bits = lanes & lanes >> _LANE & lanes >> 2 * _LANE & lanes >> 3 * _LANE  # (_LANES == 4)
     active: tuple = ()
     for table in _TABLES or build_index():
         active += table[bits & _FULL]
         bits >>= _WIDTH
-    for also, search, fn, nprio, idx in active:
-        for x in also:
-            if chars.isdisjoint(x):
-                break
-        else:
-            m = search(text)
-            while m is not None:
-                s, e = m.span()
-                cands.append((s - e, nprio, idx, s, fn, m))
-                m = search(text, e) if e < n else None  # a match is never empty
+    for search, fn, nprio, idx in active:
+        m = search(text)
+        while m is not None:
+            s, e = m.span()
+            cands.append((s - e, nprio, idx, s, fn, m))
+            m = search(text, e) if e < n else None  # a match is never empty
     if not cands:
         return []
     if len(cands) == 1:
@@ -115,11 +122,11 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
     # Longest span wins; then higher priority; then earlier rule. A builder runs only for
     # a match that no winner overlaps (the outcome is the same, and losers cost nothing).
     cands.sort()
-    used = bytearray(n)
+    used = 0  # bit i: text[i] is taken by a winner
     out: list[Atom] = []
     for neg, _p, _i, s, fn, m in cands:
-        e = s - neg
-        if used.find(1, s, e) >= 0:
+        span = (1 << (s - neg)) - (1 << s)  # bits s … e-1
+        if used & span:
             continue
         try:
             got = fn(m, ctx)
@@ -127,7 +134,7 @@ def scan(text: str, ctx: Ctx, chars: set[str] | None = None) -> list[Atom]:
             continue  # an impossible date such as 2月30日 is simply not a date
         if not got:
             continue
-        used[s:e] = b"\x01" * (e - s)
+        used |= span
         if isinstance(got, list):
             out.extend(got)
         else:

@@ -42,28 +42,30 @@ _NOT_TIME_AFTER = re.compile(r"\s*(?:意见|建议|原因|理由|要求|内容|�
                              r"需要|体会|收获|心得|的人|\.\d)")
 _LITTLE_AFTER = re.compile(r"\s*(?:儿|点|吧|啊|呢|了|的|些|时间|都|也|没|不)")
 _LITTLE_BEFORE = set("快早晚慢多少大小有差好高低再稍一点")
+_MINUTES = {"半": 30, "一刻": 15, "1刻": 15, "三刻": 45, "3刻": 45, "整": 0}
 
 
 @rule(r"(?<![\d.第])(" + SMALL + r")\s*[点时](?:\s*(半|一刻|三刻|1刻|3刻|整)|\s*(" + SMALL
       + r")\s*分?(?:\s*(" + SMALL + r")\s*秒)?)?(\s*多钟|\s*多|\s*钟|\s*左右)?")
 def _clock(m, c):
-    h = to_int(m.group(1))
+    hour, part, minute, _seconds, more = m.groups()
+    h = to_int(hour)
     if h is None or h > 24:
         return None
     mi = 0
-    if m.group(2):
-        mi = {"半": 30, "一刻": 15, "1刻": 15, "三刻": 45, "3刻": 45, "整": 0}[m.group(2)]
-    elif m.group(3):
-        mi = to_int(m.group(3))
+    if part:
+        mi = _MINUTES[part]
+    elif minute:
+        mi = to_int(minute)
         if mi is None or mi > 59:
             return None
-    if not (m.group(2) or m.group(3) or m.group(5)):
-        if _NOT_TIME_AFTER.match(c.text, m.end()):
+    s, e = m.span()
+    if not (part or minute or more):
+        if _NOT_TIME_AFTER.match(c.text, e):
             return None
-        if m.group(1) == "一" and ((m.start() > 0 and c.text[m.start() - 1] in _LITTLE_BEFORE)
-                                  or _LITTLE_AFTER.match(c.text, m.end())):
+        if hour == "一" and ((s > 0 and c.text[s - 1] in _LITTLE_BEFORE) or _LITTLE_AFTER.match(c.text, e)):
             return None  # 早一点 / 快一点: "a bit", not 1 o'clock
-    return Atom("clock", m.start(), m.end(), {"h": h, "mi": mi, "ampm": None})
+    return Atom("clock", s, e, {"h": h, "mi": mi, "ampm": None})
 
 
 _AMPM = r"(?:\s*([aApP])\.?\s*[mM]\.?(?![a-zA-Z]))"

@@ -21,6 +21,10 @@ _RANK = {"set": 0, "zone": 0, "wd": 0, "year": 1, "month": 2, "week": 2, "hol": 
 _DAYLEVEL = {"year", "month", "dom", "date", "wd", "week", "weekend", "hol", "ord", "sub", "period", "instant"}
 _EXCLUSIVE = {"date", "period", "instant"}
 _BREAKS = frozenset(("conn", "between", "bound", "from", "until", "dur"))  # atoms that end a group
+# Per kind, the kinds a group must not hold yet to take it: those ranked above it (a group
+# fills coarse to fine), none for a weekday, zone or repeat (they fit anywhere).
+_ABOVE = {k: frozenset() if k in ("wd", "zone", "set") else frozenset(x for x in _RANK if _RANK[x] > _RANK[k])
+          for k in _RANK}
 
 
 @dataclass(slots=True)
@@ -30,17 +34,14 @@ class Group:
     e: int = 0
 
     def can_take(self, a: Atom) -> bool:
-        k, sl = a.kind, self.slots
-        if k in sl:
+        k, held = a.kind, self.slots.keys()
+        if k in held:
             return False
-        days = _DAYLEVEL & sl.keys()
-        if k in _DAYLEVEL and days:
-            if k in _EXCLUSIVE or days & _EXCLUSIVE:
-                return False
-        if k in ("wd", "zone", "set"):
-            return True
-        top = max(map(_RANK.__getitem__, sl), default=0)
-        return _RANK[k] >= top
+        # one day-level slot at most when either is a whole date, period or instant
+        if k in _DAYLEVEL and not held.isdisjoint(_DAYLEVEL) \
+                and (k in _EXCLUSIVE or not held.isdisjoint(_EXCLUSIVE)):
+            return False
+        return held.isdisjoint(_ABOVE[k])
 
     def add(self, a: Atom) -> None:
         if not self.slots:
@@ -54,7 +55,11 @@ class Group:
 
 @dataclass(slots=True)
 class Moment:
+    # start and the text span first: most moments are built with just these, positionally
+    # (a call with keywords costs a dict per call)
     start: dt.date | dt.datetime | None
+    s: int = 0
+    e: int = 0
     end: dt.date | dt.datetime | None = None
     all_day: bool = False
     window: bool = False           # start/end are a span to search in
@@ -62,8 +67,6 @@ class Moment:
     yearless: bool = False         # month/day read without a year (ranges may shift it)
     assumptions: list = field(default_factory=list)
     recurrence: str | None = None
-    s: int = 0
-    e: int = 0
 
     def excl_end(self) -> dt.datetime | dt.date | None:
         """Exclusive end of the named unit (the day after a date)."""
@@ -238,7 +241,8 @@ def resolve(g: Group, c: Ctx, future: bool = True, shift: int = 0) -> Moment | N
     day, yearless = day_of(sl, c, future, shift)
     rec = sl["set"]["rrule"] if "set" in sl else None
     pod = sl["pod"]["pod"] if "pod" in sl else None  # (every pod slot holds one)
-    m = Moment(start=None, yearless=yearless, recurrence=rec, s=g.s, e=g.e)
+    m = Moment(None, g.s, g.e)
+    m.yearless, m.recurrence = yearless, rec
     if day is None and g.has_day():
         return None
     kind = day[0] if day else None

@@ -17,9 +17,11 @@ _ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
 
 
-def text_chars(text: str, cased: bool = False) -> set[str]:
-    """The text's side of every gate (see the module doc); `cased` adds both cases."""
-    chars = set(text)
+def text_chars(text: str, cased: bool = False, chars: set[str] | None = None) -> set[str]:
+    """The text's side of every gate (see the module doc); `cased` adds both cases.
+    `chars`: set(text) if the caller has it (it is extended in place)."""
+    if chars is None:
+        chars = set(text)
     if cased:
         chars.update(text.lower(), text.upper())
     if _DIGIT.search(text):
@@ -133,6 +135,12 @@ def _needs(items, icase: bool = False) -> list[frozenset]:
             req = _need([(op, av)], icase)
             if req is not None:
                 out.append(req)
+            if op is _sre.BRANCH:  # 去年|今年|明年: each alternative's last need, too (年)
+                last = [_needs(b, icase)[-1:] for b in av[1]]
+                if all(last):
+                    req = frozenset().union(*(x[0] for x in last))
+                    if req not in out:
+                        out.append(req)
     return out
 
 

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import re
-from functools import reduce
-from operator import or_
 
 from ..prefilter import fast_compile
 from .gates import required_chars, text_chars
@@ -65,7 +63,10 @@ def intent_of(text: str, chars: set[str] | None = None) -> str | None:
         lo, up = text.lower(), text.upper()
         if not lo == text == up:  # (a text without cased letters adds nothing)
             chars = chars.union(lo, up)
-    for name, search in _ORDER[reduce(or_, map(_BITS.__getitem__, chars & _KEYS), _FREE)]:
+    bits = _FREE
+    for ch in chars & _KEYS:
+        bits |= _BITS[ch]
+    for name, search in _ORDER[bits]:
         if search(text):
             return name
     return None

@@ -20,6 +20,14 @@ for pair in _PAIRS.split():
         _MAP[ord(pair[0])] = pair[1]
 
 
+_TRADITIONAL = frozenset(map(chr, _MAP))
+
+
+def has_traditional(chars: set[str]) -> bool:
+    """Whether a text with these characters has any that fold changes (most have none)."""
+    return not _TRADITIONAL.isdisjoint(chars)
+
+
 def fold(text: str) -> str:
     """Traditional characters that matter to the rules, mapped to Simplified (same length)."""
     return text.translate(_MAP)

@@ -45,8 +45,7 @@ def _inherit(L: Group, R: Group, lm: Moment | None, next_day: bool) -> Group:
             sl["week"] = ls["week"]
     if "zone" in ls and "zone" not in sl:
         sl["zone"] = ls["zone"]
-    g = Group(slots=sl, s=R.s, e=R.e)
-    return g
+    return Group(sl, R.s, R.e)
 
 
 def _last_day(m: Moment) -> dt.date:
@@ -119,8 +118,12 @@ def _bound(m: Moment, side: str, incl: bool, tz) -> Moment:
 
 def build(seq: list, c: Ctx) -> list[Moment]:
     """Moments (points, windows, ranges, bounds) in text order."""
+    n = len(seq)
+    if n == 1:  # the common message: one group (a lone connector or bound names nothing)
+        m = resolve(seq[0], c) if isinstance(seq[0], Group) else None
+        return [m] if m is not None else []
     out: list[Moment] = []
-    i, n = 0, len(seq)
+    i = 0
     while i < n:
         x = seq[i]
         if not isinstance(x, Group):
