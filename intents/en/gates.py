@@ -30,6 +30,8 @@ HOLIDAY_WORDS = frozenset("christmas new valentine valentines halloween thanksgi
                           "patricks paddy paddys black good".split())
 ZONE_WORDS = frozenset("pst pdt mst mdt cst cdt est edt gmt utc bst cet cest eet eest ist sgt hkt jst kst aest aedt "
                        "pt pacific mt mountain ct central et eastern".split())
+ADVERB_WORDS = frozenset("daily nightly weekly biweekly monthly bimonthly quarterly yearly annually annual "
+                         "semiannually semiannual biannually hourly".split())
 UNIT_WORDS = frozenset(u + s for u in "second minute hour day night week fortnight month year".split() for s in ("", "s"))
 # durations._dur: a unit word as a whole letter run, alone or glued to a spelled quantity
 # ("aday", "halfday"); a glued unit letter, 1/2h and 5' follow a digit.
@@ -155,7 +157,8 @@ ALWAYS: Gate = (None, None)
 
 GATES: dict[str, Gate] = {
     "recurrence._every": words("every", "each", "once", "per", "twice", "all", "any"),
-    "recurrence._adverb": (None, lambda s, t: "ly" in s or "annual" in s),
+    # \b(adverb)\b is a whole letter run ("bi-weekly": its last run); checked in recurrence
+    "recurrence._adverb": of(ADVERB_WORDS),
     "recurrence._plural_days": of(_PLURAL_DAYS | PLURAL_PARTS),
     "recurrence._plural_part": of(PLURAL_PARTS),
     "recurrence._weekdays": words("weekdays", "weekends", "workdays"),
