@@ -35,8 +35,12 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
     t = prepare(text)
     c = Ctx(now, now.date(), now.tzinfo, t.s, text)  # positional: a dataclass init is faster so
     spec, spans = extract(c)
-    # a gap needs two whitespace characters: printable text has no whitespace but " "
-    gap = ("  " in text or not text.isprintable()) and bool(_PEOPLE_GAP.search(text))
+    # a gap is a run of two whitespace characters or more next to another character: printable
+    # text has no whitespace but " ", so there it is "  " in a text not all spaces
+    if text.isprintable():
+        gap = "  " in text and not text.isspace()
+    else:
+        gap = bool(_PEOPLE_GAP.search(text))
     intent = intent_words.detect(t.s, spec.has_time(), gap, c.toks)
     limit = None
     if intent == "reschedule":

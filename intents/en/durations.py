@@ -36,6 +36,11 @@ _AND_HALF = re.compile(rf"(?P<q>{QTY})\s+and\s+an?\s+half\s+(?P<u>{UNIT})")
 # Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
 _FRAC_H = re.compile(r"(\d)/(\d)\s*h")
 _HOURS_GLUED = re.compile(r"\d+h")
+# The usual duration, one quantity and its unit word ("2 hours", "1.5 days", "an hour"), as
+# parse reads it: one piece, the number or 1.0 for a word, the unit ("fortnight" scales: left
+# to parse).
+_SIMPLE = re.compile(r"(\d+(?:\.\d+)?|an?|another|one)\s*-?\s*"
+                     r"(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?)")
 # r"\b(?:in|for|within|another|about|around)\s+$" before a glued "16h" (see lex.word_before)
 _DUR_BEFORE_WORDS = ("in", "for", "within", "another", "about", "around")
 
@@ -53,6 +58,10 @@ def _qty(q: str | None) -> float:
 
 def parse(text: str) -> dict[str, float]:
     """Units of a matched duration text, e.g. "1 day and 5 hours" -> {days: 1, hours: 5}."""
+    m = _SIMPLE.fullmatch(text)
+    if m is not None:
+        q = m[1]
+        return {_UNIT_WORDS[m[2]]: float(q) if q[0] not in "ao" else 1.0}
     out: dict[str, float] = {}
     # a search loop is finditer here (a piece is never empty); the cheap `in` checks skip
     # patterns that cannot match (_FRAC_H needs a "/", _AND_HALF an "and")

@@ -30,6 +30,8 @@ HOLIDAY_WORDS = frozenset("christmas new valentine valentines halloween thanksgi
                           "patricks paddy paddys black good".split())
 ZONE_WORDS = frozenset("pst pdt mst mdt cst cdt est edt gmt utc bst cet cest eet eest ist sgt hkt jst kst aest aedt "
                        "pt pacific mt mountain ct central et eastern".split())
+ADVERB_WORDS = frozenset("daily nightly weekly biweekly monthly bimonthly quarterly yearly annually annual "
+                         "semiannually semiannual biannually hourly".split())
 UNIT_WORDS = frozenset(u + s for u in "second minute hour day night week fortnight month year".split() for s in ("", "s"))
 # durations._dur: a unit word as a whole letter run, alone or glued to a spelled quantity
 # ("aday", "halfday"); a glued unit letter, 1/2h and 5' follow a digit.
@@ -139,8 +141,13 @@ _MON_DAY: Gate = (MONTH_WORDS, _has("#d12"))
 _DAY_MON: Gate = (MONTH_WORDS | _ORD_MONTHS, _has("#d12"))
 # ranges._mon_dd/_dd_mon: a month name (as in a date: a whole run, or after an ordinal) and
 # two runs of digits; dates._ymd_name/_dmy_name: a year and a month name between [/-]
-_MON_TWO_NUMBERS: Gate = (MONTH_WORDS | _ORD_MONTHS, _has("#dd"))
+# Their connector (ranges._TO) is a dash or a letter run: the word, maybe glued to an ordinal
+# before it ("3rdto") or to "the" after it ("to the" written "tothe").
+_RANGE_TO = frozenset(o + w + t for o in ("", "st", "nd", "rd", "th")
+                      for w in ("to", "thru", "through", "till", "until", "and") for t in ("", "the")) | {"#-"}
+_MON_TWO_NUMBERS: Gate = (MONTH_WORDS | _ORD_MONTHS, lambda s, t: "#dd" in t and not _RANGE_TO.isdisjoint(t))
 _YEAR_MON: Gate = (frozenset(["#d4"]), lambda s, t: not MONTH_WORDS.isdisjoint(t))
+_REL_OR_AFTER = frozenset("this next last previous past coming upcoming following current after".split())
 _PLURAL_DAYS = frozenset(d + "days" for d in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun"))
 PLURAL_PARTS = frozenset(["mornings", "afternoons", "evenings", "nights"])
 # clock._hhmm keeps a 3-4 digit time only after "at"-like words or "@", or before am/pm.
@@ -155,13 +162,15 @@ ALWAYS: Gate = (None, None)
 
 GATES: dict[str, Gate] = {
     "recurrence._every": words("every", "each", "once", "per", "twice", "all", "any"),
-    "recurrence._adverb": (None, lambda s, t: "ly" in s or "annual" in s),
+    # \b(adverb)\b is a whole letter run ("bi-weekly": its last run); checked in recurrence
+    "recurrence._adverb": of(ADVERB_WORDS),
     "recurrence._plural_days": of(_PLURAL_DAYS | PLURAL_PARTS),
     "recurrence._plural_part": of(PLURAL_PARTS),
     "recurrence._weekdays": words("weekdays", "weekends", "workdays"),
     "recurrence._yearly_date": words("every", "each"),
     "holidays._holiday": of(HOLIDAY_WORDS),
-    "periods._rel_period": words("week", "month", "weekend"),
+    # a REL word before the unit, or "week after next" (its "after" a whole run, "next" maybe not)
+    "periods._rel_period": (frozenset(["week", "month", "weekend"]), lambda s, t: not _REL_OR_AFTER.isdisjoint(t)),
     "periods._the_weekend": words("weekend"),
     "periods._next_n": with_dur(words("next", "last", "past", "coming", "upcoming", "previous", "following")),
     "periods._past_minutes": with_digit(frozenset(["past"])),
@@ -185,11 +194,12 @@ GATES: dict[str, Gate] = {
     "relative._ago": with_dur(words("ago", "now", "hence", "later")),
     "relative._n_weekdays": words("ago", "now", "hence", "later"),
     # digit rules: the shortest run of digits or the punctuation each pattern cannot do without
-    "dates._iso": words("#d4"), "dates._compact": words("#d8"),
+    "dates._iso": (frozenset(["#d4"]), lambda s, t: "#dd" in t and ("#-" in t or "#/" in t)), "dates._compact": words("#d8"),
     "dates._numeric": with_digit(frozenset(["#/", "#.", "#-"])),
     "dates._mon_day": _MON_DAY, "dates._day_mon": _DAY_MON,
     "dates._ymd_name": _YEAR_MON, "dates._dmy_name": _YEAR_MON,
-    "dates._month": of(MONTH_WORDS), "dates._year_month": words("#d4"), "dates._month_year_num": words("#d4"),
+    "dates._month": of(MONTH_WORDS), "dates._year_month": (frozenset(["#d4"]), lambda s, t: "#dd" in t or not MONTH_WORDS.isdisjoint(t)),
+    "dates._month_year_num": (frozenset(["#/"]), lambda s, t: "#d4" in t),
     "dates._year": words("#d4"),
     "dates._rel_year": words("year"), "dates._dom": both(words("#d12"), of(_DOM_MARKS)), "dates._dom_of_month": both(words("month"), words("#d12")),
     # a unit word (even glued: "ahour"), a unit letter glued to a number (10d, 1h), or 5' (minutes)

@@ -63,17 +63,31 @@ _W_CANCEL = frozenset("call scrap nix delete kill".split())
 _W_LEAVE = frozenset("office ooo vacation leave holiday pto off sick annual personal away out".split())
 _W_MOVE = frozenset("reschedule schedule move push postpone delay bring pull shift rebook change".split())
 _W_INVITE = frozenset("add invite include loop".split())
-_W_AGENDA = frozenset("what agenda am do show list check my how".split())
+# _AGENDA's "am" needs an "i" after it ("am i busy"): the pair is tested in _agenda_words, as
+# "am" alone is in every "9am"
+_W_AGENDA = frozenset("what agenda do show list check my how".split())
 _W_FIND = frozenset("when find free availability is are what common who any".split())
 _W_SEARCH = frozenset("find search look lookup where when which".split())
 _W_VERB = frozenset("book schedule set setup arrange organise organize put let lets can could meet reserve block pencil "
                     "hold plan create".split())
 # _MEETING_NOUN: one of these as a whole letter run ("catch up", "stand-up", "one-on-one"
-# give their first run), or a "1" (1:1, 1-1, 1 on 1).
+# give their first run), or 1:1, 1-1, 1 on 1 (see _one_on_one).
 _W_NOUN = frozenset("meeting sync call catch catchup standup stand review interview demo huddle session chat "
                     "workshop retro kickoff kick lunch coffee brainstorm offsite event one".split())
 _W_KEYWORDS = _W_HELP | _W_CALDAV | _W_SHARE | _W_CANCEL | _W_LEAVE | _W_MOVE | _W_INVITE | _W_AGENDA | _W_FIND \
     | _W_SEARCH | _W_VERB  # every set _keyword_intent tests
+
+
+def _agenda_words(w: frozenset) -> bool:
+    return not w.isdisjoint(_W_AGENDA) or "am" in w and "i" in w
+
+
+def _one_on_one(s: str, w: frozenset) -> bool:
+    """Whether _MEETING_NOUN's 1:1, 1-1 or 1\\s+on\\s+1 can be in `s` (most numbers are
+    times: "11:45am" holds a "1" but none of these)."""
+    return "1:1" in s or "1-1" in s or "on" in w and "1" in s
+
+
 _IT = fast_compile(r"\b(?:it|that|this|my)\b")
 _INVITE_WORD = fast_compile(r"@|\binvite\b")
 _WORDS = fast_compile(r"[a-z]+")
@@ -84,11 +98,11 @@ def detect(s: str, has_time: bool, has_people: bool, w: frozenset | None = None)
     if w is None:
         w = frozenset(_WORDS.findall(s))
     # most messages hold none of the keyword rules' words: one set test skips them all
-    if not w.isdisjoint(_W_KEYWORDS) or "?" in s or "cancel" in s:
+    if not w.isdisjoint(_W_KEYWORDS) or "?" in s or "cancel" in s or "am" in w and "i" in w:
         intent = _keyword_intent(s, has_time, has_people, w)
         if intent is not None:
             return intent
-    if (has_time or has_people) and (not w.isdisjoint(_W_NOUN) or "1" in s) and _MEETING_NOUN.search(s) \
+    if (has_time or has_people) and (not w.isdisjoint(_W_NOUN) or _one_on_one(s, w)) and _MEETING_NOUN.search(s) \
             and not _PAST.search(s):
         return "schedule"
     return None
@@ -109,7 +123,7 @@ def _keyword_intent(s: str, has_time: bool, has_people: bool, w: frozenset) -> s
         return "reschedule"
     if not w.isdisjoint(_W_INVITE) and _INVITE.search(s) and (has_people or _INVITE_WORD.search(s)):
         return "invite"
-    if not w.isdisjoint(_W_AGENDA) and _AGENDA.search(s):
+    if _agenda_words(w) and _AGENDA.search(s):
         return "agenda"
     if not w.isdisjoint(_W_FIND) and _FIND_TIME.search(s):
         return "find_time"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .gates import ADVERB_WORDS
 from .lex import MON, WD, WDS, Ctx, Tok, weekday_of
 
 _CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -14,6 +15,8 @@ _ADVERBS = {"daily": ("DAILY", 1), "nightly": ("DAILY", 1), "weekly": ("WEEKLY",
             "yearly": ("YEARLY", 1), "annually": ("YEARLY", 1), "annual": ("YEARLY", 1),
             "semiannually": ("MONTHLY", 6), "semi-annually": ("MONTHLY", 6), "semiannual": ("MONTHLY", 6),
             "semi-annual": ("MONTHLY", 6), "biannually": ("MONTHLY", 6), "hourly": ("HOURLY", 1)}
+if {k.rsplit("-", 1)[-1] for k in _ADVERBS} != ADVERB_WORDS:
+    raise ValueError("gates.ADVERB_WORDS must hold each adverb's last letter run")
 _UNITS = {"day": "DAILY", "night": "DAILY", "morning": "DAILY", "afternoon": "DAILY", "evening": "DAILY",
           "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY", "hour": "HOURLY", "minute": "MINUTELY",
           "weekday": "WEEKLY", "workday": "WEEKLY", "weekend": "WEEKLY"}

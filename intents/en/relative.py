@@ -8,7 +8,7 @@ import re
 from dateutil.relativedelta import relativedelta
 
 from ..timeutil import next_weekday, weekday_in_week
-from .durations import DUR, finest, parse
+from .durations import DUR, finest, parse, seconds
 from .lex import WD, WDS, Ctx, Tok, rel_weeks, weekday_of
 
 _SPACES = re.compile(r"\s+")
@@ -23,6 +23,8 @@ _WHICH_WEEK = re.compile(r"(this|next|last|previous|following|coming|current)\s+
 
 def shift(base: dt.datetime, d: dict[str, float], sign: int = 1) -> dt.datetime:
     """base moved by a duration; whole calendar units step by the calendar."""
+    if "years" not in d and "months" not in d:  # the usual case: no calendar step, only seconds
+        return base + sign * dt.timedelta(seconds=seconds(d))
     whole = {k: int(v) for k, v in d.items() if k in ("years", "months") and v == int(v)}
     rest = {k: v for k, v in d.items() if k not in whole}
     out = base + sign * relativedelta(**whole) if whole else base

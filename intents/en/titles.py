@@ -106,7 +106,6 @@ _GAPS = fast_compile(r"\s{2,}")
 _MARKS = fast_compile(rf"(?:\b(?:with|and|to|cc|&|w/)\b|,)?\s*{_MARK}(?:\s*(?:,|and|&|{_MARK}))*", re.I)
 _TEAM = fast_compile(r"\b(?:(?:with|for)\s+)?(?:the\s+whole\s+(?:team|group)|the\s+team|everyone|everybody|all\s+of\s+us)\b", re.I)
 _ME = fast_compile(r"\b(?:with|and)\s+(?:me|i|us)\b|\b(?:me|i)\s+and\b|\bbetween\s+us\b", re.I)
-_WS = fast_compile(r"\s+")
 _VERB_TITLE = fast_compile(r"(?:a\s+)?(?:sync|call|chat|meeting|standup|catch\s+up|coffee|lunch|demo)", re.I)
 _ARTICLE = fast_compile(r"^(?:a|an|the|my|our)\s+", re.I)
 _ABOUT = fast_compile(r"^(?:about|regarding|re:?|to\s+discuss|to\s+talk\s+about|on\s+the\s+topic\s+of)\s+", re.I)
@@ -198,7 +197,9 @@ def clean(text: str) -> str | None:
         s = _isub(_FILLER2, s)
     # From here on the only whitespace is single plain spaces (the steps below only cut
     # off a head or a tail), so the \s+ clean-up at the end is not needed again.
-    s = (_WS.sub(" ", s) if "  " in s or not s.isprintable() else s).strip(" ,.!?;:-")
+    # (" ".join(s.split()) is re.sub(r"\s+", " ", s) less the spaces at its ends, which the strip
+    # takes off anyway: split() and \s agree on whitespace)
+    s = (" ".join(s.split()) if "  " in s or not s.isprintable() else s).strip(" ,.!?;:-")
     whole = s
     if s.isascii():  # anchored: the one match at 0, found faster without re.I
         m = _LEAD_LOW.match(s.lower())
