@@ -52,6 +52,8 @@ def _qty(q: str | None) -> float:
         return 0.5
     if "/" in q:
         n, d = q.split("/")
+        if int(d) == 0:  # "1/0 days" is no quantity: the rule does not match (scan drops ValueError)
+            raise ValueError("zero denominator")
         return int(n) / int(d)
     return float(q)
 
@@ -78,7 +80,9 @@ def parse(text: str) -> dict[str, float]:
             continue
         frac = "/" in one and _FRAC_H.match(one)
         if frac:
-            out["hours"] = out.get("hours", 0) + int(frac.group(1)) / max(1, int(frac.group(2)))
+            if int(frac.group(2)) == 0:
+                raise ValueError("zero denominator")  # "3/0h" is no duration either
+            out["hours"] = out.get("hours", 0) + int(frac.group(1)) / int(frac.group(2))
             continue
         p = "and" in one and _AND_HALF.match(one) or _PIECE.search(one)
         if not p:
