@@ -73,12 +73,11 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang) -> Intent:
     start, end, window_start, window_end = t.start, t.end, t.window_start, t.window_end
     if intent in _FUTURE_INTENTS:
         first = start if start is not None else window_start
-        if first is None:
-            pass
-        elif isinstance(first, dt.datetime):
-            if first < now - _MINUTE:
-                assumptions.append("date_in_past")
-        elif isinstance(first, dt.date) and first < now.date():
+        if isinstance(first, dt.datetime):
+            past = first < now - _MINUTE
+        else:  # a whole day, or no time at all
+            past = isinstance(first, dt.date) and first < now.date()
+        if past:
             assumptions.append("date_in_past")
     if start is None and window_start is None and intent in ("schedule", "find_time"):
         window_start = now
