@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..timeutil import at
 from .atoms import Atom, Ctx
 from .compose import _DAYLEVEL, Group, Moment, resolve
 
@@ -173,7 +174,7 @@ def build(seq: list, c: Ctx) -> list[Moment]:
             continue
         j = _next_day_of(seq, i, m, c)
         if j:
-            out.append(Moment(start=m.start, end=m.start + dt.timedelta(days=1), all_day=True, s=m.s, e=seq[j].e))
+            out.append(_two_days(m, seq[j], c))
             i = j + 1
             continue
         if i + 1 < n and _is_bound(seq[i + 1], x):
@@ -195,15 +196,29 @@ def _next_day_of(seq: list, i: int, m: Moment, c: Ctx) -> int | None:
     j = i + 1
     if j < len(seq) and _is_conn(seq[j], "and"):
         j += 1
-    if j >= len(seq) or not isinstance(seq[j], Group) or seq[j].slots.keys() != {"wd"} \
-            or not m.all_day or m.end is not None:
+    if j >= len(seq) or not isinstance(seq[j], Group) or not m.all_day or m.end is not None:
         return None
     r = seq[j]
+    if r.slots.keys() != {"wd"} and r.slots.keys() != {"wd", "pod"}:
+        return None
     if (r.slots["wd"]["wd"] - m.start.weekday()) % 7 != 1 or not _PAIR_GAP.fullmatch(c.text, seq[j - 1].e, r.s):
         return None
-    if j + 1 < len(seq) and isinstance(seq[j + 1], Atom) and seq[j + 1].kind in ("between", "bound"):
+    if j + 1 < len(seq) and isinstance(seq[j + 1], Atom) and seq[j + 1].kind in ("between", "bound") \
+            and seq[j + 1].s - r.e <= 1:  # 周四和周五之间 is a range; the 间 of a later 时间 is not
         return None
     return j
+
+
+def _two_days(m: Moment, second: Group, c: Ctx) -> Moment:
+    """The two days of 周四周五 as one all-day span; with a part of day on the second
+    (周四周五下午) the window runs from that part of the first day to its end on the second:
+    the contract has one window, and this one holds both afternoons."""
+    if "pod" in second.slots:
+        w = resolve(second, c)
+        if w is not None and w.window:
+            start = at(m.start, w.start.hour, w.start.minute, c.tz)
+            return Moment(start, m.s, second.e, w.end, window=True, grain=w.grain)
+    return Moment(start=m.start, end=m.start + dt.timedelta(days=1), all_day=True, s=m.s, e=second.e)
 
 
 def _is_conn(a, kind: str) -> bool:
