@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 from ..model import TimeSpec
-from ..timeutil import at, next_weekday
-from . import durations
+from ..timeutil import ONE_DAY, at, next_weekday
+from . import clock, durations
 from .lex import Ctx, Tok
 from .ranges import _OPEN_END
 from .relative import offset_tok, shift
@@ -279,6 +279,11 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
             recs.append(t)
         elif k == "zone" and zone is None:
             zone = t
+    if len(points) >= 2:
+        paired = _day_pairs(seq, c)
+        if len(paired) < len(seq):
+            seq = paired
+            points = [t for t in seq if t.kind != "conn"]
     rec = _merge_recs(recs) if recs else None
     if rec is not None and rec.f.get("byday") and not any(t.kind == "day" for t in seq):
         wd = _RRULE_DAYS.index(rec.f["byday"].split(",")[0])
@@ -310,6 +315,46 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
                 and durations.finest(d.v) in ("days", "weeks"):
             spec.end = spec.start + dt.timedelta(days=int(secs // 86400) - 1)
     return spec, spans
+
+
+# What may stand between two paired days besides an "and" connector: "thu/fri", "thu, fri", "thu or fri".
+_PAIR_GAP = re.compile(r"[\s,/&]*(?:or[\s,]+)?")
+_PAIR_SPACE = re.compile(r"[\s,]*")
+_CLOCK_KINDS = frozenset(["time", "num", "inst"])
+
+
+def _day_pairs(seq: list[Tok], c: Ctx) -> list[Tok]:
+    """"thursday and friday", "thu/fri afternoon" (as 周四周五): a weekday and the day after it
+    name both days — one all-day span, or, with a part of day after the second, one window from
+    that part of the first day to its end on the second (the contract has one window). Not with
+    a clock time ("thursday and friday at 3" stays Thursday) nor after "between" (a range)."""
+    if any(t.kind in _CLOCK_KINDS for t in seq):
+        return seq
+    out: list[Tok] = []
+    i, n = 0, len(seq)
+    while i < n:
+        t = seq[i]
+        j = i + 1
+        if t.kind == "day" and "wd" in t.f and j < n and not (out and out[-1].kind == "conn" and out[-1].v == "between"):
+            if seq[j].kind == "conn" and seq[j].v == "and" and _PAIR_SPACE.fullmatch(c.s, t.b, seq[j].a):
+                j += 1
+                gap = j < n and _PAIR_SPACE.fullmatch(c.s, seq[j - 1].b, seq[j].a)
+            else:
+                gap = _PAIR_GAP.fullmatch(c.s, t.b, seq[j].a)
+            u = seq[j] if gap else None
+            if u is not None and u.kind == "day" and "wd" in u.f and u.v == t.v + ONE_DAY:
+                part = seq[j + 1] if j + 1 < n and seq[j + 1].kind == "part" and _glued(c, u, seq[j + 1]) else None
+                if part is not None and part.v in clock.PARTS:
+                    lo, hi = clock.PARTS[part.v]
+                    out.append(Tok("win", t.a, part.b, (at(t.v, lo, 0, c.tz), at(u.v, hi, 0, c.tz)), {}))
+                    i = j + 2
+                else:
+                    out.append(Tok("span", t.a, u.b, (t.v, u.v + ONE_DAY), {"grain": "day", "explicit": True}))
+                    i = j + 1
+                continue
+        out.append(t)
+        i += 1
+    return out
 
 
 def _merge_recs(recs: list[Tok]) -> Tok:
