@@ -45,6 +45,13 @@ _SIMPLE = re.compile(r"(\d+(?:\.\d+)?|an?|another|one)\s*-?\s*"
 _DUR_BEFORE_WORDS = ("in", "for", "within", "another", "about", "around")
 
 
+def _fraction(n: str, d: str) -> float:
+    """n/d; "1/0" is no quantity: ValueError, so the rule does not match (scan drops it)."""
+    if int(d) == 0:
+        raise ValueError("zero denominator")
+    return int(n) / int(d)
+
+
 def _qty(q: str | None) -> float:
     if not q or q in ("a", "an", "another", "one"):
         return 1.0
@@ -52,9 +59,7 @@ def _qty(q: str | None) -> float:
         return 0.5
     if "/" in q:
         n, d = q.split("/")
-        if int(d) == 0:  # "1/0 days" is no quantity: the rule does not match (scan drops ValueError)
-            raise ValueError("zero denominator")
-        return int(n) / int(d)
+        return _fraction(n, d)
     return float(q)
 
 
@@ -80,9 +85,7 @@ def parse(text: str) -> dict[str, float]:
             continue
         frac = "/" in one and _FRAC_H.match(one)
         if frac:
-            if int(frac.group(2)) == 0:
-                raise ValueError("zero denominator")  # "3/0h" is no duration either
-            out["hours"] = out.get("hours", 0) + int(frac.group(1)) / int(frac.group(2))
+            out["hours"] = out.get("hours", 0) + _fraction(frac.group(1), frac.group(2))
             continue
         p = "and" in one and _AND_HALF.match(one) or _PIECE.search(one)
         if not p:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..timeutil import at
+from ..timeutil import ONE_DAY, at
 from .atoms import Atom, Ctx
 from .compose import _DAYLEVEL, Group, Moment, resolve
 
@@ -218,7 +218,7 @@ def _two_days(m: Moment, second: Group, c: Ctx) -> Moment:
         if w is not None and w.window:
             start = at(m.start, w.start.hour, w.start.minute, c.tz)
             return Moment(start, m.s, second.e, w.end, window=True, grain=w.grain)
-    return Moment(start=m.start, end=m.start + dt.timedelta(days=1), all_day=True, s=m.s, e=second.e)
+    return Moment(start=m.start, end=m.start + ONE_DAY, all_day=True, s=m.s, e=second.e)
 
 
 def _is_conn(a, kind: str) -> bool:
