@@ -26,7 +26,7 @@ COLLOQ = _C(r"\bcatch(?:ing)?[\s-]?up\b|\bwalk\s+(?:\w+\s+)?through\b|\bgrab\s+(
             r"\bcircle\s+back\b|\bhuddle\b|\bpair\s+on\b|\bchat\s+about\b|\bquick\s+(?:call|chat|sync)\b|\bcatchup\b|"
             r"\bget\s+together\b|\bmeet\s+up\b|\bsit\s+down\s+with\b|\bw/\s*")
 QUESTION = _C(r"\?|^\s*(?:how|what|when|which|who|where|is|are|am|do|does|did|any)\b")
-REPORT = _C(r"\b(?:was|were|had|did|went|lol|haha|brb|ran|got\s+out|just\s+(?:finished|wrapped|ended|got|left|had)|"
+REPORT = _C(r"(?<!when\s)(?<!where\s)(?<!what\s)(?<!which\s)(?<!how\s)\b(?:was|were)\b|\b(?:had|did|went|lol|haha|brb|ran|got\s+out|just\s+(?:finished|wrapped|ended|got|left|had)|"
             r"back\s+from|back\s+at|recorded|recording\s+is|notes\s+(?:are|from)|minutes\s+(?:are|from)|"
             r"already\s+(?:sent|posted|shared|done|happened)|too\s+many\s+meetings|fewer\s+meetings|"
             r"overran|ran\s+(?:long|over|late)|took\s+forever|again\b(?!\s+(?:on|at|next|tomorrow)))\b")

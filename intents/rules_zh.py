@@ -33,7 +33,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"(?:发|推)(?:给)?我.{0,6}(?:日程|安排|行程)|每(?:天|日|个工作日|周).{0,10}(?:发|推送).{0,4}(?:日程|安排|行程|我)|"
                   r"(?:不用|别|不要|停止|取消|关掉|关闭).{0,4}(?:每天|每日|每周)?.{0,2}(?:发|推送)(?:了|日程)?|日程(?:日报|摘要|简报)|"
                   r"每日(?:日程|摘要|简报)")),
-    ("rooms", _C(r"(?:有哪些|哪些|哪个|哪间|有没有|还有|找个?|找一间|查一下|看看|订个?|预订|预定|列出).{0,8}(?:会议室|会客室|培训室)|"
+    ("rooms", _C(r"(?<!在)(?:有哪些|哪些|哪个|哪间|有没有|还有|找个?|找一间|查一下|看看|订个?|预订|预定|列出).{0,8}(?:会议室|会客室|培训室)|"
                  r"(?:会议室|会客室).{0,8}(?:空|可用|有哪些|还有|占用|被占)")),
     ("rsvp", _C(r"(?:我|本人)?(?:去不了|来不了|参加不了|没法参加|没法去|不能参加|不能去|无法参加|不参加了?|赶不上|不去了|"
                 r"可以参加|会参加|参加$|能参加|会去|我去$|准时到|一定到|待定|不确定能不能)")),
@@ -48,6 +48,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
 _RSVP_EVENT = _C(r"会|评审|复盘|分享|培训|面试|聚餐|团建|讲座|活动|sync|review|meeting|\d点|点的", re.I)
 _NOT_RSVP = _C(r"公司|办公室|上班")
 
+_DEVICE = _C(r"手机|安卓|苹果|iphone|ipad|android|outlook|电脑|mac|系统日历", re.I)
 _OFF = _C(r"不用|别|不要|停止|取消|关掉|关闭|退订|不再|停掉|停了")
 _SHARE_LIST = _C(r"谁能看|哪些人能看|共享给了谁|谁有.{0,6}权限|都(?:共享|分享)给了")
 _SHARE_REVOKE = _C(r"取消|停止|不再|收回|撤销|不让|移除")
@@ -66,6 +67,8 @@ def evidence(text: str, chars: set[str] | None = None) -> set[str]:
         ev.update("also:" + c for c in cues[1:])
     for name, rx in WANT:
         if rx.search(text):
+            if name == "subscribe" and _DEVICE.search(text):
+                continue  # 在手机上订阅日历: CalDAV
             if name == "rsvp" and (not _RSVP_EVENT.search(text) or _NOT_RSVP.search(text)):
                 continue
             ev.add("want:" + name)

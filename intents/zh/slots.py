@@ -42,7 +42,8 @@ _EMPTY = {"会议", "会", "个会", "一个会", "时间", "开", "约", "见",
 
 
 # 和X / 跟X: a person named in the text (evidence for the decision layer).
-WITH_PERSON = fast_compile(r"(?:和|跟|与|同(?!步|意|事|时|样))\s*[\u4e00-\u9fffA-Za-z]")
+WITH_PERSON = fast_compile(r"(?:和|跟|与|同(?!步|意|事|时|样))\s*(?!周|星期|礼拜|下|上|明|今|后|昨|前|这|本|每|月|"
+                           r"[\d一二三四五六七八九十两])[\u4e00-\u9fffA-Za-z]")
 _REMIND = fast_compile(r"(?:请|麻烦)?(?:到时候?|记得)?提醒(?:我|一下|下|大家)?|别让我忘了?|记得叫我|到时候?叫我|到点叫我")
 _LEAD_TIME = fast_compile(r"提前\s*[\d一二三四五六七八九十半两几]*\s*(?:分钟|分|个?小时|天|刻钟)?|"
                           r"[\d一二三四五六七八九十半两几]+\s*(?:分钟|个?小时|刻钟)(?:之)?前")
