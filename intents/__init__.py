@@ -96,4 +96,5 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang) -> Intent:
         window_start=window_start, window_end=window_end,
         attendees=tuple(att), room=a.room, title=a.title or None, recurrence=t.recurrence,
         query=a.query or None, lang=lang, assumptions=tuple(assumptions), role=a.role,
+        capacity=a.capacity, remind_before_minutes=a.remind_before_minutes,
     )

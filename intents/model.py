@@ -42,6 +42,8 @@ class Analysis:
     room: str | None = None
     role: str | None = None            # share: free_busy_reader / reader / writer / owner
     everyone: bool = False             # "全员", "everyone here": the whole chat is invited
+    capacity: int | None = None        # v2: seats asked for ("6人的会议室", "a room for 8")
+    remind_before_minutes: int | None = None  # v2: a lead time ("提前15分钟提醒我")
 
 
 def _iso(v: Moment) -> str | None:
@@ -67,6 +69,8 @@ class Intent:
     lang: str = "zh"
     assumptions: tuple[str, ...] = ()
     role: str | None = None            # extension of the contract, for `share`
+    capacity: int | None = None        # v2
+    remind_before_minutes: int | None = None  # v2
 
     @classmethod
     def of(cls, **fields: Any) -> "Intent":

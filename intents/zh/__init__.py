@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Analysis, TimeSpec
-from . import intent_words, script, slots
+from . import colloquial, intent_words, script, slots
 from .gates import text_chars
 from .timeparse import MOVE, read_time
 
@@ -35,6 +35,7 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
     cut = spans + ([room_span] if room_span else [])
     a = Analysis(ts, intent)  # (positional: a call with keywords costs a dict)
     a.everyone = intent_words.everyone(folded, chars)
+    a.capacity, a.remind_before_minutes = slots.capacity_of(folded), colloquial.lead_minutes(folded)
     if room_span:
         a.room = text[room_span[0]:room_span[1]].strip()
     if intent == "share":
