@@ -118,6 +118,7 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
         query=a.query or None, lang=lang, assumptions=tuple(assumptions), role=a.role,
         confidence=confidence, alternatives=tuple({"intent": i, "confidence": c} for i, c in alternatives),
         action=_action(intent, lang, body),
+        capacity=a.capacity, remind_before_minutes=a.remind_before_minutes,
     )
 
 

@@ -44,6 +44,8 @@ class Analysis:
     role: str | None = None            # share: free_busy_reader / reader / writer / owner
     everyone: bool = False             # "全员", "everyone here": the whole chat is invited
     decision: Any = None               # intents.decide.Decision: the intent with its confidence
+    capacity: int | None = None        # v2: seats asked for ("6人的会议室", "a room for 8")
+    remind_before_minutes: int | None = None  # v2: a lead time ("提前15分钟提醒我")
 
 
 def _iso(v: Moment) -> str | None:
@@ -72,6 +74,8 @@ class Intent:
     confidence: float = 0.0            # (v2) how sure the parser is of `intent`
     alternatives: tuple[dict, ...] = ()  # (v2) up to two {"intent", "confidence"}, best first
     action: str | None = None          # (v2) share grant/revoke/list, digest on/off, …
+    capacity: int | None = None        # v2
+    remind_before_minutes: int | None = None  # v2
 
     @classmethod
     def of(cls, **fields: Any) -> "Intent":

@@ -285,6 +285,9 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
             seq = paired
             points = [t for t in seq if t.kind != "conn"]
     rec = _merge_recs(recs) if recs else None
+    nth = next((t for t in points if t.kind == "day" and "rec" in t.f), None)
+    if nth is not None and (rec is None or rec.v == "FREQ=MONTHLY"):  # "last thursday of the month"
+        rec = Tok("rec", nth.a, nth.a, nth.f["rec"], {})
     if rec is not None and rec.f.get("byday") and not any(t.kind == "day" for t in seq):
         wd = _RRULE_DAYS.index(rec.f["byday"].split(",")[0])
         seq.append(Tok("day", rec.a, rec.a, next_weekday(c.today, wd), {"wd": wd}))

@@ -174,17 +174,28 @@ def _nth(word: str) -> int:
 
 def _nth_weekday(m: re.Match, c: Ctx):
     n, wd = _nth(m.group(1)), weekday_of(m.group(2))
-    y, mo = _month_ref(c, m.group(4), m.group(5), m.group(6))
+    y, mo = _month_ref(c, m.group(4), m.group(6), m.group(7))
+    d = _nth_in_month(y, mo, n, wd)
+    if m.group(5) and d is not None and d < c.today:  # "of every month": the next one
+        nxt = month_start(y, mo, 1)
+        d = _nth_in_month(nxt.year, nxt.month, n, wd)
+    if d is None:
+        return None
+    f = {"part": m.group(3)} if m.group(3) else {}
+    if m.group(4) is None and m.group(6) is None:  # "of the month", "of every month": each month's
+        f["rec"] = f"FREQ=MONTHLY;BYDAY={n}{_RRULE_DAYS[wd]}"
+    return Tok("day", m.start(), m.end(), d, f)
+
+
+def _nth_in_month(y: int, mo: int, n: int, wd: int) -> dt.date | None:
+    """The n-th (n = -1: last) weekday wd of a month; None when the month has no such day."""
     if n > 0:
         first = dt.date(y, mo, 1)
         d = first + dt.timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
     else:
         last = month_start(y, mo, 1) - dt.timedelta(days=1)
         d = last - dt.timedelta(days=(last.weekday() - wd) % 7)
-    if d.month != mo:
-        return None
-    f = {"part": m.group(3)} if m.group(3) else {}
-    return Tok("day", m.start(), m.end(), d, f)
+    return d if d.month == mo else None
 
 
 def _nth_day(m: re.Match, c: Ctx):
@@ -248,7 +259,8 @@ def _nth_weekend(m: re.Match, c: Ctx):
 
 
 _N = r"(\d(?:st|nd|rd|th)|last)"
-_OF_MONTH = rf"(?:of|in)\s+(?:the\s+)?(?:({REL})\s+month|month|({MON})(?:\s*,?\s*({YEAR}))?)"
+_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_OF_MONTH = rf"(?:of|in)\s+(?:the\s+)?(?:({REL})\s+month|((?:every|each)\s+)?month|({MON})(?:\s*,?\s*({YEAR}))?)"
 RULES = [
     (re.compile(r"\b(?:the\s+)?(this|next|last|previous|past|coming|upcoming|following|current|this\s+past|the\s+following)\s+"
                 r"(week|month|weekend)\b(\s+after\s+(?:the\s+)?next)?"), _rel_period),

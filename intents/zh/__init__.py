@@ -11,7 +11,7 @@ import datetime as dt
 
 from .. import decide, rules_zh
 from ..model import Analysis, TimeSpec
-from . import intent_words, script, slots
+from . import colloquial, intent_words, script, slots
 from .gates import text_chars
 from .timeparse import MOVE, read_time
 
@@ -42,6 +42,7 @@ def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) ->
     a = Analysis(ts, intent)  # (positional: a call with keywords costs a dict)
     a.decision = dec
     a.everyone = intent_words.everyone(folded, chars)
+    a.capacity, a.remind_before_minutes = slots.capacity_of(folded), colloquial.lead_minutes(folded)
     if room_span:
         a.room = text[room_span[0]:room_span[1]].strip()
     if intent == "share":

@@ -9,6 +9,7 @@ import re
 
 from ..prefilter import fast_compile
 from .gates import edge_chars
+from .numerals import to_int
 
 # A room: "3楼大会议室", "珠峰会议室", "A301会议室", "在Everest", "Room Everest".
 _ROOM_CN = fast_compile(r"((?:\d+|[一二三四五六七八九十]+)\s*(?:楼|层|F|f)\s*)?"
@@ -16,6 +17,15 @@ _ROOM_CN = fast_compile(r"((?:\d+|[一二三四五六七八九十]+)\s*(?:楼|�
 _ROOM_BEFORE_STOP = "在去到的和订约用于个间把跟与是找定预"
 _ROOM_EN = fast_compile(r"(?:在|去|到)\s*((?:[Rr]oom\s+)?[A-Z][A-Za-z0-9\-]+(?:\s+[A-Z][A-Za-z0-9\-]+)?)|"
                       r"\b([Rr]oom\s+[A-Za-z0-9\-]+)")
+
+# A stated place: 地点 5楼-牡丹厅, 会议室：牡丹厅, 在 5楼牡丹厅 (a hall with its floor).
+_PLACE = fast_compile(r"(?:(?:会议)?地点|地址|(?:会议室|房间)\s*[:：])\s*[:：是为在]?\s*"
+                      r"([A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff\-_#]{1,15})"
+                      r"|((?:\d+|[一二三四五六七八九十]+)\s*(?:楼|层|F|f)\s*-?\s*[\u4e00-\u9fffA-Za-z0-9]{1,6}(?:厅|室|间))")
+# A room asked for with no name (在会议室开会, 订个会议室): the generic word itself.
+_GENERIC_ROOM = ("会议室", "会客室", "培训室", "洽谈室")
+# Seats: 6人的会议室, 8个人, 能坐10人, 容纳12人, 10人左右.
+_SEATS = fast_compile(r"(?:容纳|能坐|坐得下|可坐|坐)?\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:个人|人|位|名)(?![民事员物名生])")
 
 # Words that are the request itself, never the subject of the meeting.
 _COMMAND = fast_compile(
@@ -38,7 +48,7 @@ _LEAD_FIRST = edge_chars(_LEAD)
 _TRAIL_LAST = edge_chars(_TRAIL, last=True)
 _COMMAND_FIRST = edge_chars(_COMMAND)  # (nor does a text without a command word's first character)
 assert _LEAD_FIRST and _TRAIL_LAST and _COMMAND_FIRST, "slots: these words need known edge characters"
-_EMPTY = {"会议", "会", "个会", "一个会", "时间", "开", "约", "见", "聊", "事", "事情", "那天", "当天", "见面", "碰", "会议室"}
+_EMPTY = {"会议", "会", "个会", "一个会", "时间", "开", "约", "见", "聊", "事", "事情", "那天", "当天", "见面", "碰", "会议室", "地点", "地址"}
 
 
 # 和X / 跟X: a person named in the text (evidence for the decision layer).
@@ -63,6 +73,12 @@ def reminder(orig: str, folded: str, spans: list[tuple[int, int]]) -> tuple[str 
 def room_of(text: str, taken: list[tuple[int, int]]) -> tuple[str | None, tuple[int, int] | None]:
     # Each pattern needs one of its literal words; the Chinese one is tried at every position.
     cn = "室" in text or "厅" in text or "屋" in text
+    if "地" in text or "楼" in text or "层" in text or "室" in text or "房" in text:
+        for m in _PLACE.finditer(text):
+            g = 1 if m.group(1) else 2
+            name = m.group(g)
+            if not any(s <= m.start(g) < e for s, e in taken):
+                return name, m.span(g)
     for m in _ROOM_CN.finditer(text) if cn else ():
         name_start = m.start(2)
         # Trim the name back to where a verb or particle ends it: 在珠峰会议室 → 珠峰会议室.
@@ -76,6 +92,11 @@ def room_of(text: str, taken: list[tuple[int, int]]) -> tuple[str | None, tuple[
         room = text[start:m.end()].strip()
         if room and (start < m.start(3)):
             return room, (start, m.end())
+    if cn:
+        for word in _GENERIC_ROOM:
+            k = text.find(word)
+            if k >= 0:
+                return word, (k, k + len(word))
     if not ("在" in text or "去" in text or "到" in text or "oom" in text):
         return None, None
     for m in _ROOM_EN.finditer(text):
@@ -138,3 +159,14 @@ def _words(orig: str, folded: str, a: int, b: int) -> list[str]:
     if seg and seg not in _EMPTY and not (len(seg) == 1 and not seg.isascii()):
         return [orig[a:b]]
     return []
+
+
+def capacity_of(text: str) -> int | None:
+    """Seats asked for (6人的会议室, 8个人, 能坐10人); None without a count of people."""
+    if "人" not in text and "位" not in text and "名" not in text:
+        return None
+    m = _SEATS.search(text)
+    if m is None:
+        return None
+    n = to_int(m.group(1))
+    return n if n and 1 < n <= 500 else None
