@@ -78,7 +78,8 @@ def _hints(rest: str, chat_type: str | None) -> frozenset[str]:
 def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
     command, rest = slash.split(text)
     body = people.strip_mentions(rest)
-    a: Analysis = _analyzer(lang)(body, now, _hints(rest, chat_type))
+    hints = _hints(rest, chat_type) | ({decide.SLASH} if command else set())
+    a: Analysis = _analyzer(lang)(body, now, frozenset(hints))
     t: TimeSpec = a.time
     dec: decide.Decision = a.decision or decide.Decision("unknown", 1.0)
     if command:
@@ -117,7 +118,7 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
         attendees=tuple(att), room=a.room, title=a.title or None, recurrence=t.recurrence,
         query=a.query or None, lang=lang, assumptions=tuple(assumptions), role=a.role,
         confidence=confidence, alternatives=tuple({"intent": i, "confidence": c} for i, c in alternatives),
-        action=_action(intent, lang, body),
+        action=slash.ACTIONS.get(command) or _action(intent, lang, body),
         capacity=a.capacity, remind_before_minutes=a.remind_before_minutes,
     )
 

@@ -46,8 +46,12 @@ def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) ->
     ev = rules_en.evidence(t.s, spec.has_time(), gap, c.toks)
     if titles.WITH_PERSON.search(text):
         ev.add(decide.WITH)
-    dec = decide.judge(ev, spec.has_time(), gap or decide.PEOPLE in hints, hints)
-    intent = None if dec.intent == "unknown" else dec.intent
+    room, room_span = titles.room_of(text)
+    if spec.has_time() and titles.clean(titles.residue(t, spans, [room_span] if room_span else [])):
+        ev.add(decide.TOPIC)  # something besides the time: what the meeting may be about
+    dec = decide.judge(ev, spec.has_time(), gap or decide.PEOPLE in hints, hints,
+                       decide.is_past(spec.start if spec.start is not None else spec.window_end, now))
+    intent = dec.reading()
     limit = None
     if intent == "reschedule":
         spec, spans, limit = _new_time(t, c, spec, spans)
@@ -58,7 +62,6 @@ def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) ->
         spec.window_start = now  # the part of "this week" still ahead is the one to search
     a = Analysis(spec, intent)  # positional: a dataclass init is faster so
     a.decision = dec
-    room, room_span = titles.room_of(text)
     a.room = room
     if intent in _TITLED:  # the other intents keep no title or query: no residue to build
         rest = titles.residue(t, spans, [room_span] if room_span else [], limit)

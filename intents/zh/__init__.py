@@ -32,13 +32,17 @@ def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) ->
         folded = text
         chars = text_chars(folded, chars=chars)
     ts, spans = read_time(folded, now, chars)
+    room, room_span = slots.room_of(folded, spans)
+    cut = spans + ([room_span] if room_span else [])
+    whole = (slots.phrase(text, folded, cut),)  # the phrase of the whole text: the topic, if any
     ev = rules_zh.evidence(folded, chars)
     if slots.WITH_PERSON.search(folded):
         ev.add(decide.WITH)
-    dec = decide.judge(ev, ts.has_time(), decide.PEOPLE in hints, hints)
-    intent = None if dec.intent == "unknown" else dec.intent
-    room, room_span = slots.room_of(folded, spans)
-    cut = spans + ([room_span] if room_span else [])
+    if whole[0]:
+        ev.add(decide.TOPIC)
+    dec = decide.judge(ev, ts.has_time(), decide.PEOPLE in hints, hints,
+                       decide.is_past(ts.start if ts.start is not None else ts.window_end, now))
+    intent = dec.reading()
     a = Analysis(ts, intent)  # (positional: a call with keywords costs a dict)
     a.decision = dec
     a.everyone = intent_words.everyone(folded, chars)
@@ -51,11 +55,9 @@ def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) ->
         _days_to_window(ts, now)
     # A slash command may override the intent (/search 周会 reads as schedule words), so the
     # query is read for every request that can name an existing event.
-    whole = None  # the phrase of the whole text, once read
     if intent not in _NO_QUERY:
         mv = MOVE.search(folded) if intent == "reschedule" else None
         if mv is None:
-            whole = (slots.phrase(text, folded, cut),)
             a.query = whole[0]
         else:
             end = mv.start()  # the old time and title, before 改到 …
@@ -63,7 +65,7 @@ def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) ->
     if intent == "remind":
         a.title, a.query = slots.reminder(text, folded, cut)
     if intent == "schedule" or (intent is None and ts.has_time()):
-        a.title = whole[0] if whole else slots.phrase(text, folded, cut)
+        a.title = whole[0]
     return a
 
 
