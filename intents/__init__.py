@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import decide, normalize, people, slash
+from . import decide, fallback, normalize, people, slash
 from .model import INTENTS, Analysis, Intent, TimeSpec
 from .timeutil import zone
 
@@ -79,7 +79,12 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
     command, rest = slash.split(text)
     body = people.strip_mentions(rest)
     hints = _hints(rest, chat_type) | ({decide.SLASH} if command else set())
-    a: Analysis = _analyzer(lang)(body, now, frozenset(hints))
+    other = fallback.language_of(body) if lang == "en" or not body.isascii() else None
+    if other is not None:  # Japanese, German, French, Spanish …: dateparser reads the day
+        a: Analysis = fallback.analyze(body, now, other)
+        lang = "en"
+    else:
+        a = _analyzer(lang)(body, now, frozenset(hints))
     t: TimeSpec = a.time
     dec: decide.Decision = a.decision or decide.Decision("unknown", 1.0)
     if command:
