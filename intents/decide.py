@@ -114,7 +114,7 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     Rule("report words despite a request → unknown", (REPORT, REQUEST), "unknown", 1.5),
     Rule("a question about the calendar itself → unknown", (DATE_FACT,), "unknown", 4.0, unless=(ACTIVITY,)),
     # "明天下午4点开会，要个8人的会议室": the room is for the meeting being made
-    Rule("meeting verb + room request → schedule", ("cue:schedule", "want:rooms"), "schedule", 3.5,
+    Rule("meeting verb + room request → schedule", ("cue:schedule", "want:rooms", ACTIVITY), "schedule", 3.5,
          unless=("want:remind",)),
     Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind",)),
     Rule("a past time, no request → unknown", (PAST,), "unknown", 1.5, unless=(REQUEST,)),
