@@ -116,12 +116,12 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
 _RSVP_EVENT = _C(r"\b(?:meeting|sync|call|review|standup|stand-up|1:1|demo|session|event|invite|retro|interview|lunch|"
                  r"dinner|party|workshop|offsite|kickoff|it|\d+\s*(?:am|pm))\b|\bthe\s+\w+")
 
-_OFF = _C(r"\b(?:stop|quit|no\s+more|don'?t|unsubscribe|unfollow|turn\s+off|disable|cancel|pause|off)\b")
+_OFF = _C(r"\b(?:stop|quit|no\s+more|don'?t|unsubscribe|unfollow|turn\s+off|disable|cancel|pause|off|remove|drop)\b")
 _SHARE_LIST = _C(r"\bwho\s+(?:can|has|have|sees|did\s+i|have\s+i)\b|\blist\b.{0,20}\b(?:shares|sharing|access)\b")
 _SHARE_REVOKE = _C(r"\b(?:stop|quit|unshare|revoke|remove|take\s+away|no\s+longer|don'?t\s+let)\b")
 _EX_UNBIND = _C(r"\b(?:unbind|unlink|disconnect|remove|detach|unpair)\b")
-_EX_STATUS = _C(r"\?|\b(?:is|are|status|linked\s+yet|connected\s+yet|still)\b")
-_RSVP_DECLINE = _C(r"\b(?:can'?t|cannot|won'?t|unable|not\s+able|decline|out|skip(?:ping)?)\b")
+_EX_STATUS = _C(r"\?|\b(?:is|are|status|linked\s+yet|connected\s+yet|still)\b|^\W*(?:exchange)?\W*$")
+_RSVP_DECLINE = _C(r"\b(?:can'?t|cannot|won'?t|unable|not\s+able|not\s+coming|decline|out|skip(?:ping)?|no)\b")
 _RSVP_MAYBE = _C(r"\b(?:maybe|tentative(?:ly)?|might|not\s+sure)\b")
 
 
