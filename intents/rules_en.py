@@ -52,6 +52,9 @@ OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|um
 DATE_FACT = _C(r"\bwhen\s+is\s+(?:christmas|thanksgiving|easter|new\s+year'?s?|labou?r\s+day|memorial\s+day|halloween|"
                r"the\s+holiday|chinese\s+new\s+year|diwali|ramadan)|\bwhat\s+(?:day|date)\s+is\b|"
                r"\bhow\s+many\s+days\s+(?:until|till|to|left)\b|\bwhat'?s\s+the\s+date\b")
+# An existing event named by its time (tomorrow's standup, the 3pm sync): a reference.
+REFER = _C(r"\b(?:today|tomorrow|tmrw?|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)'s\s+\w+|"
+           r"\bthe\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+(?:meeting|sync|call|review|standup|1:1|demo|interview)\b")
 PAST_WORDS = _C(r"\b(?:yesterday|last\s+(?:week|month|year|time|night)|earlier\s+today|ago)\b")
 
 WANT: tuple[tuple[str, re.Pattern], ...] = (
@@ -144,9 +147,12 @@ def evidence(s: str, has_time: bool, has_people: bool, w: frozenset) -> set[str]
     if intent_words.has_activity(s, w) or ACTIVITY.search(s):
         ev.add(d.ACTIVITY)
     for name, rx in ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.REPORT, REPORT),
-                     (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS)):
+                     (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS),
+                     (d.REFER, REFER)):
         if rx.search(s):
             ev.add(name)
+    if d.REQUEST in ev:
+        ev.discard(d.REFER)  # "帮我建个明天十点的会": the time names the new event
     return ev
 
 

@@ -33,6 +33,9 @@ INFORM = _C(r"^[^帮请约给把]{1,12}(?:在|是)\s*(?:今|明|后天|下周|�
             r"[\d一二三四五六七八九十两]+\s*(?:月|号|日|点|:))")
 # Questions about the calendar itself (what day, how many days until): no event in them.
 DATE_FACT = _C(r"(?:是|还有)(?:哪天|几号|星期几|周几|几天)|星期几|礼拜几|周几[?？]?$|离.{1,8}还有|放几天假")
+# An existing event named by its time (明天的评审, 周五那个复盘): a reference, not a new meeting.
+REFER = _C(r"(?:今天|明天|后天|明儿|今儿|周[一二三四五六日天]|礼拜[一二三四五六日天]|上午|下午|晚上|早上|中午|点|点半|号|日)"
+           r"(?:的|那个|那场)(?:会|评审|复盘|周会|例会|站会|面试|培训|分享|讨论|聚餐|对齐|同步|沟通|汇报|1on1|sync|review)")
 PAST_WORDS = _C(r"昨天|前天|上周|上礼拜|上星期|上个月|去年|上次|上回|刚才|刚刚|之前的")
 OFFTOPIC = _C(r"天气|气温|下雨|下雪|刮风|雾霾|闹钟|叫醒|定时器|计时器|倒计时|音乐|歌曲|听歌|放首歌|播放|外卖|点餐|点个餐|"
               r"打车|叫车|叫个车|股票|股价|新闻|笑话|菜谱|路况|开灯|关灯|空调|汇率|翻译|订餐|订机票|机票|火车票|高铁|酒店|餐厅|"
@@ -107,9 +110,12 @@ def evidence(text: str, chars: set[str] | None = None) -> set[str]:
     if intent_words.ACTIVITY.search(text):
         ev.add(d.ACTIVITY)
     for name, rx in ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.REPORT, REPORT),
-                     (d.OFFTOPIC, OFFTOPIC), (d.REPORT, INFORM), (d.PAST, PAST_WORDS), (d.DATE_FACT, DATE_FACT)):
+                     (d.OFFTOPIC, OFFTOPIC), (d.REPORT, INFORM), (d.PAST, PAST_WORDS), (d.DATE_FACT, DATE_FACT),
+                     (d.REFER, REFER)):
         if rx.search(text):
             ev.add(name)
+    if d.REQUEST in ev:
+        ev.discard(d.REFER)  # "帮我建个明天十点的会": the time names the new event
     return ev
 
 
