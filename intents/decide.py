@@ -153,6 +153,8 @@ def judge(evidence: set[str], has_time: bool, has_people: bool, hints: frozenset
         evidence.add(TIME)
     if has_people:
         evidence.add(PEOPLE)
+    else:
+        evidence.discard("want:invite")  # 加上 / "pull into" whom? an invite names someone
     for e in tuple(evidence):
         if e.startswith("want:"):
             evidence.add(WANTED)

@@ -36,7 +36,8 @@ REPORT = _C(r"(?<!when\s)(?<!where\s)(?<!what\s)(?<!which\s)(?<!how\s)\b(?:was|w
             r"(?<!what\s)(?<!when\s)(?<!where\s)(?<!how\s)(?<!\w'\s)\b(?:is|are)\s+(?:at|on|tomorrow|today|tonight|moved|over|"
             r"done|off\s+(?!for)|cancell?ed|pointless|useless|boring|fun|great|long)\b|"
             r"^\s*who\s+(?:set|picked|booked|organi[sz]ed|made|sent|created|scheduled|invited|moved|cancell?ed|called)\b|"
-            r"\b(?:fun|pointless|useless|boring|awesome|terrible|decided|can'?t\s+believe|thx|thanks\s+for|thank\s+you\s+for|"
+            r"\b(?:fun|pointless|useless|boring|awesome|terrible|great|nice|good\s+job|well\s+done|congrats|kudos|"
+            r"running\s+(?:\d+\s*min(?:ute)?s?\s+)?late|late\s+(?:to|for)|on\s+my\s+way|omw|be\s+there\s+by|decided|can'?t\s+believe|thx|thanks\s+for|thank\s+you\s+for|"
             r"see\s+you|fyi|btw|ugh|missed|sorry|apologies|broken|broke|since|back[\s-]to[\s-]back|no\s+time\s+to|by\s+eod|by\s+end\s+of|took\s+(?:an?\s+|\d+\s+)?(?:hour|hours|minutes|forever|ages))\b|"
             r"^\s*off\s+to\b|\b(?:recording|slides|deck|notes|doc|document|meeting\s+minutes)\s+(?:of|from|for)\b|"
             r"\b(?:had|did|went|lol|haha|brb|ran|got\s+out|just\s+(?:finished|wrapped|ended|got|left|had)|"
@@ -95,7 +96,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"(?:calendar|schedule|agenda|day))\b|\bwhat\s+(?:meetings|events)\b|\bwhat'?s\s+(?:next|up\s+next)\b|"
                   r"\bmy\s+next\s+meeting\b|\bdo\s+i\s+have\s+(?:anything|any|something|a\s+meeting|meetings)\b|"
                   r"\bwhat'?s\s+(?:on|left|up)\b(?!\s+with)|\bwhat'?s\s+my\s+\w+\s+look(?:ing)?\s+like\b|"
-                  r"\bhow\s+(?:does|is)\s+.{0,25}\blook(?:ing)?\b|\bany(?:thing|\s+(?:more\s+)?(?:meetings?|calls?|events?))\b|"
+                  r"\b(?:how|what)\s+(?:does|do|is)\s+(?!.*\bavailab).{0,25}\blook(?:ing)?\b|\bany(?:thing|\s+(?:more\s+)?(?:meetings?|calls?|events?))\b|"
                   r"\bhow\s+many\s+meetings\b|\bread\s+me\b|\b(?:meetings|events|schedule|agenda|calendar|cal)\s*\?\s*$|"
                   r"^\s*my\s+day\b|\bmy\s+(?:next|first|1st|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
     ("caldav", _C(r"\b(?:phone|iphone|android|ipad|mac|macbook|outlook|google\s+calendar|apple\s+calendar)\b.{0,40}"
@@ -107,7 +108,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"\bremove\b.{0,40}\bfrom\s+(?:my|the)\s+calendar\b|\bclear\s+(?:my|the)\s+(?:calendar|schedule|day|afternoon|morning)\b|"
                   r"\bdrop\s+(?:my|the)\b.{0,30}\b(?:meeting|sync|call|event|appointment)\b")),
     ("reschedule", _C(r"\bbump\b|\s->\s|→")),
-    ("invite", _C(r"\b(?:pull|bring|loop|add)\b\s{2,}.{0,30}\b(?:to|into|in)\b")),  # (with a mention: see evidence())
+    ("invite", _C(r"\b(?:pull|bring|loop|add)\b\s{2,}.{0,30}\b(?:to|into|in)\b")),  # (with a mention: decide.judge)
     ("search", _C(r"\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is)\s+(?!.*\b(?:free|available|around)\b)"
                   r"(?!my\s+(?:next|first|last)\b)"
                   r"(?:the|my|our|\w+\s+(?:club|review|sync|meeting|call))\b")),
@@ -138,8 +139,6 @@ def evidence(s: str, has_time: bool, has_people: bool, w: frozenset) -> set[str]
     for name, rx in WANT:
         if rx.search(s):
             if name == "rsvp" and not (_RSVP_EVENT.search(s) or ACTIVITY.search(s)):
-                continue
-            if name == "invite" and not has_people:
                 continue
             ev.add("want:" + name)
     if "want:rooms" in ev:

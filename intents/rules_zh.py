@@ -71,9 +71,10 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"会多不多|几个会|会有几个|^(?:今天|明天|后天|明儿|这周|本周|下周)的?(?:日历|日程|安排)[?？]?$")),
     ("caldav", _C(r"(?:手机|安卓|苹果|iphone|ipad|mac|电脑).{0,10}(?:看到|显示|同步|看|订阅).{0,6}(?:会议|日程|日历|会)", re.I)),
     ("cancel", _C(r"清空|清掉|全删|(?:会|日程|评审|复盘|例会|周会|站会|聚餐|面试|培训)(?:给)?(?:删掉|删了|撤了|撤掉|取消掉|去掉|不开|取消吧)")),
-    ("invite", _C(r"加一下|加上|拉上|叫上|也拉|拉进来|加进来|也加上")),  # (with a mention: see evidence())
+    ("invite", _C(r"加一下|加上|拉上|叫上|也拉|拉进来|加进来|也加上|拉到|拉进|加到|加进")),  # (with a mention: decide.judge)
     ("search", _C(r"找下|搜下|查下|是几点|是几号|几点来着|来着|定在(?:什么时候|哪天|几点)|(?:什么时候|几点)开")),
-    ("help", _C(r"你能干啥|你都?会(?:些)?(?:什么|啥)|能做(?:什么|啥)|怎么用|怎么使用|使用方法|用法")),
+    ("help", _C(r"能帮.{0,3}(?:做|干)(?:些)?(?:什么|啥)|你能干啥|你都?会(?:些)?(?:什么|啥)|能做(?:什么|啥)|怎么用|怎么使用|使用方法|用法")),
+    ("reschedule", _C(r"往[后前](?:推|挪|移|调)|(?:推|挪)(?:一|个)?下(?!午|日程|安排|行程)")),
     ("schedule", _C(r"新建日程|新建.{0,4}(?:会议|日程|事件)|(?:记到|加到|放到|写到)(?:日程|日历)|添加.{0,6}(?:日程|会议|事件)")),
 )
 _RSVP_EVENT = _C(r"会|评审|复盘|分享|培训|面试|聚餐|团建|讲座|活动|sync|review|meeting|\d点|点的", re.I)
@@ -98,8 +99,6 @@ def evidence(text: str, chars: set[str] | None = None) -> set[str]:
         ev.update("also:" + c for c in cues[1:])
     for name, rx in WANT:
         if rx.search(text):
-            if name == "invite" and " " not in text:
-                continue  # 加上 whom? a mention leaves a blank where it was
             if name == "subscribe" and _DEVICE.search(text):
                 continue  # 在手机上订阅日历: CalDAV
             if name == "rsvp" and (not _RSVP_EVENT.search(text) or _NOT_RSVP.search(text)):
