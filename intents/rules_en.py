@@ -49,7 +49,8 @@ OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|um
               r"taxi|uber|lyft|lights?\b|thermostat|stocks?|news|joke|recipe|traffic|volume|"
               r"play\s+(?:some\s+)?(?:music|songs?|jazz|rock)|translate|exchange\s+rate|cab|table\s+for|restaurant|flight|"
               r"hotel|train\s+tickets?|groceries|delivery|package|parcel|"
-              r"order\s+(?:\w+\s+)?(?:lunch|dinner|food|pizza|coffee|takeout|breakfast|sushi))\b")
+              r"order\s+(?:\w+\s+)?(?:lunch|dinner|food|pizza|coffee|takeout|breakfast|sushi)|"
+              r"send\s+(?:an?\s+)?(?:email|e-mail|text|sms|message)|what\s+time\s+is\s+it)\b")
 DATE_FACT = _C(r"\bwhen\s+is\s+(?:christmas|thanksgiving|easter|new\s+year'?s?|labou?r\s+day|memorial\s+day|halloween|"
                r"the\s+holiday|chinese\s+new\s+year|diwali|ramadan)|\bwhat\s+(?:day|date)\s+is\b|"
                r"\bhow\s+many\s+days\s+(?:until|till|to|left)\b|\bwhat'?s\s+the\s+date\b")
@@ -62,7 +63,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
     ("subscribe", _C(r"\b(?:add|remove|follow|unfollow)\s+the\s+(?:\w+\s+){1,4}calendar\b|\b(?:un)?subscribe\b(?!\s+(?:to\s+)?my\s+calendar)(?=.{0,40}\b(?:calendar|feed)\b)|"
                      r"\b(?:follow|unfollow)\s+the\s+.{1,30}\bcalendar\b|\bstop\s+following\b")),
     ("exchange", _C(r"\bexchange\b(?!\s+rate)|\bews\b")),
-    ("remind", _C(r"\bheads[\s-]?up\s+(?:before|\d|half|an?\b|when)|\b(?:\d+|half\s+an?|an?)\s*-?\s*"
+    ("remind", _C(r"\b(?:notify|alert)\s+me\b|\bheads[\s-]?up\s+(?:before|\d|half|an?\b|when)|\b(?:\d+|half\s+an?|an?)\s*-?\s*"
                   r"(?:min(?:ute)?s?|hours?)\s+heads[\s-]?up\b|\bremind(?:er|ers)?\b|\bdon'?t\s+let\s+me\s+forget\b|\b(?:ping|nudge)\s+me\b")),
     ("digest", _C(r"\bsend\s+me\b.{0,25}\b(?:agenda|schedule|calendar|day|daily|summar(?:y|ies)|digest|meetings|events)\b|"
                   r"\b(?:daily|weekly|morning)\s+(?:agenda|schedule|summar(?:y|ies))\b|"
@@ -98,12 +99,14 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"\bwhat'?s\s+(?:on|left|up)\b(?!\s+with)|\bwhat'?s\s+my\s+\w+\s+look(?:ing)?\s+like\b|"
                   r"\b(?:how|what)\s+(?:does|do|is)\s+(?!.*\bavailab).{0,25}\blook(?:ing)?\b|\bany(?:thing|\s+(?:more\s+)?(?:meetings?|calls?|events?))\b|"
                   r"\bhow\s+many\s+meetings\b|\bread\s+me\b|\b(?:meetings|events|schedule|agenda|calendar|cal)\s*\?\s*$|"
-                  r"^\s*my\s+day\b|\bmy\s+(?:next|first|1st|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
+                  r"\bis\s+there\s+(?:a|an|any)\s+(?:meeting|event|call)s?\b|"
+                  r"\b(?:list|show)\s+(?:me\s+)?(?:my\s+|all\s+|the\s+)?(?:events|meetings|appointments)\b|"
+                  r"\bwhat'?s\s+happening\b|^\s*my\s+day\b|\bmy\s+(?:next|first|1st|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
     ("caldav", _C(r"\b(?:phone|iphone|android|ipad|mac|macbook|outlook|google\s+calendar|apple\s+calendar)\b.{0,40}"
                   r"\b(?:show|see|display|get|sync|pull)\b.{0,30}\b(?:meetings|events|calendar|schedule)\b|"
                   r"\b(?:see|show|get)\s+(?:my\s+|these\s+|the\s+)?(?:meetings|events|calendar)\s+(?:on|in)\s+my\s+"
                   r"(?:phone|iphone|android|ipad|mac)\b")),
-    ("cancel", _C(r"\bis\s+off\b|\bnuke\b|\berase\b|\bwipe\b|\bdrop\s+the\b|\bremove\s+(?:the|my)\b(?!.{0,40}\bcalendar\b).{0,30}"
+    ("cancel", _C(r"\bget\s+rid\s+of\b|\bis\s+off\b|\bnuke\b|\berase\b|\bwipe\b|\bdrop\s+the\b|\bremove\s+(?:the|my|all|every)\b(?!.{0,40}\bcalendar\b).{0,30}"
                   r"\b(?:meeting|sync|call|event|appointment|review|standup|retro|\d+\s*(?:am|pm)|o'?clock)\b|"
                   r"\bremove\b.{0,40}\bfrom\s+(?:my|the)\s+calendar\b|\bclear\s+(?:my|the)\s+(?:calendar|schedule|day|afternoon|morning)\b|"
                   r"\bdrop\s+(?:my|the)\b.{0,30}\b(?:meeting|sync|call|event|appointment)\b")),
