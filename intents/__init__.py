@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import decide, fallback, normalize, people, slash
+from . import actions, decide, fallback, normalize, people, slash
 from .model import INTENTS, Analysis, Intent, TimeSpec
 from .timeutil import zone
 
@@ -151,10 +151,10 @@ def _action(intent: str, lang: str, body: str) -> str | None:
     if intent not in ("share", "digest", "subscribe", "exchange", "rsvp"):
         return None
     if lang == "zh":
-        from . import rules_zh as rules
+        from .rules_zh import ACTIONS
     else:
-        from . import rules_en as rules
-    return rules.action(intent, body)
+        from .rules_en import ACTIONS
+    return actions.action(intent, body, ACTIONS)
 
 
 def _span_to_window(t: TimeSpec) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from . import decide as d
+from .actions import ActionWords
 from .en import intent_words
 
 
@@ -158,20 +159,5 @@ def evidence(s: str, has_time: bool, has_people: bool, w: frozenset) -> set[str]
     return ev
 
 
-def action(intent: str, s: str) -> str | None:
-    """The verb of an intent that has several (contract v2 `action`)."""
-    if intent == "share":
-        if _SHARE_LIST.search(s):
-            return "list"
-        return "revoke" if _SHARE_REVOKE.search(s) else "grant"
-    if intent in ("digest", "subscribe"):
-        return "off" if _OFF.search(s) or "unsubscribe" in s else "on"
-    if intent == "exchange":
-        if _EX_UNBIND.search(s):
-            return "unbind"
-        return "status" if _EX_STATUS.search(s) else "bind"
-    if intent == "rsvp":
-        if _RSVP_MAYBE.search(s):
-            return "tentative"
-        return "decline" if _RSVP_DECLINE.search(s) else "accept"
-    return None
+ACTIONS = ActionWords(share_list=_SHARE_LIST, share_revoke=_SHARE_REVOKE, off=_OFF, unbind=_EX_UNBIND,
+                      status=_EX_STATUS, decline=_RSVP_DECLINE, maybe=_RSVP_MAYBE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from . import decide as d
+from .actions import ActionWords
 from .zh import intent_words
 
 _C = re.compile
@@ -119,20 +120,5 @@ def evidence(text: str, chars: set[str] | None = None) -> set[str]:
     return ev
 
 
-def action(intent: str, text: str) -> str | None:
-    """The verb of an intent that has several (contract v2 `action`)."""
-    if intent == "share":
-        if _SHARE_LIST.search(text):
-            return "list"
-        return "revoke" if _SHARE_REVOKE.search(text) else "grant"
-    if intent in ("digest", "subscribe"):
-        return "off" if _OFF.search(text) else "on"
-    if intent == "exchange":
-        if _EX_UNBIND.search(text):
-            return "unbind"
-        return "status" if _EX_STATUS.search(text) else "bind"
-    if intent == "rsvp":
-        if _RSVP_MAYBE.search(text):
-            return "tentative"
-        return "decline" if _RSVP_DECLINE.search(text) else "accept"
-    return None
+ACTIONS = ActionWords(share_list=_SHARE_LIST, share_revoke=_SHARE_REVOKE, off=_OFF, unbind=_EX_UNBIND,
+                      status=_EX_STATUS, decline=_RSVP_DECLINE, maybe=_RSVP_MAYBE)
