@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
 # Language-neutral evidence.
@@ -142,6 +143,33 @@ def decide(evidence: frozenset[str] | set[str], rules: tuple[Rule, ...] = RULES)
     conf = math.exp(best_score - top) / total
     alts = tuple((it, round(math.exp(s - top) / total, 3)) for it, s in ranked[1:] if it != "unknown")[:2]
     return Decision(best, round(conf, 3), alts, tuple(fired), frozenset(evidence))
+
+
+Patterns = tuple[tuple[str, re.Pattern], ...]
+
+
+def gather(text: str, cues: list[str], want: Patterns, words: Patterns, activity: bool,
+           keep=lambda name, text: True) -> set[str]:
+    """The evidence of `text`, the same way in every language: the command-word families
+    that matched (`cues`, in rule order), the v2 phrases (`want`, each kept if keep(name,
+    text)), an activity noun, and the named word lists (`words`: (evidence, pattern))."""
+    ev: set[str] = set()
+    if cues:
+        ev.add("cue:" + cues[0])
+        ev.update("also:" + c for c in cues[1:])
+    for name, rx in want:
+        if rx.search(text) and keep(name, text):
+            ev.add("want:" + name)
+    if "want:rooms" in ev:
+        ev.discard("want:find_time")  # "any room free at 3?", 有空的会议室吗: the room must be free
+    if activity:
+        ev.add(ACTIVITY)
+    for name, rx in words:
+        if name not in ev and rx.search(text):
+            ev.add(name)
+    if REQUEST in ev:
+        ev.discard(REFER)  # "帮我建个明天十点的会": the time names the new event
+    return ev
 
 
 def judge(evidence: set[str], has_time: bool, has_people: bool, hints: frozenset[str] = frozenset(),

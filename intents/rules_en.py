@@ -133,30 +133,18 @@ _RSVP_DECLINE = _C(r"\b(?:can'?t|cannot|won'?t|unable|not\s+able|not\s+coming|de
 _RSVP_MAYBE = _C(r"\b(?:maybe|tentative(?:ly)?|might|not\s+sure)\b")
 
 
+WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.REPORT, REPORT),
+                     (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS), (d.REFER, REFER))
+
+
+def _keep(name: str, s: str) -> bool:
+    return name != "rsvp" or bool(_RSVP_EVENT.search(s) or ACTIVITY.search(s))  # rsvp to what?
+
+
 def evidence(s: str, has_time: bool, has_people: bool, w: frozenset) -> set[str]:
     """The evidence names of prepared English text `s` (`w`: its letter runs)."""
-    ev: set[str] = set()
-    cues = intent_words.cues(s, has_time, has_people, w)
-    if cues:
-        ev.add("cue:" + cues[0])
-        ev.update("also:" + c for c in cues[1:])
-    for name, rx in WANT:
-        if rx.search(s):
-            if name == "rsvp" and not (_RSVP_EVENT.search(s) or ACTIVITY.search(s)):
-                continue
-            ev.add("want:" + name)
-    if "want:rooms" in ev:
-        ev.discard("want:find_time")  # "any room free at 3?": the room is what must be free
-    if intent_words.has_activity(s, w) or ACTIVITY.search(s):
-        ev.add(d.ACTIVITY)
-    for name, rx in ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.REPORT, REPORT),
-                     (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS),
-                     (d.REFER, REFER)):
-        if rx.search(s):
-            ev.add(name)
-    if d.REQUEST in ev:
-        ev.discard(d.REFER)  # "帮我建个明天十点的会": the time names the new event
-    return ev
+    return d.gather(s, intent_words.cues(s, has_time, has_people, w), WANT, WORDS,
+                    intent_words.has_activity(s, w) or bool(ACTIVITY.search(s)), _keep)
 
 
 ACTIONS = ActionWords(share_list=_SHARE_LIST, share_revoke=_SHARE_REVOKE, off=_OFF, unbind=_EX_UNBIND,

@@ -92,32 +92,23 @@ _RSVP_DECLINE = _C(r"拒绝|婉拒|去不了|来不了|参加不了|没法|不�
 _RSVP_MAYBE = _C(r"待定|不确定|可能|也许")
 
 
+WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.REPORT, REPORT),
+                     (d.OFFTOPIC, OFFTOPIC), (d.REPORT, INFORM), (d.PAST, PAST_WORDS), (d.DATE_FACT, DATE_FACT),
+                     (d.REFER, REFER))
+
+
+def _keep(name: str, text: str) -> bool:
+    if name == "subscribe":
+        return not _DEVICE.search(text)  # 在手机上订阅日历: CalDAV
+    if name == "rsvp":
+        return bool(_RSVP_EVENT.search(text)) and not _NOT_RSVP.search(text)
+    return True
+
+
 def evidence(text: str, chars: set[str] | None = None) -> set[str]:
     """The evidence names of folded Chinese text `text` (time and people come from the caller)."""
-    ev: set[str] = set()
-    cues = intent_words.cues_of(text, chars)
-    if cues:
-        ev.add("cue:" + cues[0])
-        ev.update("also:" + c for c in cues[1:])
-    for name, rx in WANT:
-        if rx.search(text):
-            if name == "subscribe" and _DEVICE.search(text):
-                continue  # 在手机上订阅日历: CalDAV
-            if name == "rsvp" and (not _RSVP_EVENT.search(text) or _NOT_RSVP.search(text)):
-                continue
-            ev.add("want:" + name)
-    if "want:rooms" in ev:
-        ev.discard("want:find_time")  # 有空的会议室吗: the room is what must be free
-    if intent_words.ACTIVITY.search(text):
-        ev.add(d.ACTIVITY)
-    for name, rx in ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.REPORT, REPORT),
-                     (d.OFFTOPIC, OFFTOPIC), (d.REPORT, INFORM), (d.PAST, PAST_WORDS), (d.DATE_FACT, DATE_FACT),
-                     (d.REFER, REFER)):
-        if rx.search(text):
-            ev.add(name)
-    if d.REQUEST in ev:
-        ev.discard(d.REFER)  # "帮我建个明天十点的会": the time names the new event
-    return ev
+    return d.gather(text, intent_words.cues_of(text, chars), WANT, WORDS,
+                    bool(intent_words.ACTIVITY.search(text)), _keep)
 
 
 ACTIONS = ActionWords(share_list=_SHARE_LIST, share_revoke=_SHARE_REVOKE, off=_OFF, unbind=_EX_UNBIND,
