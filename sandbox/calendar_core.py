@@ -261,6 +261,28 @@ def time_info(data: dict, name: str) -> tuple[int, str | None, str]:
     return value, None, tz
 
 
+FIELD_INVALID = 99992402      # the gateway's "field validation failed" (a documented 数据校验规则)
+
+
+def page_size(default: int, lo: int, hi: int, *, small_is_lo: bool = False) -> int:
+    """`page_size` as each endpoint documents it: a value outside its validation range is refused
+    by the gateway (99992402); endpoints documented "values below lo are treated as lo"
+    (acls.list, attendees.list) raise those instead."""
+    from flask import request
+    raw = request.args.get("page_size")
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(FIELD_INVALID, f"field validation failed: page_size must be an integer, got {raw!r}") from None
+    if value < lo and small_is_lo:
+        return lo
+    if not lo <= value <= hi:
+        raise ApiError(FIELD_INVALID, f"field validation failed: page_size must be between {lo} and {hi}, got {value}")
+    return value
+
+
 def unix_query(raw: str | None, name: str) -> int | None:
     if raw is None or raw == "":
         return None

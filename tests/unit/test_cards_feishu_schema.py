@@ -14,7 +14,7 @@ from bot.cards import (Booked, Event, Person, Proposal, Room, SlotChoice, SlotsV
 from bot.cards.base import MAX_TEXT
 from bot.cards.status import ERRORS, STATES
 from sandbox import cards_schema
-from tests.unit.test_cards import BOOKED, END, EVENTS, NOW, PEOPLE, PROPOSAL, SH, START, all_cards
+from tests.unit.test_cards import BOOKED, END, EVENTS, NOW, PEOPLE, SH, START, all_cards
 
 LANGS = ("zh", "en")
 LATER = NOW + dt.timedelta(minutes=10)
