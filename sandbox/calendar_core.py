@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sandbox import store
-from sandbox.api.common import ApiError, Identity, after_commit, state, user_ids
+from sandbox.api.common import ApiError, Identity, after_commit, qint, state, user_ids
 from sandbox.calendar_models import (CalAcl, CalCalendar, CalPushSubscription, CalSubscription, identity_key,
                                      primary_calendar)
 from sandbox.recurrence import RecurrenceError, zone
@@ -268,14 +268,7 @@ def page_size(default: int, lo: int, hi: int, *, small_is_lo: bool = False) -> i
     """`page_size` as each endpoint documents it: a value outside its validation range is refused
     by the gateway (99992402); endpoints documented "values below lo are treated as lo"
     (acls.list, attendees.list) raise those instead."""
-    from flask import request
-    raw = request.args.get("page_size")
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(FIELD_INVALID, f"field validation failed: page_size must be an integer, got {raw!r}") from None
+    value = qint("page_size", default, code=FIELD_INVALID)
     if value < lo and small_is_lo:
         return lo
     if not lo <= value <= hi:
