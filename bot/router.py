@@ -84,9 +84,6 @@ def _wordless_lang(bot, person: Person, text: str, command: str | None, intent) 
 def process_inbox_item(bot, item) -> None:
     if item.kind == "message":
         handle_message(bot, item.payload)
-    elif item.kind == "booking":
-        from . import actions
-        actions.resume_booking(bot, item.payload)
     else:
         log.warning("unknown inbox item kind %r, dropped", item.kind)
 
