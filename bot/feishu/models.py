@@ -73,7 +73,9 @@ class Event:
 
 
 @dataclass(frozen=True)
-class UserToken:
+class TokenGrant:
+    """Tokens Feishu just granted (code exchange or refresh), before the store
+    keeps them as a `bot.store.UserToken`."""
     access_token: str = field(repr=False)
     refresh_token: str = field(repr=False)
     expires_at: dt.datetime
