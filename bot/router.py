@@ -13,6 +13,7 @@ from intents import slash
 
 from . import people
 from .feishu import Person
+from .handlers import dispatch
 
 log = logging.getLogger("yue.router")
 
@@ -123,5 +124,4 @@ def handle_message(bot, payload: dict) -> None:
               wordless_lang=_wordless_lang(bot, person, text, command, intent))
     if msg.get("message_type") != "text" and chat_type != "p2p":
         return
-    from .handlers import dispatch
     dispatch(ctx)
