@@ -12,6 +12,7 @@ import intents
 from intents import slash
 
 from . import people
+from .config import zone
 from .feishu import Person
 from .handlers import dispatch
 
@@ -116,7 +117,7 @@ def handle_message(bot, payload: dict) -> None:
     person = people.lookup(bot, sender_id, now)
     others = [{"key": m.get("key"), "id": (m.get("id") or {}).get("open_id"), "name": m.get("name")}
               for m in mentions if not _is_bot_mention(m, bot.bot_open_id)]
-    intent = intents.parse(text, now=now.astimezone(people.zone(person.tz)), tz=person.tz,
+    intent = intents.parse(text, now=now.astimezone(zone(person.tz)), tz=person.tz,
                            mentions=others, bot_id=bot.bot_open_id)
     ctx = Ctx(bot=bot, sender=person, chat_id=msg.get("chat_id") or "", chat_type=chat_type,
               message_id=msg.get("message_id") or "", text=text, intent=intent, now=now,

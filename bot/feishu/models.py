@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config import zone
 
 UTC = dt.timezone.utc
 
@@ -103,13 +104,6 @@ Interval = tuple[dt.datetime, dt.datetime]
 
 
 # --- converters -------------------------------------------------------------------------------
-
-def zone(name: str | None, default: str = "UTC") -> ZoneInfo:
-    try:
-        return ZoneInfo(name or default)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
 
 def require_aware(*values: dt.datetime) -> None:
     """A naive datetime here is a bug in the caller: refuse it rather than guess a zone."""

@@ -6,7 +6,7 @@ import datetime as dt
 from dateutil.rrule import rrulestr
 
 from .. import cards, planning
-from ..people import zone
+from ..config import zone
 from .registry import on_intent
 
 DEFAULT_TITLE = {"zh": "会议", "en": "Meeting"}
