@@ -28,6 +28,8 @@ BATCH_DELETE_CHUNK = 500
 
 
 class CalendarMixin(FeishuClient):
+    """Calendars, events, attendees, time-off, ACLs and CalDAV (calendar v4)."""
+
     # --- calendars --------------------------------------------------------------------------
 
     def bot_calendar_id(self) -> str:

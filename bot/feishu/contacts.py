@@ -17,6 +17,8 @@ USER_BATCH = 50              # contact v3 users/batch: ≤50 ids
 
 
 class ContactsMixin(FeishuClient):
+    """People, the bot's own open_id, chat members; profiles cached in memory."""
+
     def _init_contacts(self, user_cache_ttl: float) -> None:
         self._user_ttl = user_cache_ttl
         self._users: dict[str, tuple[float, Person]] = {}

@@ -14,6 +14,8 @@ FREEBUSY_SPAN = dt.timedelta(days=90)        # contract §4.5: time_max − time
 
 
 class FreebusyMixin(FeishuClient):
+    """Busy intervals of people and rooms."""
+
     def freebusy(self, open_ids: Iterable[str], room_ids: Iterable[str], start: dt.datetime,
                  end: dt.datetime) -> dict[str, list[Interval]]:
         """Busy intervals per person (open_id) and room (room_id) in [start, end).

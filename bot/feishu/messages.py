@@ -10,6 +10,8 @@ from bot.feishu.core import FeishuClient, idempotency_uuid
 
 
 class MessagesMixin(FeishuClient):
+    """Sending, replying and updating cards and texts (IM v1)."""
+
     def send_card(self, receive_id: str, card: dict, receive_id_type: str = "chat_id", *,
                   key: str | None = None) -> str:
         """Send an interactive card; returns its message_id (keep it to update the card).

@@ -19,6 +19,8 @@ ACCOUNTS = {lark.FEISHU_DOMAIN: "https://accounts.feishu.cn", lark.LARK_DOMAIN: 
 
 
 class OAuthMixin(FeishuClient):
+    """The consent URL, code exchange and token refresh (authen v1)."""
+
     def authorize_url(self, redirect_uri: str, state: str, scope: str = OAUTH_SCOPE) -> str:
         """Where to send a person to connect their calendar. Feishu's current page is
         accounts.feishu.cn/open-apis/authen/v1/authorize (client_id, response_type=code,

@@ -15,6 +15,8 @@ ROOM_CACHE_TTL = 300.0       # rooms change rarely; one listing serves a burst o
 
 
 class RoomsMixin(FeishuClient):
+    """Meeting rooms, listed (cached 5 minutes) or searched."""
+
     def _init_rooms(self) -> None:
         self._rooms: tuple[float, list[Room]] | None = None
         self._rooms_lock = threading.Lock()

@@ -12,6 +12,7 @@ from bot.store.tables import cache, oauth_states
 
 
 class CacheStore(StoreCore):
+    """The shared cache and the pruning of expired cache entries and OAuth states."""
 
     def cache_get(self, key: str, now: datetime | None = None) -> dict[str, Any] | None:
         """The cached value if present and not expired, else None."""

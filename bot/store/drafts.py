@@ -38,8 +38,8 @@ def idempotency_key(draft: Draft | str, salt: str | int | None = None) -> str:
     return stable_uuid(*parts)
 
 
-
 class DraftStore(StoreCore):
+    """Drafts: create, read, compare-and-set `transition`, update, expire, find."""
 
     def create_draft(
         self,

@@ -17,6 +17,7 @@ log = logging.getLogger("yue.store")
 
 
 class InboxStore(StoreCore):
+    """Seen ids (`claim`) and the durable inbox (put, lease, finish, retry, prune)."""
 
     def claim(self, kind: str, key: str, now: datetime | None = None) -> bool:
         """True exactly once per (kind, key) across threads, processes and

@@ -14,6 +14,7 @@ OAUTH_STATE_TTL = timedelta(minutes=10)
 
 
 class OAuthStateStore(StoreCore):
+    """One-time OAuth `state` values."""
 
     def create_oauth_state(
         self, open_id: str, chat_id: str | None, resume: dict[str, Any],

@@ -15,6 +15,7 @@ _PREF_FIELDS = frozenset({"work_start", "work_end", "work_days", "meeting_minute
 
 
 class PrefsStore(StoreCore):
+    """Per-person preferences with validated values and defaults."""
 
     def get_prefs(self, open_id: str) -> Prefs:
         """The person's preferences; unset fields are the defaults (09:00–18:00,

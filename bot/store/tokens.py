@@ -32,6 +32,8 @@ def derive_fernet_key(secret: str) -> bytes:
 
 
 class TokenStore(StoreCore):
+    """Each person's user tokens, encrypted at rest."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._fernet: Fernet | None = None
