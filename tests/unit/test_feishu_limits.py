@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.feishu_limits import (FEISHU_API, MemoryBackend, Priority, RedisBackend, SharedLimiter, SqlBackend,
+from bot.feishu.limits import (FEISHU_API, MemoryBackend, Priority, RedisBackend, SharedLimiter, SqlBackend,
                                Window, allowed, wait_needed)
 from bot.store import make_engine
 
