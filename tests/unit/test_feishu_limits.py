@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from bot.feishu.limits import (FEISHU_API, MemoryBackend, Priority, RedisBackend, SharedLimiter, SqlBackend,
                                Window, allowed, wait_needed)
-from bot.store import make_engine
+from bot.store.core import make_engine
 
 
 def _max_in_any(grants: list[float], seconds: float) -> int:
