@@ -4,14 +4,19 @@ checked directly and through the sandbox's IM send route with a real tenant toke
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import inspect
 import json
+import pkgutil
 
 import pytest
 
 from bot.cards import (Booked, Event, Person, Proposal, Room, SlotChoice, SlotsView, agenda_card, booked_card,
                        cancelled_event_card, choose_event_card, error_card, invite_card, leave_card, proposal_card,
                        rescheduled_card, scope_card, search_card, share_card, slots_card, status_card)
+import bot.cards
 from bot.cards.base import MAX_TEXT
+from bot.cards.coming_soon import FEATURES, coming_soon_card
 from bot.cards.status import ERRORS, STATES
 from sandbox import cards_schema
 from tests.unit.test_cards import BOOKED, END, EVENTS, NOW, PEOPLE, SH, START, all_cards
@@ -55,7 +60,24 @@ def every_card(lang: str) -> dict[str, dict]:
                      app_link=f"https://applink.feishu.cn/e{i}", location="Hall " * 20) for i in range(300)]
     cards["agenda_crowded"] = agenda_card(crowded, START.date(), START.date() + dt.timedelta(days=13), SH, lang)
     cards["search_crowded"] = search_card(LONG, crowded, SH, lang)
+    cards.update({f"coming_soon_{k}": coming_soon_card(k, lang) for k in (*FEATURES, "no_such_intent")})
     return cards
+
+
+# Every builder the tests above call; a new one in bot/cards must be added to every_card.
+COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_card", "invite_card",
+           "cancelled_event_card", "rescheduled_card", "coming_soon_card", "connect_card", "choose_event_card",
+           "scope_card", "help_card", "unknown_card", "caldav_card", "proposal_card", "slots_card", "status_card",
+           "error_card"}
+
+
+def test_every_card_builder_is_covered():
+    found = set()
+    for info in pkgutil.iter_modules(bot.cards.__path__):
+        module = importlib.import_module(f"bot.cards.{info.name}")
+        found |= {n for n, f in inspect.getmembers(module, inspect.isfunction)
+                  if n.endswith("_card") and not n.startswith("_") and f.__module__ == module.__name__}
+    assert found == COVERED, f"builders not exercised here: {sorted(found - COVERED)}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
