@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from sandbox.api.common import body, id_type, identity, ok, session, to_open_id
 from sandbox.calendar_core import (CAL_BAD_TYPE, PARAM, RANGE_TOO_LONG, SYNC_CONFLICT, TOO_MANY_INSTANCES, bad,
-                                   err, field_list, field_obj, field_str, load_calendar, need_role, page_offset, page_size,
-                                   time_info, unix_query)
+                                   err, field_list, field_obj, field_str, load_calendar, need_role, page_offset,
+                                   page_size, time_info, unix_query)
 from sandbox.calendar_events_core import calendar_attendee_key, event_json, find_event, view_of
 from sandbox.calendar_models import CalAttendee, CalCalendar, CalEvent
 from sandbox.calendar_query import occurrences
