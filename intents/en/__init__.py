@@ -16,7 +16,7 @@ import re
 
 from ..model import Analysis, TimeSpec
 from ..prefilter import fast_compile
-from . import intent_words, titles
+from . import fields, intent_words, titles
 from .combine import extract
 from .lex import Ctx
 from .numbers import prepare
@@ -52,7 +52,8 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
         spec.window_start = now  # the part of "this week" still ahead is the one to search
     a = Analysis(spec, intent)  # positional: a dataclass init is faster so
     room, room_span = titles.room_of(text)
-    a.room = room
+    a.room = room or fields.generic_room(t.s)
+    a.capacity, a.remind_before_minutes = c.found.get("seats"), c.found.get("rem")
     if intent in _TITLED:  # the other intents keep no title or query: no residue to build
         rest = titles.residue(t, spans, [room_span] if room_span else [], limit)
         if intent in _QUERY_INTENTS:

@@ -15,7 +15,8 @@ from .resolve import POINT_KINDS, Point, Val, _as_dt, _end_of, _glued, _last_day
 
 _RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 _THE_DAY = re.compile(r"\bthe\s+day\s+$")
-_ANCHOR_CONNS = frozenset(["from", "after", "before"])  # the connectors _anchor_offsets reads
+_ANCHOR_CONNS = frozenset(["from", "after", "before"])
+_FIELD_KINDS = frozenset(["seats", "rem"])  # the connectors _anchor_offsets reads
 
 
 def _anchor_offsets(toks: list[Tok], c: Ctx) -> list[Tok]:
@@ -262,6 +263,7 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
             break
     spec = TimeSpec()
     zone = None
+    spans_extra: list[tuple[int, int]] = []
     recs: list[Tok] = []
     durs: list[Tok] = []
     seq: list[Tok] = []  # points and connectors, in text order
@@ -279,6 +281,9 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
             recs.append(t)
         elif k == "zone" and zone is None:
             zone = t
+        elif k in _FIELD_KINDS:  # fields.py: a slot beside the time, named by these words
+            c.found.setdefault(k, t.v)
+            spans_extra.append((t.a, t.b))
     if len(points) >= 2:
         paired = _day_pairs(seq, c)
         if len(paired) < len(seq):
@@ -303,6 +308,7 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
             spans += [(t.a, t.b) for t in extra]
     if zone is not None:
         spans.append((zone.a, zone.b))
+    spans += spans_extra
     if rec is not None:
         spans.append((rec.a, rec.b))
     _fill(spec, val)

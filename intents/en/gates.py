@@ -159,6 +159,7 @@ def _past_parts(s: str, t: frozenset) -> bool:
     """clock._past: half/quarter/a number before "past", a number/noon/midnight (maybe a prefix) after."""
     return ("#d" in t or "half" in t or "quarter" in t) and ("#d" in t or "noon" in s or "midnight" in s)
 ALWAYS: Gate = (None, None)
+_SEAT_WORDS = frozenset("people persons person ppl pax attendees seats seat seater guests heads us room space table".split())
 
 GATES: dict[str, Gate] = {
     "recurrence._every": words("every", "each", "once", "per", "twice", "all", "any"),
@@ -217,6 +218,9 @@ GATES: dict[str, Gate] = {
     "clock._after": words("after"),
     "clock._inthe_ampm": (frozenset(["am", "pm"]), lambda s, t: "in" in t and "the" in t),
     "clock._bare_ampm": words("am", "pm"),
+    "clock._first_thing": words("thing"),
+    "fields._seats": (frozenset(["#d"]), lambda s, t: not _SEAT_WORDS.isdisjoint(t)),
+    "fields._lead": with_dur(words("before", "beforehand", "ahead", "early", "advance", "prior")),
     "zones._offset": words("utc", "gmt"),
     "zones._abbr": of(ZONE_WORDS),
     "zones._city": words("time"),

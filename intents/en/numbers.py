@@ -49,8 +49,47 @@ _ABBREV = {
     "x-mas": "christmas", "wkend": "weekend", "week-end": "weekend", "weekend's": "weekend",
     "week-ends": "weekends", "mid-day": "midday", "fortnightly": "biweekly",
     "a couple of": "2", "a couple": "2", "couple of": "2", "a few": "3",
+    # chat spellings (v2): next, tomorrow, Aussie afternoon, close of business
+    "nxt": "next", "tmw": "tomorrow", "tmro": "tomorrow", "tmrrw": "tomorrow", "2mrw": "tomorrow",
+    "2morrow": "tomorrow", "arvo": "afternoon", "wknd": "weekend", "cob": "eod", "tn": "tonight",
 }
 _WORD = fast_compile(r"[a-z0-9]+")
+
+# Typos of the day and month words (wendesday, thrusday, tuesdy, fridya, decmber, tomorow):
+# every spelling one edit (a letter dropped, added, changed, or two swapped) from a target,
+# read once at import, so a message pays one set lookup per word. A spelling that is a word
+# of its own (or one edit from two targets) is left alone. Short words (may, june, march,
+# noon) have too many real neighbours ("match", "moon") and are not corrected.
+_TYPO_TARGETS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                 "january", "february", "april", "august", "september", "october", "november",
+                 "december", "tomorrow", "today", "tonight", "yesterday", "weekend", "morning",
+                 "afternoon", "evening")
+_REAL_WORDS = frozenset("sundae sundry mourning augusta toady todays tody mornings evenings afternoons weekends "
+                        "mondays tuesdays wednesdays thursdays fridays saturdays sundays tomorrows tonights "
+                        "yesterdays octobers aprils augusts evenin evens".split())
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits1(w: str) -> set[str]:
+    splits = [(w[:i], w[i:]) for i in range(len(w) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + ch + b[1:] for a, b in splits if b for ch in _LETTERS}
+    out |= {a + ch + b for a, b in splits for ch in _LETTERS}
+    return out
+
+
+def _typo_table() -> dict[str, str]:
+    table: dict[str, str | None] = {}
+    for target in _TYPO_TARGETS:
+        for v in _edits1(target):
+            if len(v) >= 5 and v != target:
+                table[v] = target if table.get(v, target) == target else None
+    keep = set(_TYPO_TARGETS) | _REAL_WORDS
+    return {k: v for k, v in table.items() if v is not None and k not in keep}
+
+
+_TYPOS = _typo_table()
 _ABBREV_WORDS = frozenset(w for k in _ABBREV for w in re.findall(r"[a-z0-9]+", k)) - {"a", "of"}
 # A narrower check after _ABBREV_WORDS ("day" or "week" alone is no key): a one-run key is
 # a whole run of the text, any other key holds one of _ABBREV_PARTS.
@@ -131,6 +170,10 @@ def prepare(original: str) -> Text:
         t.sub(_QUOTES, "'")
     if digits >= 7:
         t.sub(_PHONE, lambda m: "#" * len(m.group(0)))
+    if not _TYPOS.keys().isdisjoint(runs):
+        _fix_typos(t, runs)
+        s = t.s  # (the digit counts and am/pm runs above still hold: only letters changed)
+        runs = [_TYPOS.get(r, r) for r in runs]
     words = not _TABLE_WORDS.isdisjoint(runs)  # most messages hold none of the three tables' words
     if words and not _ABBREV_WORDS.isdisjoint(runs) and _abbrev_keys(t.s, runs if t.s is s else None):
         t.sub(_ABBREV_RX, lambda m: _ABBREV[m.group(1)])
@@ -154,6 +197,13 @@ def prepare(original: str) -> Text:
     if "clock" in t.s:
         t.sub(_OCLOCK, " o'clock")
     return t
+
+
+def _fix_typos(t: Text, runs: Collection[str]) -> None:
+    """Each mistyped day or month word replaced by the word (as a whole letter run)."""
+    found = sorted({r for r in runs if r in _TYPOS}, key=len, reverse=True)
+    rx = re.compile(r"(?<![a-z])(?:" + "|".join(found) + r")(?![a-z])")
+    t.sub(rx, lambda m: _TYPOS[m.group(0)])
 
 
 def _abbrev_keys(s: str, runs: Collection[str] | None) -> bool:

@@ -8,6 +8,7 @@ import re
 
 
 from ..timeutil import at, monday_of
+from . import clock
 from .durations import DUR, finest, parse
 from .lex import MON, REL, WD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date, weekday_of
 from .relative import shift
@@ -132,9 +133,13 @@ def _edge(m: re.Match, c: Ctx):
 
 
 def _edge_tok(m, c, span, by, day):
-    if by or day:  # "by the end of the month": from now until then
-        end = span[1]
-        return Tok("win", m.start(), m.end(), (c.now, at(end, 0, 0, c.tz) if not day else at(span[0], 23, 59, c.tz)), {"by": True})
+    if day:  # the end of the working day (eod): 18:00, where the contract's afternoon ends
+        close = at(span[0], clock.PARTS["eod"][1], 0, c.tz)
+        if by:  # "by eod": from now until then (until midnight once the day is over)
+            return Tok("win", m.start(), m.end(), (c.now, close if close > c.now else at(span[0], 23, 59, c.tz)), {"by": True})
+        return Tok("part", m.start(), m.end(), "eod", {"day": (span[0] - c.today).days} if span[0] != c.today else {})
+    if by:  # "by the end of the month": from now until then
+        return Tok("win", m.start(), m.end(), (c.now, at(span[1], 0, 0, c.tz)), {"by": True})
     return _span(m.start(), m.end(), *span, "fuzzy", fuzzy=True)
 
 
