@@ -2,9 +2,9 @@
 so every span still points at the text as written):
 
 - dialect: 后儿 → 后天 (明儿/今儿/昨儿 are rule words already), 礼拜 → 星期, 一个钟 → 一小时;
-- one-character typos of the input method (a homophone in place of 午): 下五/上五/中五 → 下午/
-  上午/中午, where the 五 cannot be the number five (after a day word, or before a clock hour:
-  明天下五, 下五3点; not 下五天, 下五个, 上五楼);
+- one-character typos of the input method (a homophone in place of the right character):
+  下五/下舞/上伍/中武 → 下午/上午/中午 where the 五 cannot be the number five (after a day word,
+  or before a clock hour: 明天下五, 下五3点; not 下五天, 下五个, 上五楼); 星其 → 星期, 明添 → 明天;
 - a reminder's lead time (提前15分钟提醒我, 会前半小时提醒): blanked, it is no duration and no
   time of the meeting; `slots.remind_before` reads its value.
 """
@@ -15,12 +15,17 @@ import re
 from .numerals import CN, to_num
 
 # The characters without which nothing here can match (speed: most messages have none).
-_TRIGGERS = frozenset("儿拜钟五提前醒")
-_WORDS = {"后儿": "后天", "礼拜": "星期", "个钟头": "个小时", "个钟": "小时"}
+_TRIGGERS = frozenset("儿拜钟五舞伍武其起添填提前醒")
+_WORDS = {"后儿": "后天", "礼拜": "星期", "个钟头": "个小时", "个钟": "小时",
+          # homophones the input method offers first: 星其 (星期), 明添 / 后填 (明天 / 后天)
+          "星其": "星期", "星起": "星期", "明添": "明天", "明填": "明天", "后添": "后天", "后填": "后天",
+          "今添": "今天"}
+_WORD_CHARS = frozenset("儿拜钟其起添填")
+_NOON_CHARS = frozenset("五舞伍武")
 _WORD_RX = re.compile("|".join(sorted(_WORDS, key=len, reverse=True)))
 # 下五 as 下午: after a day word (明天下五, 周三下五) or before an hour (下五3点, 下五两点半).
-_NOON_TYPO = re.compile(r"(?:(?<=[天日号儿])|(?<=[周期][一二三四五六日天]))([上下中])五(?![天个周年月楼层号日位名])"
-                        rf"|([上下中])五(?=\s*(?:\d|[{CN}]+\s*[点时:：]))")
+_NOON_TYPO = re.compile(r"(?:(?<=[天日号儿])|(?<=[周期][一二三四五六日天]))([上下中])[五舞伍武](?![天个周年月楼层号日位名])"
+                        rf"|([上下中])[五舞伍武](?=\s*(?:\d|[{CN}]+\s*[点时:：]))")
 _LEAD = rf"(\d+|[{CN}]+|半)\s*个?\s*(半)?\s*(分钟|分|小时|钟头|刻钟|刻|天)"
 # 提前15分钟(提醒), 会前/开始前/开会前 10分钟(提醒), 10分钟前提醒
 _REMIND_LEAD = re.compile(rf"提前\s*{_LEAD}|(?:会议?|开会|开始|活动)前\s*{_LEAD}|{_LEAD}\s*(?:之|以)?前(?=\s*(?:提醒|通知|叫))")
@@ -33,9 +38,9 @@ def rewrite(text: str, chars: set[str]) -> tuple[str, list[tuple[int, int]]]:
     blanked: list[tuple[int, int]] = []
     if _TRIGGERS.isdisjoint(chars):
         return text, blanked
-    if "五" in chars:
+    if not _NOON_CHARS.isdisjoint(chars):
         text = _NOON_TYPO.sub(lambda m: (m.group(1) or m.group(2)) + "午", text)
-    if "儿" in chars or "拜" in chars or "钟" in chars:
+    if not _WORD_CHARS.isdisjoint(chars):
         text = _WORD_RX.sub(lambda m: _WORDS[m.group(0)], text)
     if "前" in chars and any(w in text for w in _REMIND_WORDS):
         def blank(m: re.Match) -> str:
