@@ -51,7 +51,7 @@ _ABBREV = {
     "a couple of": "2", "a couple": "2", "couple of": "2", "a few": "3",
     # chat spellings (v2): next, tomorrow, Aussie afternoon, close of business
     "nxt": "next", "tmw": "tomorrow", "tmro": "tomorrow", "tmrrw": "tomorrow", "2mrw": "tomorrow",
-    "2morrow": "tomorrow", "arvo": "afternoon", "wknd": "weekend", "cob": "eod", "tn": "tonight",
+    "2morrow": "tomorrow", "arvo": "afternoon", "wknd": "weekend", "cob": "eod",
 }
 _WORD = fast_compile(r"[a-z0-9]+")
 

@@ -80,7 +80,7 @@ def _yearly_date(m: re.Match, c: Ctx):
     return _tok(m, "YEARLY", 1)
 
 
-_WDS = rf"{WD}(?:\s*(?:,|and|&|or)\s*{WD})*"
+_WDS = rf"{WD}(?:\s*(?:,|and|&|or|/)\s*{WD})*"
 RULES = [
     (re.compile(rf"\b(?:every|each|once\s+(?:a|every|per)|per|twice\s+a|(?:on\s+)?(?:all|any)(?=\s+weekends?\b))\s+(?:(other|alternate)\s+|(\d+)(?:nd|rd|th)?\s+)?"
                 rf"({_WDS}|days?|nights?|weeks?|months?|years?|hours?|minutes?|weekdays?|workdays?|weekends?|fortnights?"
