@@ -314,6 +314,8 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
     _fill(spec, val)
     if rec is not None:
         spec.recurrence = rec.v
+    if durs and spec.all_day and durs[0].f.get("all"):
+        durs = []  # "mon-wed all day", "tomorrow all day": whole days, not a length
     if durs:
         d = durs[0]
         secs = durations.seconds(d.v)

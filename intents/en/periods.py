@@ -133,11 +133,10 @@ def _edge(m: re.Match, c: Ctx):
 
 
 def _edge_tok(m, c, span, by, day):
-    if day:  # the end of the working day (eod): 18:00, where the contract's afternoon ends
-        close = at(span[0], clock.PARTS["eod"][1], 0, c.tz)
-        if by:  # "by eod": from now until then (until midnight once the day is over)
-            return Tok("win", m.start(), m.end(), (c.now, close if close > c.now else at(span[0], 23, 59, c.tz)), {"by": True})
-        return Tok("part", m.start(), m.end(), "eod", {"day": (span[0] - c.today).days} if span[0] != c.today else {})
+    if day:  # the end of the working day (eod): 18:00, where the contract's afternoon ends;
+        # "by eod (friday)" leaves its "by" to the connector rule, as "by friday" does
+        a = m.start() if not by else m.start() + len(m.group(1))
+        return Tok("part", a, m.end(), "eod", {"day": (span[0] - c.today).days} if span[0] != c.today else {})
     if by:  # "by the end of the month": from now until then
         return Tok("win", m.start(), m.end(), (c.now, at(span[1], 0, 0, c.tz)), {"by": True})
     return _span(m.start(), m.end(), *span, "fuzzy", fuzzy=True)

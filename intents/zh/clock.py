@@ -15,11 +15,15 @@ PODS = {
     "晚上": "evening", "晚间": "evening", "夜晚": "evening", "晚饭": "evening", "晚餐": "evening",
     "夜里": "night", "夜间": "night", "半夜": "night", "深夜": "night", "午夜": "night",
     "凌晨": "dawn", "白天": "day", "全天": "allday", "整天": "allday", "一整天": "allday",
+    # colloquial (v2): the end of the working day and after lunch, as in English (eod, after lunch)
+    "下班前": "eod", "下班之前": "eod", "下班以前": "eod", "下班后": "evening", "下班之后": "evening",
+    "下班以后": "evening", "午饭后": "afterlunch", "午饭之后": "afterlunch", "午休后": "afterlunch",
+    "吃完午饭": "afterlunch", "午饭过后": "afterlunch", "一大早": "early",
 }
 # Windows [start hour, end hour) — the contract's table, plus the extra Chinese words.
 WINDOWS = {"early": (8, 12), "morning": (9, 12), "noon": (12, 14), "afternoon": (14, 18),
            "dusk": (17, 19), "evening": (18, 21), "night": (21, 24), "dawn": (0, 6),
-           "day": (9, 18), "allday": (0, 24)}
+           "day": (9, 18), "allday": (0, 24), "eod": (17, 18), "afterlunch": (13, 17)}
 POD_RX = "|".join(sorted(PODS, key=len, reverse=True))
 
 _NUMCH = r"[\d零〇一二两三四五六七八九十]"
@@ -112,7 +116,7 @@ def hour24(h: int, mi: int, ampm: str | None, pod: str | None) -> tuple[int, str
         return h, None
     if h == 0 or h >= 13:
         return h, None
-    if pod in ("afternoon", "dusk"):
+    if pod in ("afternoon", "dusk", "eod", "afterlunch"):
         return (h + 12 if h < 12 else h), None
     if pod == "evening":
         if h == 12:
