@@ -353,19 +353,37 @@ def _day_pairs(seq: list[Tok], c: Ctx) -> list[Tok]:
             else:
                 gap = _PAIR_GAP.fullmatch(c.s, t.b, seq[j].a)
             u = seq[j] if gap else None
-            if u is not None and u.kind == "day" and "wd" in u.f and u.v == t.v + ONE_DAY:
+            if u is not None and u.kind == "day" and "wd" in u.f and _adjacent(t, u):
                 part = seq[j + 1] if j + 1 < n and seq[j + 1].kind == "part" and _glued(c, u, seq[j + 1]) else None
+                k = j + 2 if part is not None else j + 1
+                last = part or u
+                week = seq[k] if k < n and seq[k].kind == "span" and seq[k].f.get("grain") == "week" \
+                    and not t.f.get("week_fixed") and _glued(c, last, seq[k]) else None
+                first, second = t.v, t.v + ONE_DAY
+                if u.f.get("week_fixed") and not t.f.get("week_fixed"):  # "thu/fri next week"
+                    first, second = u.v - ONE_DAY, u.v
+                if week is not None:  # "thu/fri next week": the two days of that week
+                    first = week.v[0] + dt.timedelta(days=t.v.weekday())
+                    second = first + ONE_DAY
+                    last = week
                 if part is not None and part.v in clock.PARTS:
                     lo, hi = clock.PARTS[part.v]
-                    out.append(Tok("win", t.a, part.b, (at(t.v, lo, 0, c.tz), at(u.v, hi, 0, c.tz)), {}))
-                    i = j + 2
+                    out.append(Tok("win", t.a, last.b, (at(first, lo, 0, c.tz), at(second, hi, 0, c.tz)), {}))
                 else:
-                    out.append(Tok("span", t.a, u.b, (t.v, u.v + ONE_DAY), {"grain": "day", "explicit": True}))
-                    i = j + 1
+                    out.append(Tok("span", t.a, last.b, (first, second + ONE_DAY), {"grain": "day", "explicit": True}))
+                i = k + 1 if week is not None else k
                 continue
         out.append(t)
         i += 1
     return out
+
+
+def _adjacent(t: Tok, u: Tok) -> bool:
+    """Weekday u is the day after weekday t, once a week named on one side holds for both
+    ("thu/fri next week", "next thu/fri")."""
+    if u.v == t.v + ONE_DAY:
+        return True
+    return bool(t.f.get("week_fixed")) != bool(u.f.get("week_fixed")) and u.f["wd"] == t.f["wd"] + 1
 
 
 def _merge_recs(recs: list[Tok]) -> Tok:

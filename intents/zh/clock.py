@@ -98,12 +98,17 @@ def _h_ampm(m, c):
 _CONN = r"\s*(?:到|至|~|-+|—+)\s*"
 
 
-@rule(r"(?<![\d.:第])(" + SMALL + r")(?=" + _CONN + r"(?:" + POD_RX + r")?\s*" + SMALL + r"\s*[点时])")
+@rule(r"(?<![\d.:第])(" + SMALL + r")(?=" + _CONN + r"(?:(?:" + POD_RX + r")?\s*" + SMALL + r"\s*[点时]"
+      r"|(\d{1,2})(?::\d{2})?\s*([aApP])\.?\s*[mM](?![a-zA-Z])))")
 def _bare_hour(m, c):
     h = to_int(m.group(1))
     if h is None or h > 24:
         return None
-    return Atom("clock", m.start(), m.end(), {"h": h, "mi": 0, "ampm": None})
+    ampm = None
+    if m.group(3):  # "2-3pm": the first hour takes the second's am/pm, unless it would end before it starts
+        mer, rh = m.group(3).lower() + "m", int(m.group(2))
+        ampm = mer if h % 12 <= rh % 12 else ("am" if mer == "pm" else "pm")
+    return Atom("clock", m.start(), m.end(), {"h": h, "mi": 0, "ampm": ampm})
 
 
 def hour24(h: int, mi: int, ampm: str | None, pod: str | None) -> tuple[int, str | None]:

@@ -5,6 +5,7 @@ so every span still points at the text as written):
 - one-character typos of the input method (a homophone in place of the right character):
   下五/下舞/上伍/中武 → 下午/上午/中午 where the 五 cannot be the number five (after a day word,
   or before a clock hour: 明天下五, 下五3点; not 下五天, 下五个, 上五楼); 星其 → 星期, 明添 → 明天;
+- English day words in a Chinese message: tmr 下午3点 → 明天 下午3点 (padded with spaces);
 - a reminder's lead time (提前15分钟提醒我, 会前半小时提醒): blanked, it is no duration and no
   time of the meeting; `slots.remind_before` reads its value.
 """
@@ -36,6 +37,8 @@ def rewrite(text: str, chars: set[str]) -> tuple[str, list[tuple[int, int]]]:
     """`text` with dialect words, typos and a reminder's lead time rewritten (same length),
     and the spans blanked (the lead time: not part of a title either)."""
     blanked: list[tuple[int, int]] = []
+    if not _LATIN.isdisjoint(chars):
+        text = _EN_RX.sub(_en_day, text)
     if _TRIGGERS.isdisjoint(chars):
         return text, blanked
     if not _NOON_CHARS.isdisjoint(chars):
@@ -48,6 +51,21 @@ def rewrite(text: str, chars: set[str]) -> tuple[str, list[tuple[int, int]]]:
             return " " * len(m.group(0))
         text = _REMIND_LEAD.sub(blank, text)
     return text, blanked
+
+
+# English day words in a Chinese message (tmr 下午3点, 周五 eod): their Chinese word, padded with
+# spaces to the same length. Short weekday names only as whole Latin words.
+_EN_DAYS = {"tmr": "明天", "tmrw": "明天", "tomorrow": "明天", "2moro": "明天", "today": "今天", "tdy": "今天",
+            "tonight": "今晚", "eod": "下班前", "monday": "周一", "mon": "周一", "tuesday": "周二", "tue": "周二",
+            "tues": "周二", "wednesday": "周三", "wed": "周三", "thursday": "周四", "thu": "周四", "thur": "周四",
+            "thurs": "周四", "friday": "周五", "fri": "周五", "saturday": "周六", "sunday": "周日"}
+_EN_RX = re.compile(r"(?<![A-Za-z])(" + "|".join(sorted(_EN_DAYS, key=len, reverse=True)) + r")(?![A-Za-z])", re.I)
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _en_day(m: re.Match) -> str:
+    w = _EN_DAYS[m.group(1).lower()]
+    return w + " " * (len(m.group(1)) - len(w))
 
 
 _UNIT_MIN = {"分钟": 1, "分": 1, "小时": 60, "钟头": 60, "刻钟": 15, "刻": 15, "天": 1440}
