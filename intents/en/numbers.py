@@ -66,7 +66,7 @@ _TYPO_TARGETS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturd
                  "afternoon", "evening")
 _REAL_WORDS = frozenset("sundae sundry mourning augusta toady todays tody mornings evenings afternoons weekends "
                         "mondays tuesdays wednesdays thursdays fridays saturdays sundays tomorrows tonights "
-                        "yesterdays octobers aprils augusts evenin evens".split())
+                        "yesterdays octobers aprils augusts evenin evens nono".split())
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -79,12 +79,22 @@ def _edits1(w: str) -> set[str]:
     return out
 
 
+# Short words get only their swaps (nxet, wkee, mrach): a changed or dropped letter would
+# reach real words ("text", "moon", "match").
+_SWAP_TARGETS = ("next", "week", "june", "july", "march", "noon")
+
+
+def _swaps(w: str) -> set[str]:
+    return {w[:i] + w[i + 1] + w[i] + w[i + 2:] for i in range(len(w) - 1)}
+
+
 def _typo_table() -> dict[str, str]:
     table: dict[str, str | None] = {}
-    for target in _TYPO_TARGETS:
-        for v in _edits1(target):
-            if len(v) >= 5 and v != target:
-                table[v] = target if table.get(v, target) == target else None
+    for targets, edits, shortest in ((_TYPO_TARGETS, _edits1, 5), (_SWAP_TARGETS, _swaps, 4)):
+        for target in targets:
+            for v in edits(target):
+                if len(v) >= shortest and v != target:
+                    table[v] = target if table.get(v, target) == target else None
     keep = set(_TYPO_TARGETS) | _REAL_WORDS
     return {k: v for k, v in table.items() if v is not None and k not in keep}
 
