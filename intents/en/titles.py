@@ -103,7 +103,7 @@ def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] 
 
 
 _GAPS = fast_compile(r"\s{2,}")
-_MARKS = fast_compile(rf"(?:\b(?:with|and|to|cc|&|w/)\b|,)?\s*{_MARK}(?:\s*(?:,|and|&|{_MARK}))*", re.I)
+_MARKS = fast_compile(rf"(?:\b(?:with|and|to|cc)\b|&|\bw/|,)?\s*{_MARK}(?:\s*(?:,|and|&|{_MARK}))*", re.I)
 _TEAM = fast_compile(r"\b(?:(?:with|for)\s+)?(?:the\s+whole\s+(?:team|group)|the\s+team|everyone|everybody|all\s+of\s+us)\b", re.I)
 _ME = fast_compile(r"\b(?:with|and)\s+(?:me|i|us)\b|\b(?:me|i)\s+and\b|\bbetween\s+us\b", re.I)
 _VERB_TITLE = fast_compile(r"(?:a\s+)?(?:sync|call|chat|meeting|standup|catch\s+up|coffee|lunch|demo)", re.I)
@@ -225,6 +225,24 @@ def clean(text: str) -> str | None:
     if not s or not _WORDCHAR.search(s) or len(s) > 120:
         return None
     return s
+
+
+# "with Bob", "w/ john": a person named in the text (evidence for the decision layer).
+WITH_PERSON = fast_compile(r"\b(?:with|w/)(?:\s{2,}|\s*(?!(?:me|us|the|a|an|my|our|your|everyone|everybody|you|them|"
+                           r"him|her|it|this|that|some|all|any|no|out|regards|thanks|on|at|in|for)\b)[A-Za-z])", re.I)
+_REMIND = fast_compile(r"\b(?:(?:set|create|add)\s+(?:a\s+|an?\s+)?reminders?\s*(?:to|for|about|that)?|"
+                       r"remind(?:er)?s?\s*(?:me|us|everyone)?\s*(?:to|about|of|that)?|"
+                       r"don'?t\s+let\s+me\s+forget\s*(?:to|about)?|(?:ping|nudge)\s+me\s*(?:to|about)?)", re.I)
+_BEFORE = fast_compile(r"\b(?:before|ahead\s+of|prior\s+to)\b\s*(.*)$", re.I)
+
+
+def reminder(rest: str) -> tuple[str | None, str | None]:
+    """(title, query) of a reminder: "remind me to call the bank" → the text to remind of;
+    "remind me before the design review" → the event it is tied to, as a query."""
+    m = _BEFORE.search(rest)
+    if m:
+        return None, clean(m.group(1))
+    return clean(_REMIND.sub(" ", rest)), None
 
 
 _TO = fast_compile(r"\b(?:to|till|until|for)\s+")  # compiled once: re.finditer(str) looks it up per call

@@ -40,7 +40,7 @@ _COMMAND = fast_compile(
     r"共享给|分享给|日历|同步到|在哪个?|在哪里|在哪儿|哪个|不开了|不开|所有的?|"
     r"一下|可以吗|行吗|好吗|好不好|谢谢|多谢|辛苦了|大约|大概")
 _SPLIT = fast_compile(r"[|\s,，。.!！?？;；:：、~\-—()（）\[\]【】\"'“”]+")
-_LEAD = fast_compile(r"(?:和|跟|与|同|我们|咱们|我|你|您|他|她|在|于|到|的|个|一个|一场|场|把|给|请|要|想|来|去|再|就|"
+_LEAD = fast_compile(r"(?:和|跟|与|同(?!步)|我们|咱们|我|你|您|他|她|在|于|到|的|个|一个|一场|场|把|给|请|要|想|来|去|再|就|"
                    r"先|都|也|还|以及|及|并|然后|主题是|主题|关于|内容是|议题是|议题|会议主题|聊|那个|这个|那|这|上|下|对|被|"
                    r"开个|开一个|开(?!发|心|始|放|通|源|展|工|票|会))+")
 _TRAIL = fast_compile(r"(?:是|吧|呢|啊|哦|吗|了|的|哈|呀|啦|嘛|个|一下|下|和|跟|与|在|去|给|把|时间|的会|之间|间)+$")
@@ -51,6 +51,25 @@ _TRAIL_LAST = edge_chars(_TRAIL, last=True)
 _COMMAND_FIRST = edge_chars(_COMMAND)  # (nor does a text without a command word's first character)
 assert _LEAD_FIRST and _TRAIL_LAST and _COMMAND_FIRST, "slots: these words need known edge characters"
 _EMPTY = {"会议", "会", "个会", "一个会", "时间", "开", "约", "见", "聊", "事", "事情", "那天", "当天", "见面", "碰", "会议室", "地点", "地址"}
+
+
+# 和X / 跟X: a person named in the text (evidence for the decision layer).
+WITH_PERSON = fast_compile(r"(?:和|跟|与|同(?!步|意|事|时|样))\s*(?!周|星期|礼拜|下|上|明|今|后|昨|前|这|本|每|月|"
+                           r"[\d一二三四五六七八九十两])[\u4e00-\u9fffA-Za-z]")
+_REMIND = fast_compile(r"(?:请|麻烦)?(?:到时候?|记得)?提醒(?:我|一下|下|大家)?|别让我忘了?|记得叫我|到时候?叫我|到点叫我")
+_LEAD_TIME = fast_compile(r"提前\s*[\d一二三四五六七八九十半两几]*\s*(?:分钟|分|个?小时|天|刻钟)?|"
+                          r"[\d一二三四五六七八九十半两几]+\s*(?:分钟|个?小时|刻钟)(?:之)?前")
+
+
+def reminder(orig: str, folded: str, spans: list[tuple[int, int]]) -> tuple[str | None, str | None]:
+    """(title, query) of a reminder: 提醒我明天下午3点交周报 → title 交周报; 明天的评审提前15分钟
+    提醒我 → query 评审 (the event the reminder is tied to)."""
+    cuts = list(spans) + [m.span() for m in _REMIND.finditer(folded)]
+    lead = _LEAD_TIME.search(folded)
+    if lead is not None:
+        end = lead.start()
+        return None, phrase(orig[:end], folded[:end], cuts)
+    return phrase(orig, folded, cuts), None
 
 
 def room_of(text: str, taken: list[tuple[int, int]]) -> tuple[str | None, tuple[int, int] | None]:
