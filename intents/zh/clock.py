@@ -49,10 +49,14 @@ _LITTLE_BEFORE = set("快早晚慢多少大小有差好高低再稍一点")
 _MINUTES = {"半": 30, "一刻": 15, "1刻": 15, "三刻": 45, "3刻": 45, "整": 0}
 
 
-@rule(r"(?<![\d.第])(" + SMALL + r")\s*[点时](?:\s*(半|一刻|三刻|1刻|3刻|整)|\s*(" + SMALL
-      + r")\s*分?(?:\s*(" + SMALL + r")\s*秒)?)?(\s*多钟|\s*多|\s*钟|\s*左右)?")
+# The hour never opens right after 周/期/拜: in 周四两点 the hour is 两, not 四两 (a match there
+# would hide the real one). Minutes without 分 follow the 点 directly and are not the start of a
+# word (10点 3楼, 两点一起): those are written 10点3分 or 10点30.
+@rule(r"(?<![\d.第周期拜])(" + SMALL + r")\s*[点时](?:\s*(半|一刻|三刻|1刻|3刻|整)|\s*(" + SMALL
+      + r")\s*分(?:\s*(" + SMALL + r")\s*秒)?|(" + SMALL + r")(?![\d楼层号个人位起样些下会次名点]))?(\s*多钟|\s*多|\s*钟|\s*左右)?")
 def _clock(m, c):
-    hour, part, minute, _seconds, more = m.groups()
+    hour, part, minute, _seconds, bare_minute, more = m.groups()
+    minute = minute or bare_minute
     h = to_int(hour)
     if h is None or h > 24:
         return None
@@ -98,7 +102,7 @@ def _h_ampm(m, c):
 _CONN = r"\s*(?:到|至|~|-+|—+)\s*"
 
 
-@rule(r"(?<![\d.:第])(" + SMALL + r")(?=" + _CONN + r"(?:(?:" + POD_RX + r")?\s*" + SMALL + r"\s*[点时]"
+@rule(r"(?<![\d.:第周期拜])(" + SMALL + r")(?=" + _CONN + r"(?:(?:" + POD_RX + r")?\s*" + SMALL + r"\s*[点时]"
       r"|(\d{1,2})(?::\d{2})?\s*([aApP])\.?\s*[mM](?![a-zA-Z])))")
 def _bare_hour(m, c):
     h = to_int(m.group(1))

@@ -265,6 +265,9 @@ def resolve(g: Group, c: Ctx, future: bool = True, shift: int = 0) -> Moment | N
             m.assumptions.append("rolled_to_tomorrow")
         m.start, m.grain = t, "minute"
         return m
+    if pod == "allday" and the_day is not None and day[0] == "day":
+        m.start, m.all_day = the_day, True  # 周五全天: the day itself, as a date with no time is
+        return m
     if pod:
         a, b = WINDOWS[pod]
         if day and day[0] == "span" and pod != "allday":

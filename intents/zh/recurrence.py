@@ -40,7 +40,7 @@ def _every(m, c):
     return Atom("set", m.start(), m.end(), {"rrule": _rrule(_FREQ[m.group(3)], iv)})
 
 
-@rule(r"(?:每\s*(隔)?\s*(" + INT + r")?\s*个?|隔)(?:周|星期|礼拜)(?:\s*的?\s*(?:周|星期|礼拜))?([一二三四五六日天1-7])"
+@rule(r"(?:每\s*(隔)?\s*(" + INT + r")?\s*个?|隔|双)(?:周|星期|礼拜)(?:\s*的?\s*(?:周|星期|礼拜))?([一二三四五六日天1-7])"
       r"((?:\s*[、,，和及与]\s*" + _WDS + r"|[一二三四五六日天](?![点时:：\d半个]))*)", priority=1)
 def _every_weekday(m, c):
     iv = _interval(m.group(1), m.group(2)) if m.group(0)[0] == "每" else 2
