@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lex import Ctx, Tok, word_before
+from .lex import WD, Ctx, Tok, word_before
 
 # Part-of-day windows [start hour, end hour). The contract fixes the main four; the
 # finer ones follow the same spirit so each phrase still names one window.
@@ -21,6 +21,7 @@ PARTS = {
 AM_PARTS = {"morning", "early morning", "late morning", "breakfast", "am"}
 
 
+_DAY_BEFORE = re.compile(rf"\b(?:{WD}|today|tomorrow)\s+$")
 # Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
 _MEALTIME = re.compile(r"(lunch|dinner)\s*time$")
 
@@ -199,8 +200,8 @@ def _inthe_ampm(m: re.Match, c: Ctx):
 
 def _bare_ampm(m: re.Match, c: Ctx):
     # "Feb 5 AM", "tuesday PM": only written in capitals, so "I am" stays a verb
-    if c.orig and c.orig.find(m.group(1).upper()) < 0:
-        return None
+    if c.orig and c.orig.find(m.group(1).upper()) < 0 and not _DAY_BEFORE.search(c.before(m.start(), 14)):
+        return None  # (lower case only right after a day: "friday am", "tmrw pm")
     return Tok("part", m.start(), m.end(), m.group(1), {})
 
 

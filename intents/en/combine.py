@@ -8,7 +8,7 @@ import re
 from ..model import TimeSpec
 from ..timeutil import ONE_DAY, at, next_weekday
 from . import clock, durations
-from .lex import Ctx, Tok
+from .lex import WD, Ctx, Tok, weekday_of
 from .ranges import _OPEN_END
 from .relative import offset_tok, shift
 from .resolve import POINT_KINDS, Point, Val, _as_dt, _end_of, _glued, _last_day, scan
@@ -16,7 +16,8 @@ from .resolve import POINT_KINDS, Point, Val, _as_dt, _end_of, _glued, _last_day
 _RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 _THE_DAY = re.compile(r"\bthe\s+day\s+$")
 _ANCHOR_CONNS = frozenset(["from", "after", "before"])
-_FIELD_KINDS = frozenset(["seats", "rem"])  # the connectors _anchor_offsets reads
+_FIELD_KINDS = frozenset(["seats", "rem"])
+_NTH_WEEKDAY = re.compile(rf"\b([1-4](?:st|nd|rd|th)|last)\s+({WD})")  # the connectors _anchor_offsets reads
 
 
 def _anchor_offsets(toks: list[Tok], c: Ctx) -> list[Tok]:
@@ -293,6 +294,9 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
     nth = next((t for t in points if t.kind == "day" and "rec" in t.f), None)
     if nth is not None and (rec is None or rec.v == "FREQ=MONTHLY"):  # "last thursday of the month"
         rec = Tok("rec", nth.a, nth.a, nth.f["rec"], {})
+    elif rec is not None and rec.v == "FREQ=MONTHLY" and (m := _NTH_WEEKDAY.search(c.s)):
+        n = -1 if m.group(1) == "last" else int(m.group(1)[0])  # "monthly ... on the first monday"
+        rec = Tok("rec", rec.a, rec.b, f"FREQ=MONTHLY;BYDAY={n}{_RRULE_DAYS[weekday_of(m.group(2))]}", {})
     if rec is not None and rec.f.get("byday") and not any(t.kind == "day" for t in seq):
         wd = _RRULE_DAYS.index(rec.f["byday"].split(",")[0])
         seq.append(Tok("day", rec.a, rec.a, next_weekday(c.today, wd), {"wd": wd}))
@@ -390,6 +394,8 @@ def _merge_recs(recs: list[Tok]) -> Tok:
     """"biweekly on thursdays": the frequency of one and the days of another."""
     base = next((r for r in recs if "INTERVAL" in r.v), recs[0])
     days = next((r.f["byday"] for r in recs if r.f.get("byday")), None)
+    if days and base.v == "FREQ=DAILY":  # "daily standup every weekday": the days say which
+        return next(r for r in recs if r.f.get("byday"))
     if days and not base.f.get("byday") and "FREQ=WEEKLY" in base.v:
         return Tok("rec", base.a, base.b, f"{base.v};BYDAY={days}", {"byday": days})
     return base

@@ -28,14 +28,22 @@ def _seats(m: re.Match, c: Ctx):
 def _lead(m: re.Match, c: Ctx):
     if REMIND_WORDS.isdisjoint(c.toks):
         return None  # "an hour before the review" names a time, not a reminder
-    mins = int(round(seconds(parse(m.group(1))) / 60))
+    mins = int(round(seconds(parse(m.group(1) or m.group(2))) / 60))
     return Tok("rem", m.start(), m.end(), mins) if mins > 0 else None
 
 
+def _quick(m: re.Match, c: Ctx):
+    """"a quick 15 with bob": minutes, not the 15th."""
+    n = int(m.group(1))
+    return Tok("dur", m.start(1), m.end(), {"minutes": float(n)}, {}) if 5 <= n <= 60 else None
+
+
 RULES = [
-    (re.compile(rf"\b(\d{{1,3}})[\s-]*{_PEOPLE}\b|\b(?:room|space|table|seats?)\s+for\s+(\d{{1,3}})\b(?!\s*(?:am|pm|:))(?:\s*{_PEOPLE}\b)?"
+    (re.compile(rf"\b(?:seats|fits|holds|accommodates)\s+(\d{{1,3}})\b(?!\s*(?:am|pm|:))|\b(\d{{1,3}})[\s-]*{_PEOPLE}\b|\b(?:room|space|table|seats?)\s+for\s+(\d{{1,3}})\b(?!\s*(?:am|pm|:))(?:\s*{_PEOPLE}\b)?"
                 rf"|\b(\d{{1,3}})[\s-]*(?:person|people|seat|seater)\s+(?:room|space)\b"), _seats),
-    (re.compile(rf"(?<![\w.])({DUR})\s+(?:before(?:hand)?|ahead|early|in\s+advance|prior)\b"), _lead),
+    (re.compile(rf"(?<![\w.])({DUR})\s+(?:before(?:hand)?|ahead|early|in\s+advance|prior)\b"
+                rf"|(?<![\w.])({DUR})\s+(?:heads[\s-]*up|reminder|notice|warning)(?:\s+(?:before|ahead))?\b"), _lead),
+    (re.compile(r"\bquick\s+(\d{1,2})\b(?!\s*(?:am|pm|[ap]\b|:|-|minutes|hours|o'clock))"), _quick),
 ]
 
 

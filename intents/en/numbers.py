@@ -109,6 +109,10 @@ if not all(any(p in k for p in _ABBREV_PARTS) for k in _ABBREV if k not in _ABBR
     raise ValueError("every key of more than one run needs a part in _ABBREV_PARTS")
 _ABBREV_RX = fast_compile(r"(?<![\w@])(" + "|".join(
     re.escape(k) for k in sorted(_ABBREV, key=len, reverse=True)) + r")(?![\w])")
+_GLUED_UNIT = fast_compile(r"(?<=\d)(mins?|hrs?)\b")
+# A spelled ordinal before one of these counts things ("my first meeting"), it names no day.
+_NOUN_AFTER = re.compile(r"\s+(?:meetings?|calls?|things?|time|slots?|drafts?|steps?|items?|points?|rounds?"
+                         r"|sessions?|syncs?|reviews?|priority|question|half|available|free|open|event|appointment)\b")
 _AMPM = fast_compile(r"(\d)\s*\.?\s*([ap])\s*\.?\s*m\b\.?")
 _ISH = fast_compile(r"\b(noon|afternoon|morning|evening|night|midnight|lunch)ish\b|(?<=\w)\s+ish\b")
 _NUM_ISH = fast_compile(r"\b(?:at\s+|around\s+)?(\d+)ish\b")
@@ -184,13 +188,16 @@ def prepare(original: str) -> Text:
         _fix_typos(t, runs)
         s = t.s  # (the digit counts and am/pm runs above still hold: only letters changed)
         runs = [_TYPOS.get(r, r) for r in runs]
+    if digits and ("min" in s or "hr" in s):  # "45min", "2hrs": the unit as its own word
+        t.sub(_GLUED_UNIT, lambda m: " minutes" if m.group(1)[0] == "m" else " hours")
     words = not _TABLE_WORDS.isdisjoint(runs)  # most messages hold none of the three tables' words
     if words and not _ABBREV_WORDS.isdisjoint(runs) and _abbrev_keys(t.s, runs if t.s is s else None):
         t.sub(_ABBREV_RX, lambda m: _ABBREV[m.group(1)])
     if "second" in t.s:
         t.sub(_SECOND, "2nd")
     if words and not _ORD_SET.isdisjoint(runs):  # ordinals first, so "24th one thirty" stays apart
-        t.sub(_ORDWORDS, lambda m: ordinal((TENS[m.group(1)] if m.group(1) else 0) + ORDS[m.group(2)]))
+        t.sub(_ORDWORDS, lambda m: m.group(0) if _NOUN_AFTER.match(t.s, m.end()) else
+              ordinal((TENS[m.group(1)] if m.group(1) else 0) + ORDS[m.group(2)]))
     if words and not _NUM_SET.isdisjoint(runs):
         t.sub(_NUMWORDS, _numwords)
     # number words may have added digits (a text no sub changed is the same object)

@@ -89,6 +89,7 @@ RULES = [
     (re.compile(rf"\b(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)days\b(?:\s*(?:,|and|&)\s*{WDS})*"
                 rf"(?:\s+(?:mornings?|afternoons?|evenings?|nights?))?"), _plural_days),
     (re.compile(rf"\b({WD})\s+(?:mornings|afternoons|evenings|nights)\b"), _plural_days),
+    (re.compile(r"\b(?:week\s*day|work\s*day)\s+(?:mornings|afternoons|evenings)\b"), _weekdays),
     (re.compile(r"(?<!the )\b(?:mornings|afternoons|evenings|nights)\b"), _plural_part),
     (re.compile(r"(?<!every )(?<!each )\b(?:on\s+)?(?:weekdays|weekends|workdays)\b"), _weekdays),
     (re.compile(rf"\b(?:every|each)\s+(?:\d{{1,2}}/\d{{1,2}}|{MON}\s*\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MON})"), _yearly_date),
