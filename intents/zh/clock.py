@@ -21,7 +21,7 @@ PODS = {
     "吃完午饭": "afterlunch", "午饭过后": "afterlunch", "一大早": "early",
 }
 # Windows [start hour, end hour) — the contract's table, plus the extra Chinese words.
-WINDOWS = {"early": (8, 12), "morning": (9, 12), "noon": (12, 14), "afternoon": (14, 18),
+WINDOWS = {"early": (9, 12), "morning": (9, 12), "noon": (12, 14), "afternoon": (14, 18),
            "dusk": (17, 19), "evening": (18, 21), "night": (21, 24), "dawn": (0, 6),
            "day": (9, 18), "allday": (0, 24), "eod": (17, 18), "afterlunch": (13, 17)}
 POD_RX = "|".join(sorted(PODS, key=len, reverse=True))

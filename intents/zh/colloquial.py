@@ -6,6 +6,7 @@ so every span still points at the text as written):
   下五/下舞/上伍/中武 → 下午/上午/中午 where the 五 cannot be the number five (after a day word,
   or before a clock hour: 明天下五, 下五3点; not 下五天, 下五个, 上五楼); 星其 → 星期, 明添 → 明天;
 - English day words in a Chinese message: tmr 下午3点 → 明天 下午3点 (padded with spaces);
+- the 下 of 一下 (查一下12月1日, 记一下周五晚上) is blanked: it is no "next";
 - a reminder's lead time (提前15分钟提醒我, 会前半小时提醒): blanked, it is no duration and no
   time of the meeting; `slots.remind_before` reads its value.
 """
@@ -39,6 +40,8 @@ def rewrite(text: str, chars: set[str]) -> tuple[str, list[tuple[int, int]]]:
     blanked: list[tuple[int, int]] = []
     if not _LATIN.isdisjoint(chars):
         text = _EN_RX.sub(_en_day, text)
+    if "下" in chars and "一下" in text:  # 查一下12月1日, 记一下周五: the 下 of 一下 shifts nothing
+        text = _YIXIA.sub("  ", text)
     if _TRIGGERS.isdisjoint(chars):
         return text, blanked
     if not _NOON_CHARS.isdisjoint(chars):
@@ -60,6 +63,7 @@ _EN_DAYS = {"tmr": "明天", "tmrw": "明天", "tomorrow": "明天", "2moro": "�
             "tues": "周二", "wednesday": "周三", "wed": "周三", "thursday": "周四", "thu": "周四", "thur": "周四",
             "thurs": "周四", "friday": "周五", "fri": "周五", "saturday": "周六", "sunday": "周日"}
 _EN_RX = re.compile(r"(?<![A-Za-z])(" + "|".join(sorted(_EN_DAYS, key=len, reverse=True)) + r")(?![A-Za-z])", re.I)
+_YIXIA = re.compile(r"一下(?!午)")  # (一下午 is an afternoon)
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
