@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import decide, normalize, people, slash
+from . import decide, fallback, normalize, people, slash
 from .model import INTENTS, Analysis, Intent, TimeSpec
 from .timeutil import zone
 
@@ -79,7 +79,12 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
     command, rest = slash.split(text)
     body = people.strip_mentions(rest)
     hints = _hints(rest, chat_type) | ({decide.SLASH} if command else set())
-    a: Analysis = _analyzer(lang)(body, now, frozenset(hints))
+    other = fallback.language_of(body) if lang == "en" or not body.isascii() else None
+    if other is not None:  # Japanese, German, French, Spanish …: dateparser reads the day
+        a: Analysis = fallback.analyze(body, now, other)
+        lang = "en"
+    else:
+        a = _analyzer(lang)(body, now, frozenset(hints))
     t: TimeSpec = a.time
     dec: decide.Decision = a.decision or decide.Decision("unknown", 1.0)
     if command:
@@ -90,6 +95,14 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
         intent, confidence, alternatives = "unknown", 1.0, ()
     if intent == "find_time":
         _span_to_window(t)
+    title, query, role = a.title or None, a.query or None, a.role
+    if command:  # the rules shaped the words for their own reading: give the command what it needs
+        if intent in _QUERY_INTENTS and query is None:
+            query = title
+        elif intent == "schedule" and title is None:
+            title = query
+        if intent == "share" and role is None:
+            role = _share_role(lang, body)
     assumptions = list(dict.fromkeys(t.assumptions)) if t.assumptions else []
     start, end, window_start, window_end = t.start, t.end, t.window_start, t.window_end
     if intent in _FUTURE_INTENTS:
@@ -115,12 +128,23 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
     return Intent.of(
         intent=intent, start=start, end=end, all_day=bool(t.all_day), duration_minutes=t.duration_minutes,
         window_start=window_start, window_end=window_end,
-        attendees=tuple(att), room=a.room, title=a.title or None, recurrence=t.recurrence,
-        query=a.query or None, lang=lang, assumptions=tuple(assumptions), role=a.role,
+        attendees=tuple(att), room=a.room, title=title, recurrence=t.recurrence,
+        query=query, lang=lang, assumptions=tuple(assumptions), role=role,
         confidence=confidence, alternatives=tuple({"intent": i, "confidence": c} for i, c in alternatives),
         action=slash.ACTIONS.get(command) or _action(intent, lang, body),
         capacity=a.capacity, remind_before_minutes=a.remind_before_minutes,
     )
+
+
+_QUERY_INTENTS = frozenset(("search", "cancel", "reschedule", "invite", "rsvp"))
+
+
+def _share_role(lang: str, body: str) -> str:
+    if lang == "zh":
+        from .zh import intent_words
+        return intent_words.role_of(body)
+    from .en import intent_words as en_words
+    return en_words.role(body.lower())
 
 
 def _action(intent: str, lang: str, body: str) -> str | None:

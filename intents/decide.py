@@ -29,6 +29,7 @@ REQUEST = "request"          # 帮我, 约, 安排, can we, let's, please …
 COLLOQ = "colloquial"        # a colloquial meeting verb: 过一下, 碰一下, catch up, grab 30 min …
 QUESTION = "question"        # ?, 吗, how/what/when …
 TOPIC = "topic"              # words left besides time, people and command words (a possible title)
+REFER = "refer"              # an existing event named by its time: 明天的评审, tomorrow's standup
 PAST = "past"                # the time named is over, or past words (昨天, 上周, last week)
 DATE_FACT = "date_fact"      # a question about the calendar itself: 春节是哪天, what day is it
 REPORT = "report"            # a report, a past event or a complaint: 刚才, 已经, ran long, back from …
@@ -88,7 +89,7 @@ def _cue_rules() -> list[Rule]:
 
 
 # The generic schedule rules stand down when the message names another request or reports.
-_NOT_SCHEDULE = (REPORT, OTHER, PAST)
+_NOT_SCHEDULE = (REPORT, OTHER, PAST, REFER)
 
 RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     # schedule without a command verb: a time and something to meet about
@@ -108,13 +109,14 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     Rule("private chat: <time> + topic → schedule", (PRIVATE, TIME, TOPIC), "schedule", 0.8, unless=_NOT_SCHEDULE),
     Rule("private chat: <time> + people → schedule", (PRIVATE, TIME, PEOPLE), "schedule", 0.8, unless=_NOT_SCHEDULE),
     # a question about a named event leans towards looking it up rather than making one
+    Rule("an existing event named by its time → search", (REFER,), "search", 1.0, unless=(OTHER,)),
     Rule("question + activity noun → search", (QUESTION, ACTIVITY), "search", 0.8, unless=(REQUEST,)),
     # statements that ask nothing
     Rule("report / past / complaint words → unknown", (REPORT,), "unknown", 4.0, unless=(REQUEST,)),
     Rule("report words despite a request → unknown", (REPORT, REQUEST), "unknown", 1.5),
     Rule("a question about the calendar itself → unknown", (DATE_FACT,), "unknown", 4.0, unless=(ACTIVITY,)),
     # "明天下午4点开会，要个8人的会议室": the room is for the meeting being made
-    Rule("meeting verb + room request → schedule", ("cue:schedule", "want:rooms"), "schedule", 3.5,
+    Rule("meeting verb + room request → schedule", ("cue:schedule", "want:rooms", ACTIVITY), "schedule", 3.5,
          unless=("want:remind",)),
     Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind",)),
     Rule("a past time, no request → unknown", (PAST,), "unknown", 1.5, unless=(REQUEST,)),

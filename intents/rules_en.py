@@ -37,8 +37,8 @@ REPORT = _C(r"(?<!when\s)(?<!where\s)(?<!what\s)(?<!which\s)(?<!how\s)\b(?:was|w
             r"done|off\s+(?!for)|cancell?ed|pointless|useless|boring|fun|great|long)\b|"
             r"^\s*who\s+(?:set|picked|booked|organi[sz]ed|made|sent|created|scheduled|invited|moved|cancell?ed|called)\b|"
             r"\b(?:fun|pointless|useless|boring|awesome|terrible|decided|can'?t\s+believe|thx|thanks\s+for|thank\s+you\s+for|"
-            r"see\s+you|fyi|btw|ugh|back[\s-]to[\s-]back|no\s+time\s+to|by\s+eod|by\s+end\s+of|took\s+(?:an?\s+|\d+\s+)?(?:hour|hours|minutes|forever|ages))\b|"
-            r"^\s*off\s+to\b|\b(?:recording|slides|deck|notes|doc|document|minutes)\s+(?:of|from|for)\b|"
+            r"see\s+you|fyi|btw|ugh|missed|sorry|apologies|broken|broke|since|back[\s-]to[\s-]back|no\s+time\s+to|by\s+eod|by\s+end\s+of|took\s+(?:an?\s+|\d+\s+)?(?:hour|hours|minutes|forever|ages))\b|"
+            r"^\s*off\s+to\b|\b(?:recording|slides|deck|notes|doc|document|meeting\s+minutes)\s+(?:of|from|for)\b|"
             r"\b(?:had|did|went|lol|haha|brb|ran|got\s+out|just\s+(?:finished|wrapped|ended|got|left|had)|"
             r"back\s+from|back\s+at|recorded|recording\s+is|notes\s+(?:are|from)|minutes\s+(?:are|from)|"
             r"already\s+(?:sent|posted|shared|done|happened)|too\s+many\s+meetings|fewer\s+meetings|"
@@ -52,6 +52,9 @@ OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|um
 DATE_FACT = _C(r"\bwhen\s+is\s+(?:christmas|thanksgiving|easter|new\s+year'?s?|labou?r\s+day|memorial\s+day|halloween|"
                r"the\s+holiday|chinese\s+new\s+year|diwali|ramadan)|\bwhat\s+(?:day|date)\s+is\b|"
                r"\bhow\s+many\s+days\s+(?:until|till|to|left)\b|\bwhat'?s\s+the\s+date\b")
+# An existing event named by its time (tomorrow's standup, the 3pm sync): a reference.
+REFER = _C(r"\b(?:today|tomorrow|tmrw?|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)'s\s+\w+|"
+           r"\bthe\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+(?:meeting|sync|call|review|standup|1:1|demo|interview)\b")
 PAST_WORDS = _C(r"\b(?:yesterday|last\s+(?:week|month|year|time|night)|earlier\s+today|ago)\b")
 
 WANT: tuple[tuple[str, re.Pattern], ...] = (
@@ -84,7 +87,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                  r"\bcalling\s+in\s+sick\b|\btaking\s+.{0,30}\boff\b|\bout\s+sick\b|\boff\s+for\s+me\b|"
                  r"\b(?:mon|tues|wednes|thurs|fri|satur|sun|to)day\s+off\b|\btomorrow\s+off\b|"
                  r"^\s*(?:i'?m\s+)?out\s+(?:today|tomorrow|tmr|this|next|on|all|from|until|till)\b|\bworking\s+from\s+home\b(?=.*\b(?:sick|ill)\b)|\bdoctor'?s\s+appointment\b(?=.*\bout\b)")),
-    ("find_time", _C(r"\bfree\b[^.!]*\?|\bgot\s+(?:any\s+)?(?:time|\d+\s*min|a\s+slot)|\banyone\s+free\b|"
+    ("find_time", _C(r"\bam\s+i\s+(?:free|available)\b|\bfree\b[^.!]*\?|\bgot\s+(?:any\s+)?(?:time|\d+\s*min|a\s+slot)|\banyone\s+free\b|"
                      r"\b(?:any|a)\s+(?:\d+\s*-?\s*min(?:ute)?s?\s+)?slots?\b|\bwhen\s+can\s+(?:i|we)\s+get\s+time\b|"
                      r"\bwhen'?s\s+.{0,25}\bfree\b|\bsomewhere\b[^.!]*\?|\b(?:is|are)\s+.{0,30}\baround\b|\bwhen\s+works\b|\bwhat\s+works\s+for\b|\bany\s+(?:gaps?|openings?)\b|"
                      r"\bdoes\s+.{0,30}\bhave\s+(?:time|a\s+slot|\d+\s*min)|\bwhen\s+(?:can|could)\s+\w+\s+(?:and\s+\w+\s+)?meet\b")),
@@ -94,12 +97,12 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"\bwhat'?s\s+(?:on|left|up)\b(?!\s+with)|\bwhat'?s\s+my\s+\w+\s+look(?:ing)?\s+like\b|"
                   r"\bhow\s+(?:does|is)\s+.{0,25}\blook(?:ing)?\b|\bany(?:thing|\s+(?:more\s+)?(?:meetings?|calls?|events?))\b|"
                   r"\bhow\s+many\s+meetings\b|\bread\s+me\b|\b(?:meetings|events|schedule|agenda|calendar|cal)\s*\?\s*$|"
-                  r"^\s*my\s+day\b|\bmy\s+(?:next|first|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
+                  r"^\s*my\s+day\b|\bmy\s+(?:next|first|1st|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
     ("caldav", _C(r"\b(?:phone|iphone|android|ipad|mac|macbook|outlook|google\s+calendar|apple\s+calendar)\b.{0,40}"
                   r"\b(?:show|see|display|get|sync|pull)\b.{0,30}\b(?:meetings|events|calendar|schedule)\b|"
                   r"\b(?:see|show|get)\s+(?:my\s+|these\s+|the\s+)?(?:meetings|events|calendar)\s+(?:on|in)\s+my\s+"
                   r"(?:phone|iphone|android|ipad|mac)\b")),
-    ("cancel", _C(r"\bis\s+off\b|\bnuke\b|\bdrop\s+the\b|\bremove\s+(?:the|my)\b(?!.{0,40}\bcalendar\b).{0,30}"
+    ("cancel", _C(r"\bis\s+off\b|\bnuke\b|\berase\b|\bwipe\b|\bdrop\s+the\b|\bremove\s+(?:the|my)\b(?!.{0,40}\bcalendar\b).{0,30}"
                   r"\b(?:meeting|sync|call|event|appointment|review|standup|retro|\d+\s*(?:am|pm)|o'?clock)\b|"
                   r"\bremove\b.{0,40}\bfrom\s+(?:my|the)\s+calendar\b|\bclear\s+(?:my|the)\s+(?:calendar|schedule|day|afternoon|morning)\b|"
                   r"\bdrop\s+(?:my|the)\b.{0,30}\b(?:meeting|sync|call|event|appointment)\b")),
@@ -116,12 +119,12 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
 _RSVP_EVENT = _C(r"\b(?:meeting|sync|call|review|standup|stand-up|1:1|demo|session|event|invite|retro|interview|lunch|"
                  r"dinner|party|workshop|offsite|kickoff|it|\d+\s*(?:am|pm))\b|\bthe\s+\w+")
 
-_OFF = _C(r"\b(?:stop|quit|no\s+more|don'?t|unsubscribe|unfollow|turn\s+off|disable|cancel|pause|off)\b")
+_OFF = _C(r"\b(?:stop|quit|no\s+more|don'?t|unsubscribe|unfollow|turn\s+off|disable|cancel|pause|off|remove|drop)\b")
 _SHARE_LIST = _C(r"\bwho\s+(?:can|has|have|sees|did\s+i|have\s+i)\b|\blist\b.{0,20}\b(?:shares|sharing|access)\b")
 _SHARE_REVOKE = _C(r"\b(?:stop|quit|unshare|revoke|remove|take\s+away|no\s+longer|don'?t\s+let)\b")
 _EX_UNBIND = _C(r"\b(?:unbind|unlink|disconnect|remove|detach|unpair)\b")
-_EX_STATUS = _C(r"\?|\b(?:is|are|status|linked\s+yet|connected\s+yet|still)\b")
-_RSVP_DECLINE = _C(r"\b(?:can'?t|cannot|won'?t|unable|not\s+able|decline|out|skip(?:ping)?)\b")
+_EX_STATUS = _C(r"\?|\b(?:is|are|status|linked\s+yet|connected\s+yet|still)\b|^\W*(?:exchange)?\W*$")
+_RSVP_DECLINE = _C(r"\b(?:can'?t|cannot|won'?t|unable|not\s+able|not\s+coming|decline|out|skip(?:ping)?|no)\b")
 _RSVP_MAYBE = _C(r"\b(?:maybe|tentative(?:ly)?|might|not\s+sure)\b")
 
 
@@ -144,9 +147,12 @@ def evidence(s: str, has_time: bool, has_people: bool, w: frozenset) -> set[str]
     if intent_words.has_activity(s, w) or ACTIVITY.search(s):
         ev.add(d.ACTIVITY)
     for name, rx in ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.REPORT, REPORT),
-                     (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS)):
+                     (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS),
+                     (d.REFER, REFER)):
         if rx.search(s):
             ev.add(name)
+    if d.REQUEST in ev:
+        ev.discard(d.REFER)  # "帮我建个明天十点的会": the time names the new event
     return ev
 
 

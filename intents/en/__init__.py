@@ -28,6 +28,7 @@ _TITLED = _QUERY_INTENTS | {"schedule", "remind", None}  # the intents that read
 _PEOPLE_GAP = fast_compile(r"\S\s{2,}\S|\s{2,}\S|\S\s{2,}")  # where a mention was blanked out
 # Each of intent_words.everyone's phrases holds one of these as a whole letter run.
 _EVERY_WORDS = frozenset(["everyone", "everybody", "team", "group", "chat", "all"])
+_MEALS = frozenset(["lunch", "dinner", "breakfast", "brunch", "lunchtime"])
 _INTO = fast_compile(r"\b(?:to|into|in\s+on|in)\s+(.*)$", re.I)
 
 
@@ -65,7 +66,9 @@ def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) ->
     a.room = room or fields.generic_room(t.s)
     a.capacity, a.remind_before_minutes = c.found.get("seats"), c.found.get("rem")
     if intent in _TITLED:  # the other intents keep no title or query: no residue to build
-        rest = titles.residue(t, spans, [room_span] if room_span else [], limit)
+        # a meal the time rules read as a time of day ("lunch with Bob tomorrow") stays in the title
+        kept = [sp for sp in spans if t.s[sp[0]:sp[1]].strip() not in _MEALS]
+        rest = titles.residue(t, kept, [room_span] if room_span else [], limit)
         if intent in _QUERY_INTENTS:
             q = rest
             if intent == "invite":
@@ -75,7 +78,7 @@ def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) ->
             if not a.query and intent in ("reschedule", "cancel", "invite"):
                 a.query = _old_time_words(t, spans, limit)  # "push my 3pm to 4pm": the event is named by its time
         elif intent == "schedule":
-            a.title = titles.clean(rest)
+            a.title = titles.title(rest)
         elif intent == "remind":
             a.title, a.query = titles.reminder(rest)
         else:  # None: a slash command may still pick an intent: keep both readings

@@ -50,7 +50,8 @@ _MEETING_NOUN = fast_compile(r"\b(?:meeting|sync|call|catch[\s-]?up|1:1|1-1|1\s+
 _PAST = fast_compile(r"\b(?:was|were|had|did|went|lol|haha)\b")
 _EVERYONE = fast_compile(r"\b(?:everyone|everybody|the\s+whole\s+(?:team|group|chat)|all\s+of\s+us|whole\s+team|entire\s+team"
                        r"|the\s+team|the\s+group|y'all|you\s+all|all\s+of\s+you)\b")
-_ROLE_FREEBUSY = fast_compile(r"\bfree\s*/?\s*busy\b|\bavailability\s+only\b|\bonly\s+(?:my\s+)?availability\b")
+_ROLE_FREEBUSY = fast_compile(r"\bfree\s*/?\s*busy\b|\bavailability\s+only\b|\bonly\s+(?:my\s+)?availability\b"
+                              r"|\bwhen\s+i'?m\s+(?:busy|free)\b|\bbusy\s+or\s+free\b")
 _ROLE_WRITER = fast_compile(r"\b(?:writer|editor|edit|write|can\s+edit|manage|modify)\b")
 _ROLE_OWNER = fast_compile(r"\bowner\b")
 

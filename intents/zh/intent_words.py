@@ -73,7 +73,7 @@ def intent_of(text: str, chars: set[str] | None = None) -> str | None:
 # Activity nouns: something to meet about (no request by itself; the decision layer weighs it).
 ACTIVITY = fast_compile(r"会议|评审|面试|1on1|one on one|复盘|周会|例会|晨会|站会|年会|董事会|读书会|分享会|同步会|评审会|"
                         r"总结会|启动会|培训|聚餐|团建|拜访|彩排|讲座|宣讲|沙龙|技术分享|午饭|吃饭|午餐|晚饭|晚餐|咖啡|"
-                        r"周例会|月会|双周会|季度会|对账|排期|需求|方案|汇报|述职|答辩|演示|demo|review|sync|电话会|视频会|"
+                        r"周例会|月会|双周会|季度会|对账|排期|汇报|述职|答辩|演示|demo|review|sync|电话会|视频会|"
                         r"开会|的会|个会|面谈|约谈|一对一|1v1|1:1|kickoff|立项|验收|对齐|串讲|宣贯|同步|"
                         r"(?:早|晚|例|周|月|年|夜|晨|站|班|茶|规划|总结|启动|发布|动员|协调|讨论|沟通|推进|对接|表彰|座谈|研讨|"
                         r"部门|项目|团队|全员|季度|年度|月度|务虚|交流|见面|复盘|评审|碰头|产品|技术|周五|周一)会|"

@@ -35,15 +35,18 @@ _COMMAND = fast_compile(
     r"约个会|约个时间|约一下|约下|(?<!大)约(?!莫)|安排一个会|安排个会|安排一下|安排|预约|预订|预定|召开|一起|"
     r"大家|全员|所有人|全体|全组|取消掉|取消|找一下|找找|搜索|搜一下|查一下|查找|查查|查询|"
     r"改到|改成|改为|改在|挪到|推迟到|推迟|推到|延后到|延后|延期到|延期|顺延到|提前到|提前|换到|调到|调整到|移到|改期|"
-    r"加到|加进|拉进|邀请|叫上|加上|加入|参加|"
+    r"加到|加进|拉进|邀请一下|邀请|也叫上|叫上|加上|加入|参加|也拉上|拉上|加一下|撤了|撤掉|先不开了?|"
+    r"添加|新建|记到(?:日程|日历)里?|记一下|记下|在日历上|日历上|"
+    r"拒绝|婉拒|接受|去不了|来不了|参加不了|没法参加|不能参加|无法参加|不参加了?|赶不上|不去了|可能去不了|可能去|会去|会到|待定|"
+    r"过一下|过下|对齐一下|对齐下|聊两句|聊几句|聊一下|聊下|聊个|碰一下|碰下|碰个头|"
     r"有没有空|有空吗|有空|有时间吗|空闲|都方便|方便吗|什么时候|哪天|请假|休假|"
     r"共享给|分享给|日历|同步到|在哪个?|在哪里|在哪儿|哪个|不开了|不开|所有的?|"
     r"一下|可以吗|行吗|好吗|好不好|谢谢|多谢|辛苦了|大约|大概")
 _SPLIT = fast_compile(r"[|\s,，。.!！?？;；:：、~\-—()（）\[\]【】\"'“”]+")
 _LEAD = fast_compile(r"(?:和|跟|与|同(?!步)|我们|咱们|我|你|您|他|她|在|于|到|的|个|一个|一场|场|把|给|请|要|想|来|去|再|就|"
-                   r"先|都|也|还|以及|及|并|然后|主题是|主题|关于|内容是|议题是|议题|会议主题|聊|那个|这个|那|这|上|下|对|被|"
+                   r"先|都|也|还|以及|及|并|然后|主题是|主题|关于|内容是|议题是|议题|会议主题|聊|那个|这个|那|这|上(?!线|市|课|架)|下(?!午|班|线)|对(?!个?账)|被|"
                    r"开个|开一个|开(?!发|心|始|放|通|源|展|工|票|会))+")
-_TRAIL = fast_compile(r"(?:是|吧|呢|啊|哦|吗|了|的|哈|呀|啦|嘛|个|一下|下|和|跟|与|在|去|给|把|时间|的会|之间|间)+$")
+_TRAIL = fast_compile(r"(?:是|吧|呢|啊|哦|吗|了|的|哈|呀|啦|嘛|个|一下|下|和|跟|与|在|去|给|把|时间|的会|之间|间|也|里|先|呗|我)+$")
 # Speed only: a run whose first (last) character cannot start (end) a lead (trail) word
 # needs no regex call.
 _LEAD_FIRST = edge_chars(_LEAD)
@@ -57,19 +60,43 @@ _EMPTY = {"会议", "会", "个会", "一个会", "时间", "开", "约", "见",
 WITH_PERSON = fast_compile(r"(?:和|跟|与|同(?!步|意|事|时|样))\s*(?!周|星期|礼拜|下|上|明|今|后|昨|前|这|本|每|月|"
                            r"[\d一二三四五六七八九十两])[\u4e00-\u9fffA-Za-z]")
 _REMIND = fast_compile(r"(?:请|麻烦)?(?:到时候?|记得)?提醒(?:我|一下|下|大家)?|别让我忘了?|记得叫我|到时候?叫我|到点叫我")
+_BEFORE_END = fast_compile(r"(?:开始)?(?:之)?前$")  # 周会开始前提前10分钟: the event is 周会
 _LEAD_TIME = fast_compile(r"提前\s*[\d一二三四五六七八九十半两几]*\s*(?:分钟|分|个?小时|天|刻钟)?|"
                           r"[\d一二三四五六七八九十半两几]+\s*(?:分钟|个?小时|刻钟)(?:之)?前")
 
 
 def reminder(orig: str, folded: str, spans: list[tuple[int, int]]) -> tuple[str | None, str | None]:
     """(title, query) of a reminder: 提醒我明天下午3点交周报 → title 交周报; 明天的评审提前15分钟
-    提醒我 → query 评审 (the event the reminder is tied to)."""
+    提醒我 → query 评审 (the event the reminder is tied to). The title keeps its verb (去机场,
+    给妈妈打电话): it is what to do, not what a meeting is about."""
     cuts = list(spans) + [m.span() for m in _REMIND.finditer(folded)]
     lead = _LEAD_TIME.search(folded)
     if lead is not None:
         end = lead.start()
-        return None, phrase(orig[:end], folded[:end], cuts)
-    return phrase(orig, folded, cuts), None
+        q = phrase(orig[:end], folded[:end], cuts)
+        return None, _BEFORE_END.sub("", q) or None if q else None
+    m = _REMIND.search(folded)
+    if m is None:
+        return phrase(orig, folded, cuts), None
+    after = _todo(orig, folded, cuts, m.end(), len(folded))
+    return after or _todo(orig, folded, cuts, 0, m.start()), None
+
+
+_TODO_EDGE = " \t,，。.!！?？;；:：、~的了吧哦哈呀啦嘛"
+
+
+def _todo(orig: str, folded: str, cuts: list[tuple[int, int]], a: int, b: int) -> str | None:
+    """The text of [a, b) outside `cuts`, its edges trimmed of particles: what to be reminded of."""
+    keep = [i for i in range(a, b) if not any(s <= i < e for s, e in cuts)]
+    if not keep:
+        return None
+    text = "".join(orig[i] for i in keep)
+    text = " ".join(text.split()).strip(_TODO_EDGE)
+    for w in ("我", "一下", "下"):
+        if text.startswith(w) and len(text) > len(w) + 1:
+            text = text[len(w):]
+    text = text.strip(_TODO_EDGE)
+    return text if len(text) >= 2 else None
 
 
 def room_of(text: str, taken: list[tuple[int, int]]) -> tuple[str | None, tuple[int, int] | None]:
@@ -148,7 +175,11 @@ def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
                 m = run(folded, b, s) if b < s else None
         if e > pos:
             pos = e
-    return " ".join(out) or None
+    return _COLLOQ_MEASURE.sub(r"\1", " ".join(out)) or None
+
+
+# 对个账, 过个方案: the colloquial measure word is no part of the title (对账, 过方案).
+_COLLOQ_MEASURE = fast_compile(r"(?<![\u4e00-\u9fff])(对|过|聊|碰|开)个(?=[\u4e00-\u9fff])")
 
 
 def _words(orig: str, folded: str, a: int, b: int) -> list[str]:
