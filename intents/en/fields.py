@@ -28,8 +28,10 @@ def _seats(m: re.Match, c: Ctx):
 def _lead(m: re.Match, c: Ctx):
     if REMIND_WORDS.isdisjoint(c.toks):
         return None  # "an hour before the review" names a time, not a reminder
-    mins = int(round(seconds(parse(m.group(1) or m.group(2))) / 60))
-    return Tok("rem", m.start(), m.end(), mins) if mins > 0 else None
+    g = 1 if m.group(1) else 2
+    mins = int(round(seconds(parse(m.group(g))) / 60))
+    # the token is the lead time only: "before the design review" stays for the reminder's query
+    return Tok("rem", m.start(g), m.end(g), mins) if mins > 0 else None
 
 
 def _quick(m: re.Match, c: Ctx):

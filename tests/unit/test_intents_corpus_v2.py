@@ -25,7 +25,7 @@ EXPECT_FIELDS = {"intent", "start", "end", "all_day", "duration_minutes", "windo
                  "remind_before_minutes", "assumptions"}
 # Floors on intent accuracy, set a little under what bench/intents_quality.py measured on this
 # corpus (see bench/RESULTS.md): they catch a regression, they are not the target.
-INTENT_ACCURACY_FLOOR = {"zh": 0.61, "en": 0.62}
+INTENT_ACCURACY_FLOOR = {"zh": 0.60, "en": 0.61}
 
 
 def _param(case):
