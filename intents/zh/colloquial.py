@@ -8,7 +8,7 @@ so every span still points at the text as written):
 - English day words in a Chinese message: tmr 下午3点 → 明天 下午3点 (padded with spaces);
 - the 下 of 一下 (查一下12月1日, 记一下周五晚上) is blanked: it is no "next";
 - a reminder's lead time (提前15分钟提醒我, 会前半小时提醒): blanked, it is no duration and no
-  time of the meeting; `slots.remind_before` reads its value.
+  time of the meeting; `lead_minutes` reads its value.
 """
 from __future__ import annotations
 
