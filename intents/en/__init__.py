@@ -17,7 +17,7 @@ import re
 from .. import decide, rules_en
 from ..model import Analysis, TimeSpec
 from ..prefilter import fast_compile
-from . import intent_words, titles
+from . import fields, intent_words, titles
 from .combine import extract
 from .lex import Ctx
 from .numbers import prepare
@@ -63,7 +63,8 @@ def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) ->
         spec.window_start = now  # the part of "this week" still ahead is the one to search
     a = Analysis(spec, intent)  # positional: a dataclass init is faster so
     a.decision = dec
-    a.room = room
+    a.room = room or fields.generic_room(t.s)
+    a.capacity, a.remind_before_minutes = c.found.get("seats"), c.found.get("rem")
     if intent in _TITLED:  # the other intents keep no title or query: no residue to build
         # a meal the time rules read as a time of day ("lunch with Bob tomorrow") stays in the title
         kept = [sp for sp in spans if t.s[sp[0]:sp[1]].strip() not in _MEALS]

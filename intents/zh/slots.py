@@ -27,6 +27,8 @@ _GENERIC_ROOM = ("会议室", "会客室", "培训室", "洽谈室")
 # Seats: 6人的会议室, 8个人, 能坐10人, 容纳12人, 10人左右.
 _SEATS = fast_compile(r"(?:容纳|能坐|坐得下|可坐|坐)?\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:个人|人|位|名)(?![民事员物名生])")
 
+_SEATS_PREFIX = fast_compile(r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:个人|人|位)\s*的?\s*(?:大|小)?")
+
 # Words that are the request itself, never the subject of the meeting.
 _COMMAND = fast_compile(
     r"请帮我|帮我们|帮我|帮忙|麻烦你?|给我|我想|我要|想要|开个会|开一个会|开一下会|开会|拉个会议|拉个会|拉会|建个会|"
@@ -117,6 +119,11 @@ def room_of(text: str, taken: list[tuple[int, int]]) -> tuple[str | None, tuple[
         if any(s <= start < e for s, e in taken):
             start = max(e for s, e in taken if s <= start < e)
         room = text[start:m.end()].strip()
+        seats = _SEATS_PREFIX.match(text, start, m.start(3))
+        if seats is not None:  # 十二人会议室, 6人的会议室: a size, not a name
+            start = seats.end()
+            room = text[start:m.end()].strip()
+            return room, (start, m.end())
         if room and (start < m.start(3)):
             return room, (start, m.end())
     if cn:
