@@ -122,6 +122,7 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind",)),
     Rule("a past time, no request → unknown", (PAST,), "unknown", 1.5, unless=(REQUEST,)),
     Rule("looking up a past event → search", (PAST, "cue:search"), "search", 1.5),
+    Rule("a past event is not cancelled now → unknown", (PAST, "cue:cancel"), "unknown", 2.0, unless=(REQUEST,)),
     Rule("a bare question with a time and no cue → unknown", (QUESTION, TIME), "unknown", 0.8,
          unless=(REQUEST, OTHER, "cue:schedule")),
 ])
