@@ -11,11 +11,12 @@ import re
 
 from . import decide as d
 from .actions import ActionWords
+from .patterns import compile_words
 from .en import intent_words
 
 
-def _C(rx: str) -> re.Pattern:
-    return re.compile(rx, re.I)
+def _C(rx: str):
+    return compile_words(rx, re.I)
 
 
 # (the command verbs — book, schedule, add … — are cues already: these are the polite and modal words)

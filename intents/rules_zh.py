@@ -10,9 +10,10 @@ import re
 
 from . import decide as d
 from .actions import ActionWords
+from .patterns import compile_words
 from .zh import intent_words
 
-_C = re.compile
+_C = compile_words
 
 REQUEST = _C(r"帮我|帮忙|麻烦|请你|请帮|安排|给我|能不能|可不可以|可以.{0,12}吗|看下|看一下|一起|咱们|"
              r"我们.{0,6}(?:开|聊|碰|过|对)|来个|搞个|整个|弄个|添加|新建|创建|加个|记一下|记下|建个|设置.{0,8}(?:会|日程)|"
