@@ -2,7 +2,7 @@
 
 The command-word families (intents/en/intent_words.py) give the `cue:` evidence; this
 module adds request and colloquial words, question and report words, non-calendar topics,
-the v2 intents' own phrases (`want:`), and each intent's action. Text is the prepared,
+the v2 intents' own phrases (`want:`), and the action words (intents/actions.py). Text is the prepared,
 lower-cased text of intents.en.numbers.prepare.
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The command-word families (intents/zh/intent_words.py) give the `cue:` evidence; this
 module adds what v2 weighs besides: request and colloquial words, question and report
-words, non-calendar topics, the v2 intents' own phrases (`want:`), and each intent's action.
+words, non-calendar topics, the v2 intents' own phrases (`want:`), and the action words (intents/actions.py).
 """
 from __future__ import annotations
 
