@@ -298,8 +298,9 @@ def put(s, user, target: Target) -> Response:
             writes.update(s, existing.master, incoming)
     except IcsError as e:
         return _text(400, f"Cannot store this event: {e}")
-    stored = cols.find(s, user, dcal, target.href)
-    return Response("", 201 if existing is None else 204, {"ETag": stored.etag} if stored else {})
+    # No ETag: what is stored is the sandbox's rendering, not these bytes (RFC 7231 §4.3.4), so
+    # the client must fetch it again rather than believe its own copy is current.
+    return Response("", 201 if existing is None else 204)
 
 
 def delete(s, user, target: Target) -> Response:
