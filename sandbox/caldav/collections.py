@@ -17,7 +17,7 @@ from sandbox.caldav.auth import DavUser
 from sandbox.caldav.ics import Attendee, partstat, render
 from sandbox.caldav.models import CalDavObject, CalDavSnapshot
 from sandbox.calendar_core import RANK, role_of, user_primary
-from sandbox.calendar_events_core import GONE, attending_series, view_of
+from sandbox.calendar_events_core import GONE, attending_series, organizer_calendar, prefs, view_of
 from sandbox.calendar_models import CalAcl, CalAttendee, CalCalendar, CalEvent, CalSubscription, identity_key
 
 
@@ -37,6 +37,7 @@ class DavObject:
     master: CalEvent
     ical_uid: str
     body: bytes
+    writable: bool = False    # the reader is on the organizer side (attendees only read)
 
     @property
     def etag(self) -> str:
@@ -123,10 +124,13 @@ def objects(s: Session, user: DavUser, dcal: DavCalendar, series: set[str] | Non
         organizer = org.owner_id if org is not None and org.owner_kind == "user" else None
         people, rooms = _people(s, m.series_uid, organizer) if full else ([], [])
         name = names.get(m.series_uid)
-        out.append(DavObject(href=name.href if name else f"{m.series_uid}.ics", master=m,
-                             ical_uid=name.ical_uid if name else m.series_uid,
-                             body=render(m, exceptions[m.series_uid], name.ical_uid if name else m.series_uid,
-                                         full, people, rooms)))
+        mine = prefs(s, m.event_id, me).get("reminders", (m.extra or {}).get("reminders", [])) if full else []
+        role = role_of(s, organizer_calendar(s, m), me)
+        uid = name.ical_uid if name else m.series_uid
+        out.append(DavObject(href=name.href if name else f"{m.series_uid}.ics", master=m, ical_uid=uid,
+                             body=render(m, exceptions[m.series_uid], uid, full, people, rooms,
+                                         [r["minutes"] for r in mine if isinstance(r.get("minutes"), int)]),
+                             writable=dcal.writable and role is not None and RANK[role] >= RANK["writer"]))
     return out
 
 

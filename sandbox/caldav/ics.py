@@ -60,7 +60,8 @@ def partstat(rsvp: str) -> str:
     return _PARTSTAT.get(rsvp, "NEEDS-ACTION")
 
 
-def _component(ev: CalEvent, uid: str, full: bool, people: list[Attendee], rooms: list[str]) -> icalendar.Event:
+def _component(ev: CalEvent, uid: str, full: bool, people: list[Attendee], rooms: list[str],
+               reminders: list[int] = ()) -> icalendar.Event:
     all_day = bool(ev.start_date)
     c = icalendar.Event()
     c.add("uid", uid)
@@ -91,16 +92,23 @@ def _component(ev: CalEvent, uid: str, full: bool, people: list[Attendee], rooms
         if p.organizer:
             c.add("organizer", address, parameters={"CN": p.name})
         c.add("attendee", address, parameters=params)
+    for minutes in reminders:      # Feishu: minutes before the start (negative: after it)
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", ev.summary or "Reminder")
+        alarm.add("trigger", timedelta(minutes=-minutes))
+        c.add_component(alarm)
     return c
 
 
 def render(master: CalEvent, exceptions: list[CalEvent], uid: str, full: bool,
-           people: list[Attendee], rooms: list[str]) -> bytes:
-    """One calendar object resource for a series (or a single event)."""
+           people: list[Attendee], rooms: list[str], reminders: list[int] = ()) -> bytes:
+    """One calendar object resource for a series (or a single event); `reminders` are the
+    reader's own (Feishu keeps them per person), as VALARMs."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    main = _component(master, uid, full, people, rooms)
+    main = _component(master, uid, full, people, rooms, reminders)
     all_day = bool(master.start_date)
     if master.recurrence:
         main.add("rrule", _rrule(master))
@@ -113,7 +121,7 @@ def render(master: CalEvent, exceptions: list[CalEvent], uid: str, full: bool,
         for e in sorted(exceptions, key=lambda x: x.original_start or 0):
             if e.status == "cancelled" or e.original_start is None:
                 continue
-            comp = _component(e, uid, full, people, rooms)
+            comp = _component(e, uid, full, people, rooms, reminders)
             comp.add("recurrence-id", _moment(e.original_start, master.start_tz, all_day))
             cal.add_component(comp)
     cal.add_missing_timezones()
@@ -148,6 +156,7 @@ class IncomingEvent:
     recurrence: str = ""
     recurrence_id: int | None = None
     exdates: list[int] = field(default_factory=list)
+    reminders: list[int] = field(default_factory=list)     # minutes before the start
 
 
 @dataclass
@@ -191,6 +200,28 @@ def _text(comp: icalendar.Event, name: str, limit: int) -> str:
     return value
 
 
+def _reminders(comp: icalendar.Event, start: date | datetime) -> list[int]:
+    """VALARM triggers as Feishu reminder minutes (before the start; an absolute trigger is
+    measured from the start too). Alarms relative to the end are refused, not dropped."""
+    out = []
+    for alarm in comp.subcomponents:
+        if alarm.name != "VALARM" or "TRIGGER" not in alarm:
+            continue
+        trigger = alarm["TRIGGER"]
+        if isinstance(trigger.dt, timedelta):
+            if str(trigger.params.get("RELATED", "START")).upper() == "END":
+                raise IcsError("VALARM with TRIGGER;RELATED=END is not supported: set it before the start")
+            minutes = int(-trigger.dt.total_seconds() // 60)
+        else:
+            first = start if isinstance(start, datetime) else datetime.combine(start, datetime.min.time(),
+                                                                               timezone.utc)
+            minutes = int((first - trigger.dt).total_seconds() // 60)
+        if not -20160 <= minutes <= 20160:
+            raise IcsError("VALARM must trigger within 14 days of the start")
+        out.append(minutes)
+    return sorted(set(out))
+
+
 def _event(comp: icalendar.Event, person_tz: str) -> IncomingEvent:
     try:
         start, end = comp.start, comp.end
@@ -220,6 +251,7 @@ def _event(comp: icalendar.Event, person_tz: str) -> IncomingEvent:
     out.free_busy_status = "free" if str(comp.get("TRANSP", "")).upper() == "TRANSPARENT" else "busy"
     out.visibility = {"PRIVATE": "private", "CONFIDENTIAL": "private", "PUBLIC": "public"}.get(
         str(comp.get("CLASS", "")).upper(), "default")
+    out.reminders = _reminders(comp, start)
     rules = comp.get("RRULE")
     if isinstance(rules, list):
         raise IcsError("only one RRULE per event is supported")

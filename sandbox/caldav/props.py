@@ -99,6 +99,7 @@ def calendar_object(obj: DavObject) -> Props:
             q(DAV, "getcontenttype"): lambda: "text/calendar; charset=utf-8; component=vevent",
             q(DAV, "getcontentlength"): lambda: len(obj.body),
             q(DAV, "resourcetype"): lambda: Elements(()),
+            q(DAV, "current-user-privilege-set"): lambda: _privileges(obj.writable),
             q(CALDAV, "calendar-data"): lambda: obj.body.decode("utf-8")}
 
 

@@ -285,7 +285,7 @@ def put(s, user, target: Target) -> Response:
     except IcsError as e:
         return _text(400, f"Cannot store this event: {e}")
     if existing is not None:
-        if not writes.can_write(s, user, existing.master):
+        if not existing.writable:
             return _precondition(403, DAV, "need-privileges")
         if incoming.uid != existing.ical_uid:
             return _precondition(409, CALDAV, "no-uid-conflict")
@@ -312,7 +312,7 @@ def delete(s, user, target: Target) -> Response:
     refused = _preconditions(existing)
     if refused is not None:
         return refused
-    if not target.dcal.writable or not writes.can_write(s, user, existing.master):
+    if not existing.writable:
         return _precondition(403, DAV, "need-privileges")
     writes.remove(s, existing.master)
     return Response("", 204)

@@ -12,22 +12,13 @@ from sqlalchemy.orm import Session
 from sandbox.caldav.auth import DavUser
 from sandbox.caldav.ics import IcsError, Incoming, IncomingEvent
 from sandbox.caldav.models import CalDavObject
-from sandbox.calendar_core import RANK, role_of
-from sandbox.calendar_events_core import holder_calendars, notify_event, organizer_calendar
+from sandbox.calendar_events_core import holder_calendars, notify_event
 from sandbox.calendar_models import CalCalendar, CalEvent, CalOccurrence, identity_key, new_event_uid, next_seq
 from sandbox.recurrence import is_occurrence, materialize_series, series_end
-
-from sandbox.caldav.collections import ident
 
 # Feishu event ids are `<uuid>_<original start>`: a client UID of that shape is kept as the
 # series uid; any other UID (Apple's, Google's) gets a fresh one and a row in CalDavObject.
 _SERIES_UID = re.compile(r"^[0-9a-fA-F\-]{8,64}$")
-
-
-def can_write(s: Session, user: DavUser, master: CalEvent) -> bool:
-    """Organizer side only: writer or owner on the calendar the series is organised on."""
-    role = role_of(s, organizer_calendar(s, master), ident(user))
-    return role is not None and RANK[role] >= RANK["writer"]
 
 
 def _fields(ev: CalEvent, inc: IncomingEvent, now: int) -> None:
@@ -40,6 +31,7 @@ def _fields(ev: CalEvent, inc: IncomingEvent, now: int) -> None:
         extra["location"] = {**(extra.get("location") or {}), "name": inc.location}
     else:
         extra.pop("location", None)
+    extra["reminders"] = [{"minutes": m} for m in inc.reminders]
     ev.extra = extra
     ev.update_time = now
 

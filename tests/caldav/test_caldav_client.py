@@ -213,3 +213,40 @@ def test_a_calendar_shared_read_only_is_listed_but_not_writable(app, account):
         shared.save_event(vevent(str(uuid.uuid4()), "Not allowed", at(day, 9), at(day, 10)))
     assert refused.value.status == 403
     assert "Design sync" in {o.icalendar_component["SUMMARY"] for o in shared.events()}
+
+
+def test_alarms_round_trip_as_feishu_reminders(app, account):
+    acc = account("ou_grace", "alarm")
+    cal = primary(acc)
+    day = dt.date.today() + dt.timedelta(days=6)
+    body = vevent(str(uuid.uuid4()), "With an alert", at(day, 9), at(day, 10)).replace(
+        "END:VEVENT", "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\nEND:VEVENT")
+    obj = cal.save_event(body)
+    back = icalendar.Calendar.from_ical(requests.get(str(obj.url), auth=(acc.user, acc.password), timeout=10).content)
+    assert [a["TRIGGER"].dt for a in back.walk("VALARM")] == [dt.timedelta(minutes=-15)]
+    token = account.tokens["ou_grace"]
+    cal_id = unquote(str(cal.url)).rstrip("/").rsplit("/", 1)[-1]
+    start = int(at(day, 0).timestamp())
+    items = requests.get(f"{app.url}/open-apis/calendar/v4/calendars/{cal_id}/events",
+                         params={"start_time": start, "end_time": start + 86400},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=10).json()["data"]["items"]
+    assert [e["reminders"] for e in items if e["summary"] == "With an alert"] == [[{"minutes": 15}]]
+
+
+def test_an_attendee_reads_but_cannot_rewrite_the_organizers_event(app, account):
+    acc = account("ou_henry", "attendee")
+    cal = primary(acc)
+    monday, sunday = week_of(dt.date.today())
+    standup = next(o for o in cal.search(start=at(monday, 0), end=at(sunday, 0), event=True)
+                   if o.icalendar_component["SUMMARY"] == "Daily stand-up 每日站会")
+    http = requests.Session()
+    http.auth = (acc.user, acc.password)
+    privs = http.request("PROPFIND", str(standup.url), headers={"Depth": "0"}, timeout=10, data=(
+        '<d:propfind xmlns:d="DAV:"><d:prop><d:current-user-privilege-set/></d:prop></d:propfind>'))
+    assert privs.status_code == 207 and "<d:read />" in privs.text and "write" not in privs.text
+    before = http.get(str(standup.url), timeout=10)
+    refused = http.put(str(standup.url), data=before.text.replace("Daily stand-up", "Hijacked"),
+                       headers={"If-Match": before.headers["ETag"], "Content-Type": "text/calendar"}, timeout=10)
+    assert refused.status_code == 403
+    assert http.delete(str(standup.url), timeout=10).status_code == 403
+    assert http.get(str(standup.url), timeout=10).text == before.text
