@@ -3,7 +3,7 @@ syncs Alice's calendars to a local directory and back, with `python app.py` serv
 
     python bench/caldav_vdirsyncer.py [--vdirsyncer PATH]
 
-Steps: discover + first sync (server → files); edit one file, delete one, add one (files →
+Steps: discover + first sync (server → files); edit one file, delete one, add one with an alarm (files →
 server: PUT with If-Match, DELETE with If-Match, PUT with If-None-Match: *), checked in the
 sandbox agenda; rename the new event through the Feishu API (server → file); a last sync that
 must find nothing to do. Prints each step's outcome and the HTTP methods/statuses the app saw."""
@@ -76,7 +76,8 @@ def main() -> int:
         f.write("\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//local//EN", "BEGIN:VEVENT",
                              "UID:local-made-0001@example.org", "DTSTAMP:20260101T000000Z",
                              "SUMMARY:Written locally", f"DTSTART;TZID=Asia/Shanghai:{day:%Y%m%d}T190000",
-                             f"DTEND;TZID=Asia/Shanghai:{day:%Y%m%d}T200000", "END:VEVENT", "END:VCALENDAR", ""]))
+                             f"DTEND;TZID=Asia/Shanghai:{day:%Y%m%d}T200000", "BEGIN:VALARM", "ACTION:DISPLAY",
+                             "DESCRIPTION:run", "TRIGGER:-PT10M", "END:VALARM", "END:VEVENT", "END:VCALENDAR", ""]))
     out = run(a.vdirsyncer, venv, "sync")
     print("3 local edit/delete/add synced up:", [ln for ln in out.splitlines() if not ln.startswith("Syncing")])
     week = json.load(urllib.request.urlopen(
@@ -94,15 +95,17 @@ def main() -> int:
     api(f"{base}/open-apis/calendar/v4/calendars/{cid}/events/{ev['event_id']}", token, "PATCH",
         {"summary": "Written locally, renamed in Feishu"})
     out = run(a.vdirsyncer, venv, "sync")
-    pulled = "renamed in Feishu" in open(os.path.join(coll, "local-made-0001.ics"), encoding="utf-8").read()
+    local = open(os.path.join(coll, "local-made-0001.ics"), encoding="utf-8").read()
+    pulled = "renamed in Feishu" in local
     print("4 Feishu API rename pulled down:", pulled, [ln for ln in out.splitlines() if not ln.startswith("Syncing")])
+    print("  the local alarm came back from the server:", "TRIGGER:-PT10M" in local)
     out = run(a.vdirsyncer, venv, "sync")
     quiet = all(ln.startswith("Syncing") for ln in out.splitlines())
     print("5 sync again, nothing to do:", quiet)
     stop_all()
     seen = collections.Counter(re.findall(r'([A-Z]+) /caldav/\S* HTTP/1\.1\S*" (\d{3})', open(log).read()))
     print("HTTP seen by the app:", ", ".join(f"{m} {s}×{n}" for (m, s), n in sorted(seen.items())))
-    ok = all(checks.values()) and pulled and quiet
+    ok = all(checks.values()) and pulled and quiet and "TRIGGER:-PT10M" in local
     print("RESULT:", "PASS" if ok else "FAIL")
     return 0 if ok else 1
 
