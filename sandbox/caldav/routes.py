@@ -242,12 +242,19 @@ def _prop_matches(o: cols.DavObject, pf) -> bool:
 
 # --- objects -----------------------------------------------------------------------------------
 
-def get(s, user, target: Target) -> Response:
+def _existing(s, user, target: Target, not_object: Response) -> cols.DavObject | Response:
+    """The event the path names, or the answer to give: `not_object` for a collection, 404."""
     if target.kind != "object":
-        return _text(405, "GET works on events (…/<name>.ics); use PROPFIND or REPORT on collections.")
+        return not_object
     obj = cols.find(s, user, target.dcal, target.href)
-    if obj is None:
-        return _text(404, "No such event.")
+    return obj if obj is not None else _text(404, "No such event.")
+
+
+def get(s, user, target: Target) -> Response:
+    obj = _existing(s, user, target, _text(405, "GET works on events (…/<name>.ics); use PROPFIND or REPORT "
+                                                "on collections."))
+    if isinstance(obj, Response):
+        return obj
     if obj.etag in _tags(request.headers.get("If-None-Match")):
         return Response("", 304, {"ETag": obj.etag})
     return Response(obj.body, 200, {"ETag": obj.etag}, content_type="text/calendar; charset=utf-8")
@@ -304,11 +311,9 @@ def put(s, user, target: Target) -> Response:
 
 
 def delete(s, user, target: Target) -> Response:
-    if target.kind != "object":
-        return _text(403, "Calendars are managed in Feishu; delete events one by one.")
-    existing = cols.find(s, user, target.dcal, target.href)
-    if existing is None:
-        return _text(404, "No such event.")
+    existing = _existing(s, user, target, _text(403, "Calendars are managed in Feishu; delete events one by one."))
+    if isinstance(existing, Response):
+        return existing
     refused = _preconditions(existing)
     if refused is not None:
         return refused
