@@ -4,7 +4,6 @@ minting new ones (a new password would cut off the device already set up); Revok
 device's account through the API (the new password is never shown or kept) and forgets it."""
 from __future__ import annotations
 
-import functools
 import logging
 import re
 
@@ -12,7 +11,7 @@ from .. import cards, oauth
 from ..actions import answer
 from ..cards.caldav import DEVICES, NO_CALDAV, CaldavSettings, caldav_card, caldav_revoked_card
 from ..feishu import FeishuError
-from ..store_caldav import CaldavAccounts
+from .registry import on_intent
 
 log = logging.getLogger("yue.caldav")
 
@@ -41,17 +40,13 @@ def detect_device(text: str) -> str:
     return "other"
 
 
-@functools.lru_cache(maxsize=8)
-def accounts(store) -> CaldavAccounts:
-    return CaldavAccounts(store)
-
-
+@on_intent("caldav")
 def handle(ctx) -> None:
     device = detect_device(ctx.text)
     if device in NO_CALDAV:
         _send(ctx, caldav_card(device, ctx.lang))       # advice only: no password for a client that cannot use it
         return
-    saved = accounts(ctx.bot.store).get(ctx.sender.open_id, device)
+    saved = ctx.bot.store.get_caldav_account(ctx.sender.open_id, device)
     if saved is not None:
         conf = CaldavSettings(saved.server, saved.username, saved.password, shown_before=True)
     else:
@@ -59,7 +54,7 @@ def handle(ctx) -> None:
         if token is None:
             return
         made = ctx.bot.feishu.caldav_conf(token, device_name=LABELS[device])
-        accounts(ctx.bot.store).save(ctx.sender.open_id, device, made.server, made.username, made.password)
+        ctx.bot.store.save_caldav_account(ctx.sender.open_id, device, made.server, made.username, made.password)
         conf = CaldavSettings(made.server, made.username, made.password)
     _send(ctx, caldav_card(device, ctx.lang, conf))
 
@@ -78,8 +73,7 @@ def revoke(bot, operator: str, value: dict) -> dict:
     device = value.get("dev")
     if device not in DEVICES or device in NO_CALDAV:
         return answer("error", lang)
-    store = accounts(bot.store)
-    if store.get(operator, device) is None:
+    if bot.store.get_caldav_account(operator, device) is None:
         return answer("already_done", lang, caldav_revoked_card(device, lang, had_settings=False))
     token = oauth.fresh_token(bot, operator)
     if token is None:
@@ -91,5 +85,5 @@ def revoke(bot, operator: str, value: dict) -> dict:
                     e.log_id)
         kind = e.kind if e.kind in ("permission", "rate_limit") else "other"
         return answer("error", lang, cards.error_card(kind, lang))
-    store.delete(operator, device)
+    bot.store.delete_caldav_account(operator, device)
     return answer("done", lang, caldav_revoked_card(device, lang))
