@@ -34,6 +34,12 @@ _S: dict[str, tuple[str, str]] = {
     "revoked": ("{device} 的 CalDAV 密码已作废，该设备将无法再同步。需要时再发 /caldav {hint} 获取新的设置。",
                 "The CalDAV password for {device} no longer works; that device stops syncing. Send /caldav {hint} "
                 "when you want new settings."),
+    "revoke_connect": ("撤销需要先连接你的日历：发 /caldav {hint} 并按提示连接，然后再点「撤销这台设备」。密码目前仍然有效。",
+                       "Revoking needs your calendar connection: send /caldav {hint}, connect when asked, then press "
+                       "Revoke again. The password still works for now."),
+    "revoke_failed": ("飞书暂时没有完成撤销，密码目前仍然有效。请稍后再点「撤销这台设备」。",
+                      "Feishu did not complete the revoke; the password still works for now. Press Revoke again "
+                      "in a moment."),
     "revoked_none": ("{device} 没有 Yue 保存的 CalDAV 设置，无需撤销。",
                      "There are no CalDAV settings from Yue for {device}; nothing to revoke."),
     "http": ("服务器地址是 http（演示环境没有 https）：请填完整地址（含 http:// 和端口）；若提示无法使用 SSL，选择继续。",
@@ -139,3 +145,10 @@ def caldav_revoked_card(device: str, lang: str, had_settings: bool = True) -> di
     body = s("revoked", lang, device=name, hint=_HINT.get(device, "")) if had_settings \
         else s("revoked_none", lang, device=name)
     return card(s("title_revoked", lang), "grey", [md(body)], lang)
+
+
+def caldav_revoke_failed_card(device: str, lang: str, need_connect: bool) -> dict:
+    """Revoke did not happen: why, and the button to try again."""
+    body = s("revoke_connect", lang, hint=_HINT.get(device, "")) if need_connect else s("revoke_failed", lang)
+    return card(f"{s('title', lang)} · {device_name(device, lang)}", "orange",
+                [md(body), row([button(s("revoke", lang), {"a": REVOKE, "dev": device, "l": lang}, "danger")])], lang)

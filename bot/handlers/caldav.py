@@ -9,7 +9,8 @@ import re
 
 from .. import cards, oauth
 from ..actions import answer
-from ..cards.caldav import DEVICES, NO_CALDAV, CaldavSettings, caldav_card, caldav_revoked_card
+from ..cards.caldav import (DEVICES, NO_CALDAV, CaldavSettings, caldav_card, caldav_revoke_failed_card,
+                           caldav_revoked_card)
 from ..feishu import FeishuError
 from .registry import on_intent
 
@@ -25,8 +26,8 @@ _DEVICE_WORDS: tuple[tuple[str, re.Pattern], ...] = tuple((d, re.compile(p, re.I
     ("thunderbird", r"thunderbird|雷鸟"),
     ("outlook", r"outlook"),
     ("google", r"google\s*(calendar|日历)|谷歌日历|gcal"),
-    ("iphone", r"iphone|ipad|ios|苹果手机|苹果平板"),
-    ("mac", r"mac\s*os|macbook|imac|\bmac\b|苹果电脑|os\s*x|mac\s*日历|(?<![a-z])mac(?![a-z])"),
+    ("iphone", r"iphone|ipad|(?<![a-z])ios(?![a-z])|苹果手机|苹果平板"),
+    ("mac", r"mac\s*os|macbook|imac|(?<![a-z])mac(?![a-z])|苹果电脑|os\s*x"),
     ("android", r"android|安卓|davx|华为|huawei|小米|xiaomi|oppo|vivo|三星|samsung|pixel|荣耀|honor|一加|oneplus"),
     ("google", r"google|谷歌"),
 ))
@@ -77,13 +78,12 @@ def revoke(bot, operator: str, value: dict) -> dict:
         return answer("already_done", lang, caldav_revoked_card(device, lang, had_settings=False))
     token = oauth.fresh_token(bot, operator)
     if token is None:
-        return answer("error", lang, cards.error_card("permission", lang))
+        return answer("error", lang, caldav_revoke_failed_card(device, lang, need_connect=True))
     try:
         bot.feishu.caldav_conf(token, device_name=LABELS[device])
     except FeishuError as e:
         log.warning("revoking CalDAV for %s/%s failed: code=%s msg=%s log_id=%s", operator, device, e.code, e.msg,
                     e.log_id)
-        kind = e.kind if e.kind in ("permission", "rate_limit") else "other"
-        return answer("error", lang, cards.error_card(kind, lang))
+        return answer("error", lang, caldav_revoke_failed_card(device, lang, need_connect=e.kind == "auth"))
     bot.store.delete_caldav_account(operator, device)
     return answer("done", lang, caldav_revoked_card(device, lang))

@@ -119,3 +119,22 @@ def test_a_meeting_booked_by_yue_shows_in_the_clients_calendar(yue):
              if "预算复盘" in str(o.icalendar_component.get("SUMMARY"))]
     assert len(found) == 1
     assert found[0].start == at(day, 17, 0, "ou_alice")
+
+
+def test_revoke_that_feishu_refuses_changes_nothing_and_can_be_pressed_again(yue):
+    card = ask(yue, "ou_erin", "/caldav Android")
+    conf = settings_on(card["card"])
+    assert opens(conf) == 207
+    r = yue.http.post(f"{yue.url}/sandbox/api/faults", timeout=10,
+                      json={"error_rate": 1.0, "path_prefix": "/open-apis/calendar/v4/settings"})
+    assert r.status_code == 200, r.text
+    try:
+        out = yue.click(card, "ou_erin", yue.button(card, "caldav_revoke"))
+    finally:
+        yue.http.delete(f"{yue.url}/sandbox/api/faults", timeout=10)
+    assert out["toast"]["type"] == "error"
+    text = card_text(out["card"])
+    assert "仍然有效" in text or "still works" in text
+    assert opens(conf) == 207                                        # nothing was revoked
+    again = yue.click(card, "ou_erin", yue.button(out["card"], "caldav_revoke"))
+    assert again["toast"]["type"] == "success" and opens(conf) == 401

@@ -82,7 +82,19 @@ def test_revoked_card(lang):
     ("/caldav Outlook", "outlook"), ("outlook CalDav Synchronizer", "other"),
     ("Google Calendar", "google"), ("谷歌日历", "google"), ("my Google Pixel", "android"),
     ("/caldav", "other"), ("同步到手机", "other"), ("/caldav 其他设备", "other"),
-    ("machine learning", "other"), ("imac", "mac"),
+    ("machine learning", "other"), ("imac", "mac"), ("mac日历", "mac"), ("sync for our studios", "other"),
+    ("iOS 18", "iphone"),
 ])
 def test_device_detection(text, device):
     assert detect_device(text) == device
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_failed_revoke_says_the_password_still_works_and_offers_the_button_again(lang):
+    from bot.cards.caldav import caldav_revoke_failed_card
+    for need_connect in (True, False):
+        c = caldav_revoke_failed_card("android", lang, need_connect)
+        text = alltext(c)
+        assert ("仍然有效" if lang == "zh" else "still works") in text
+        assert ("/caldav Android" in text) == need_connect
+        assert callbacks(c) == [{"a": REVOKE, "dev": "android", "l": lang}]
