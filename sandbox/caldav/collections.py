@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import delete, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -160,12 +161,15 @@ def ctag(calendar_id: str, shown: dict[str, str]) -> str:
 
 
 SYNC_PREFIX = "http://yue.sandbox/sync/"
+SNAPSHOT_TTL = 30 * 86400     # an older token gets 403 valid-sync-token: the client lists everything again
 
 
 def sync_token(s: Session, calendar_id: str, shown: dict[str, str]) -> str:
     """A token naming this exact listing; the listing is kept so a later sync can diff against it."""
     tag = ctag(calendar_id, shown)
     if s.get(CalDavSnapshot, tag) is None:
+        s.execute(delete(CalDavSnapshot).where(CalDavSnapshot.calendar_id == calendar_id,
+                                               CalDavSnapshot.created_at < int(time.time()) - SNAPSHOT_TTL))
         try:
             with s.begin_nested():
                 s.add(CalDavSnapshot(token=tag, calendar_id=calendar_id, listing=shown))

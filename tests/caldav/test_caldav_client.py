@@ -172,6 +172,10 @@ def test_sync_token_reports_exactly_what_changed(app, account):
     gone = cal.objects_by_sync_token(sync_token=changed.sync_token, load_objects=False)
     assert [unquote(str(o.url)) for o in gone] == [unquote(str(made.url))]
     assert cal.objects_by_sync_token(sync_token=gone.sync_token, load_objects=False).objects == []
+    unknown = requests.request("REPORT", str(cal.url), auth=(acc.user, acc.password), timeout=10, data=(
+        '<d:sync-collection xmlns:d="DAV:"><d:sync-token>http://yue.sandbox/sync/forgotten</d:sync-token>'
+        '<d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>'))
+    assert unknown.status_code == 403 and "valid-sync-token" in unknown.text
 
 
 def test_bad_input_is_refused_and_changes_nothing(app, account):
