@@ -2,21 +2,10 @@
 with the user-token key; replaced on save, gone on delete, unreadable after a key change."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from sqlalchemy import text
-
 from bot.store import Store
+from tests.store.test_store import _raw_database
 
 PASSWORD = "caldav-PLAINTEXT-9c1e5b7f3a"
-
-
-def _raw(store: Store, db_url: str) -> bytes:
-    if db_url.startswith("sqlite"):
-        path = Path(db_url.split(":///", 1)[1])
-        return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
-    with store.engine.connect() as c:
-        return repr(c.execute(text("SELECT * FROM yue_caldav_accounts")).all()).encode()
 
 
 def test_saved_per_device_encrypted_replaced_and_deleted(store: Store, db_url: str) -> None:
@@ -25,7 +14,7 @@ def test_saved_per_device_encrypted_replaced_and_deleted(store: Store, db_url: s
     got = store.get_caldav_account("ou_a", "iphone")
     assert (got.server, got.username, got.password) == ("http://h/caldav/", "u_1", PASSWORD)
     assert PASSWORD not in repr(got)
-    assert PASSWORD.encode() not in _raw(store, db_url)
+    assert PASSWORD.encode() not in _raw_database(store, db_url, "yue_caldav_accounts")
     assert store.get_caldav_account("ou_a", "android") is None and store.get_caldav_account("ou_b", "iphone") is None
     store.save_caldav_account("ou_a", "iphone", "http://h/caldav/", "u_3", PASSWORD + "2")     # the same device again
     assert store.get_caldav_account("ou_a", "iphone").username == "u_3"
