@@ -61,6 +61,8 @@ def dav(path: str):
     if user is None:
         return _text(401, "CalDAV needs the user name and password Yue sent you.",
                      {"WWW-Authenticate": f'Basic realm="{auth.REALM}", charset="UTF-8"'})
+    if request.method in ("MKCALENDAR", "MKCOL"):
+        return _text(403, "Calendars are created in Feishu; this server serves the ones you have.")
     parts = [p for p in path.split("/") if p]
     if parts and parts[0] != user.user_name:
         return _text(403, "This path belongs to another account.")

@@ -193,6 +193,12 @@ def test_bad_input_is_refused_and_changes_nothing(app, account):
             '<d:propfind xmlns:d="DAV:"><d:prop><d:displayname>&b;</d:displayname></d:prop></d:propfind>')
     assert http.request("PROPFIND", str(cal.url), data=bomb, headers={"Depth": "0"}, timeout=10).status_code == 400
     assert http.get(url, timeout=10).status_code == 404
+    rename = http.request("PROPPATCH", str(cal.url), timeout=10, data=(
+        '<d:propertyupdate xmlns:d="DAV:"><d:set><d:prop><d:displayname>Mine</d:displayname></d:prop></d:set>'
+        '</d:propertyupdate>'))
+    assert rename.status_code == 207 and "403 Forbidden" in rename.text and "displayname" in rename.text
+    assert cal.get_display_name() == "王丽"                              # names live in Feishu: not pretended
+    assert http.request("MKCALENDAR", f"{str(cal.url).rstrip('/')}-2/", timeout=10).status_code == 403
     other = requests.request("PROPFIND", f"{app.url}/caldav/u_someone_else/", auth=(acc.user, acc.password),
                              timeout=10)
     assert other.status_code == 403
