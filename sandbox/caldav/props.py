@@ -31,7 +31,9 @@ def object_url(user: DavUser, calendar_id: str, href: str) -> str:
 
 
 def _privileges(write: bool) -> Elements:
-    names = ["read", "read-current-user-privilege-set"] + (["write", "write-content", "bind", "unbind"] if write else [])
+    names = ["read", "read-current-user-privilege-set"]
+    if write:
+        names += ["write", "write-content", "bind", "unbind"]
     return Elements(tuple(wrapped((DAV, "privilege"), (DAV, n)) for n in names))
 
 

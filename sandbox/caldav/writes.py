@@ -37,7 +37,8 @@ def _fields(ev: CalEvent, inc: IncomingEvent, now: int) -> None:
 
 
 def _series_uid(s: Session, wanted: str) -> str:
-    if _SERIES_UID.match(wanted) and s.scalars(select(CalEvent.pk).where(CalEvent.series_uid == wanted)).first() is None:
+    taken = s.scalars(select(CalEvent.pk).where(CalEvent.series_uid == wanted)).first() is not None
+    if _SERIES_UID.match(wanted) and not taken:
         return wanted.lower()
     return new_event_uid()
 

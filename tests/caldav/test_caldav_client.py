@@ -186,7 +186,8 @@ def test_bad_input_is_refused_and_changes_nothing(app, account):
     url = f"{str(cal.url).rstrip('/')}/broken.ics"
     bad = http.put(url, data="just some text, not a calendar", headers={"Content-Type": "text/calendar"}, timeout=10)
     assert bad.status_code == 400 and "iCalendar" in bad.text
-    todo = http.put(url, data="BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:t\r\nEND:VTODO\r\nEND:VCALENDAR\r\n",
+    todo = http.put(url, data="BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:t\r\nEND:VTODO\r\n"
+                              "END:VCALENDAR\r\n",
                     headers={"Content-Type": "text/calendar"}, timeout=10)
     assert todo.status_code == 400 and "VEVENT" in todo.text
     bomb = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
@@ -207,8 +208,9 @@ def test_bad_input_is_refused_and_changes_nothing(app, account):
 def test_a_calendar_shared_read_only_is_listed_but_not_writable(app, account):
     carol = account("ou_carol", "share")
     token = account.tokens["ou_carol"]
-    cal_id = requests.post(f"{app.url}/open-apis/calendar/v4/calendars/primary", timeout=10,
-                           headers={"Authorization": f"Bearer {token}"}).json()["data"]["calendars"][0]["calendar"]["calendar_id"]
+    primary_resp = requests.post(f"{app.url}/open-apis/calendar/v4/calendars/primary", timeout=10,
+                                 headers={"Authorization": f"Bearer {token}"}).json()
+    cal_id = primary_resp["data"]["calendars"][0]["calendar"]["calendar_id"]
     r = requests.post(f"{app.url}/open-apis/calendar/v4/calendars/{cal_id}/acls", timeout=10,
                       headers={"Authorization": f"Bearer {token}"},
                       json={"role": "reader", "scope": {"type": "user", "user_id": "ou_jonas"}})

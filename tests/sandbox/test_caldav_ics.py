@@ -110,7 +110,8 @@ def test_parse_all_day_alarm_rrule_exdate_and_override():
      "need a master VEVENT with RRULE"),
     (obj("UID:a\r\nDTSTART:20261207T100000Z\r\nRRULE:FREQ=DAILY",
          "UID:a\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:20261208T100000Z\r\nDTSTART:20261208T110000Z"), "THISANDFUTURE"),
-    (obj("UID:a\r\nDTSTART:20261207T100000Z\r\nBEGIN:VALARM\r\nTRIGGER;RELATED=END:-PT5M\r\nEND:VALARM"), "RELATED=END"),
+    (obj("UID:a\r\nDTSTART:20261207T100000Z\r\nBEGIN:VALARM\r\nTRIGGER;RELATED=END:-PT5M\r\nEND:VALARM"),
+     "RELATED=END"),
     (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:t\r\nEND:VTODO\r\nEND:VCALENDAR\r\n", "only VEVENT"),
 ])
 def test_what_cannot_be_stored_is_refused_with_a_reason(body, says):
