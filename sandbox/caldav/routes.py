@@ -55,7 +55,7 @@ def well_known():
 @bp.route("/caldav/<path:path>", methods=METHODS)
 def dav(path: str):
     if request.method == "OPTIONS":
-        return Response("", 200, {"DAV": "1, 3, calendar-access", "Allow": ", ".join(METHODS[:9])})
+        return Response("", 200, {"DAV": "1, 3, calendar-access", "Allow": ", ".join(METHODS[:8])})
     s = session()
     user = auth.check(s, request.headers.get("Authorization"))
     if user is None:
