@@ -243,11 +243,17 @@ def test_help_in_both_languages(yue):
     assert "Yue · Help" in en and "/meet" in en and "tomorrow" in en
 
 
-def test_unknown_private_hint_group_silence(yue):
+def test_unknown_private_hint_group_mention_short_hint(yue):
     hint = yue.say(p2p("ou_ivy"), "ou_ivy", "你好呀")
     assert "没太明白" in card_text(hint["card"])
-    sent = yue.say_nothing("oc_team", "ou_ivy", "@Yue 你好呀")
-    assert sent["event_id"], "a mention of Yue reaches the bot"
+    # Issue 11: an @mention of Yue in a group always gets an answer — a short hint, no buttons.
+    short = yue.say("oc_team", "ou_ivy", "@Yue 你好呀")
+    assert "没太明白" in card_text(short["card"]) and "/help" in card_text(short["card"])
+    assert yue.buttons(short) == []
+    en = yue.say("oc_team", "ou_carol", "@Yue hmm")
+    assert "I didn't catch that" in card_text(en["card"])
+    # Not spoken to: still silent.
+    sent = yue.say_nothing("oc_team", "ou_ivy", "你好呀大家")
     assert yue.replies(sent["message_id"], "oc_team") == []
 
 
@@ -260,7 +266,7 @@ def test_slash_undo_takes_back_the_last_booking(yue):
     assert yue.events("ou_alice", "周报", day, day + dt.timedelta(days=1)) == []
     assert "已撤销" in card_text(yue.current(reply)["card"])        # the booked card says so too
     nothing = yue.say(p2p("ou_henry"), "ou_henry", "/undo")
-    assert "没有找到" in card_text(nothing["card"])
+    assert "没有可撤销" in card_text(nothing["card"])
 
 
 # --- the other language of each -----------------------------------------------------------------
