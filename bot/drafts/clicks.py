@@ -32,9 +32,14 @@ def answer(toast_kind: str | None, lang: str, card: dict | None = None) -> dict:
     return out
 
 
+_ZH_ZONES = ("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Macau",
+             "Asia/Taipei", "PRC")
+
+
 def reader_lang(bot, open_id: str) -> str:
     """The language of whoever clicked: their saved preference, their contact profile,
-    else the language of their last message with words (the router remembers it)."""
+    the language of their last message with words (the router remembers it), else a
+    guess from their time zone (Feishu's contact API has no language field)."""
     try:
         prefs = bot.store.get_prefs(open_id)
         if getattr(prefs, "lang", None) in ("zh", "en"):
@@ -43,7 +48,9 @@ def reader_lang(bot, open_id: str) -> str:
         if p.lang in ("zh", "en"):
             return p.lang
         remembered = (bot.store.cache_get(f"lang:{open_id}") or {}).get("lang")
-        return remembered if remembered in ("zh", "en") else "zh"
+        if remembered in ("zh", "en"):
+            return remembered
+        return "zh" if (prefs.tz or p.tz) in _ZH_ZONES else "en"
     except Exception:  # a click must be answered even when the lookup fails
         log.exception("language lookup for %s failed", open_id)
         return "zh"
