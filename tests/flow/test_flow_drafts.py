@@ -160,6 +160,16 @@ def test_not_yours_toast_is_in_the_clickers_language(yue):
     assert yue.store.get_draft(confirm["d"]).status == "pending"
 
 
+def test_a_button_value_replayed_on_another_card_does_nothing(yue):
+    day = next_weekday("ou_dave", 4)
+    a = yue.say(p2p("ou_dave"), "ou_dave", f"meet @Frank on {day:%B} {day.day} at 11am about card one")
+    b = yue.say(p2p("ou_dave"), "ou_dave", f"meet @Frank on {day:%B} {day.day} at 1pm about card two")
+    out = yue.click(b, "ou_dave", yue.button(a, "confirm"))      # card A's value, sent from card B
+    assert out["toast"]["content"] == "This card is out of date" and out.get("card") is None
+    assert yue.store.get_draft(yue.button(a, "confirm")["d"]).status == "pending"
+    assert yue.events("ou_frank", "card one", *day_span(day, "ou_dave")) == []
+
+
 def test_undo_past_its_deadline_loses_its_button_on_click_and_by_the_sweep(yue):
     day = next_weekday("ou_jonas", 2)
     reply1, booked1 = book(yue, "ou_jonas", f"meet @Erin on {day:%B} {day.day} at 8am about late undo one")
