@@ -14,6 +14,8 @@ import pytest
 from bot.cards import (Booked, Event, Person, Proposal, Room, SlotChoice, SlotsView, agenda_card, booked_card,
                        cancelled_event_card, choose_event_card, error_card, invite_card, leave_card, proposal_card,
                        rescheduled_card, scope_card, search_card, share_card, slots_card, status_card)
+from bot.cards.did_you_mean import did_you_mean_card
+from bot.cards.status import nothing_to_undo_card, undone_card
 import bot.cards
 from bot.cards.base import MAX_TEXT
 from bot.cards.coming_soon import FEATURES, coming_soon_card
@@ -61,6 +63,11 @@ def every_card(lang: str) -> dict[str, dict]:
     cards["agenda_crowded"] = agenda_card(crowded, START.date(), START.date() + dt.timedelta(days=13), SH, lang)
     cards["search_crowded"] = search_card(LONG, crowded, SH, lang)
     cards.update({f"coming_soon_{k}": coming_soon_card(k, lang) for k in (*FEATURES, "no_such_intent")})
+    cards["undone"] = undone_card("cancelling “Sync”", lang)
+    cards["undone_restored"] = undone_card(LONG, lang, restored=True)
+    cards["nothing_to_undo"] = nothing_to_undo_card(lang)
+    cards["nothing_to_undo_last"] = nothing_to_undo_card(lang, "booking “Sync”")
+    cards["did_you_mean"] = did_you_mean_card("dm1", ["schedule", "find_time", "no_such_intent"], lang)
     return cards
 
 
@@ -68,7 +75,7 @@ def every_card(lang: str) -> dict[str, dict]:
 COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_card", "invite_card",
            "cancelled_event_card", "rescheduled_card", "coming_soon_card", "connect_card", "choose_event_card",
            "scope_card", "help_card", "unknown_card", "caldav_card", "proposal_card", "slots_card", "status_card",
-           "error_card"}
+           "error_card", "undone_card", "nothing_to_undo_card", "did_you_mean_card"}
 
 
 def test_every_card_builder_is_covered():
