@@ -7,26 +7,16 @@ a reply whose answer was lost is found again by its uuid, and the did-you-mean c
 Each test uses its own people, so the module shares one app."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
 
 import intents
 from bot import drafts, router
-from tests.flow.conftest import at, card_text, p2p, today_in, wait_for
+from tests.flow.conftest import at, buttons, card_text, next_weekday, p2p, wait_for, zh_day
 
 SLOW = 60.0      # an inbox retry waits for its back-off and the sweeper (15 s): generous, never asserted
-
-
-def next_weekday(open_id: str, weekday: int, min_days: int = 2) -> dt.date:
-    d = today_in(open_id) + dt.timedelta(days=min_days)
-    while d.weekday() != weekday:
-        d += dt.timedelta(days=1)
-    return d
-
-
-def zh_day(d: dt.date) -> str:
-    return f"{d.month}月{d.day}日"
 
 
 def book(yue, who: str, text: str) -> tuple[dict, dict]:
@@ -42,8 +32,17 @@ def day_span(day: dt.date, who: str) -> tuple[dt.datetime, dt.datetime]:
 
 
 def has_button(card: dict | None, action: str) -> bool:
-    from tests.flow.conftest import buttons
     return any(v.get("a") == action for _, v in buttons(card))
+
+
+@contextlib.contextmanager
+def faults(yue, **settings):
+    """Feishu misbehaves (the sandbox's fault injection) inside the block, and is fixed after it."""
+    yue.http.post(f"{yue.url}/sandbox/api/faults", json=settings, timeout=10).raise_for_status()
+    try:
+        yield
+    finally:
+        yue.http.delete(f"{yue.url}/sandbox/api/faults", timeout=10).raise_for_status()
 
 
 def drafts_of(yue, owner: str, kind: str) -> list:
@@ -207,12 +206,8 @@ def test_share_card_deadline_is_in_the_readers_zone(yue):
 def test_error_card_retry_runs_the_message_again(yue):
     chat = p2p("ou_dave")
     day = next_weekday("ou_dave", 2)
-    yue.http.post(f"{yue.url}/sandbox/api/faults",
-                  json={"error_rate": 1.0, "path_prefix": "/open-apis/calendar/v4/freebusy"}).raise_for_status()
-    try:
+    with faults(yue, error_rate=1.0, path_prefix="/open-apis/calendar/v4/freebusy"):
         failed = yue.say(chat, "ou_dave", f"meet @Carol on {day:%B} {day.day} at 4pm about retry check")
-    finally:
-        yue.http.delete(f"{yue.url}/sandbox/api/faults").raise_for_status()
     assert "Something went wrong" in card_text(failed["card"])
     retry = yue.button(failed, "retry")
     out = yue.click(failed, "ou_dave", retry)
@@ -228,17 +223,12 @@ def test_error_card_retry_runs_the_message_again(yue):
 def test_rate_limit_goes_back_to_the_inbox_and_says_working_once(yue):
     chat = p2p("ou_grace")
     day = next_weekday("ou_grace", 3)
-    yue.http.post(f"{yue.url}/sandbox/api/faults",
-                  json={"rate_limit_burst": 8, "rate_limit_reset_s": 1,
-                        "path_prefix": "/open-apis/calendar/v4/freebusy"}).raise_for_status()
-    try:
+    with faults(yue, rate_limit_burst=8, rate_limit_reset_s=1, path_prefix="/open-apis/calendar/v4/freebusy"):
         sent = yue.post(chat, "ou_grace", f"meet @Bob on {day:%B} {day.day} at 3pm about quota review")
         busy = wait_for("the working-on-it note", lambda: yue.replies(sent["message_id"], chat))[0]
         assert "Working on it" in card_text(busy["card"]) and not yue.buttons(busy)
         answer = wait_for("the answer after the limit", lambda: [m for m in yue.replies(sent["message_id"], chat)
                                                                  if has_button(m.get("card"), "confirm")], SLOW)[0]
-    finally:
-        yue.http.delete(f"{yue.url}/sandbox/api/faults").raise_for_status()
     assert "quota review" in card_text(answer["card"])
     assert len(yue.replies(sent["message_id"], chat)) == 2      # "working on it" once, then the answer
 
@@ -260,14 +250,10 @@ def test_a_message_handled_twice_makes_one_draft_and_one_card(yue):
 def test_a_reply_whose_answer_was_lost_yields_one_card(yue):
     chat = p2p("ou_henry")
     day = next_weekday("ou_henry", 1)
-    yue.http.post(f"{yue.url}/sandbox/api/faults",
-                  json={"drop_rate": 1.0, "path_prefix": "/open-apis/im/v1/messages/"}).raise_for_status()
-    try:
+    with faults(yue, drop_rate=1.0, path_prefix="/open-apis/im/v1/messages/"):
         sent = yue.post(chat, "ou_henry", f"{zh_day(day)}下午3点和 @李博 开会 丢失应答")
         # Feishu made the reply; only its answer never reached Yue.
         wait_for("the reply Feishu made", lambda: yue.replies(sent["message_id"], chat))
-    finally:
-        yue.http.delete(f"{yue.url}/sandbox/api/faults").raise_for_status()
     wait_for("the inbox retry to finish", lambda: yue.store.inbox_pending_count() == 0, SLOW)
     replies = yue.replies(sent["message_id"], chat)
     assert len(replies) == 1 and has_button(replies[0]["card"], "confirm"), [card_text(m["card"]) for m in replies]

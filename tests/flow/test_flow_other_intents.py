@@ -10,24 +10,13 @@ from zoneinfo import ZoneInfo
 
 from lark_oapi.api.calendar.v4 import ListCalendarAclRequest
 
-from tests.flow.conftest import at, card_text, p2p, today_in, url_buttons, wait_for
+from tests.flow.conftest import at, card_text, next_weekday, p2p, today_in, url_buttons, wait_for, zh_day
 
 SH = ZoneInfo("Asia/Shanghai")
 
 
 def t(s: str) -> dt.datetime:
     return dt.datetime.fromisoformat(s)
-
-
-def next_weekday(open_id: str, weekday: int, min_days: int = 2) -> dt.date:
-    d = today_in(open_id) + dt.timedelta(days=min_days)
-    while d.weekday() != weekday:
-        d += dt.timedelta(days=1)
-    return d
-
-
-def zh_day(d: dt.date) -> str:
-    return f"{d.month}月{d.day}日"
 
 
 def book(yue, who: str, text: str) -> tuple[dict, dict]:
