@@ -142,7 +142,8 @@ def handle_message(bot, payload: dict, last_attempt: bool = True) -> None:
     forced = payload.get(drafts.INTENT_KEY)
     if isinstance(forced, str) and forced:       # picked on a did-you-mean card: as if it were clear
         intent = dataclasses.replace(intent, intent=forced)
-    raw = {k: v for k, v in payload.items() if k not in (drafts.INTENT_KEY, drafts.RETRY_KEY)}
+    # Kept to run the message again (Retry, after OAuth consent): with the picked intent, if any.
+    raw = {k: v for k, v in payload.items() if k != drafts.RETRY_KEY}
     attempt = payload.get(drafts.RETRY_KEY)
     ctx = Ctx(bot=bot, sender=person, chat_id=msg.get("chat_id") or "", chat_type=chat_type,
               message_id=msg.get("message_id") or "", text=text, intent=intent, now=now,
