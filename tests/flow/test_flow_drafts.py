@@ -14,7 +14,7 @@ import pytest
 
 import intents
 from bot import drafts, router
-from tests.flow.conftest import at, buttons, card_text, next_weekday, p2p, wait_for, zh_day
+from tests.flow.conftest import at, buttons, card_text, next_weekday, p2p, today_in, wait_for, zh_day
 
 SLOW = 60.0      # an inbox retry waits for its back-off and the sweeper (15 s): generous, never asserted
 
@@ -315,3 +315,13 @@ def test_a_sure_parser_acts_without_asking(yue):
     day = next_weekday("ou_lin", 4)
     reply = yue.say(p2p("ou_lin"), "ou_lin", f"{zh_day(day)}上午10点和 @王丽 开会 直接确认")
     assert has_button(reply["card"], "confirm") and not has_button(reply["card"], "mean")
+
+
+def test_slash_undo_after_leave_names_it_and_the_card_loses_undo_zh(yue):
+    day = today_in("ou_ivy") + dt.timedelta(days=3)
+    reply = yue.say(p2p("ou_ivy"), "ou_ivy", f"{zh_day(day)}请假")
+    assert "请假已登记" in card_text(reply["card"]) and has_button(reply["card"], "undo")
+    undo = yue.say(p2p("ou_ivy"), "ou_ivy", "/undo")
+    assert "已撤销：请假" in card_text(undo["card"]), card_text(undo["card"])
+    assert [e for e in yue.agenda("ou_ivy", day, day + dt.timedelta(days=1)) if e["kind"] == "timeoff"] == []
+    assert not has_button(yue.current(reply)["card"], "undo")
