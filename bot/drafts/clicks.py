@@ -12,7 +12,7 @@ from bot import cards, people
 from bot.store import Draft
 
 from .payloads import payload_of
-from .table import CLICKS, TABLES, Click
+from .table import CLICKS, DRAFTLESS, TABLES, Click
 
 log = logging.getLogger("yue.drafts")
 
@@ -70,6 +70,8 @@ def _on_card(bot, payload: dict) -> dict:
     operator = ((ev.get("operator") or {}).get("open_id")) or ""
     value = ((ev.get("action") or {}).get("value")) or {}
     context = ev.get("context") or {}
+    if isinstance(value, dict) and value.get("a") in DRAFTLESS:    # the clicker's own account: no draft
+        return DRAFTLESS[value["a"]](bot, operator, value)
     if not isinstance(value, dict) or not value.get("d"):
         return answer("error", reader_lang(bot, operator))
     draft = bot.store.get_draft(str(value["d"]))

@@ -57,6 +57,19 @@ class StateTable:
 
 TABLES: dict[str, StateTable] = {}
 CLICKS: dict[tuple[str, str], ClickFn] = {}
+# Buttons that act on the clicker's own things and carry no draft (CalDAV Revoke):
+# fn(bot, operator open_id, button value) → the card callback answer.
+DRAFTLESS: dict[str, Callable[[Any, str, Mapping[str, Any]], dict]] = {}
+
+
+def on_draftless_click(action: str):
+    """Register the decorated function for a button that has no draft behind it."""
+    def register(fn):
+        if action in DRAFTLESS and DRAFTLESS[action] is not fn:
+            raise ValueError(f"draftless click {action!r} is already handled by {DRAFTLESS[action].__module__}")
+        DRAFTLESS[action] = fn
+        return fn
+    return register
 
 
 def table(t: StateTable) -> StateTable:
