@@ -126,8 +126,9 @@ def undo_latest(bot, owner: str, lang: str) -> tuple[Draft | None, dict]:
     if not last.can_undo(now):
         named = what(bot, last, lang) if last.status == "booked" else None
         return None, cards.nothing_to_undo_card(lang, named)
-    _, card = run_undo(bot, last, lang)
+    toast, card = run_undo(bot, last, lang)
     if card is None:
         return None, cards.nothing_to_undo_card(lang)
-    patch(bot, last, card)       # the action's own card loses its Undo too
+    if toast in ("undone", "gone"):
+        patch(bot, last, card)   # the action's own card loses its Undo too (an error keeps it)
     return last, card
