@@ -76,8 +76,10 @@ def what(bot, draft: Draft, lang: str) -> str:
     return u.what(bot, draft, lang) if u else draft.kind
 
 
-def run_undo(bot, draft: Draft, lang: str) -> tuple[str, dict]:
-    """Undo `draft` now → (toast kind, card). The caller checked the window."""
+def run_undo(bot, draft: Draft, lang: str, raise_errors: bool = False) -> tuple[str, dict]:
+    """Undo `draft` now → (toast kind, card). The caller checked the window. A Feishu
+    failure puts the draft back (Undo stays possible) and answers with an error card whose
+    Retry undoes again, or with `raise_errors` is raised for the message's error path."""
     moved = bot.store.transition(draft.id, {"booked"}, "undoing")
     if moved is None:
         return "already_done", None  # type: ignore[return-value]
@@ -90,6 +92,8 @@ def run_undo(bot, draft: Draft, lang: str) -> tuple[str, dict]:
         if isinstance(e, FeishuError) and e.kind != "not_found":
             log.warning("undo of draft %s failed: code=%s msg=%s log_id=%s", draft.id, e.code, e.msg, e.log_id)
             bot.store.transition(draft.id, {"undoing"}, "booked")     # the Retry undoes again
+            if raise_errors:
+                raise
             kind = e.kind if e.kind in ("permission", "rate_limit") else "other"
             return "error", cards.error_card(kind, lang, draft_id=draft.id)
         log.info("undo of draft %s: already gone", draft.id)
@@ -126,9 +130,8 @@ def undo_latest(bot, owner: str, lang: str) -> tuple[Draft | None, dict]:
     if not last.can_undo(now):
         named = what(bot, last, lang) if last.status == "booked" else None
         return None, cards.nothing_to_undo_card(lang, named)
-    toast, card = run_undo(bot, last, lang)
+    toast, card = run_undo(bot, last, lang, raise_errors=True)   # a failure: the router's Retry card
     if card is None:
         return None, cards.nothing_to_undo_card(lang)
-    if toast in ("undone", "gone"):
-        patch(bot, last, card)   # the action's own card loses its Undo too (an error keeps it)
+    patch(bot, last, card)       # the action's own card loses its Undo too
     return last, card

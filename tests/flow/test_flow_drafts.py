@@ -325,3 +325,21 @@ def test_slash_undo_after_leave_names_it_and_the_card_loses_undo_zh(yue):
     assert "已撤销：请假" in card_text(undo["card"]), card_text(undo["card"])
     assert [e for e in yue.agenda("ou_ivy", day, day + dt.timedelta(days=1)) if e["kind"] == "timeoff"] == []
     assert not has_button(yue.current(reply)["card"], "undo")
+
+
+def test_slash_undo_that_fails_gets_a_retry_that_undoes_en(yue):
+    day = next_weekday("ou_kevin", 3)
+    book(yue, "ou_kevin", f"meet @Frank on {day:%B} {day.day} at 5pm about undo retry")
+    chat = p2p("ou_kevin")
+    with faults(yue, error_rate=1.0, path_prefix="/open-apis/calendar/v4/calendars/"):
+        failed = yue.say(chat, "ou_kevin", "/undo")
+    assert "Something went wrong" in card_text(failed["card"]) or "出错了" in card_text(failed["card"])
+    assert len(yue.events("ou_frank", "undo retry", *day_span(day, "ou_kevin"))) == 1     # nothing was undone
+    out = yue.click(failed, "ou_kevin", yue.button(failed, "retry"))
+    assert out["toast"]["type"] == "info"
+    mid = failed["request"]["message_id"]
+    undone = wait_for("the undo after Retry", lambda: [m for m in yue.replies(mid, chat)
+                                                       if m["message_id"] != failed["message_id"]])[0]
+    assert "undo retry" in card_text(undone["card"]) and ("Undone" in card_text(undone["card"])
+                                                         or "已撤销" in card_text(undone["card"]))
+    assert yue.events("ou_frank", "undo retry", *day_span(day, "ou_kevin")) == []
