@@ -34,6 +34,8 @@ ACTIVITY = "activity"        # an activity noun: 评审, 周会, review, sync, l
 REQUEST = "request"          # 帮我, 约, 安排, can we, let's, please …
 COLLOQ = "colloquial"        # a colloquial meeting verb: 过一下, 碰一下, catch up, grab 30 min …
 QUESTION = "question"        # ?, 吗, how/what/when …
+WH = "wh"                    # a question word (吗, 什么, how, when …), not just a question mark
+QMARK = "qmark"              # the message ends in a question mark
 TOPIC = "topic"              # words left besides time, people and command words (a possible title)
 REFER = "refer"              # an existing event named by its time: 明天的评审, tomorrow's standup
 PAST = "past"                # the time named is over, or past words (昨天, 上周, last week)
@@ -91,6 +93,7 @@ def _cue_rules() -> list[Rule]:
         out.append(Rule(f"first command-word family beside a v2 phrase → {it}", (f"cue:{it}", WANTED), it, 1.5))
         out.append(Rule(f"another command-word family → {it}", (f"also:{it}",), it, 1.2))
         out.append(Rule(f"specific v2 phrase → {it}", (f"want:{it}",), it, 4.5))
+        out.append(Rule(f"the v2 phrase said first → {it}", (f"lead:{it}",), it, 0.6))
     return out
 
 
@@ -101,6 +104,9 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     # schedule without a command verb: a time and something to meet about
     Rule("<time> + activity noun → schedule", (TIME, ACTIVITY), "schedule", 2.0, unless=_NOT_SCHEDULE + (QUESTION,)),
     Rule("<time> + colloquial verb → schedule", (TIME, COLLOQ), "schedule", 2.5, unless=_NOT_SCHEDULE),
+    # "fri 10am pricing review?", "3:30 today design crit?": a proposal, asked without a question word
+    Rule("<time> + activity + a bare question mark → schedule", (TIME, ACTIVITY, QMARK), "schedule", 2.0,
+         unless=_NOT_SCHEDULE + (WH,)),
     Rule("<time> + topic → schedule", (TIME, TOPIC), "schedule", 0.8, unless=_NOT_SCHEDULE + (QUESTION,)),
     Rule("<time> + with someone → schedule", (TIME, WITH), "schedule", 1.5, unless=_NOT_SCHEDULE + (QUESTION,)),
     Rule("people + colloquial verb → schedule", (PEOPLE, COLLOQ), "schedule", 1.5, unless=_NOT_SCHEDULE),
@@ -163,11 +169,19 @@ def gather(text: str, cues: list[str], want: Patterns, words: Patterns, activity
     if cues:
         ev.add("cue:" + cues[0])
         ev.update("also:" + c for c in cues[1:])
+    found: dict[str, int] = {}
     for name, rx in want:
-        if rx.search(text) and keep(name, text):
-            ev.add("want:" + name)
-    if "want:rooms" in ev:
-        ev.discard("want:find_time")  # "any room free at 3?", 有空的会议室吗: the room must be free
+        m = rx.search(text)
+        if m and keep(name, text):
+            found.setdefault(name, m.start())
+            found[name] = min(found[name], m.start())
+    if "rooms" in found:
+        found.pop("find_time", None)  # "any room free at 3?", 有空的会议室吗: the room must be free
+    ev.update("want:" + name for name in found)
+    if len(found) > 1:  # two v2 phrases: the one said first is the request ("remind me … my next meeting")
+        first = sorted(found.values())
+        if first[0] < first[1]:
+            ev.add("lead:" + min(found, key=found.__getitem__))
     if activity:
         ev.add(ACTIVITY)
     for name, rx in words:
@@ -189,6 +203,7 @@ def judge(evidence: set[str], has_time: bool, has_people: bool, hints: frozenset
         evidence.add(PEOPLE)
     else:
         evidence.discard("want:invite")  # 加上 / "pull into" whom? an invite names someone
+        evidence.discard("lead:invite")
     for e in tuple(evidence):
         if e.startswith("want:"):
             evidence.add(WANTED)

@@ -22,7 +22,8 @@ def _C(rx: str):
 # (the command verbs — book, schedule, add … — are cues already: these are the polite and modal words)
 REQUEST = _C(r"\b(?:can|could|would|will)\s+(?:we|you|u)\b|\blet'?s\b|\bplease\b|\bpls\b|\bplz\b|\bgrab\b|"
              r"\b(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\s+to\b|\bi'?d\s+like\b|"
-             r"\bsend\s+(?:an?\s+)?invite\b|\bhow\s+about\b|\bwhat\s+about\b|\bare\s+you\s+free\b|\bwanna\b|\bshall\s+we\b")
+             r"\bsend\s+(?:an?\s+)?invite\b|\bhow\s+about\b|\bwhat\s+about\b|\bare\s+you\s+free\b|\bwanna\b|\bshall\s+we\b|"
+             r"\bworks?\s*(?:for\s+(?:you|u|everyone|all|y'?all|both\s+of\s+you))?\s*\?|\bsounds?\s+good\s*\?|\b(?:ok|okay|cool)\s*\?\s*$")
 COLLOQ = _C(r"\bcatch(?:ing)?[\s-]?up\b|\bwalk\s+(?:\w+\s+)?through\b|\bgrab\s+(?:\d+|a|an|some|half)\b|\bsync\s+up\b|"
             r"\b(?:hop|jump)\s+on\s+(?:a\s+)?(?:call|zoom|meet)\b|\btouch\s+base\b|\bgo\s+over\b|\brun\s+through\b|"
             r"\bcircle\s+back\b|\bhuddle\b|\bpair\s+on\b|\bchat\s+about\b|\bquick\s+(?:call|chat|sync)\b|\bcatchup\b|"
@@ -33,6 +34,10 @@ ACTIVITY = _C(r"\b(?:planning|hackathon|prep|bug\s+bash|party|dentist|doctor|app
               r"lesson|seminar|conference|happy\s+hour|drinks|sprint|grooming|refinement|retrospective|check-?in|"
               r"walkthrough|pairing|debrief|post-?mortem|deep\s+dive|hangout|celebration|farewell|orientation|"
               r"ceremony|appraisal|1:1s|one-on-ones|office\s+hours|q&a|ama|standups|syncs|calls|meetings|events)\b")
+# how, when, is …: a question word, as against a bare question mark ("3:30 today design crit?" proposes)
+WH = _C(r"^\s*(?:how|what|when|which|who|where|is|are|am|do|does|did|any|was|were)\b|"
+        r"\b(?:what|when|where|which|who|how|whose|why)(?:'?s)?\b|\b(?:anyone|anybody|someone|somebody)\b")
+QMARK = _C(r"\?\s*$")
 QUESTION = _C(r"\?|^\s*(?:how|what|when|which|who|where|is|are|am|do|does|did|any)\b")
 REPORT = _C(r"(?<!when\s)(?<!where\s)(?<!what\s)(?<!which\s)(?<!how\s)\b(?:was|were)\b|"
             r"(?<!what\s)(?<!when\s)(?<!where\s)(?<!how\s)(?<!\w'\s)\b(?:is|are)\s+(?:at|on|tomorrow|today|tonight|moved|over|"
@@ -45,6 +50,7 @@ REPORT = _C(r"(?<!when\s)(?<!where\s)(?<!what\s)(?<!which\s)(?<!how\s)\b(?:was|w
             r"\b(?:had|did|went|lol|haha|brb|ran|got\s+out|just\s+(?:finished|wrapped|ended|got|left|had)|"
             r"back\s+from|back\s+at|recorded|recording\s+is|notes\s+(?:are|from)|minutes\s+(?:are|from)|"
             r"already\s+(?:sent|posted|shared|done|happened)|too\s+many\s+meetings|fewer\s+meetings|"
+            r"\b(?:is|are|was|were)\s+(?:such|so|really|very|kinda|pretty|super|totally)\s+(?:a\s+)?\w+|"
             r"overran|ran\s+(?:long|over|late)|took\s+forever|again\b(?!\s+(?:on|at|next|tomorrow)))\b")
 OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|umbrella|alarms?|wake\s+me|timer|"
               r"music|songs?|playlist|podcast|radio|order\s+(?:food|pizza|a\s+pizza|takeout|coffee)|takeout|"
@@ -52,7 +58,10 @@ OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|um
               r"play\s+(?:some\s+)?(?:music|songs?|jazz|rock)|translate|exchange\s+rate|cab|table\s+for|restaurant|flight|"
               r"hotel|train\s+tickets?|groceries|delivery|package|parcel|"
               r"order\s+(?:\w+\s+)?(?:lunch|dinner|food|pizza|coffee|takeout|breakfast|sushi)|"
-              r"send\s+(?:an?\s+)?(?:email|e-mail|text|sms|message)|what\s+time\s+is\s+it)\b")
+              r"send\s+(?:an?\s+)?(?:email|e-mail|text|sms|message)|what\s+time\s+is\s+it|headlines|"
+              r"(?:shopping|grocery|groceries|to-?do)\s+list|"
+              r"(?:call|phone|ring|text|facetime)\s+(?:my\s+)?(?:mom|mum|mother|dad|father|parents|wife|husband|"
+              r"kids?|son|daughter|grandma|grandpa|brother|sister|girlfriend|boyfriend))\b")
 DATE_FACT = _C(r"\bwhen\s+is\s+(?:christmas|thanksgiving|easter|new\s+year'?s?|labou?r\s+day|memorial\s+day|halloween|"
                r"the\s+holiday|chinese\s+new\s+year|diwali|ramadan)|\bwhat\s+(?:day|date)\s+is\b|"
                r"\bhow\s+many\s+days\s+(?:until|till|to|left)\b|\bwhat'?s\s+the\s+date\b")
@@ -111,12 +120,12 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"(?:phone|iphone|android|ipad|mac)\b")),
     ("cancel", _C(r"\bget\s+rid\s+of\b|\bis\s+off\b|\bnuke\b|\berase\b|\bwipe\b|\bdrop\s+the\b|\bremove\s+(?:the|my|all|every)\b(?!.{0,40}\bcalendar\b).{0,30}"
                   r"\b(?:meetings?|sync|calls?|events?|appointments?|review|standup|retro|\d+\s*(?:am|pm)|o'?clock)\b|"
-                  r"\bremove\b.{0,40}\bfrom\s+(?:my|the)\s+calendar\b|\bclear\s+(?:my|the)\s+(?:calendar|schedule|day|afternoon|morning)\b|"
+                  r"\bremove\b.{0,40}\bfrom\s+(?:my|the)\s+calendar\b|\bclear\s+(?:out\s+)?(?:my|the|all)\b.{0,20}\b(?:calendar|schedule|day|afternoon|morning|meetings?|events?|calls?)\b|"
                   r"\bdrop\s+(?:my|the)\b.{0,30}\b(?:meeting|sync|call|event|appointment)\b")),
     ("reschedule", _C(r"\bbump\b|\s->\s|→")),
     ("invite", _C(r"\b(?:pull|bring|loop|add)\b\s{2,}.{0,30}\b(?:to|into|in)\b")),  # (with a mention: decide.judge)
     ("search", _C(r"\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is)\s+(?!.*\b(?:free|available|around)\b)"
-                  r"(?!my\s+(?:next|first|last)\b)"
+                  r"(?!my\s+(?:next|first|last)\s+(?:meeting|call|event|appointment)s?\b)"
                   r"(?:the|my|our|\w+\s+(?:club|review|sync|meeting|call))\b")),
     ("help", _C(r"^\W*help\b|\bhelp\W*$|\bwhat\s+are\s+you\s+for\b|\bhow\s+to\s+use\s+(?:this|you|yue)\b|"
                 r"\b(?:list|show)\s+(?:me\s+)?your\s+commands\b|\bhow\s+does\s+(?:this|the|yue)\s*(?:bot)?\s+work\b")),
@@ -136,7 +145,7 @@ _RSVP_DECLINE = _C(r"\b(?:can'?t|cannot|won'?t|unable|not\s+able|not\s+coming|de
 _RSVP_MAYBE = _C(r"\b(?:maybe|tentative(?:ly)?|might|not\s+sure)\b")
 
 
-WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.REPORT, REPORT),
+WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.WH, WH), (d.QMARK, QMARK), (d.REPORT, REPORT),
                      (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS), (d.REFER, REFER))
 
 
