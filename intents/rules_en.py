@@ -31,7 +31,7 @@ COLLOQ = _C(r"\bcatch(?:ing)?[\s-]?up\b|\bwalk\s+(?:\w+\s+)?through\b|\bgrab\s+(
 # Activity nouns beyond the command rules' meeting nouns (intent_words._MEETING_NOUN).
 ACTIVITY = _C(r"\b(?:planning|hackathon|prep|bug\s+bash|party|dentist|doctor|appointment|crit|dinner|breakfast|brunch|"
               r"sign-?off|training|onboarding|all[\s-]hands|book\s+club|town\s?hall|presentation|meetup|webinar|class|"
-              r"lesson|seminar|conference|happy\s+hour|drinks|sprint|grooming|refinement|retrospective|check-?in|"
+              r"lesson|seminar|church|haircut|checkup|check-up|conference|happy\s+hour|drinks|sprint|grooming|refinement|retrospective|check-?in|"
               r"walkthrough|pairing|debrief|post-?mortem|deep\s+dive|hangout|celebration|farewell|orientation|"
               r"ceremony|appraisal|1:1s|one-on-ones|office\s+hours|q&a|ama|standups|syncs|calls|meetings|events)\b")
 # how, when, is …: a question word, as against a bare question mark ("3:30 today design crit?" proposes)
@@ -59,7 +59,8 @@ OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|um
               r"hotel|train\s+tickets?|groceries|delivery|package|parcel|"
               r"order\s+(?:\w+\s+)?(?:lunch|dinner|food|pizza|coffee|takeout|breakfast|sushi)|"
               r"send\s+(?:an?\s+)?(?:email|e-mail|text|sms|message)|what\s+time\s+is\s+it|headlines|"
-              r"(?:shopping|grocery|groceries|to-?do)\s+list|"
+              r"(?:shopping|grocery|groceries|to-?do)\s+list|coffee\s+(?:machine|maker)|vacuum|heater|blinds|curtains|"
+              r"(?:turn|switch)\s+(?:on|off)\s+the\s+(?:tv|television|fan|oven|kettle|ac|air\s+con\w*|dishwasher|washer|sprinklers?)|"
               r"(?:call|phone|ring|text|facetime)\s+(?:my\s+)?(?:mom|mum|mother|dad|father|parents|wife|husband|"
               r"kids?|son|daughter|grandma|grandpa|brother|sister|girlfriend|boyfriend))\b")
 DATE_FACT = _C(r"\bwhen\s+is\s+(?:christmas|thanksgiving|easter|new\s+year'?s?|labou?r\s+day|memorial\s+day|halloween|"
@@ -112,17 +113,18 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"\bhow\s+many\s+meetings\b|\bread\s+me\b|\b(?:meetings|events|schedule|agenda|calendar|cal)\s*\?\s*$|"
                   r"\bis\s+there\s+(?:a|an|any)\s+(?:meeting|event|call)s?\b|"
                   r"\b(?:list|show)\s+(?:me\s+)?(?:my\s+|all\s+|the\s+)?(?:events|meetings|appointments)\b|"
-                  r"\bwhat'?s\s+happening\b|^\s*my\s+day\b|\bmy\s+(?:next|first|1st|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
+                  r"\bwhat'?s\s+happening\b|\b(?:tell|give|read)\s+me\s+(?:my|the)\s+(?:schedule|agenda|appointments|meetings|events|calendar|plans)\b|^\s*my\s+day\b|\bmy\s+(?:next|first|1st|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
     ("caldav", _C(r"\b(?:see|view|show|get|open)\b.{0,30}\b(?:in|on)\s+(?:my\s+)?(?:outlook|ipad|iphone|phone|android|mac|"
                   r"google\s+calendar|apple\s+calendar)\b|\b(?:phone|iphone|android|ipad|mac|macbook|outlook|google\s+calendar|apple\s+calendar)\b.{0,40}"
                   r"\b(?:show|see|display|get|sync|pull)\b.{0,30}\b(?:meetings|events|calendar|schedule)\b|"
                   r"\b(?:see|show|get)\s+(?:my\s+|these\s+|the\s+)?(?:meetings|events|calendar)\s+(?:on|in)\s+my\s+"
                   r"(?:phone|iphone|android|ipad|mac)\b")),
-    ("cancel", _C(r"\bget\s+rid\s+of\b|\bis\s+off\b|\bnuke\b|\berase\b|\bwipe\b|\bdrop\s+the\b|\bremove\s+(?:the|my|all|every)\b(?!.{0,40}\bcalendar\b).{0,30}"
+    ("cancel", _C(r"\b(?:take|get|knock)\b.{0,40}\boff\s+(?:my|the)\s+(?:calendar|schedule|agenda)\b|\bget\s+rid\s+of\b|\bis\s+off\b|\bnuke\b|\berase\b|\bwipe\b|\bdrop\s+the\b|\bremove\s+(?:the|my|all|every)\b(?!.{0,40}\bcalendar\b).{0,30}"
                   r"\b(?:meetings?|sync|calls?|events?|appointments?|review|standup|retro|\d+\s*(?:am|pm)|o'?clock)\b|"
                   r"\bremove\b.{0,40}\bfrom\s+(?:my|the)\s+calendar\b|\bclear\s+(?:out\s+)?(?:my|the|all)\b.{0,20}\b(?:calendar|schedule|day|afternoon|morning|meetings?|events?|calls?)\b|"
                   r"\bdrop\s+(?:my|the)\b.{0,30}\b(?:meeting|sync|call|event|appointment)\b")),
-    ("reschedule", _C(r"\bbump\b|\s->\s|→")),
+    ("reschedule", _C(r"\b(?:change|switch)\s+(?:my|the|our|this|that|\w+'s)\b.{0,40}\b(?:to|till|until)\b|"
+                      r"\b(?:be|get)\s+(?:pushed|moved|shifted|bumped|rescheduled|changed|postponed)\b|\bbump\b|\s->\s|→")),
     ("invite", _C(r"\b(?:pull|bring|loop|add)\b\s{2,}.{0,30}\b(?:to|into|in)\b")),  # (with a mention: decide.judge)
     ("search", _C(r"\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is)\s+(?!.*\b(?:free|available|around)\b)"
                   r"(?!my\s+(?:next|first|last)\s+(?:meeting|call|event|appointment)s?\b)"
