@@ -128,6 +128,8 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     Rule("report words despite a request → unknown", (REPORT, REQUEST), "unknown", 1.5),
     Rule("a question about the calendar itself → unknown", (DATE_FACT,), "unknown", 4.0, unless=(ACTIVITY,)),
     # "明天下午4点开会，要个8人的会议室": the room is for the meeting being made
+    # "周三上午11点 订个大会议室，拉 @A @B": a room for people at a time is a meeting
+    Rule("room request + people + <time> → schedule", ("want:rooms", PEOPLE, TIME), "schedule", 5.0),
     Rule("meeting verb + room request → schedule", ("cue:schedule", "want:rooms", ACTIVITY), "schedule", 3.5,
          unless=("want:remind",)),
     Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind",)),

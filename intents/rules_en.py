@@ -31,7 +31,7 @@ COLLOQ = _C(r"\bcatch(?:ing)?[\s-]?up\b|\bwalk\s+(?:\w+\s+)?through\b|\bgrab\s+(
 # Activity nouns beyond the command rules' meeting nouns (intent_words._MEETING_NOUN).
 ACTIVITY = _C(r"\b(?:planning|hackathon|prep|bug\s+bash|party|dentist|doctor|appointment|crit|dinner|breakfast|brunch|"
               r"sign-?off|training|onboarding|all[\s-]hands|book\s+club|town\s?hall|presentation|meetup|webinar|class|"
-              r"lesson|seminar|church|haircut|checkup|check-up|conference|happy\s+hour|drinks|sprint|grooming|refinement|retrospective|check-?in|"
+              r"lesson|seminar|church|haircut|checkup|check-up|jam|whiteboard(?:ing)?|brainstorm(?:ing)?|conference|happy\s+hour|drinks|sprint|grooming|refinement|retrospective|check-?in|"
               r"walkthrough|pairing|debrief|post-?mortem|deep\s+dive|hangout|celebration|farewell|orientation|"
               r"ceremony|appraisal|1:1s|one-on-ones|office\s+hours|q&a|ama|standups|syncs|calls|meetings|events)\b")
 # how, when, is …: a question word, as against a bare question mark ("3:30 today design crit?" proposes)
@@ -51,6 +51,8 @@ REPORT = _C(r"(?<!when\s)(?<!where\s)(?<!what\s)(?<!which\s)(?<!how\s)\b(?:was|w
             r"back\s+from|back\s+at|recorded|recording\s+is|notes\s+(?:are|from)|minutes\s+(?:are|from)|"
             r"already\s+(?:sent|posted|shared|done|happened)|too\s+many\s+meetings|fewer\s+meetings|"
             r"\b(?:is|are|was|were)\s+(?:such|so|really|very|kinda|pretty|super|totally)\s+(?:a\s+)?\w+|"
+            r"\b(?:we|they|he|she|someone|somebody|i)\s+(?:already\s+)?(?:moved|cancell?ed|rescheduled|pushed|postponed|booked|scheduled)\b|"
+            r"\bit'?s\s+a\s+(?:bank\s+|public\s+)?holiday\b|"
             r"overran|ran\s+(?:long|over|late)|took\s+forever|again\b(?!\s+(?:on|at|next|tomorrow)))\b")
 OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|umbrella|alarms?|wake\s+me|timer|"
               r"music|songs?|playlist|podcast|radio|order\s+(?:food|pizza|a\s+pizza|takeout|coffee)|takeout|"
@@ -59,7 +61,7 @@ OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|um
               r"hotel|train\s+tickets?|groceries|delivery|package|parcel|"
               r"order\s+(?:\w+\s+)?(?:lunch|dinner|food|pizza|coffee|takeout|breakfast|sushi)|"
               r"send\s+(?:an?\s+)?(?:email|e-mail|text|sms|message)|what\s+time\s+is\s+it|headlines|"
-              r"(?:shopping|grocery|groceries|to-?do)\s+list|coffee\s+(?:machine|maker)|vacuum|heater|blinds|curtains|"
+              r"(?:shopping|grocery|groceries|to-?do)\s+list|bus|buses|tube|subway|metro|tram|ferry|tv|television|episode|netflix|coffee\s+(?:machine|maker)|vacuum|heater|blinds|curtains|"
               r"(?:turn|switch)\s+(?:on|off)\s+the\s+(?:tv|television|fan|oven|kettle|ac|air\s+con\w*|dishwasher|washer|sprinklers?)|"
               r"(?:call|phone|ring|text|facetime)\s+(?:my\s+)?(?:mom|mum|mother|dad|father|parents|wife|husband|"
               r"kids?|son|daughter|grandma|grandpa|brother|sister|girlfriend|boyfriend))\b")
@@ -123,7 +125,9 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"\b(?:meetings?|sync|calls?|events?|appointments?|review|standup|retro|\d+\s*(?:am|pm)|o'?clock)\b|"
                   r"\bremove\b.{0,40}\bfrom\s+(?:my|the)\s+calendar\b|\bclear\s+(?:out\s+)?(?:my|the|all)\b.{0,20}\b(?:calendar|schedule|day|afternoon|morning|meetings?|events?|calls?)\b|"
                   r"\bdrop\s+(?:my|the)\b.{0,30}\b(?:meeting|sync|call|event|appointment)\b")),
-    ("reschedule", _C(r"\b(?:change|switch)\s+(?:my|the|our|this|that|\w+'s)\b.{0,40}\b(?:to|till|until)\b|"
+    ("reschedule", _C(r"\b(?:push|move|shift|bump|pull)\s+(?:the\s+|my\s+|our\s+)?[\w:' -]{1,30}?\s+(?:back\s+|forward\s+)?to\s+"
+                      r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|tmrw|next|later|the\s+\d)|"
+                      r"\b(?:change|switch)\s+(?:my|the|our|this|that|\w+'s)\b.{0,40}\b(?:to|till|until)\b|"
                       r"\b(?:be|get)\s+(?:pushed|moved|shifted|bumped|rescheduled|changed|postponed)\b|\bbump\b|\s->\s|→")),
     ("invite", _C(r"\b(?:pull|bring|loop|add)\b\s{2,}.{0,30}\b(?:to|into|in)\b")),  # (with a mention: decide.judge)
     ("search", _C(r"\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is)\s+(?!.*\b(?:free|available|around)\b)"

@@ -78,7 +78,7 @@ ACTIVITY = fast_compile(r"会议|评审|面试|1on1|one on one|复盘|周会|例
                         r"(?:早|晚|例|周|月|年|夜|晨|站|班|茶|规划|总结|启动|发布|动员|协调|讨论|沟通|推进|对接|表彰|座谈|研讨|"
                         r"部门|项目|团队|全员|季度|年度|月度|务虚|交流|见面|复盘|评审|碰头|产品|技术|周五|周一)会|"
                         r"总结|规划|计划|电话|封闭开发|封版|大会|workshop|meeting|standup|call|interview|lunch|dinner|"
-                        r"1on1|brainstorm|面基|约饭|饭局|生日会|团建|体检|看牙|牙医|医生|1对1|走查|路演|演练|面聊|过会|家长会", re.I)
+                        r"1on1|brainstorm|面基|约饭|饭局|生日会|团建|体检|看牙|牙医|医生|1对1|走查|路演|演练|面聊|过会|家长会|共创|工作坊|脑暴|头脑风暴|研讨", re.I)
 
 
 def cues_of(text: str, chars: set[str] | None = None) -> list[str]:
