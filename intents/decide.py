@@ -130,6 +130,8 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     # "明天下午4点开会，要个8人的会议室": the room is for the meeting being made
     # "周三上午11点 订个大会议室，拉 @A @B": a room for people at a time is a meeting
     Rule("room request + people + <time> → schedule", ("want:rooms", PEOPLE, TIME), "schedule", 5.0),
+    # "cancel all my meetings today, i'm sick", 我病了，明天的会全取消: the illness is the reason, cancel the request
+    Rule("cancel command + a reason for leave → cancel", ("cue:cancel", "want:leave"), "cancel", 3.5),
     Rule("meeting verb + room request → schedule", ("cue:schedule", "want:rooms", ACTIVITY), "schedule", 3.5,
          unless=("want:remind",)),
     Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind",)),

@@ -31,7 +31,7 @@ COLLOQ = _C(r"\bcatch(?:ing)?[\s-]?up\b|\bwalk\s+(?:\w+\s+)?through\b|\bgrab\s+(
 # Activity nouns beyond the command rules' meeting nouns (intent_words._MEETING_NOUN).
 ACTIVITY = _C(r"\b(?:planning|hackathon|prep|bug\s+bash|party|dentist|doctor|appointment|crit|dinner|breakfast|brunch|"
               r"sign-?off|training|onboarding|all[\s-]hands|book\s+club|town\s?hall|presentation|meetup|webinar|class|"
-              r"lesson|seminar|church|haircut|checkup|check-up|jam|whiteboard(?:ing)?|brainstorm(?:ing)?|conference|happy\s+hour|drinks|sprint|grooming|refinement|retrospective|check-?in|"
+              r"lesson|seminar|church|haircut|checkup|check-up|zoom(?!\s+(?:link|url|id|password))|webex|game\s+night|movie\s+night|potluck|karaoke|trivia|jam|whiteboard(?:ing)?|brainstorm(?:ing)?|conference|happy\s+hour|drinks|sprint|grooming|refinement|retrospective|check-?in|"
               r"walkthrough|pairing|debrief|post-?mortem|deep\s+dive|hangout|celebration|farewell|orientation|"
               r"ceremony|appraisal|1:1s|one-on-ones|office\s+hours|q&a|ama|standups|syncs|calls|meetings|events)\b")
 # how, when, is …: a question word, as against a bare question mark ("3:30 today design crit?" proposes)
@@ -52,7 +52,8 @@ REPORT = _C(r"(?<!when\s)(?<!where\s)(?<!what\s)(?<!which\s)(?<!how\s)\b(?:was|w
             r"already\s+(?:sent|posted|shared|done|happened)|too\s+many\s+meetings|fewer\s+meetings|"
             r"\b(?:is|are|was|were)\s+(?:such|so|really|very|kinda|pretty|super|totally)\s+(?:a\s+)?\w+|"
             r"\b(?:we|they|he|she|someone|somebody|i)\s+(?:already\s+)?(?:moved|cancell?ed|rescheduled|pushed|postponed|booked|scheduled)\b|"
-            r"\bit'?s\s+a\s+(?:bank\s+|public\s+)?holiday\b|"
+            r"\bit'?s\s+a\s+(?:bank\s+|public\s+)?holiday\b|\bpray\s+for\s+me\b|\bwish\s+me\s+luck\b|\bsend\s+help\b|"
+            r"\b(?:got|been|gets)\s+(?:bumped|moved|cancell?ed|pushed|postponed|rescheduled|changed|dropped|shifted)\b|"
             r"overran|ran\s+(?:long|over|late)|took\s+forever|again\b(?!\s+(?:on|at|next|tomorrow)))\b")
 OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|umbrella|alarms?|wake\s+me|timer|"
               r"music|songs?|playlist|podcast|radio|order\s+(?:food|pizza|a\s+pizza|takeout|coffee)|takeout|"
@@ -110,7 +111,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
     ("agenda", _C(r"\bhow\s+(?:busy|packed|full|booked)\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got|'?s\s+(?:on\s+)?(?:my|the)\s+"
                   r"(?:calendar|schedule|agenda|day))\b|\bwhat\s+(?:meetings|events)\b|\bwhat'?s\s+(?:next|up\s+next)\b|"
                   r"\bmy\s+next\s+meeting\b|\bdo\s+i\s+have\s+(?:anything|any|something|a\s+meeting|meetings)\b|"
-                  r"\bwhat'?s\s+(?:on|left|up)\b(?!\s+with)|\bwhat'?s\s+my\s+\w+\s+look(?:ing)?\s+like\b|"
+                  r"\bwhat'?s\s+(?:on|left|up)\b(?!\s+with)|\bwhat'?s\s+my\s+\w+\s+(?:look(?:ing)?\s+)?like\b|\b(?:show|open|pull\s+up)\s+(?:me\s+|up\s+)?(?:this|next|today'?s|tomorrow'?s|the)\s+.{0,12}\b(?:calendar|schedule|agenda)\b|"
                   r"\b(?:how|what)\s+(?:does|do|is)\s+(?!.*\bavailab).{0,25}\blook(?:ing)?\b|\bany(?:thing|\s+(?:more\s+)?(?:meetings?|calls?|events?))\b|"
                   r"\bhow\s+many\s+meetings\b|\bread\s+me\b|\b(?:meetings|events|schedule|agenda|calendar|cal)\s*\?\s*$|"
                   r"\bis\s+there\s+(?:a|an|any)\s+(?:meeting|event|call)s?\b|"
@@ -130,7 +131,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                       r"\b(?:change|switch)\s+(?:my|the|our|this|that|\w+'s)\b.{0,40}\b(?:to|till|until)\b|"
                       r"\b(?:be|get)\s+(?:pushed|moved|shifted|bumped|rescheduled|changed|postponed)\b|\bbump\b|\s->\s|→")),
     ("invite", _C(r"\b(?:pull|bring|loop|add)\b\s{2,}.{0,30}\b(?:to|into|in)\b")),  # (with a mention: decide.judge)
-    ("search", _C(r"\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is)\s+(?!.*\b(?:free|available|around)\b)"
+    ("search", _C(r"\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is|which\s+day\s+is|what\s+day\s+is)\s+(?!.*\b(?:free|available|around)\b)"
                   r"(?!my\s+(?:next|first|last)\s+(?:meeting|call|event|appointment)s?\b)"
                   r"(?:the|my|our|\w+\s+(?:club|review|sync|meeting|call))\b")),
     ("help", _C(r"^\W*help\b|\bhelp\W*$|\bwhat\s+are\s+you\s+for\b|\bhow\s+to\s+use\s+(?:this|you|yue)\b|"
