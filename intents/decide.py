@@ -132,6 +132,8 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     Rule("room request + people + <time> → schedule", ("want:rooms", PEOPLE, TIME), "schedule", 5.0),
     # "cancel all my meetings today, i'm sick", 我病了，明天的会全取消: the illness is the reason, cancel the request
     Rule("cancel command + a reason for leave → cancel", ("cue:cancel", "want:leave"), "cancel", 3.5),
+    # "remind me to call sam back at 4": the reminder's task may read like a report
+    Rule("a reminder whose task reads like a report → remind", ("want:remind", REPORT), "remind", 2.0),
     Rule("meeting verb + room request → schedule", ("cue:schedule", "want:rooms", ACTIVITY), "schedule", 3.5,
          unless=("want:remind",)),
     Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind",)),

@@ -31,7 +31,7 @@ COLLOQ = _C(r"\bcatch(?:ing)?[\s-]?up\b|\bwalk\s+(?:\w+\s+)?through\b|\bgrab\s+(
 # Activity nouns beyond the command rules' meeting nouns (intent_words._MEETING_NOUN).
 ACTIVITY = _C(r"\b(?:planning|hackathon|prep|bug\s+bash|party|dentist|doctor|appointment|crit|dinner|breakfast|brunch|"
               r"sign-?off|training|onboarding|all[\s-]hands|book\s+club|town\s?hall|presentation|meetup|webinar|class|"
-              r"lesson|seminar|church|haircut|checkup|check-up|zoom(?!\s+(?:link|url|id|password))|webex|game\s+night|movie\s+night|potluck|karaoke|trivia|jam|whiteboard(?:ing)?|brainstorm(?:ing)?|conference|happy\s+hour|drinks|sprint|grooming|refinement|retrospective|check-?in|"
+              r"lesson|seminar|church|haircut|checkup|check-up|zoom(?!\s+(?:link|url|id|password))|advisory\s+board|board\s+meeting|committee|webex|game\s+night|movie\s+night|potluck|karaoke|trivia|jam|whiteboard(?:ing)?|brainstorm(?:ing)?|conference|happy\s+hour|drinks|sprint|grooming|refinement|retrospective|check-?in|"
               r"walkthrough|pairing|debrief|post-?mortem|deep\s+dive|hangout|celebration|farewell|orientation|"
               r"ceremony|appraisal|1:1s|one-on-ones|office\s+hours|q&a|ama|standups|syncs|calls|meetings|events)\b")
 # how, when, is …: a question word, as against a bare question mark ("3:30 today design crit?" proposes)
@@ -47,12 +47,12 @@ REPORT = _C(r"(?<!when\s)(?<!where\s)(?<!what\s)(?<!which\s)(?<!how\s)\b(?:was|w
             r"running\s+(?:\d+\s*min(?:ute)?s?\s+)?late|late\s+(?:to|for)|on\s+my\s+way|omw|be\s+there\s+by|decided|can'?t\s+believe|thx|thanks\s+for|thank\s+you\s+for|"
             r"see\s+you|fyi|btw|ugh|missed|sorry|apologies|broken|broke|since|back[\s-]to[\s-]back|no\s+time\s+to|by\s+eod|by\s+end\s+of|took\s+(?:an?\s+|\d+\s+)?(?:hour|hours|minutes|forever|ages))\b|"
             r"^\s*off\s+to\b|\b(?:recording|slides|deck|notes|doc|document|meeting\s+minutes)\s+(?:of|from|for)\b|"
-            r"\b(?:had|did|went|lol|haha|brb|ran|got\s+out|just\s+(?:finished|wrapped|ended|got|left|had)|"
+            r"(?<!time\s)(?<!what\s)(?<!when\s)(?<!where\s)\b(?:had|did|went|lol|haha|brb|ran|got\s+out|just\s+(?:finished|wrapped|ended|got|left|had)|"
             r"back\s+from|back\s+at|recorded|recording\s+is|notes\s+(?:are|from)|minutes\s+(?:are|from)|"
             r"already\s+(?:sent|posted|shared|done|happened)|too\s+many\s+meetings|fewer\s+meetings|"
             r"\b(?:is|are|was|were)\s+(?:such|so|really|very|kinda|pretty|super|totally)\s+(?:a\s+)?\w+|"
             r"\b(?:we|they|he|she|someone|somebody|i)\s+(?:already\s+)?(?:moved|cancell?ed|rescheduled|pushed|postponed|booked|scheduled)\b|"
-            r"\bit'?s\s+a\s+(?:bank\s+|public\s+)?holiday\b|\bpray\s+for\s+me\b|\bwish\s+me\s+luck\b|\bsend\s+help\b|"
+            r"\bit'?s\s+a\s+(?:bank\s+|public\s+)?holiday\b|\bas\s+usual\b|\bpray\s+for\s+me\b|\bwish\s+me\s+luck\b|\bsend\s+help\b|"
             r"\b(?:got|been|gets)\s+(?:bumped|moved|cancell?ed|pushed|postponed|rescheduled|changed|dropped|shifted)\b|"
             r"overran|ran\s+(?:long|over|late)|took\s+forever|again\b(?!\s+(?:on|at|next|tomorrow)))\b")
 OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|umbrella|alarms?|wake\s+me|timer|"
@@ -62,7 +62,8 @@ OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|um
               r"hotel|train\s+tickets?|groceries|delivery|package|parcel|"
               r"order\s+(?:\w+\s+)?(?:lunch|dinner|food|pizza|coffee|takeout|breakfast|sushi)|"
               r"send\s+(?:an?\s+)?(?:email|e-mail|text|sms|message)|what\s+time\s+is\s+it|headlines|"
-              r"(?:shopping|grocery|groceries|to-?do)\s+list|bus|buses|tube|subway|metro|tram|ferry|tv|television|episode|netflix|coffee\s+(?:machine|maker)|vacuum|heater|blinds|curtains|"
+              r"(?:shopping|grocery|groceries|to[\s-]?do)\s+list|grab\s+(?:car|ride|taxi|food)|order\s+(?:a|an|some|my|me|more)\s+(?:grab|uber|lyft|cab|taxi|ride)|"
+              r"book\s+a\s+table|table\s+at|in\s+the\s+world|world\s+news|bus|buses|tube|subway|metro|tram|ferry|tv|television|episode|netflix|coffee\s+(?:machine|maker)|vacuum|heater|blinds|curtains|"
               r"(?:turn|switch)\s+(?:on|off)\s+the\s+(?:tv|television|fan|oven|kettle|ac|air\s+con\w*|dishwasher|washer|sprinklers?)|"
               r"(?:call|phone|ring|text|facetime)\s+(?:my\s+)?(?:mom|mum|mother|dad|father|parents|wife|husband|"
               r"kids?|son|daughter|grandma|grandpa|brother|sister|girlfriend|boyfriend))\b")
@@ -116,7 +117,8 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"\bhow\s+many\s+meetings\b|\bread\s+me\b|\b(?:meetings|events|schedule|agenda|calendar|cal)\s*\?\s*$|"
                   r"\bis\s+there\s+(?:a|an|any)\s+(?:meeting|event|call)s?\b|"
                   r"\b(?:list|show)\s+(?:me\s+)?(?:my\s+|all\s+|the\s+)?(?:events|meetings|appointments)\b|"
-                  r"\bwhat'?s\s+happening\b|\b(?:tell|give|read)\s+me\s+(?:my|the)\s+(?:schedule|agenda|appointments|meetings|events|calendar|plans)\b|^\s*my\s+day\b|\bmy\s+(?:next|first|1st|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
+                  r"\bwhat'?s\s+happening\b|\bwhat\s+am\s+i\s+(?:doing|up\s+to)\b|\bdo\s+i\s+have\s+(?:any\s+)?plans\b|"
+                  r"\bis\s+my\s+(?:calendar|schedule|day|afternoon|morning|evening)\s+(?:clear|free|open|empty)\b|\b(?:tell|give|read)\s+me\s+(?:my|the)\s+(?:schedule|agenda|appointments|meetings|events|calendar|plans)\b|^\s*my\s+day\b|\bmy\s+(?:next|first|1st|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
     ("caldav", _C(r"\b(?:see|view|show|get|open)\b.{0,30}\b(?:in|on)\s+(?:my\s+)?(?:outlook|ipad|iphone|phone|android|mac|"
                   r"google\s+calendar|apple\s+calendar)\b|\b(?:phone|iphone|android|ipad|mac|macbook|outlook|google\s+calendar|apple\s+calendar)\b.{0,40}"
                   r"\b(?:show|see|display|get|sync|pull)\b.{0,30}\b(?:meetings|events|calendar|schedule)\b|"
@@ -124,14 +126,14 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"(?:phone|iphone|android|ipad|mac)\b")),
     ("cancel", _C(r"\b(?:take|get|knock)\b.{0,40}\boff\s+(?:my|the)\s+(?:calendar|schedule|agenda)\b|\bget\s+rid\s+of\b|\bis\s+off\b|\bnuke\b|\berase\b|\bwipe\b|\bdrop\s+the\b|\bremove\s+(?:the|my|all|every)\b(?!.{0,40}\bcalendar\b).{0,30}"
                   r"\b(?:meetings?|sync|calls?|events?|appointments?|review|standup|retro|\d+\s*(?:am|pm)|o'?clock)\b|"
-                  r"\bremove\b.{0,40}\bfrom\s+(?:my|the)\s+calendar\b|\bclear\s+(?:out\s+)?(?:my|the|all)\b.{0,20}\b(?:calendar|schedule|day|afternoon|morning|meetings?|events?|calls?)\b|"
+                  r"\b(?:remove|take\s+off|delete|drop|clear)\b.{0,40}\bfrom\s+(?:my|the)\s+(?:calendar|schedule|agenda)\b|\bclear\s+(?:out\s+)?(?:my|the|all)\b.{0,20}\b(?:calendar|schedule|day|afternoon|morning|meetings?|events?|calls?)\b|"
                   r"\bdrop\s+(?:my|the)\b.{0,30}\b(?:meeting|sync|call|event|appointment)\b")),
     ("reschedule", _C(r"\b(?:push|move|shift|bump|pull)\s+(?:the\s+|my\s+|our\s+)?[\w:' -]{1,30}?\s+(?:back\s+|forward\s+)?to\s+"
                       r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|tmrw|next|later|the\s+\d)|"
                       r"\b(?:change|switch)\s+(?:my|the|our|this|that|\w+'s)\b.{0,40}\b(?:to|till|until)\b|"
                       r"\b(?:be|get)\s+(?:pushed|moved|shifted|bumped|rescheduled|changed|postponed)\b|\bbump\b|\s->\s|→")),
     ("invite", _C(r"\b(?:pull|bring|loop|add)\b\s{2,}.{0,30}\b(?:to|into|in)\b")),  # (with a mention: decide.judge)
-    ("search", _C(r"\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is|which\s+day\s+is|what\s+day\s+is)\s+(?!.*\b(?:free|available|around)\b)"
+    ("search", _C(r"\bwhat\s+time\s+did\s+(?:i|we|you)\s+(?:set|book|schedule|put|make)\b|\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is|which\s+day\s+is|what\s+day\s+is)\s+(?!.*\b(?:free|available|around)\b)"
                   r"(?!my\s+(?:next|first|last)\s+(?:meeting|call|event|appointment)s?\b)"
                   r"(?:the|my|our|\w+\s+(?:club|review|sync|meeting|call))\b")),
     ("help", _C(r"^\W*help\b|\bhelp\W*$|\bwhat\s+are\s+you\s+for\b|\bhow\s+to\s+use\s+(?:this|you|yue)\b|"
