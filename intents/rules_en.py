@@ -52,7 +52,7 @@ REPORT = _C(r"(?<!when\s)(?<!where\s)(?<!what\s)(?<!which\s)(?<!how\s)\b(?:was|w
             r"already\s+(?:sent|posted|shared|done|happened)|too\s+many\s+meetings|fewer\s+meetings|"
             r"\b(?:is|are|was|were)\s+(?:such|so|really|very|kinda|pretty|super|totally)\s+(?:a\s+)?\w+|"
             r"\b(?:we|they|he|she|someone|somebody|i)\s+(?:already\s+)?(?:moved|cancell?ed|rescheduled|pushed|postponed|booked|scheduled)\b|"
-            r"\bit'?s\s+a\s+(?:bank\s+|public\s+)?holiday\b|\bas\s+usual\b|\bpray\s+for\s+me\b|\bwish\s+me\s+luck\b|\bsend\s+help\b|"
+            r"\bit'?s\s+a\s+(?:bank\s+|public\s+)?holiday\b|\bas\s+usual\b|\b(?:is|are)\s+(?:every|always|usually|normally)\b|\bpray\s+for\s+me\b|\bwish\s+me\s+luck\b|\bsend\s+help\b|"
             r"\b(?:got|been|gets)\s+(?:bumped|moved|cancell?ed|pushed|postponed|rescheduled|changed|dropped|shifted)\b|"
             r"overran|ran\s+(?:long|over|late)|took\s+forever|again\b(?!\s+(?:on|at|next|tomorrow)))\b")
 OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|umbrella|alarms?|wake\s+me|timer|"
@@ -63,7 +63,7 @@ OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|um
               r"order\s+(?:\w+\s+)?(?:lunch|dinner|food|pizza|coffee|takeout|breakfast|sushi)|"
               r"send\s+(?:an?\s+)?(?:email|e-mail|text|sms|message)|what\s+time\s+is\s+it|headlines|"
               r"(?:shopping|grocery|groceries|to[\s-]?do)\s+list|grab\s+(?:car|ride|taxi|food)|order\s+(?:a|an|some|my|me|more)\s+(?:grab|uber|lyft|cab|taxi|ride)|"
-              r"book\s+a\s+table|table\s+at|in\s+the\s+world|world\s+news|bus|buses|tube|subway|metro|tram|ferry|tv|television|episode|netflix|coffee\s+(?:machine|maker)|vacuum|heater|blinds|curtains|"
+              r"^\s*(?:call|phone|ring|dial)\s+(?!with\b|w/|about\b|re\b)[a-z]+(?:'s\s+(?:cell|mobile|phone))?\s*$|book\s+a\s+table|table\s+at|in\s+the\s+world|world\s+news|bus|buses|tube|subway|metro|tram|ferry|tv|television|episode|netflix|coffee\s+(?:machine|maker)|vacuum|heater|blinds|curtains|"
               r"(?:turn|switch)\s+(?:on|off)\s+the\s+(?:tv|television|fan|oven|kettle|ac|air\s+con\w*|dishwasher|washer|sprinklers?)|"
               r"(?:call|phone|ring|text|facetime)\s+(?:my\s+)?(?:mom|mum|mother|dad|father|parents|wife|husband|"
               r"kids?|son|daughter|grandma|grandpa|brother|sister|girlfriend|boyfriend))\b")
@@ -105,7 +105,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                  r"\bcalling\s+in\s+sick\b|\btaking\s+.{0,30}\boff\b|\bout\s+sick\b|\boff\s+for\s+me\b|"
                  r"\b(?:mon|tues|wednes|thurs|fri|satur|sun|to)day\s+off\b|\btomorrow\s+off\b|"
                  r"^\s*(?:i'?m\s+)?out\s+(?:today|tomorrow|tmr|this|next|on|all|from|until|till)\b|\bworking\s+from\s+home\b(?=.*\b(?:sick|ill)\b)|\bdoctor'?s\s+appointment\b(?=.*\bout\b)")),
-    ("find_time", _C(r"\bam\s+i\s+(?:free|available)\b|\bfree\b[^.!]*\?|\bgot\s+(?:any\s+)?(?:time|\d+\s*min|a\s+slot)|\banyone\s+free\b|"
+    ("find_time", _C(r"\bfind\s+(?:me\s+|us\s+)?(?:a|an|one)\s+(?:free|open|spare)\s+(?:hour|slot|half[\s-]hour|\d+\s*min\w*)\b|\bam\s+i\s+(?:free|available)\b|\bfree\b[^.!]*\?|\bgot\s+(?:any\s+)?(?:time|\d+\s*min|a\s+slot)|\banyone\s+free\b|"
                      r"\b(?:any|a)\s+(?:\d+\s*-?\s*min(?:ute)?s?\s+)?slots?\b|\bwhen\s+can\s+(?:i|we)\s+get\s+time\b|"
                      r"\bwhen'?s\s+.{0,25}\bfree\b|\bsomewhere\b[^.!]*\?|\b(?:is|are)\s+.{0,30}\baround\b|\bwhen\s+works\b|\bwhat\s+works\s+for\b|\bany\s+(?:gaps?|openings?)\b|"
                      r"\bdoes\s+.{0,30}\bhave\s+(?:time|a\s+slot|\d+\s*min)|\bwhen\s+(?:can|could)\s+\w+\s+(?:and\s+\w+\s+)?meet\b")),
@@ -114,7 +114,8 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"\bmy\s+next\s+meeting\b|\bdo\s+i\s+have\s+(?:anything|any|something|a\s+meeting|meetings)\b|"
                   r"\bwhat'?s\s+(?:on|left|up)\b(?!\s+with)|\bwhat'?s\s+my\s+\w+\s+(?:look(?:ing)?\s+)?like\b|\b(?:show|open|pull\s+up)\s+(?:me\s+|up\s+)?(?:this|next|today'?s|tomorrow'?s|the)\s+.{0,12}\b(?:calendar|schedule|agenda)\b|"
                   r"\b(?:how|what)\s+(?:does|do|is)\s+(?!.*\bavailab).{0,25}\blook(?:ing)?\b|\bany(?:thing|\s+(?:more\s+)?(?:meetings?|calls?|events?))\b|"
-                  r"\bhow\s+many\s+meetings\b|\bread\s+me\b|\b(?:meetings|events|schedule|agenda|calendar|cal)\s*\?\s*$|"
+                  r"\bhow\s+many\s+(?:meetings|calls|events|appointments)\b|\bread\s+(?:me|out|back)\b|"
+                  r"\b(?:rundown|run-down|overview|recap)\s+of\s+(?:my|the|today'?s|tomorrow'?s|this|next)\b|\b(?:meetings|events|schedule|agenda|calendar|cal)\s*\?\s*$|"
                   r"\bis\s+there\s+(?:a|an|any)\s+(?:meeting|event|call)s?\b|"
                   r"\b(?:list|show)\s+(?:me\s+)?(?:my\s+|all\s+|the\s+)?(?:events|meetings|appointments)\b|"
                   r"\bwhat'?s\s+happening\b|\bwhat\s+am\s+i\s+(?:doing|up\s+to)\b|\bdo\s+i\s+have\s+(?:any\s+)?plans\b|"
@@ -124,8 +125,8 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"\b(?:show|see|display|get|sync|pull)\b.{0,30}\b(?:meetings|events|calendar|schedule)\b|"
                   r"\b(?:see|show|get)\s+(?:my\s+|these\s+|the\s+)?(?:meetings|events|calendar)\s+(?:on|in)\s+my\s+"
                   r"(?:phone|iphone|android|ipad|mac)\b")),
-    ("cancel", _C(r"\b(?:take|get|knock)\b.{0,40}\boff\s+(?:my|the)\s+(?:calendar|schedule|agenda)\b|\bget\s+rid\s+of\b|\bis\s+off\b|\bnuke\b|\berase\b|\bwipe\b|\bdrop\s+the\b|\bremove\s+(?:the|my|all|every)\b(?!.{0,40}\bcalendar\b).{0,30}"
-                  r"\b(?:meetings?|sync|calls?|events?|appointments?|review|standup|retro|\d+\s*(?:am|pm)|o'?clock)\b|"
+    ("cancel", _C(r"\bclear\s+(?:out\s+)?(?:today|tonight|tomorrow|tmrw|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|\b(?:take|get|knock)\b.{0,40}\boff\s+(?:my|the)\s+(?:calendar|schedule|agenda)\b|\bget\s+rid\s+of\b|\bis\s+off\b|\bnuke\b|\berase\b|\bwipe\b|\bdrop\s+the\b|\bremove\s+(?:the|my|all|every)\b(?!.{0,40}\bcalendar\b).{0,30}"
+                  r"\b(?:meetings?|sync|calls?|events?|appointments?|review|standup|retro|interview|demo|lunch|dinner|1:1|session|kickoff|\d+\s*(?:am|pm)|o'?clock)\b|"
                   r"\b(?:remove|take\s+off|delete|drop|clear)\b.{0,40}\bfrom\s+(?:my|the)\s+(?:calendar|schedule|agenda)\b|\bclear\s+(?:out\s+)?(?:my|the|all)\b.{0,20}\b(?:calendar|schedule|day|afternoon|morning|meetings?|events?|calls?)\b|"
                   r"\bdrop\s+(?:my|the)\b.{0,30}\b(?:meeting|sync|call|event|appointment)\b")),
     ("reschedule", _C(r"\b(?:push|move|shift|bump|pull)\s+(?:the\s+|my\s+|our\s+)?[\w:' -]{1,30}?\s+(?:back\s+|forward\s+)?to\s+"
@@ -133,7 +134,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                       r"\b(?:change|switch)\s+(?:my|the|our|this|that|\w+'s)\b.{0,40}\b(?:to|till|until)\b|"
                       r"\b(?:be|get)\s+(?:pushed|moved|shifted|bumped|rescheduled|changed|postponed)\b|\bbump\b|\s->\s|→")),
     ("invite", _C(r"\b(?:pull|bring|loop|add)\b\s{2,}.{0,30}\b(?:to|into|in)\b")),  # (with a mention: decide.judge)
-    ("search", _C(r"\bwhat\s+time\s+did\s+(?:i|we|you)\s+(?:set|book|schedule|put|make)\b|\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is|which\s+day\s+is|what\s+day\s+is)\s+(?!.*\b(?:free|available|around)\b)"
+    ("search", _C(r"\bwhat\s+time'?s\s+(?:the|my|our)\b|\bwhat\s+time\s+did\s+(?:i|we|you)\s+(?:set|book|schedule|put|make)\b|\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is|which\s+day\s+is|what\s+day\s+is)\s+(?!.*\b(?:free|available|around)\b)"
                   r"(?!my\s+(?:next|first|last)\s+(?:meeting|call|event|appointment)s?\b)"
                   r"(?:the|my|our|\w+\s+(?:club|review|sync|meeting|call))\b")),
     ("help", _C(r"^\W*help\b|\bhelp\W*$|\bwhat\s+are\s+you\s+for\b|\bhow\s+to\s+use\s+(?:this|you|yue)\b|"
