@@ -134,9 +134,14 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     Rule("cancel command + a reason for leave → cancel", ("cue:cancel", "want:leave"), "cancel", 3.5),
     # "remind me to call sam back at 4": the reminder's task may read like a report
     Rule("a reminder whose task reads like a report → remind", ("want:remind", REPORT), "remind", 2.0),
+    # "ux review next wed 3-4, invite @A @B": invite words on a meeting being made, not an existing one
+    Rule("invite words + <time> + activity, no reference → schedule", ("want:invite", TIME, ACTIVITY), "schedule", 4.0,
+         unless=(REFER,)),
+    Rule("invite cue + <time> + activity, no reference → schedule", ("cue:invite", TIME, ACTIVITY), "schedule", 2.5,
+         unless=(REFER, WANTED)),
     Rule("meeting verb + room request → schedule", ("cue:schedule", "want:rooms", ACTIVITY), "schedule", 3.5,
          unless=("want:remind",)),
-    Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind",)),
+    Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind", "want:schedule")),
     Rule("a past time, no request → unknown", (PAST,), "unknown", 1.5, unless=(REQUEST,)),
     Rule("looking up a past event → search", (PAST, "cue:search"), "search", 1.5),
     Rule("a past event is not cancelled now → unknown", (PAST, "cue:cancel"), "unknown", 2.0, unless=(REQUEST,)),

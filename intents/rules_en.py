@@ -40,7 +40,7 @@ WH = _C(r"^\s*(?:how|what|when|which|who|where|is|are|am|do|does|did|any|was|wer
 QMARK = _C(r"\?\s*$")
 QUESTION = _C(r"\?|^\s*(?:how|what|when|which|who|where|is|are|am|do|does|did|any)\b")
 REPORT = _C(r"(?<!when\s)(?<!where\s)(?<!what\s)(?<!which\s)(?<!how\s)\b(?:was|were)\b|"
-            r"(?<!what\s)(?<!when\s)(?<!where\s)(?<!how\s)(?<!\w'\s)\b(?:is|are)\s+(?:at|on|tomorrow|today|tonight|moved|over|"
+            r"(?<!what\s)(?<!when\s)(?<!where\s)(?<!how\s)(?<!\w'\s)(?<!^)\b(?:is|are)\s+(?:at|on|tomorrow|today|tonight|moved|over|"
             r"done|off\s+(?!for)|cancell?ed|pointless|useless|boring|fun|great|long)\b|"
             r"^\s*who\s+(?:set|picked|booked|organi[sz]ed|made|sent|created|scheduled|invited|moved|cancell?ed|called)\b|"
             r"\b(?:fun|pointless|useless|boring|awesome|terrible|great|nice|good\s+job|well\s+done|congrats|kudos|"
@@ -52,7 +52,7 @@ REPORT = _C(r"(?<!when\s)(?<!where\s)(?<!what\s)(?<!which\s)(?<!how\s)\b(?:was|w
             r"already\s+(?:sent|posted|shared|done|happened)|too\s+many\s+meetings|fewer\s+meetings|"
             r"\b(?:is|are|was|were)\s+(?:such|so|really|very|kinda|pretty|super|totally)\s+(?:a\s+)?\w+|"
             r"\b(?:we|they|he|she|someone|somebody|i)\s+(?:already\s+)?(?:moved|cancell?ed|rescheduled|pushed|postponed|booked|scheduled)\b|"
-            r"\bit'?s\s+a\s+(?:bank\s+|public\s+)?holiday\b|\bas\s+usual\b|\b(?:is|are)\s+(?:every|always|usually|normally)\b|\bpray\s+for\s+me\b|\bwish\s+me\s+luck\b|\bsend\s+help\b|"
+            r"\bit'?s\s+a\s+(?:bank\s+|public\s+)?holiday\b|\bas\s+usual\b|\bi'?m\s+(?:in|stuck\s+in)\s+(?:meetings|calls|a\s+meeting|back-to-back)\b|\balready\s+(?:have|got|booked|scheduled)\b|\b(?:crashed|froze|died)\b|\b(?:is|are)\s+(?:every|always|usually|normally)\b|\bpray\s+for\s+me\b|\bwish\s+me\s+luck\b|\bsend\s+help\b|"
             r"\b(?:got|been|gets)\s+(?:bumped|moved|cancell?ed|pushed|postponed|rescheduled|changed|dropped|shifted)\b|"
             r"overran|ran\s+(?:long|over|late)|took\s+forever|again\b(?!\s+(?:on|at|next|tomorrow)))\b")
 OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|umbrella|alarms?|wake\s+me|timer|"
@@ -118,7 +118,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"\b(?:rundown|run-down|overview|recap)\s+of\s+(?:my|the|today'?s|tomorrow'?s|this|next)\b|\b(?:meetings|events|schedule|agenda|calendar|cal)\s*\?\s*$|"
                   r"\bis\s+there\s+(?:a|an|any)\s+(?:meeting|event|call)s?\b|"
                   r"\b(?:list|show)\s+(?:me\s+)?(?:my\s+|all\s+|the\s+)?(?:events|meetings|appointments)\b|"
-                  r"\bwhat'?s\s+happening\b|\bwhat\s+am\s+i\s+(?:doing|up\s+to)\b|\bdo\s+i\s+have\s+(?:any\s+)?plans\b|"
+                  r"\bwhat'?s\s+happening\b|\bwhat\s+am\s+i\s+(?:doing|up\s+to)\b|\bhow'?s\s+my\s+(?:day|week|morning|afternoon|schedule|calendar)\b|^\s*(?:is|am)\s+(?:i\s+)?(?:today|tomorrow|tmrw|(?:mon|tues|wednes|thurs|fri|satur|sun)day|this\s+\w+|next\s+\w+)\s+(?:busy|packed|full|free|open|clear)\b|\bdo\s+i\s+have\s+(?:any\s+)?plans\b|"
                   r"\bis\s+my\s+(?:calendar|schedule|day|afternoon|morning|evening)\s+(?:clear|free|open|empty)\b|\b(?:tell|give|read)\s+me\s+(?:my|the)\s+(?:schedule|agenda|appointments|meetings|events|calendar|plans)\b|^\s*my\s+day\b|\bmy\s+(?:next|first|1st|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
     ("caldav", _C(r"\b(?:see|view|show|get|open)\b.{0,30}\b(?:in|on)\s+(?:my\s+)?(?:outlook|ipad|iphone|phone|android|mac|"
                   r"google\s+calendar|apple\s+calendar)\b|\b(?:phone|iphone|android|ipad|mac|macbook|outlook|google\s+calendar|apple\s+calendar)\b.{0,40}"
@@ -136,7 +136,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
     ("invite", _C(r"\b(?:pull|bring|loop|add)\b\s{2,}.{0,30}\b(?:to|into|in)\b")),  # (with a mention: decide.judge)
     ("search", _C(r"\bwhat\s+time'?s\s+(?:the|my|our)\b|\bwhat\s+time\s+did\s+(?:i|we|you)\s+(?:set|book|schedule|put|make)\b|\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is|which\s+day\s+is|what\s+day\s+is)\s+(?!.*\b(?:free|available|around)\b)"
                   r"(?!my\s+(?:next|first|last)\s+(?:meeting|call|event|appointment)s?\b)"
-                  r"(?:the|my|our|\w+\s+(?:club|review|sync|meeting|call))\b")),
+                  r"(?:the|my|our|\w+\s+(?:club|review|sync|meeting|call|breakfast|lunch|dinner|standup|retro|demo|offsite|party))\b")),
     ("help", _C(r"^\W*help\b|\bhelp\W*$|\bwhat\s+are\s+you\s+for\b|\bhow\s+to\s+use\s+(?:this|you|yue)\b|"
                 r"\b(?:list|show)\s+(?:me\s+)?your\s+commands\b|\bhow\s+does\s+(?:this|the|yue)\s*(?:bot)?\s+work\b")),
     ("schedule", _C(r"\b(?:add|put)\b.{0,60}\b(?:to|on|in)\s+(?:my|the)\s+(?:calendar|schedule|agenda)\b|"
