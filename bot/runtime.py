@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
 from .config import Settings
 from .feishu import Feishu
@@ -43,6 +44,7 @@ class Bot:
         # Drains in flight: a burst of messages needs a few draining workers, not one per message
         # (they would only queue on the database's write lock).
         self._drains = threading.BoundedSemaphore(max(1, min(settings.workers, 4)))
+        self.on_stop: list[Callable[[], None]] = []     # e.g. the long connection: closed first
 
     # -- clock: the only place the bot reads it (handlers receive `now`)
     @staticmethod
@@ -69,6 +71,8 @@ class Bot:
 
     def stop(self) -> None:
         """Finish the work in hand; what is left in the inbox waits for the next start."""
+        for fn in self.on_stop:
+            fn()
         self._stop.set()
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.click_pool.shutdown(wait=True, cancel_futures=True)

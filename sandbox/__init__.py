@@ -48,6 +48,9 @@ def init_app(app: Flask, settings: Any, today: dt.date | None = None) -> Any:
         seed_mod.seed(s, settings, today)
     state = common.SandboxState(db=db, settings=settings, delivery=Delivery(db, settings))
     app.extensions["sandbox"] = state
+    # The long connection (sandbox/ws): its server thread starts when a client discovers it.
+    from sandbox.ws import LongConnections
+    app.extensions["sandbox_ws"] = state.delivery.ws = LongConnections(getattr(settings, "host", "127.0.0.1"))
     common.install(app)
     for bp in blueprints():
         app.register_blueprint(bp)
