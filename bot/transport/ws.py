@@ -63,6 +63,7 @@ class LongConnection:
         self._wait_for_local = wait_for_local      # sandbox mode: the domain is this very app
         self._client: lark.ws.Client | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._sdk_loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._owns_slot = False
@@ -76,6 +77,7 @@ class LongConnection:
                                "(lark-oapi's ws client runs on one module-wide event loop)")
         self._owns_slot = True
         self._loop = asyncio.new_event_loop()
+        self._sdk_loop = sdk_ws.loop
         sdk_ws.loop = self._loop        # the SDK schedules everything on this module global
         self._thread = threading.Thread(target=self._run, name="yue-ws", daemon=True)
         self._thread.start()
@@ -158,6 +160,7 @@ class LongConnection:
             log.debug("long connection cleanup: %s", e)
         finally:
             loop.close()
+            sdk_ws.loop = self._sdk_loop    # what the SDK made at import, for whoever comes next
 
     def _on_reconnecting(self) -> None:
         self._reconnecting = True
