@@ -56,6 +56,8 @@ def _banner(settings: Settings) -> str:
             f"  Demo app credentials (sandbox only): app id {settings.app_id}, app secret {settings.app_secret}",
             "  Try, as Alice in her private chat with Yue: 明天下午3点和 @Bob 开会 讨论预算",
         ]
+        if settings.transport == "ws":
+            lines.append("  Events reach the bot over the sandbox's long connection (YUE_TRANSPORT=ws)")
     elif settings.transport == "ws":
         lines += ["  Events and card callbacks arrive over Feishu's long connection (no public URL needed)"]
     else:
