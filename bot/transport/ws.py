@@ -15,7 +15,8 @@ replaced (tests, restarts) without the old one's tasks waking up. The processes 
 acknowledge (role `all` or `web`) each hold one connection: under gunicorn that is one per
 worker, and Feishu hands each event to one connection of the app, so the workers share the
 load like they share HTTP requests; `bot.worker` processes only drain the inbox. Do not use
-gunicorn's `--preload` in ws mode (the SDK's loop would be made before the fork).
+gunicorn's `--preload` in ws mode: the connection's thread would start in the master, and
+threads do not survive the fork into the workers.
 
 Handlers run on the SDK's loop thread, one frame at a time per process: the message handler
 only stores (milliseconds); a card click runs its action there, within Feishu's 3 s.

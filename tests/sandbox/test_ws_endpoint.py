@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from urllib.parse import parse_qs, urlsplit
 
 import lark_oapi as lark
@@ -20,6 +19,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from bot.transport.ws import LongConnection, wait_connected
+from tests.flow.conftest import wait_for
 from tests.sandbox.conftest import APP_ID, APP_SECRET
 
 WAIT = 15.0
@@ -69,17 +69,6 @@ def say(url: str, text: str = "帮助", chat: str = "oc_p2p_alice", sender: str 
 def record(url: str, event_id: str) -> dict:
     recs = requests.get(f"{url}/sandbox/api/deliveries", timeout=10).json()["deliveries"]
     return next(r for r in recs if r["event_id"] == event_id)
-
-
-def wait_until(what: str, fn, timeout: float = WAIT):
-    end = time.monotonic() + timeout
-    while True:
-        got = fn()
-        if got:
-            return got
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 def ws_view(url: str) -> dict:
@@ -164,7 +153,7 @@ def test_event_frame_headers_and_redelivery_until_acked(sandbox_server):
         assert json.loads(third.payload)["header"]["event_id"] == env["header"]["event_id"]
         ack(ws, third, 200)
         assert len({h1["message_id"], h2["message_id"], h3["message_id"]}) == 3
-        rec = wait_until("the delivery to finish", lambda: (r := record(sandbox_server.url, sent["event_id"]))["done"] and r)
+        rec = wait_for("the delivery to finish", lambda: (r := record(sandbox_server.url, sent["event_id"]))["done"] and r)
     assert rec["delivered"] and [a["status"] for a in rec["attempts"]] == [None, 500, 200]
     assert rec["url"] == "long connection"
 
@@ -187,7 +176,7 @@ def test_large_payload_is_split_by_sum_and_seq(sandbox_server):
         env = json.loads(b"".join(parts[i] for i in range(total)))
         assert "明天下午三点开会" in json.loads(env["event"]["message"]["content"])["text"]
         ack(ws, last)
-        wait_until("the delivery", lambda: record(sandbox_server.url, sent["event_id"])["delivered"])
+        wait_for("the delivery", lambda: record(sandbox_server.url, sent["event_id"])["delivered"])
 
 
 def test_each_event_goes_to_one_connection_of_the_app(sandbox_server):
@@ -201,7 +190,7 @@ def test_each_event_goes_to_one_connection_of_the_app(sandbox_server):
                 seen.setdefault(json.loads(f.payload)["header"]["event_id"], []).append(name)
                 ack(ws, f)
         for eid in sent:
-            wait_until("delivery", lambda: record(sandbox_server.url, eid)["delivered"])
+            wait_for("delivery", lambda: record(sandbox_server.url, eid)["delivered"])
         with pytest.raises(TimeoutError):               # nothing more: no event went to both
             a.recv(timeout=0.3)
     assert sorted(seen) == sorted(sent) and all(len(v) == 1 for v in seen.values())
@@ -214,9 +203,9 @@ def test_cut_drops_connections_and_pushes_fail_over_to_a_retry(sandbox_server):
         assert r.json() == {"cut": 1}
         with pytest.raises(ConnectionClosed):
             ws.recv(timeout=WAIT)
-    wait_until("the connection to be gone", lambda: ws_view(sandbox_server.url)["connections"] == [])
+    wait_for("the connection to be gone", lambda: ws_view(sandbox_server.url)["connections"] == [])
     sent = say(sandbox_server.url)                     # no connection: every attempt fails, then gives up
-    rec = wait_until("retries to run out", lambda: (r := record(sandbox_server.url, sent["event_id"]))["done"] and r)
+    rec = wait_for("retries to run out", lambda: (r := record(sandbox_server.url, sent["event_id"]))["done"] and r)
     assert not rec["delivered"] and all(a["status"] is None for a in rec["attempts"]) and len(rec["attempts"]) == 4
 
 
@@ -241,12 +230,12 @@ def test_sdk_client_pings_at_the_configured_interval_and_receives_events(sandbox
     try:
         assert wait_connected(conn, WAIT).state == "connected"
         # the default interval is 120 s: three pings mean the discovered config was applied
-        wait_until("three pings", lambda: [c for c in ws_view(sandbox_server.url)["connections"] if c["pings"] >= 3])
+        wait_for("three pings", lambda: [c for c in ws_view(sandbox_server.url)["connections"] if c["pings"] >= 3])
         sent = say(sandbox_server.url)
-        wait_until("the event", lambda: got)
-        wait_until("the ack", lambda: record(sandbox_server.url, sent["event_id"])["delivered"])
+        wait_for("the event", lambda: got)
+        wait_for("the ack", lambda: record(sandbox_server.url, sent["event_id"])["delivered"])
         assert got == [sent["message_id"]]
     finally:
         conn.stop()
     assert conn.status().state == "stopped"
-    wait_until("the socket to close", lambda: ws_view(sandbox_server.url)["connections"] == [])
+    wait_for("the socket to close", lambda: ws_view(sandbox_server.url)["connections"] == [])
