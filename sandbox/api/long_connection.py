@@ -14,6 +14,7 @@ from sandbox.ws import LongConnections
 bp = Blueprint("sandbox_long_connection", __name__)
 
 BAD_PARAM, BAD_SECRET = 10003, 10014       # as the token endpoints answer (HTTP 200, code ≠ 0)
+SYSTEM_BUSY = 1                            # the SDK retries after ReconnectInterval
 
 
 def hub() -> LongConnections:
@@ -34,6 +35,8 @@ def endpoint() -> Response:
         return flat({"code": BAD_PARAM, "msg": "app not found"})
     if secret != app.secret:
         return flat({"code": BAD_SECRET, "msg": "app secret invalid"})
+    if hub().offline():
+        return flat({"code": SYSTEM_BUSY, "msg": "system busy"})
     host = urlsplit(request.host_url).hostname or "127.0.0.1"
     return flat({"code": 0, "msg": "ok", "data": hub().discover(app_id, host)})
 
@@ -45,11 +48,15 @@ def view() -> Response:
 
 @bp.post("/sandbox/api/ws/cut")
 def cut() -> Response:
-    """Drop the connections of `app_id` (default: every app) as a network failure would."""
-    app_id = body(code=400).get("app_id")
+    """Drop the connections of `app_id` (default: every app) as a network failure would, and
+    with `hold_s` keep discovery busy that long (so nobody reconnects before then)."""
+    data = body(code=400)
+    app_id, hold = data.get("app_id"), data.get("hold_s", 0)
     if app_id is not None and not isinstance(app_id, str):
         raise ApiError(400, "app_id must be a string", 400)
-    return json_response({"cut": hub().cut(app_id)}, 200)
+    if isinstance(hold, bool) or not isinstance(hold, (int, float)) or not 0 <= hold <= 600:
+        raise ApiError(400, "hold_s must be a number of seconds between 0 and 600", 400)
+    return json_response({"cut": hub().cut(app_id, float(hold))}, 200)
 
 
 @bp.put("/sandbox/api/ws/config")

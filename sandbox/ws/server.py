@@ -108,6 +108,7 @@ class LongConnections:
         self._ws_apps: set[str] = set()
         self._rr = itertools.count()
         self._seq = itertools.count(1)
+        self._offline_until = 0.0                       # cut(hold_s=…): discovery answers "busy"
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
         self.port: int | None = None
@@ -135,6 +136,9 @@ class LongConnections:
                 self._thread.join(timeout=5)
 
     # --- discovery and the handshake -------------------------------------------------------------
+
+    def offline(self) -> bool:
+        return time.time() < self._offline_until
 
     def discover(self, app_id: str, public_host: str) -> dict:
         """The `data` of a successful `/callback/ws/endpoint` answer. The app is in long-connection
@@ -254,10 +258,12 @@ class LongConnections:
 
     # --- tests and the console ------------------------------------------------------------------------
 
-    def cut(self, app_id: str | None = None) -> int:
+    def cut(self, app_id: str | None = None, hold_s: float = 0.0) -> int:
         """Drop the app's connections (all apps' without `app_id`) as a network failure would: no
-        closing handshake. Returns how many were cut; the SDK reconnects by itself."""
+        closing handshake. Returns how many were cut; the SDK reconnects by itself, after
+        `hold_s` seconds in which discovery answers "system busy" (an outage to ride out)."""
         with self._lock:
+            self._offline_until = time.time() + hold_s
             victims = [c for c in self._conns.values() if app_id in (None, c.app_id)]
         for c in victims:
             try:

@@ -92,14 +92,16 @@ def test_dropped_connection_mid_load_answers_every_message_once(ws_yue):
     before = conn.status().reconnects
     texts = [(PEOPLE[i % len(PEOPLE)], "帮助" if i % 2 else "help") for i in range(30)]
     sent = send_all(ws_yue, texts[:15])
-    cut = ws_yue.http.post(f"{ws_yue.url}/sandbox/api/ws/cut", json={}, timeout=10).json()
+    # dropped, and no reconnect for 1.5 s: what is sent meanwhile must wait for re-delivery
+    cut = ws_yue.http.post(f"{ws_yue.url}/sandbox/api/ws/cut", json={"hold_s": 1.5}, timeout=10).json()
     assert cut["cut"] == 1
-    sent += send_all(ws_yue, texts[15:])                 # while the client is reconnecting
-    assert_each_answered_once(ws_yue, sent)
+    later = send_all(ws_yue, texts[15:])
+    assert_each_answered_once(ws_yue, sent + later)
     assert conn.status().state == "connected" and conn.status().reconnects > before
     recs = {r["event_id"]: r for r in ws_yue.http.get(f"{ws_yue.url}/sandbox/api/deliveries", timeout=10)
             .json()["deliveries"]}
-    assert all(recs[m["event_id"]]["delivered"] for m in sent)
+    assert all(recs[m["event_id"]]["delivered"] for m in sent + later)
+    assert len(recs[later[0]["event_id"]]["attempts"]) > 1       # it did ride out the outage
 
 
 @pytest.fixture

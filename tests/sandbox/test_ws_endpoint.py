@@ -199,14 +199,25 @@ def test_each_event_goes_to_one_connection_of_the_app(sandbox_server):
 def test_cut_drops_connections_and_pushes_fail_over_to_a_retry(sandbox_server):
     ws, _ = dial(sandbox_server.url)
     with ws:
-        r = requests.post(f"{sandbox_server.url}/sandbox/api/ws/cut", json={}, timeout=10)
+        r = requests.post(f"{sandbox_server.url}/sandbox/api/ws/cut", json={"hold_s": 30}, timeout=10)
         assert r.json() == {"cut": 1}
         with pytest.raises(ConnectionClosed):
             ws.recv(timeout=WAIT)
+    assert discover(sandbox_server.url) == {"code": 1, "msg": "system busy"}      # held offline
     wait_for("the connection to be gone", lambda: ws_view(sandbox_server.url)["connections"] == [])
     sent = say(sandbox_server.url)                     # no connection: every attempt fails, then gives up
     rec = wait_for("retries to run out", lambda: (r := record(sandbox_server.url, sent["event_id"]))["done"] and r)
     assert not rec["delivered"] and all(a["status"] is None for a in rec["attempts"]) and len(rec["attempts"]) == 4
+
+
+@pytest.mark.parametrize("bad", [{"hold_s": -1}, {"hold_s": "long"}, {"app_id": 7}])
+def test_bad_cut_is_refused_and_cuts_nothing(sandbox_server, bad):
+    ws, _ = dial(sandbox_server.url)
+    with ws:
+        r = requests.post(f"{sandbox_server.url}/sandbox/api/ws/cut", json=bad, timeout=10)
+        assert r.status_code == 400 and r.json()["error"]
+        assert len(ws_view(sandbox_server.url)["connections"]) == 1
+        assert discover(sandbox_server.url)["code"] == 0
 
 
 @pytest.mark.parametrize("bad", [{"PingInterval": 0}, {"frame_limit": "big"}, {"Nope": 1},
