@@ -250,3 +250,24 @@ def test_sdk_client_pings_at_the_configured_interval_and_receives_events(sandbox
         conn.stop()
     assert conn.status().state == "stopped"
     wait_for("the socket to close", lambda: ws_view(sandbox_server.url)["connections"] == [])
+
+
+def test_yue_with_a_refused_secret_reports_it_on_healthz(sandbox_server, tmp_path):
+    from app import create_app
+    from bot.config import Settings
+    settings = Settings.from_env({"FEISHU_APP_ID": APP_ID, "FEISHU_APP_SECRET": "not-the-secret",
+                                  "FEISHU_DOMAIN": sandbox_server.url, "YUE_TRANSPORT": "ws",
+                                  "DATABASE_URL": f"sqlite:///{tmp_path}/yue.db", "YUE_VAR_DIR": str(tmp_path / "var"),
+                                  "YUE_SECRET_KEY": "k", "LOG_LEVEL": "ERROR"})
+    app = create_app(settings)
+    bot = app.extensions["yue_bot"]
+    try:
+        assert wait_connected(app.extensions["yue_transport"], WAIT).state == "failed"
+        r = app.test_client().get("/healthz")
+        assert r.status_code == 503 and r.json["ok"] is False and r.json["transport"] == "ws"
+        assert r.json["connection"]["state"] == "failed" and "app secret invalid" in r.json["connection"]["error"]
+        assert "not-the-secret" not in r.get_data(as_text=True)
+        assert app.test_client().post("/feishu/events", json={}).status_code == 404    # no HTTP door in ws mode
+    finally:
+        bot.stop()
+        bot.store.close()
