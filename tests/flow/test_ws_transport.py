@@ -31,6 +31,7 @@ def ws_yue(yue_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Yu
         yield Yue(srv, settings)
     finally:
         stop_yue(srv)
+        srv.app.extensions["sandbox_ws"].close()
 
 
 def ws_view(yue: Yue) -> dict:
@@ -85,6 +86,22 @@ def test_payloads_split_over_several_frames_still_book(ws_yue):
         assert len(ws_yue.events("ou_ivy", "Split Frames Review", day, day + dt.timedelta(days=1))) == 1
     finally:
         ws_yue.http.put(f"{ws_yue.url}/sandbox/api/ws/config", json={"frame_limit": 64 * 1024}, timeout=10)
+
+
+def test_slow_booking_is_answered_in_the_ack_within_the_deadline_then_patched(ws_yue):
+    day = today_in("ou_kevin") + dt.timedelta(days=1)
+    reply = ws_yue.say(p2p("ou_kevin"), "ou_kevin", "book Slow Calendar Sync with @Lin tomorrow at 5pm for 30 min")
+    ws_yue.http.post(f"{ws_yue.url}/sandbox/api/faults",
+                     json={"latency_ms": 900, "path_prefix": "/open-apis/calendar/"}, timeout=10).raise_for_status()
+    try:
+        # booking takes several slow calendar calls: the ack frame says "working" before Feishu's 3 s
+        out = ws_yue.click(reply, "ou_kevin", ws_yue.button(reply, "confirm"))
+        assert out["toast"]["type"] == "info" and "Meeting booked" not in card_text(out["card"]), out
+        wait_for("the card to be patched to booked",
+                 lambda: "Meeting booked" in card_text(ws_yue.current(reply)["card"]))
+    finally:
+        ws_yue.http.delete(f"{ws_yue.url}/sandbox/api/faults", timeout=10)
+    assert len(ws_yue.events("ou_lin", "Slow Calendar Sync", day, day + dt.timedelta(days=1))) == 1
 
 
 def test_dropped_connection_mid_load_answers_every_message_once(ws_yue):

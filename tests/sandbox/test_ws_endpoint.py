@@ -25,6 +25,12 @@ from tests.sandbox.conftest import APP_ID, APP_SECRET
 WAIT = 15.0
 
 
+@pytest.fixture(autouse=True)
+def _close_long_connections(sandbox_server):
+    yield
+    sandbox_server.app.extensions["sandbox_ws"].close()      # its server thread ends with the test
+
+
 def discover(url: str, secret: str = APP_SECRET, app_id: str = APP_ID) -> dict:
     r = requests.post(f"{url}/callback/ws/endpoint", json={"AppID": app_id, "AppSecret": secret}, timeout=10)
     assert r.status_code == 200, r.text
