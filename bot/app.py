@@ -5,9 +5,10 @@ import logging
 
 from flask import Flask
 
-from . import actions, inbound, oauth
+from . import actions, oauth
 from .config import Settings
 from .runtime import Bot
+from .transport import http
 
 log = logging.getLogger("yue")
 
@@ -31,12 +32,12 @@ def init_app(app: Flask, settings: Settings) -> Bot:
     if settings.transport == "ws":
         # No /feishu/events in ws mode: without a verification token it would take forged events.
         from .transport.ws import LongConnection
-        conn = LongConnection(settings.app_id, settings.app_secret, inbound.event_handler(on_message, on_card),
+        conn = LongConnection(settings.app_id, settings.app_secret, http.event_handler(on_message, on_card),
                               settings.platform_url, settings.log_level, wait_for_local=settings.mode == "sandbox")
         app.extensions["yue_transport"] = conn
         bot.on_stop.append(conn.stop)
     else:
-        app.register_blueprint(inbound.blueprint(settings, on_message, on_card))
+        app.register_blueprint(http.blueprint(settings, on_message, on_card))
     app.register_blueprint(oauth.blueprint(bot))
     app.extensions["yue_bot"] = bot
     bot.start()

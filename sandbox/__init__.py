@@ -46,7 +46,12 @@ def init_app(app: Flask, settings: Any, today: dt.date | None = None) -> Any:
     db.create_all()
     with db.session() as s:
         seed_mod.seed(s, settings, today)
-    state = common.SandboxState(db=db, settings=settings, delivery=Delivery(db, settings))
+    from sandbox.event_changes import ChangeMerger
+    from sandbox.timeline import Delays, Timeline
+    delivery = Delivery(db, settings)
+    timeline = Timeline(Delays.from_settings(settings))
+    state = common.SandboxState(db=db, settings=settings, delivery=delivery, timeline=timeline,
+                                changes=ChangeMerger(timeline, delivery.deliver_event))
     app.extensions["sandbox"] = state
     # The long connection (sandbox/ws): its server thread starts when a client discovers it.
     from sandbox.ws import LongConnections
@@ -54,6 +59,8 @@ def init_app(app: Flask, settings: Any, today: dt.date | None = None) -> Any:
     common.install(app)
     for bp in blueprints():
         app.register_blueprint(bp)
+    from sandbox import pending
+    pending.resume(state)      # rooms still waiting and bindings in progress when the sandbox stopped
     return state
 
 

@@ -1,23 +1,39 @@
-"""One module per intent; `dispatch` picks it. A handler replies through `ctx`."""
+"""One module per intent, each registering its handler where it is defined
+(`@on_intent("schedule")`, see `registry`); `dispatch` looks it up. Importing
+this package imports every handler module and fails if an intent the parser can
+produce has no handler. A handler replies through `ctx`."""
 from __future__ import annotations
 
 import logging
 
+import intents
+
 from .. import cards
 from ..feishu import FeishuError
+from . import (  # noqa: F401  (they register)
+    agenda,
+    caldav,
+    cancel,
+    coming_soon,
+    find_time,
+    help,
+    invite,
+    leave,
+    reschedule,
+    schedule,
+    search,
+    share,
+    undo,
+)
+from .registry import handler_for, require
 
 log = logging.getLogger("yue.handlers")
 
+require(set(intents.INTENTS) | set(coming_soon.COMING_SOON))
+
 
 def dispatch(ctx) -> None:
-    from . import agenda, caldav, cancel, find_time, help, invite, leave, reschedule, schedule, search, share, undo
-    table = {
-        "schedule": schedule.handle, "find_time": find_time.handle, "agenda": agenda.handle,
-        "search": search.handle, "invite": invite.handle, "cancel": cancel.handle,
-        "reschedule": reschedule.handle, "leave": leave.handle, "share": share.handle,
-        "caldav": caldav.handle, "help": help.handle, "unknown": help.unknown,
-    }
-    handler = undo.handle if ctx.command == "undo" else table.get(ctx.intent.intent, help.unknown)
+    handler = handler_for(ctx.intent.intent, ctx.command)
     try:
         handler(ctx)
     except FeishuError as e:

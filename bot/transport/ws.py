@@ -3,7 +3,7 @@ receives `im.message.receive_v1` and `card.action.trigger` over a WebSocket, so 
 public URL.
 
 The SDK client does its own endpoint discovery, pings, server-pushed config and reconnects;
-we give it the same dispatcher registrations as the HTTP path (`inbound.event_handler`), so a
+we give it the same dispatcher registrations as the HTTP path (`http.event_handler`), so a
 message is stored in the durable inbox before its ack and a click is answered in the ack
 frame. A dropped connection loses nothing: Feishu re-delivers what was not acked and the
 inbox drops what it has already stored.

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from bot.config import ConfigError, Settings, SANDBOX_APP_ID
+from bot.config import SANDBOX_APP_ID, ConfigError, Settings, zone
 
 
 def test_defaults_are_sandbox():
@@ -74,3 +74,10 @@ def test_transport_defaults_to_http_and_ws_needs_no_verification_token():
     with pytest.raises(ConfigError) as e:
         Settings.from_env({"YUE_TRANSPORT": "websocket"})
     assert "YUE_TRANSPORT" in str(e.value)
+
+
+def test_zone_has_one_default_the_settings_default_tz():
+    assert zone("America/New_York").key == "America/New_York"
+    for name in (None, "", "Mars/Olympus", "../etc/passwd"):
+        assert zone(name).key == Settings.default_tz == "Asia/Shanghai"
+    assert zone("Nowhere/City", "UTC").key == "UTC"
