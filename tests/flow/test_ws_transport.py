@@ -92,9 +92,9 @@ def test_slow_booking_is_answered_in_the_ack_within_the_deadline_then_patched(ws
     day = today_in("ou_kevin") + dt.timedelta(days=1)
     reply = ws_yue.say(p2p("ou_kevin"), "ou_kevin", "book Slow Calendar Sync with @Lin tomorrow at 5pm for 30 min")
     ws_yue.http.post(f"{ws_yue.url}/sandbox/api/faults",
-                     json={"latency_ms": 900, "path_prefix": "/open-apis/calendar/"}, timeout=10).raise_for_status()
+                     json={"latency_ms": 2100, "path_prefix": "/open-apis/calendar/"}, timeout=10).raise_for_status()
     try:
-        # booking takes several slow calendar calls: the ack frame says "working" before Feishu's 3 s
+        # each calendar call alone outlasts the 2 s click budget: the ack says "working" within 3 s
         out = ws_yue.click(reply, "ou_kevin", ws_yue.button(reply, "confirm"))
         assert out["toast"]["type"] == "info" and "Meeting booked" not in card_text(out["card"]), out
         wait_for("the card to be patched to booked",
