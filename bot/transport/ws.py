@@ -67,7 +67,6 @@ class LongConnection:
         self._sdk_loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
-        self._owns_slot = False
         self._reconnects = 0
         self._reconnecting = False
         self._error: str | None = None
@@ -76,7 +75,6 @@ class LongConnection:
         if not LongConnection._one_per_process.acquire(blocking=False):
             raise RuntimeError("a long connection is already running in this process "
                                "(lark-oapi's ws client runs on one module-wide event loop)")
-        self._owns_slot = True
         self._loop = asyncio.new_event_loop()
         self._sdk_loop = sdk_ws.loop
         sdk_ws.loop = self._loop        # the SDK schedules everything on this module global
