@@ -277,3 +277,16 @@ def test_yue_with_a_refused_secret_reports_it_on_healthz(sandbox_server, tmp_pat
     finally:
         bot.stop()
         bot.store.close()
+
+
+def test_sdk_client_stops_promptly_while_it_waits_to_reconnect(sandbox_server):
+    import threading
+    requests.post(f"{sandbox_server.url}/sandbox/api/ws/cut", json={"hold_s": 120}, timeout=10)   # discovery busy
+    conn = LongConnection(APP_ID, APP_SECRET, lark.EventDispatcherHandler.builder("", "").build(),
+                          sandbox_server.url, "ERROR")
+    conn.start()
+    wait_for("the SDK to back off and retry", lambda: conn.status().state == "reconnecting")
+    conn.stop(timeout=5)                 # the SDK would sleep up to 30 s before its next attempt
+    assert conn.status().state == "stopped"
+    assert not [t for t in threading.enumerate() if t.name == "yue-ws"]
+    assert ws_view(sandbox_server.url)["connections"] == []
