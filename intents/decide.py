@@ -127,7 +127,6 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     Rule("report / past / complaint words → unknown", (REPORT,), "unknown", 4.0, unless=(REQUEST,)),
     Rule("report words despite a request → unknown", (REPORT, REQUEST), "unknown", 1.5),
     Rule("a question about the calendar itself → unknown", (DATE_FACT,), "unknown", 4.0, unless=(ACTIVITY,)),
-    # "明天下午4点开会，要个8人的会议室": the room is for the meeting being made
     # "周三上午11点 订个大会议室，拉 @A @B": a room for people at a time is a meeting
     Rule("room request + people + <time> → schedule", ("want:rooms", PEOPLE, TIME), "schedule", 5.0),
     # "cancel all my meetings today, i'm sick", 我病了，明天的会全取消: the illness is the reason, cancel the request
@@ -139,6 +138,7 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
          unless=(REFER,)),
     Rule("invite cue + <time> + activity, no reference → schedule", ("cue:invite", TIME, ACTIVITY), "schedule", 2.5,
          unless=(REFER, WANTED)),
+    # "明天下午4点开会，要个8人的会议室": the room is for the meeting being made
     Rule("meeting verb + room request → schedule", ("cue:schedule", "want:rooms", ACTIVITY), "schedule", 3.5,
          unless=("want:remind",)),
     Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind", "want:schedule")),
@@ -184,15 +184,14 @@ def gather(text: str, cues: list[str], want: Patterns, words: Patterns, activity
     for name, rx in want:
         m = rx.search(text)
         if m and keep(name, text):
-            found.setdefault(name, m.start())
-            found[name] = min(found[name], m.start())
+            found[name] = min(found.get(name, m.start()), m.start())
     if "rooms" in found:
         found.pop("find_time", None)  # "any room free at 3?", 有空的会议室吗: the room must be free
     ev.update("want:" + name for name in found)
     if len(found) > 1:  # two v2 phrases: the one said first is the request ("remind me … my next meeting")
-        first = sorted(found.values())
-        if first[0] < first[1]:
-            ev.add("lead:" + min(found, key=found.__getitem__))
+        (at, lead), (next_at, _) = sorted((v, k) for k, v in found.items())[:2]
+        if at < next_at:  # two starting together ("remove … from my calendar"): no lead
+            ev.add("lead:" + lead)
     if activity:
         ev.add(ACTIVITY)
     for name, rx in words:

@@ -72,14 +72,6 @@ def test_intent_accuracy_floor(lang):
     assert acc >= INTENT_ACCURACY_FLOOR[lang], f"{lang} intent accuracy {acc:.3f} < floor {INTENT_ACCURACY_FLOOR[lang]}"
 
 
-if __name__ == "__main__":
-    if sys.argv[1:] == ["--write-gaps"]:
-        n = write_gaps(CASES)
-        print(f"{n} known gaps of {len(CASES)} texts written to {GAPS}")
-    else:
-        sys.exit("usage: python -m tests.unit.test_intents_corpus_v2 --write-gaps")
-
-
 def test_heldout_sets_are_well_formed_and_apart_from_the_corpus():
     """The held-out sets (tests/corpus/intents_v2/heldout/{zh,en}/rN.jsonl) are scored by
     bench/intents_quality.py --only heldout, not run as tests: they stay an unseen estimate.
@@ -94,3 +86,12 @@ def test_heldout_sets_are_well_formed_and_apart_from_the_corpus():
         assert c.group.startswith("r"), c.id
         assert c.expect.get("intent") in CONTRACT_INTENTS, c.id
         assert set(c.expect) <= EXPECT_FIELDS, (c.id, set(c.expect) - EXPECT_FIELDS)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--write-gaps"]:
+        n = write_gaps(CASES)
+        print(f"{n} known gaps of {len(CASES)} texts written to {GAPS}")
+    else:
+        sys.exit("usage: python -m tests.unit.test_intents_corpus_v2 --write-gaps")
+
