@@ -48,6 +48,9 @@ def _on_card(bot, payload: dict) -> dict:
     value = ((ev.get("action") or {}).get("value")) or {}
     if not isinstance(value, dict):
         return answer("error", "zh")
+    if value.get("a") in cards.reminders.REMINDER_ACTIONS:   # reminders live in the jobs table, not drafts
+        from .scheduler.clicks import on_click
+        return on_click(bot, operator, value)
     draft = bot.store.get_draft(str(value.get("d") or "")) if value.get("d") else None
     if draft is None:
         return answer("expired", "zh")

@@ -13,9 +13,11 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
 from .config import Settings
 from .feishu import Feishu
+from .scheduler import Scheduler
 from .store import Store
 
 log = logging.getLogger("yue.runtime")
@@ -26,10 +28,17 @@ MAX_ATTEMPTS_BACKOFF_S = 30
 BOT_ID_RETRY_S = 60
 
 
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
 class Bot:
-    def __init__(self, settings: Settings, feishu_domain: str | None = None):
+    def __init__(self, settings: Settings, feishu_domain: str | None = None,
+                 clock: Callable[[], dt.datetime] | None = None):
         self.settings = settings
-        self.store = Store(settings)
+        # One clock for the bot and its store: tests inject a fake one and move it.
+        self._clock = clock or _utc_now
+        self.store = Store(settings, clock=self.now)
         self.store.create_all()
         self.feishu = Feishu(settings, domain=feishu_domain or settings.feishu_domain)
         self.pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="yue-worker")
@@ -43,11 +52,11 @@ class Bot:
         # Drains in flight: a burst of messages needs a few draining workers, not one per message
         # (they would only queue on the database's write lock).
         self._drains = threading.BoundedSemaphore(max(1, min(settings.workers, 4)))
+        self.scheduler = Scheduler(self)
 
     # -- clock: the only place the bot reads it (handlers receive `now`)
-    @staticmethod
-    def now() -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc)
+    def now(self) -> dt.datetime:
+        return self._clock()
 
     @property
     def bot_open_id(self) -> str | None:
@@ -66,10 +75,12 @@ class Bot:
         if self._sweeper is None and self.settings.role == "all":
             self._sweeper = threading.Thread(target=self._sweep_loop, name="yue-inbox-sweeper", daemon=True)
             self._sweeper.start()
+            self.scheduler.start()
 
     def stop(self) -> None:
         """Finish the work in hand; what is left in the inbox waits for the next start."""
         self._stop.set()
+        self.scheduler.stop()
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.click_pool.shutdown(wait=True, cancel_futures=True)
         if self._sweeper is not None:

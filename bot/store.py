@@ -48,13 +48,14 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
+from bot.store_jobs import Job, JobStore
 from bot.store_tables import (
     DRAFT_STATUSES, Draft, InboxItem, Prefs, UserToken, cache, drafts, inbox, metadata,
     oauth_states, prefs, seen, user_tokens,
 )
 
 __all__ = [
-    "Store", "Draft", "InboxItem", "UserToken", "Prefs", "DRAFT_STATUSES",
+    "Store", "Draft", "InboxItem", "UserToken", "Prefs", "DRAFT_STATUSES", "Job",
     "idempotency_key", "stable_uuid", "derive_fernet_key",
 ]
 
@@ -179,7 +180,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(pg_driver_url(url), pool_pre_ping=True)
 
 
-class Store:
+class Store(JobStore):
     """The bot's database. Construct with `Store(settings)` or
     `Store(url, secret_key, var_dir)`, call `create_all()` once at start-up."""
 

@@ -25,3 +25,5 @@ __all__ = [
     "Booked", "Conflict", "Event", "Person", "Proposal", "Room", "SlotChoice", "SlotsView", "value",
     "describe_rrule", "fmt_range", "fmt_when", "zone_label", "norm_lang", "t",
 ]
+
+from . import reminders  # noqa: E402  (registers its strings; builders used as cards.reminders.*)
