@@ -81,16 +81,19 @@ class JobStore:
     """Mixed into `bot.store.Store` (uses its `_tx`, `_when`)."""
 
     def job_add(self, job_id: str, kind: str, owner: str, occurs_at: datetime, payload: dict[str, Any],
-                chat_id: str | None = None, now: datetime | None = None) -> tuple[Job, bool]:
-        """Schedule a job; (job, created). An existing id (the same message processed
-        again, a second click) returns the stored job unchanged."""
+                chat_id: str | None = None, due_at: datetime | None = None,
+                now: datetime | None = None) -> tuple[Job, bool]:
+        """Schedule a job for `occurs_at` (to run first at `due_at`, default the same);
+        (job, created). An existing id (the same message processed again, a second click)
+        returns the stored job unchanged."""
         now = self._when(now)
         occurs_at = self._when(occurs_at)
+        due_at = occurs_at if due_at is None else self._when(due_at)
         try:
             with self._tx() as c:
                 c.execute(insert(jobs).values(
                     id=job_id, kind=kind, owner=owner, chat_id=chat_id, payload=payload, status="scheduled",
-                    occurs_at=occurs_at, due_at=occurs_at, attempts=0, fired=0, created_at=now, updated_at=now))
+                    occurs_at=occurs_at, due_at=due_at, attempts=0, fired=0, created_at=now, updated_at=now))
             created = True
         except IntegrityError:
             created = False

@@ -17,6 +17,7 @@ COMMANDS = {
     "caldav": "caldav", "同步": "caldav",
     "help": "help", "帮助": "help",
     "undo": "undo", "撤销": "undo",
+    "remind": "remind", "提醒": "remind", "digest": "digest", "推送": "digest",
 }
 
 _SLASH = re.compile(r"^\s*[/／]([A-Za-z]+|[\u4e00-\u9fff]{1,4})(?:@\S+)?(?=\s|$)\s*(.*)$", re.S)

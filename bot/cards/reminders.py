@@ -205,6 +205,11 @@ def digest_card(events: list[Event], first: dt.date, last: dt.date, tz: str, lan
     return card(title, "indigo", elements, lang)
 
 
+def note_card(key: str, lang: str) -> dict:
+    """A short answer that sets nothing: "rem_need_time", "rem_in_past", "rem_no_event", …"""
+    return card(t("title_reminder", lang), "orange", [md(t(key, lang))], lang)
+
+
 def choose_reminder_card(items: list[Reminder], lang: str) -> dict:
     """"cancel the bank reminder" matched several: one Cancel button per match."""
     return reminders_list_card(items, lang, "remind", note="rem_cancel_which")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from .. import cards
 from ..feishu import FeishuError
@@ -10,14 +11,17 @@ log = logging.getLogger("yue.handlers")
 
 
 def dispatch(ctx) -> None:
-    from . import agenda, caldav, cancel, find_time, help, invite, leave, reschedule, schedule, search, share, undo
+    from . import (agenda, caldav, cancel, digest, find_time, help, invite, leave, remind, reschedule, schedule,
+                   search, share, undo)
     table = {
+        "remind": remind.handle, "digest": digest.handle,
         "schedule": schedule.handle, "find_time": find_time.handle, "agenda": agenda.handle,
         "search": search.handle, "invite": invite.handle, "cancel": cancel.handle,
         "reschedule": reschedule.handle, "leave": leave.handle, "share": share.handle,
         "caldav": caldav.handle, "help": help.handle, "unknown": help.unknown,
     }
-    handler = undo.handle if ctx.command == "undo" else table.get(ctx.intent.intent, help.unknown)
+    name = _about_reminders(ctx) or ctx.intent.intent
+    handler = undo.handle if ctx.command == "undo" else table.get(name, help.unknown)
     try:
         handler(ctx)
     except FeishuError as e:
@@ -25,6 +29,20 @@ def dispatch(ctx) -> None:
         # (the card's Retry button does, keeping the draft).
         log.warning("handler %s: feishu code=%s msg=%s log_id=%s", ctx.intent.intent, e.code, e.msg, e.log_id)
         ctx.reply(cards.error_card(_error_kind(e), ctx.lang), key="error")
+
+
+_REMINDER_WORDS = re.compile(r"提醒|\breminders?\b", re.I)
+_DIGEST_WORDS = re.compile(r"日程推送|\bdigests?\b", re.I)
+
+
+def _about_reminders(ctx) -> str | None:
+    """"cancel the bank reminder", "我有哪些提醒": a cancel or an unknown that names
+    reminders (or digests) is about them, not about a meeting."""
+    if ctx.intent.intent not in ("cancel", "unknown") or ctx.command:
+        return None
+    if _REMINDER_WORDS.search(ctx.text):
+        return "remind"
+    return "digest" if _DIGEST_WORDS.search(ctx.text) else None
 
 
 def _error_kind(e: FeishuError) -> str:
