@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 import re
 
+from intents import slash
+
 from .. import cards
 from ..feishu import FeishuError
 
@@ -20,7 +22,8 @@ def dispatch(ctx) -> None:
         "reschedule": reschedule.handle, "leave": leave.handle, "share": share.handle,
         "caldav": caldav.handle, "help": help.handle, "unknown": help.unknown,
     }
-    name = _about_reminders(ctx) or ctx.intent.intent
+    commanded = slash.COMMANDS.get(ctx.command or "")   # "/remind": the command decides, known to the parser or not
+    name = commanded if commanded in ("remind", "digest") else (_about_reminders(ctx) or ctx.intent.intent)
     handler = undo.handle if ctx.command == "undo" else table.get(name, help.unknown)
     try:
         handler(ctx)
