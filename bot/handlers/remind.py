@@ -20,8 +20,9 @@ from . import existing
 _LIST = re.compile(r"哪些提醒|什么提醒|我的提醒|提醒列表|有提醒吗|\b(my|list|show|what)\b.*\breminders?\b", re.I)
 _CANCEL = re.compile(r"取消|删除|删掉|不用提醒|不要提醒|别提醒|\b(cancel|delete|remove|stop)\b", re.I)
 _BEFORE = re.compile(r"提前\s*(\d{1,4})\s*分钟|(\d{1,4})\s*(?:min(?:ute)?s?|分钟)\s*(?:before|ahead|early|前)", re.I)
-_NOISE = re.compile(r"/\S+|提醒我一下|提醒我|提醒一下|提醒|的|\bremind(?:er)?s?\b|\bme\b|\bto\b|\bthe\b|\bmy\b|"
-                    r"\bbefore\b|\bcancel\b|提前\s*\d+\s*分钟|\d+\s*(?:min(?:ute)?s?)\b|取消", re.I)
+_NOISE = re.compile(r"^\s*/\S+|提醒我一下|提醒我|提醒一下|提醒|^\s*(?:please\s+)?remind\s+me\s+(?:to\s+)?|"
+                    r"\breminders?\b|\bremind\b|提前\s*\d+\s*分钟|\d+\s*(?:min(?:ute)?s?|分钟)\s*(?:before|前)?|"
+                    r"^\s*(?:cancel|delete|remove)\b|取消|删除|^\s*的|的\s*$", re.I)
 DEFAULT_TITLE = {"zh": "提醒", "en": "Reminder"}
 ALL_DAY_HOUR = 9     # "提醒我明天交周报": a day without a time reminds at 9:00
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from .. import cards, oauth
 from ..cards.reminders import Conflict
+from ..feishu import FeishuError
 from ..handlers.calendar_view import card_event
 from .remind_job import skip_missed
 from .runner import job_kind
@@ -17,6 +18,7 @@ from .timing import lateness, next_for
 log = logging.getLogger("yue.scheduler")
 
 MIN_GAP = dt.timedelta(minutes=30)    # a shorter free stretch is not worth naming
+PRIMARYS_CHUNK = 10                   # calendar.primarys takes at most 10 users a call
 
 
 def span_of(occurs_local: dt.datetime, scope: str) -> tuple[dt.datetime, dt.datetime]:
@@ -50,18 +52,31 @@ def marks(events: list[cards.Event], work_from: dt.datetime, work_to: dt.datetim
 
 
 def _with_members(bot, events, chat_id: str, owner: str, token: str) -> list:
-    """A group sees only meetings shared with someone else in it: never the owner's
-    private appointments."""
+    """A group sees only meetings shared with someone else in it, never the owner's
+    private appointments: those a member organises, and the owner's own that a member
+    attends (an event whose guest list the owner may not read is left out)."""
     members = {m.open_id for m in bot.feishu.chat_members(chat_id)} - {owner}
-    keep, seen = [], {}
+    ids, member_cals = sorted(members), set()
+    for i in range(0, len(ids), PRIMARYS_CHUNK):
+        member_cals |= set(bot.feishu.primary_calendar_ids(ids[i:i + PRIMARYS_CHUNK]).values())
+    keep, decided = [], {}
     for e in events:
         key = e.recurring_event_id or e.event_id
-        if key not in seen:
-            atts = bot.feishu.list_attendees(e.calendar_id, key, user_token=token)
-            seen[key] = any(a.open_id in members for a in atts if a.type == "user" and a.rsvp_status != "decline")
-        if seen[key]:
+        if key not in decided:
+            decided[key] = e.calendar_id in member_cals or _attended_by(bot, e.calendar_id, key, members, token)
+        if decided[key]:
             keep.append(e)
     return keep
+
+
+def _attended_by(bot, calendar_id: str, event_id: str, members: set[str], token: str) -> bool:
+    try:
+        atts = bot.feishu.list_attendees(calendar_id, event_id, user_token=token)
+    except FeishuError as e:
+        if e.kind in ("permission", "not_found"):
+            return False
+        raise
+    return any(a.open_id in members for a in atts if a.type == "user" and a.rsvp_status != "decline")
 
 
 def _connect(bot, job, lang: str) -> None:
