@@ -52,7 +52,7 @@ class Bot:
         # Drains in flight: a burst of messages needs a few draining workers, not one per message
         # (they would only queue on the database's write lock).
         self._drains = threading.BoundedSemaphore(max(1, min(settings.workers, 4)))
-        self.scheduler = Scheduler(self)
+        self.scheduler = Scheduler(self, lease_s=settings.job_lease_s)
 
     # -- clock: the only place the bot reads it (handlers receive `now`)
     def now(self) -> dt.datetime:

@@ -62,6 +62,7 @@ class Job:
     attempts: int
     fired: int
     lease_token: str | None
+    worker_id: str | None
     last_error: str | None
     created_at: datetime
 
@@ -74,7 +75,8 @@ class Job:
 def _job(row) -> Job:
     return Job(id=row.id, kind=row.kind, owner=row.owner, chat_id=row.chat_id, payload=row.payload,
                status=row.status, occurs_at=row.occurs_at, due_at=row.due_at, attempts=row.attempts,
-               fired=row.fired, lease_token=row.lease_token, last_error=row.last_error, created_at=row.created_at)
+               fired=row.fired, lease_token=row.lease_token, worker_id=row.worker_id, last_error=row.last_error,
+               created_at=row.created_at)
 
 
 class JobStore:

@@ -14,11 +14,12 @@ from ..feishu import FeishuError
 log = logging.getLogger("yue.scheduler")
 
 POLL_S = 1.0            # how often an idle instance looks for due jobs
-LEASE_S = 120           # a worker that dies mid-job gives it up after this
+LEASE_S = 60            # a worker that dies mid-job gives it up after this (Settings.job_lease_s)
 BATCH = 10
 THREADS = 2
 RETRY_BASE_S = 30       # a failed step is retried after 30 s, 60 s, … (same occurrence, same uuid)
 RETRY_MAX_S = 600
+RATE_RETRY_S = 2        # over Feishu's quota: soon again, not after the back-off of a real failure
 
 KindFn = Callable[..., None]
 KINDS: dict[str, KindFn] = {}
@@ -97,11 +98,12 @@ class Scheduler:
             fn(self.bot, job, now)
         except FeishuError as e:
             log.warning("job %s (%s) failed: code=%s msg=%s log_id=%s", job.id, job.kind, e.code, e.msg, e.log_id)
-            self._retry(job, now, f"feishu {e.code}: {e.msg}")
+            self._retry(job, now, f"feishu {e.code}: {e.msg}", RATE_RETRY_S if e.kind == "rate_limit" else None)
         except Exception as e:
             log.exception("job %s (%s) failed", job.id, job.kind)
             self._retry(job, now, f"{type(e).__name__}: {e}")
 
-    def _retry(self, job, now: dt.datetime, error: str) -> None:
-        delay = min(RETRY_MAX_S, RETRY_BASE_S * 2 ** max(0, job.attempts - 1))
+    def _retry(self, job, now: dt.datetime, error: str, delay: float | None = None) -> None:
+        if delay is None:
+            delay = min(RETRY_MAX_S, RETRY_BASE_S * 2 ** max(0, job.attempts - 1))
         self.bot.store.job_retry(job, now + dt.timedelta(seconds=delay), error)
