@@ -263,3 +263,28 @@ def test_list_and_cancel_by_words(ryue: Yue) -> None:
     assert left.payload["title"] == "买牛奶"
     at(y, tomorrow(17, 0))
     assert pushed(y, chat, "call the bank") == []
+
+
+def test_a_crash_between_sending_and_marking_sends_nothing_twice(ryue: Yue) -> None:
+    y, chat = ryue, p2p("ou_lin")
+    y.say(chat, "ou_lin", "/remind 明天上午10点 pay the rent")
+    real = y.store.job_fired
+    died: list[str] = []
+
+    def die_before_marking(job, *a, **kw):       # the process dies right after the send
+        if not died:
+            died.append(job.id)
+            return False
+        return real(job, *a, **kw)
+
+    y.store.job_fired = die_before_marking
+    try:
+        y.clock.set(tomorrow(10))
+        wait_for("the send", lambda: pushed(y, chat, "pay the rent") and died)
+        assert y.store.job_get(died[0]).status == "running"        # leased, never marked
+        at(y, tomorrow(10) + dt.timedelta(seconds=y.bot.scheduler.lease_s + 1))
+    finally:
+        y.store.job_fired = real
+    job = y.store.job_get(died[0])
+    assert (job.status, job.attempts, job.fired) == ("done", 2, 1)   # run again by the next lease…
+    assert len(pushed(y, chat, "pay the rent")) == 1                # …with the same uuid: one message
