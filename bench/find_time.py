@@ -191,7 +191,7 @@ def main() -> int:
     finally:
         if bot is not None:
             bot.feishu.close()
-            bot.pool.shutdown(wait=False)
+            bot.inbox.pool.shutdown(wait=False)
         server.shutdown()
         server.server_close()
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every benchmark in bench/ with its default parameters, one after the other (they would
 # disturb each other's timings if run together), write each one's JSON and log under
-# $OUT_DIR (default: bench/out-<date>), and print every summary at the end.
+# $OUT_DIR (default: bench/out-<date>), record each report in bench/RESULTS.md ("Latest full
+# run", with the commit it measured: bench/stale.py reads it), and print every summary at the end.
 #
 #   bench/run_all.sh                 # everything, defaults (about 25 minutes on 2 cores:
 #                                    #   ack_load alone is 2 min of load plus up to 15 min of drain)
@@ -43,6 +44,7 @@ for script in intents_speed intents_accuracy sandbox_freebusy find_time e2e_late
   # shellcheck disable=SC2086
   if "$PYTHON" "bench/$script.py" $args --out "$OUT_DIR/$script.json" >"$OUT_DIR/$script.log" 2>&1; then
     echo "    ok in $(( $(date +%s) - start ))s"
+    "$PYTHON" bench/record.py "$script" "$OUT_DIR/$script.log" "python bench/$script.py $args"
   else
     echo "    FAILED (exit $?) after $(( $(date +%s) - start ))s, see $OUT_DIR/$script.log"
     status=1
@@ -53,7 +55,12 @@ for path in bench/*.py; do
   name=$(basename "$path" .py)
   case "$name" in _*|intents_speed|intents_accuracy|sandbox_freebusy|find_time|e2e_latency|ack_load) continue;; esac
   echo "--- $name"
-  "$PYTHON" "$path" --out "$OUT_DIR/$name.json" >"$OUT_DIR/$name.log" 2>&1 || { echo "    FAILED, see $OUT_DIR/$name.log"; status=1; }
+  case "$name" in record|stale|intents_dump) continue;; esac
+  if "$PYTHON" "$path" --out "$OUT_DIR/$name.json" >"$OUT_DIR/$name.log" 2>&1; then
+    "$PYTHON" bench/record.py "$name" "$OUT_DIR/$name.log" "python bench/$name.py"
+  else
+    echo "    FAILED, see $OUT_DIR/$name.log"; status=1
+  fi
 done
 
 echo
@@ -64,4 +71,6 @@ for log in "$OUT_DIR"/*.log; do
   # each script prints its header first and its result table last
   if [ "$(wc -l <"$log")" -le 45 ]; then cat "$log"; else head -n 5 "$log"; echo "  [...]"; tail -n 25 "$log"; fi
 done
+echo
+"$PYTHON" bench/stale.py
 exit $status

@@ -229,10 +229,3 @@ def maintenance(bot) -> None:
             except FeishuError as e:
                 log.info("could not update card of draft %s: code=%s", d.id, e.code)
 
-
-def resume_booking(bot, payload: dict) -> None:
-    d = bot.store.get_draft(payload.get("draft_id", ""))
-    if d is not None and d.status == "booking":
-        _, card = book(bot, d)
-        if d.card_message_id:
-            bot.feishu.update_card(d.card_message_id, card)

@@ -7,9 +7,10 @@ from typing import Callable
 
 from flask import Flask
 
-from . import actions, inbound, oauth
+from . import actions, oauth
 from .config import Settings
 from .runtime import Bot
+from .transport import http
 
 log = logging.getLogger("yue")
 
@@ -30,7 +31,7 @@ def init_app(app: Flask, settings: Settings, clock: Callable[[], dt.datetime] | 
     def on_card(payload: dict) -> dict:
         return actions.on_card(bot, payload)
 
-    app.register_blueprint(inbound.blueprint(settings, on_message, on_card))
+    app.register_blueprint(http.blueprint(settings, on_message, on_card))
     app.register_blueprint(oauth.blueprint(bot))
     app.extensions["yue_bot"] = bot
     bot.start()

@@ -5,7 +5,9 @@ one line that names the variable (`ConfigError`), never a traceback.
 """
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -157,8 +159,6 @@ class Settings:
 def settings_or_exit(prog: str = "yue") -> Settings:
     """Settings from the environment for an entry point, with logging set up; a bad value
     ends the process with one line naming the variable (exit status 2), never a traceback."""
-    import logging
-    import sys
     try:
         settings = Settings.from_env()
     except ConfigError as e:
@@ -166,3 +166,13 @@ def settings_or_exit(prog: str = "yue") -> Settings:
         raise SystemExit(2) from None
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     return settings
+
+
+def zone(name: str | None, default: str = Settings.default_tz) -> ZoneInfo:
+    """`name` as a zone; None, empty or unknown → `default` (the bot's one default,
+    `Settings.default_tz`). Never raises: a zone Feishu or a person gave us that this
+    machine does not know must not break an answer."""
+    try:
+        return ZoneInfo(name or default)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(default)

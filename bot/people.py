@@ -5,20 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .config import zone
 from .feishu import FeishuError, Person
 
 log = logging.getLogger("yue.people")
 
 CACHE_TTL_S = 6 * 3600
-
-
-def zone(name: str | None, default: str = "Asia/Shanghai") -> ZoneInfo:
-    try:
-        return ZoneInfo(name or default)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(default)
 
 
 def _lang(value: str | None) -> str:
@@ -37,7 +30,7 @@ def lookup(bot, open_id: str, now: dt.datetime | None = None) -> Person:
     except FeishuError as e:
         log.warning("contact lookup for %s failed: code=%s msg=%s", open_id, e.code, e.msg)
         return Person(open_id=open_id, name=open_id, tz=default_tz)
-    tz = p.tz if p.tz and zone(p.tz, "UTC").key == p.tz else default_tz
+    tz = p.tz if p.tz and zone(p.tz).key == p.tz else default_tz
     person = dataclasses.replace(p, tz=tz, lang=_lang(p.lang) if p.lang else None)
     bot.store.cache_put(key, dataclasses.asdict(person), CACHE_TTL_S)
     return person

@@ -12,7 +12,9 @@ import intents
 from intents import slash
 
 from . import people
+from .config import zone
 from .feishu import Person
+from .handlers import dispatch
 
 log = logging.getLogger("yue.router")
 
@@ -84,9 +86,6 @@ def _wordless_lang(bot, person: Person, text: str, command: str | None, intent) 
 def process_inbox_item(bot, item) -> None:
     if item.kind == "message":
         handle_message(bot, item.payload)
-    elif item.kind == "booking":
-        from . import actions
-        actions.resume_booking(bot, item.payload)
     else:
         log.warning("unknown inbox item kind %r, dropped", item.kind)
 
@@ -118,7 +117,7 @@ def handle_message(bot, payload: dict) -> None:
     person = people.lookup(bot, sender_id, now)
     others = [{"key": m.get("key"), "id": (m.get("id") or {}).get("open_id"), "name": m.get("name")}
               for m in mentions if not _is_bot_mention(m, bot.bot_open_id)]
-    intent = intents.parse(text, now=now.astimezone(people.zone(person.tz)), tz=person.tz,
+    intent = intents.parse(text, now=now.astimezone(zone(person.tz)), tz=person.tz,
                            mentions=others, bot_id=bot.bot_open_id)
     ctx = Ctx(bot=bot, sender=person, chat_id=msg.get("chat_id") or "", chat_type=chat_type,
               message_id=msg.get("message_id") or "", text=text, intent=intent, now=now,
@@ -126,5 +125,4 @@ def handle_message(bot, payload: dict) -> None:
               wordless_lang=_wordless_lang(bot, person, text, command, intent))
     if msg.get("message_type") != "text" and chat_type != "p2p":
         return
-    from .handlers import dispatch
     dispatch(ctx)

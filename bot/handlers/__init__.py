@@ -1,30 +1,42 @@
-"""One module per intent; `dispatch` picks it. A handler replies through `ctx`."""
+"""One module per intent, each registering its handler where it is defined
+(`@on_intent("schedule")`, see `registry`); `dispatch` looks it up. Importing
+this package imports every handler module and fails if an intent the parser can
+produce has no handler. A handler replies through `ctx`."""
 from __future__ import annotations
 
 import logging
 import re
 
-from intents import slash
+import intents
 
 from .. import cards
 from ..feishu import FeishuError
+from . import (  # noqa: F401  (they register)
+    agenda,
+    caldav,
+    cancel,
+    coming_soon,
+    digest,
+    find_time,
+    help,
+    invite,
+    leave,
+    remind,
+    reschedule,
+    schedule,
+    search,
+    share,
+    undo,
+)
+from .registry import handler_for, require
 
 log = logging.getLogger("yue.handlers")
 
+require(set(intents.INTENTS) | set(coming_soon.COMING_SOON))
+
 
 def dispatch(ctx) -> None:
-    from . import (agenda, caldav, cancel, digest, find_time, help, invite, leave, remind, reschedule, schedule,
-                   search, share, undo)
-    table = {
-        "remind": remind.handle, "digest": digest.handle,
-        "schedule": schedule.handle, "find_time": find_time.handle, "agenda": agenda.handle,
-        "search": search.handle, "invite": invite.handle, "cancel": cancel.handle,
-        "reschedule": reschedule.handle, "leave": leave.handle, "share": share.handle,
-        "caldav": caldav.handle, "help": help.handle, "unknown": help.unknown,
-    }
-    commanded = slash.COMMANDS.get(ctx.command or "")   # "/remind": the command decides, known to the parser or not
-    name = commanded if commanded in ("remind", "digest") else (_about_reminders(ctx) or ctx.intent.intent)
-    handler = undo.handle if ctx.command == "undo" else table.get(name, help.unknown)
+    handler = handler_for(_about_reminders(ctx) or ctx.intent.intent, ctx.command)
     try:
         handler(ctx)
     except FeishuError as e:

@@ -5,8 +5,10 @@ import datetime as dt
 
 from .. import cards, oauth
 from .calendar_view import card_event, span
+from .registry import on_intent
 
 
+@on_intent("agenda")
 def handle(ctx) -> None:
     token = oauth.user_token(ctx, "agenda")
     if token is None:

@@ -3,8 +3,10 @@ to the person's private chat, never to a group."""
 from __future__ import annotations
 
 from .. import cards, oauth
+from .registry import on_intent
 
 
+@on_intent("caldav")
 def handle(ctx) -> None:
     token = oauth.user_token(ctx, "caldav")
     if token is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import cards
+from ..config import zone
 from ..feishu import Event
-from ..people import zone
 
 
 def span(ctx, default_days: int = 1) -> tuple[dt.datetime, dt.datetime]:

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from .. import cards, oauth
-from ..people import zone
+from ..config import zone
 from .calendar_view import span
 
 MAX_CANDIDATES = 10

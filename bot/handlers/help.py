@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from .. import cards
+from .registry import on_intent
 
 
+@on_intent("help")
 def handle(ctx) -> None:
     ctx.reply(cards.help_card(ctx.lang), key="help")
 
 
+@on_intent("unknown")
 def unknown(ctx) -> None:
     if ctx.private:
         ctx.reply(cards.unknown_card(ctx.lang), key="hint")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from .. import cards
 from .existing import ask
+from .registry import on_intent
 
 
+@on_intent("invite")
 def handle(ctx) -> None:
     users = [a["id"] for a in ctx.intent.attendees if a.get("type") == "user"]
     emails = [a["email"] for a in ctx.intent.attendees if a.get("type") == "third_party"]

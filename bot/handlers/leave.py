@@ -5,6 +5,7 @@ import datetime as dt
 
 from .. import cards
 from .immediate import existing, record
+from .registry import on_intent
 
 
 def _span(ctx):
@@ -23,6 +24,7 @@ def _span(ctx):
     return None
 
 
+@on_intent("leave")
 def handle(ctx) -> None:
     bot = ctx.bot
     tz = ctx.sender.tz

@@ -10,10 +10,11 @@ import re
 
 from .. import cards
 from ..cards.reminders import Reminder
-from ..people import zone
+from ..config import zone
 from ..scheduler.timing import first_occurrence, recheck_at
 from ..store import stable_uuid
 from . import existing
+from .registry import on_command, on_intent
 
 # Until the parser fills `action` / `remind_before_minutes` for every phrasing, the words
 # that make a remind message a list, a cancel or a lead time are read here.
@@ -49,6 +50,8 @@ def lead_minutes(ctx) -> int | None:
     return int(m.group(1) or m.group(2)) if m else None
 
 
+@on_command("remind", "提醒")
+@on_intent("remind")
 def handle(ctx) -> None:
     v = verb(ctx)
     if v == "list":

@@ -5,8 +5,10 @@ import datetime as dt
 
 from .. import cards
 from .existing import ask
+from .registry import on_intent
 
 
+@on_intent("reschedule")
 def handle(ctx) -> None:
     it = ctx.intent
     if not isinstance(it.start, dt.datetime):

@@ -6,7 +6,8 @@ import datetime as dt
 from dateutil.rrule import rrulestr
 
 from .. import cards, planning
-from ..people import zone
+from ..config import zone
+from .registry import on_intent
 
 DEFAULT_TITLE = {"zh": "会议", "en": "Meeting"}
 
@@ -60,6 +61,7 @@ def window_of(ctx) -> tuple[dt.datetime, dt.datetime]:
     return now, now + dt.timedelta(days=planning.DEFAULT_WINDOW_DAYS)
 
 
+@on_intent("schedule")
 def handle(ctx) -> None:
     it = ctx.intent
     payload = draft_payload(ctx)

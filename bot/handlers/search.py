@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from .. import cards, oauth
 from .calendar_view import card_event
+from .registry import on_intent
 
 
+@on_intent("search")
 def handle(ctx) -> None:
     token = oauth.user_token(ctx, "search")
     if token is None:

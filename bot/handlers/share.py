@@ -5,10 +5,12 @@ import datetime as dt
 
 from .. import cards, oauth, people
 from .immediate import existing, record
+from .registry import on_intent
 
 ROLES = ("free_busy_reader", "reader", "writer", "owner")
 
 
+@on_intent("share")
 def handle(ctx) -> None:
     bot = ctx.bot
     grantees = [a["id"] for a in ctx.intent.attendees if a.get("type") == "user"]

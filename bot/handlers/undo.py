@@ -4,8 +4,10 @@ from __future__ import annotations
 from .. import cards
 from ..actions_existing import reverse, undo_latest
 from ..feishu import FeishuError
+from .registry import on_command
 
 
+@on_command("undo")
 def handle(ctx) -> None:
     bot = ctx.bot
     draft = undo_latest(bot, ctx.sender.open_id, bot.now())

@@ -17,9 +17,10 @@ from lark_oapi.core.token import TokenManager
 
 from bot.config import Settings
 from bot.feishu import Feishu, FeishuError
-from bot.feishu_core import (CallPolicy, Caller, RateLimiter, backoff_delay, classify, header, idempotency_uuid,
-                             redact, retry_after_seconds)
-from bot.feishu_models import chunks, lang_of, parse_rfc3339, time_info
+from bot.feishu.core import CallPolicy, Caller, backoff_delay, header, idempotency_uuid, retry_after_seconds
+from bot.feishu.errors import classify, redact
+from bot.feishu.models import chunks, lang_of, parse_rfc3339, time_info
+from bot.feishu.ratelimit import RateLimiter
 from tests.support.live import LiveServer
 
 SH = ZoneInfo("Asia/Shanghai")

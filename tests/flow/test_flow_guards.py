@@ -23,7 +23,7 @@ def zh_day(d: dt.date) -> str:
 def inbox_items(yue) -> int:
     from sqlalchemy import func, select
 
-    from bot.store_tables import inbox
+    from bot.store.tables import inbox
     with yue.store.engine.connect() as c:
         return c.execute(select(func.count()).select_from(inbox)).scalar_one()
 

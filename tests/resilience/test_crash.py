@@ -29,7 +29,7 @@ def test_message_acknowledged_then_crash_is_answered_after_restart(tmp_path):
     s = settings_for(tmp_path, SANDBOX_EMPTY="1")
     with LiveServer(lambda port: create_app(s.with_(port=port))) as first:
         bot = bot_of(first)
-        bot._stop.set()                 # the workers die right after the acknowledgement...
+        bot.inbox._stop.set()           # the workers die right after the acknowledgement...
         bot.kick = lambda: None
         chat = Chatter(first.url, timeout=3)
         sent = chat.say("oc_p2p_alice", "ou_alice", "帮助")
@@ -61,7 +61,7 @@ def _crash_during_booking(tmp_path, event_created: bool):
             bot.feishu.create_event(bot.feishu.bot_calendar_id(), p["title"], "", dt.datetime.fromisoformat(p["start"]),
                                     dt.datetime.fromisoformat(p["end"]), p["tz"],
                                     idempotency_key=bot.store.idempotency_key(draft))
-        bot._stop.set()
+        bot.inbox._stop.set()
         port = first.port
     with LiveServer(lambda p: create_app(s.with_(port=p)), port=port) as second:
         bot2 = bot_of(second)

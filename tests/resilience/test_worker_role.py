@@ -6,7 +6,7 @@ import threading
 import time
 
 from app import create_app
-from bot import worker
+from bot.inbox import worker
 from tests.support.live import LiveServer
 from tests.support.yue import Chatter, settings_for
 

@@ -1,4 +1,4 @@
-"""The jobs table (bot/store_jobs.py): leases, compare-and-set steps, exactly-once
+"""The jobs table (bot/store/jobs.py): leases, compare-and-set steps, exactly-once
 claiming by several instances, on SQLite and (TEST_DATABASE_URL) PostgreSQL."""
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_expired_lease_goes_to_another_worker_and_the_old_one_cannot_mark(store:
 
 
 def test_worker_dying_every_time_ends_dead(store: Store) -> None:
-    from bot.store_jobs import MAX_ATTEMPTS
+    from bot.store.jobs import MAX_ATTEMPTS
     add(store, 1)
     t = T0
     for _ in range(MAX_ATTEMPTS):

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from bot.config import ConfigError, Settings, SANDBOX_APP_ID
+from bot.config import SANDBOX_APP_ID, ConfigError, Settings, zone
 
 
 def test_defaults_are_sandbox():
@@ -65,3 +65,10 @@ def test_bad_port_stops_start_up_with_one_line(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0, proc.stderr
     assert "PORT" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_zone_has_one_default_the_settings_default_tz():
+    assert zone("America/New_York").key == "America/New_York"
+    for name in (None, "", "Mars/Olympus", "../etc/passwd"):
+        assert zone(name).key == Settings.default_tz == "Asia/Shanghai"
+    assert zone("Nowhere/City", "UTC").key == "UTC"

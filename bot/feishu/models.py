@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config import zone
 
 UTC = dt.timezone.utc
 
@@ -73,7 +74,9 @@ class Event:
 
 
 @dataclass(frozen=True)
-class UserToken:
+class TokenGrant:
+    """Tokens Feishu just granted (code exchange or refresh), before the store
+    keeps them as a `bot.store.UserToken`."""
     access_token: str = field(repr=False)
     refresh_token: str = field(repr=False)
     expires_at: dt.datetime
@@ -101,13 +104,6 @@ Interval = tuple[dt.datetime, dt.datetime]
 
 
 # --- converters -------------------------------------------------------------------------------
-
-def zone(name: str | None, default: str = "UTC") -> ZoneInfo:
-    try:
-        return ZoneInfo(name or default)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
 
 def require_aware(*values: dt.datetime) -> None:
     """A naive datetime here is a bug in the caller: refuse it rather than guess a zone."""

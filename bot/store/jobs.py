@@ -20,7 +20,8 @@ from typing import Any, Iterable
 from sqlalchemy import JSON, Column, Index, Integer, String, Table, Text, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.store_tables import UTCDateTime, metadata
+from bot.store.core import StoreCore
+from bot.store.tables import UTCDateTime, metadata
 
 JOB_STATUSES = ("scheduled", "running", "done", "cancelled", "dropped", "dead")
 ACTIVE = ("scheduled", "running")
@@ -79,8 +80,8 @@ def _job(row) -> Job:
                created_at=row.created_at)
 
 
-class JobStore:
-    """Mixed into `bot.store.Store` (uses its `_tx`, `_when`)."""
+class JobStore(StoreCore):
+    """Scheduled jobs: add, lease, settle, cancel, list."""
 
     def job_add(self, job_id: str, kind: str, owner: str, occurs_at: datetime, payload: dict[str, Any],
                 chat_id: str | None = None, due_at: datetime | None = None,

@@ -1,28 +1,10 @@
-"""The only module of the bot that calls lark-oapi: calendar v4 here; contact, rooms,
-IM and OAuth in `bot.feishu_directory` (mixed into `Feishu`). It answers the same
-against open.feishu.cn and against the sandbox (`domain=http://127.0.0.1:PORT`).
-
-    fs = Feishu(settings, domain=settings.base_url)      # sandbox mode
-    fs = Feishu(settings)                                 # settings.feishu_domain
-    busy = fs.freebusy(["ou_alice"], ["omm_everest"], start, end)
-    ev = fs.create_event(fs.bot_calendar_id(), "Sync", "", start, end, "Asia/Shanghai",
-                         idempotency_key=f"draft:{draft_id}")
-
-Every method returns plain dataclasses (`bot.feishu_models`) with aware datetimes
-and raises only `FeishuError` (`.kind` tells the caller what to do). Identity:
-the app's tenant token by default; methods taking `user_token` act as that person
-(their own calendar, ACLs, CalDAV), through a second client built with
-`enable_set_token(True)` — without it lark-oapi silently sends the tenant token.
-"""
+"""Calendar v4: the bot's and people's calendars, events and their attendees,
+time-off, sharing (ACLs) and CalDAV settings."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Sequence
 
-import lark_oapi as lark
 from lark_oapi.api.calendar.v4 import (
     AclScope, BatchDeleteCalendarEventAttendeeRequest, BatchDeleteCalendarEventAttendeeRequestBody,
     CalendarAcl, CalendarEvent, CalendarEventAttendee, CreateCalendarAclRequest,
@@ -30,124 +12,23 @@ from lark_oapi.api.calendar.v4 import (
     CreateTimeoffEventRequest, DeleteCalendarAclRequest, DeleteCalendarEventRequest, DeleteTimeoffEventRequest,
     EventLocation, EventSearchFilter, GenerateCaldavConfSettingRequest, GenerateCaldavConfSettingRequestBody,
     GetCalendarEventRequest, InstanceViewCalendarEventRequest, ListCalendarEventAttendeeRequest,
-    ListCalendarEventRequest, ListFreebusyRequest, ListFreebusyRequestBody, PatchCalendarEventRequest,
-    PrimaryCalendarRequest, PrimarysCalendarRequest, PrimarysCalendarRequestBody, SearchCalendarEventRequest,
-    SearchCalendarEventRequestBody, TimeInfo, TimeoffEvent,
+    ListCalendarEventRequest, PatchCalendarEventRequest, PrimaryCalendarRequest, PrimarysCalendarRequest,
+    PrimarysCalendarRequestBody, Reminder, SearchCalendarEventRequest, SearchCalendarEventRequestBody, TimeInfo,
+    TimeoffEvent,
 )
-from lark_oapi.core.token import TokenManager
 
-from bot.feishu_core import (CallPolicy, Caller, FeishuError, RateLimiter, backoff_delay, classify,
-                             idempotency_uuid, retry_after_seconds)
-from bot.feishu_directory import DirectoryMixin
-from bot.feishu_models import (Acl, Attendee, CaldavConf, ChatMember, Event, Interval, Person, Room, UserToken,
-                               attendee_from, chunks, event_from, parse_rfc3339, require_aware, rfc3339, unix_s)
+from bot.feishu.core import FeishuClient, idempotency_uuid
+from bot.feishu.errors import FeishuError
+from bot.feishu.models import (Attendee, CaldavConf, Event, attendee_from, chunks, event_from, require_aware,
+                               unix_s)
 
-__all__ = ["Feishu", "FeishuError", "Person", "Room", "ChatMember", "Event", "Attendee", "UserToken",
-           "CaldavConf", "Acl", "Interval", "RateLimiter", "classify", "backoff_delay", "idempotency_uuid",
-           "retry_after_seconds"]
-
-log = logging.getLogger("yue.feishu")
-
-FREEBUSY_SPAN = dt.timedelta(days=90)        # contract §4.5: time_max − time_min ≤ 90 days
 INSTANCE_VIEW_SPAN = dt.timedelta(days=30)   # §4.3: instance_view window < 40 days
-MAX_PAGES = 50                               # a runaway page_token loop stops here
 ATTENDEE_CHUNK = 100                         # §4.4: ≤100 rooms and ≤1000 attendees per request
 BATCH_DELETE_CHUNK = 500
 
 
-class Feishu(DirectoryMixin):
-    """A Feishu Open Platform client for one app. Thread-safe; make one per process.
-
-    settings: bot.config.Settings (app_id, app_secret, feishu_domain).
-    domain: where the Open Platform answers; None → settings.feishu_domain. In
-      sandbox mode the caller passes settings.base_url.
-    retry_budget: the most seconds one call spends waiting between retries.
-    max_workers: threads for concurrent free/busy queries.
-    rate_windows: (requests, seconds) windows per API, Feishu's 50/s and 1000/min.
-    """
-
-    def __init__(self, settings: Any, domain: str | None = None, *, timeout: float = 10.0,
-                 retry_budget: float = 2.5, max_workers: int = 8,
-                 rate_windows: Sequence[tuple[int, float]] = ((50, 1.0), (1000, 60.0)),
-                 user_cache_ttl: float = 600.0):
-        self.app_id: str = settings.app_id
-        self.domain: str = (domain or settings.feishu_domain).rstrip("/")
-        self.default_tz: str = getattr(settings, "default_tz", "Asia/Shanghai")
-        builder = lambda: (lark.Client.builder().app_id(settings.app_id)  # noqa: E731
-                           .app_secret(settings.app_secret).domain(self.domain).timeout(timeout))
-        # OAuth token calls go to accounts.feishu.cn for the real domains; the SDK
-        # refuses to guess for any other domain, and the sandbox serves OAuth itself.
-        self._oauth_base = None if self.domain in (lark.FEISHU_DOMAIN, lark.LARK_DOMAIN) else self.domain
-        tb, ub = builder(), builder().enable_set_token(True)
-        if self._oauth_base:
-            tb, ub = tb.oauth_base_url(self._oauth_base), ub.oauth_base_url(self._oauth_base)
-        self._tenant: lark.Client = tb.build()
-        self._user: lark.Client = ub.build()
-        self.limiter = RateLimiter(rate_windows)
-        self._caller = Caller(self.limiter, self.invalidate_tenant_token, retry_budget=retry_budget)
-        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="feishu")
-        self._lock = threading.Lock()
-        self._bot_calendar: str | None = None
-        self._init_directory(user_cache_ttl)
-
-    # --- plumbing ---------------------------------------------------------------------------
-
-    def invalidate_tenant_token(self) -> None:
-        """Drop the cached tenant token so the next call fetches a new one. lark-oapi
-        keeps it in the class-level `TokenManager.cache` under `self_tenant_token:{app_id}`
-        and has no delete; an already-expired empty entry reads back as missing."""
-        TokenManager.cache.set(f"self_tenant_token:{self.app_id}", "", 0)
-        # The app token (authen v1 calls) lives beside it and goes stale the same way.
-        TokenManager.cache.set(f"self_app_token:{self.app_id}", "", 0)
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-    def _call(self, op: str, fn: Callable[[lark.Client, lark.RequestOption], Any], *, idempotent: bool,
-              user_token: str | None = None, retry_budget: float | None = None) -> Any:
-        """Run `fn(client, option)` — one SDK call — under the retry/token policy and
-        return the response's `data`. `fn` is re-run per attempt with a fresh option."""
-        resp = self._call_raw(op, fn, idempotent=idempotent, user_token=user_token, retry_budget=retry_budget)
-        # Responses of calls without a payload (deletes) have no `data` attribute at all.
-        return getattr(resp, "data", None)
-
-    def _call_raw(self, op: str, fn: Callable[[lark.Client, lark.RequestOption], Any], *, idempotent: bool,
-                  user_token: str | None = None, retry_budget: float | None = None) -> Any:
-        """Like `_call` but returns the whole SDK response (its raw body carries
-        fields the SDK models drop)."""
-        client = self._user if user_token else self._tenant
-
-        def attempt():
-            option = (lark.RequestOption.builder().user_access_token(user_token).build()
-                      if user_token else lark.RequestOption())
-            return fn(client, option)
-
-        return self._caller.run(op, attempt, CallPolicy(idempotent=idempotent, user_token=bool(user_token)),
-                                retry_budget)
-
-    def _delete(self, op: str, fn: Callable[[lark.Client, lark.RequestOption], Any],
-                user_token: str | None = None) -> bool:
-        """A delete made idempotent: True if this call removed it, False if it was already gone."""
-        try:
-            self._call(op, fn, idempotent=True, user_token=user_token)
-        except FeishuError as e:
-            if e.kind == "not_found":
-                return False
-            raise
-        return True
-
-    @staticmethod
-    def _pages(fetch: Callable[[str | None], tuple[list, str | None, bool]]) -> list:
-        """Collect every page: `fetch(page_token)` → (items, next_token, has_more).
-        Feishu's search answers carry no has_more, so an empty token also ends it."""
-        out: list = []
-        token: str | None = None
-        for _ in range(MAX_PAGES):
-            items, token, more = fetch(token)
-            out.extend(items or [])
-            if not token or not more:
-                break
-        return out
+class CalendarMixin(FeishuClient):
+    """Calendars, events, attendees, time-off, ACLs and CalDAV (calendar v4)."""
 
     # --- calendars --------------------------------------------------------------------------
 
@@ -188,43 +69,6 @@ class Feishu(DirectoryMixin):
                     out[uc.user_id] = uc.calendar.calendar_id
         return out
 
-    # --- free/busy --------------------------------------------------------------------------
-
-    def freebusy(self, open_ids: Iterable[str], room_ids: Iterable[str], start: dt.datetime,
-                 end: dt.datetime) -> dict[str, list[Interval]]:
-        """Busy intervals per person (open_id) and room (room_id) in [start, end).
-
-        One `freebusy.list` per id and ≤90-day window, run concurrently on the
-        instance's pool, paced by the shared rate limiter. Intervals are aware
-        datetimes, sorted, exact duplicates (an event seen from two windows)
-        removed, overlaps kept (one per busy event, so conflicts can be named).
-        Any failure raises the first `FeishuError`.
-        """
-        require_aware(start, end)
-        people, rooms = list(dict.fromkeys(open_ids)), list(dict.fromkeys(room_ids))
-        windows = chunks(start, end, FREEBUSY_SPAN)
-        jobs = [(i, False, w) for i in people for w in windows] + [(r, True, w) for r in rooms for w in windows]
-        futures = [(i, self._pool.submit(self._freebusy_one, i, is_room, ws, we)) for i, is_room, (ws, we) in jobs]
-        result: dict[str, list[Interval]] = {i: [] for i in people + rooms}
-        first_error: FeishuError | None = None
-        for ident, fut in futures:
-            try:
-                result[ident].extend(fut.result())
-            except FeishuError as e:
-                first_error = first_error or e
-        if first_error is not None:
-            raise first_error
-        return {k: sorted(set(v)) for k, v in result.items()}
-
-    def _freebusy_one(self, ident: str, is_room: bool, start: dt.datetime, end: dt.datetime) -> list[Interval]:
-        body = ListFreebusyRequestBody.builder().time_min(rfc3339(start)).time_max(rfc3339(end)).only_busy(True)
-        body = body.room_id(ident) if is_room else body.user_id(ident)
-        req = lambda: ListFreebusyRequest.builder().user_id_type("open_id").request_body(body.build()).build()  # noqa: E731
-        data = self._call("calendar.freebusy.list", lambda c, o: c.calendar.v4.freebusy.list(req(), o),
-                          idempotent=True)
-        return [(parse_rfc3339(f.start_time), parse_rfc3339(f.end_time))
-                for f in (getattr(data, "freebusy_list", None) or []) if f.start_time and f.end_time]
-
     # --- events -----------------------------------------------------------------------------
 
     def create_event(self, calendar_id: str, summary: str, description: str, start: dt.datetime,
@@ -251,7 +95,6 @@ class Feishu(DirectoryMixin):
         if location:
             ev = ev.location(EventLocation.builder().name(location).build())
         if reminders:
-            from lark_oapi.api.calendar.v4 import Reminder
             ev = ev.reminders([Reminder.builder().minutes(m).build() for m in reminders])
         key = idempotency_uuid(idempotency_key, "event") if idempotency_key else None
 

@@ -19,7 +19,7 @@ from lark_oapi.adapter.flask import parse_req, parse_resp
 from lark_oapi.api.im.v1 import P2ImMessageReceiveV1
 from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTrigger
 
-from .config import Settings
+from bot.config import Settings
 
 log = logging.getLogger("yue.inbound")
 

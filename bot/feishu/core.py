@@ -1,6 +1,7 @@
-"""The plumbing under `bot.feishu`: the error type and its kinds, the retry
-schedule, the request-rate limiter and the one wrapper every lark-oapi call goes
-through. Pure (no lark client state) so it can be unit-tested on its own.
+"""The plumbing under `bot.feishu`: the retry schedule, the one wrapper every
+lark-oapi call goes through (`Caller`, pure so it can be unit-tested on its own)
+and `FeishuClient`, the two lark clients (tenant and user token) every concern
+module calls through, with tenant-token refresh.
 
 Why a wrapper at all: lark-oapi 1.7.5 never retries, never drops a tenant token
 Feishu has rejected, reports HTTP errors only through `code`, and raises bare
@@ -13,117 +14,25 @@ from __future__ import annotations
 import json
 import logging
 import random
-import re
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, TypeVar
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
+import lark_oapi as lark
 import requests
 from lark_oapi.core.exception import (AccessTokenException, NoAuthorizationException,
                                       ObtainAccessTokenException, UnmarshalException)
+from lark_oapi.core.token import TokenManager
+
+from bot.feishu.errors import TENANT_TOKEN_INVALID, FeishuError, classify, redact
+from bot.feishu.ratelimit import RateLimiter
 
 log = logging.getLogger("yue.feishu")
 
-KINDS = ("permission", "rate_limit", "not_found", "auth", "invalid", "unavailable", "other")
-
-# Codes from feishu-calendar-contract.md §2.3, §9 and §10. A code not listed falls
-# back to the HTTP status (see `classify`).
-TENANT_TOKEN_INVALID = frozenset({99991661, 99991663})
-USER_TOKEN_INVALID = frozenset({99991668, 99991677})
-_AUTH = TENANT_TOKEN_INVALID | USER_TOKEN_INVALID | {
-    99991664, 99991665,  # app token invalid / missing (gateway)
-    10003, 10014,        # token endpoint: bad app id / app secret
-    20002,               # OAuth: client (app) credentials rejected
-    20003, 20004, 20005, 20024, 20026, 20037, 20064, 20074,  # OAuth: code/refresh token invalid/expired/used
-}
-_PERMISSION = frozenset({
-    99991672, 99991679,              # app / user lacks the scope
-    190006, 190007, 190011, 190012,  # tenant unit, no bot capability, tenant key deleted
-    191002, 191006,                  # calendar role too low, subscription not allowed
-    193002,                          # not allowed to operate the event
-    194001, 194002, 194003,          # attendee list / add / delete not allowed
-    230002, 230006, 230013, 230027, 230028,  # IM: bot not in chat, bot off, user out of scope, external, DLP
-    41050,                           # contact: user outside the app's visibility
-})
-_RATE_LIMIT = frozenset({99991400, 190004, 190005, 190010, 230020, 11232, 11233})
-_NOT_FOUND = frozenset({
-    191000, 191003, 192000, 193001, 193003, 194000, 195100,
-    230011, 230110, 232009,  # IM: message recalled / deleted, chat dissolved
-    41001, 41012,            # contact: user not found
-    121004,                  # vc: room / room level does not exist
-})
-_INVALID = frozenset({
-    190001, 190002, 190008, 190009, 190013, 190014, 191001, 191004, 191005,
-    193000, 193103, 193104, 194004,
-    230001, 230025, 230031, 230099,
-    99991401, 99992402,  # gateway: request invalid / field validation failed
-    121003,              # vc: parameter error
-    20001,               # OAuth: malformed request
-})
-_UNAVAILABLE = frozenset({190003})
-
-
-class FeishuError(Exception):
-    """A failed Open Platform call.
-
-    `kind` is what a handler acts on: "permission" (ask an admin / the person),
-    "rate_limit" (try again later; `retry_after` seconds when Feishu said),
-    "not_found", "auth" (token rejected: refresh the user token or fix app
-    credentials), "invalid" (our request was wrong), "unavailable" (network,
-    5xx, non-JSON gateway page), "other". `code` is Feishu's code, or -1 when the
-    failure happened before Feishu answered.
-    """
-
-    def __init__(self, code: int, msg: str, log_id: str | None = None, kind: str = "other",
-                 *, http_status: int | None = None, retry_after: float | None = None, op: str = ""):
-        super().__init__(f"{op or 'feishu'}: [{kind}] code={code} msg={msg} log_id={log_id}")
-        self.code = code
-        self.msg = msg
-        self.log_id = log_id
-        self.kind = kind if kind in KINDS else "other"
-        self.http_status = http_status
-        self.retry_after = retry_after
-        self.op = op
-
-
-def classify(code: int | None, http_status: int | None = None, *, user_token: bool = False) -> str:
-    """Map a Feishu business code (and, for codes we don't know, the HTTP status) to a kind."""
-    if code in _AUTH:
-        return "auth"
-    if code in _PERMISSION:
-        return "permission"
-    if code in _RATE_LIMIT:
-        return "rate_limit"
-    if code in _NOT_FOUND:
-        return "not_found"
-    if code in _INVALID:
-        return "invalid"
-    if code in _UNAVAILABLE:
-        return "unavailable"
-    if http_status is not None:
-        if http_status == 429:
-            return "rate_limit"
-        if http_status >= 500:
-            return "unavailable"
-        if http_status == 404:
-            return "not_found"
-        if http_status in (401,):
-            return "auth"
-        if http_status == 403:
-            return "permission"
-        if http_status == 400:
-            return "invalid"
-    return "other"
-
-
-_BEARER = re.compile(r"(?i)(bearer\s+|\b[tu]-)[A-Za-z0-9._\-]{6,}")
-
-
-def redact(text: str) -> str:
-    """Server messages are logged and shown; make sure no token rides along."""
-    return _BEARER.sub(lambda m: m.group(1) + "***", text or "")
+MAX_PAGES = 50                               # a runaway page_token loop stops here
 
 
 def header(headers: Mapping[str, str] | None, name: str) -> str | None:
@@ -167,49 +76,6 @@ def idempotency_uuid(key: str, namespace: str = "yue") -> str:
     characters and its event `idempotency_key` wants a UUID-like value, while our
     keys (draft ids, "draft:42:confirm") are free text."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{namespace}:{key}"))
-
-
-class RateLimiter:
-    """Blocking multi-window token bucket, one set of buckets per key (Feishu
-    counts per API × app: 50 req/s and 1000 req/min for calendar and IM).
-
-    `acquire(key)` waits until every window has a token. Shared by all threads
-    of one `Feishu` instance; several instances (gunicorn workers) each keep
-    their own, which is why 429 handling exists too.
-    """
-
-    def __init__(self, windows: Iterable[tuple[int, float]] = ((50, 1.0), (1000, 60.0)), *,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
-        self.windows = [(int(n), float(per)) for n, per in windows if n > 0]
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._state: dict[str, list[list[float]]] = {}  # key -> per window [tokens, last_refill]
-
-    def _wait_needed(self, key: str) -> float:
-        now = self._clock()
-        buckets = self._state.setdefault(key, [[float(n), now] for n, _ in self.windows])
-        wait = 0.0
-        for (n, per), b in zip(self.windows, buckets):
-            b[0] = min(float(n), b[0] + (now - b[1]) * n / per)
-            b[1] = now
-            if b[0] < 1.0 - 1e-9:  # tolerance: float refill after an exact sleep lands at 0.999…
-                wait = max(wait, (1.0 - b[0]) * per / n)
-        if wait == 0.0:
-            for b in buckets:
-                b[0] = max(0.0, b[0] - 1.0)
-        return wait
-
-    def acquire(self, key: str = "") -> float:
-        """Take one token for `key`; returns the seconds spent waiting."""
-        waited = 0.0
-        while True:
-            with self._lock:
-                wait = self._wait_needed(key)
-            if wait <= 0:
-                return waited
-            self._sleep(wait)
-            waited += wait
 
 
 T = TypeVar("T")
@@ -326,3 +192,119 @@ class Caller:
             return err, True
         server_fault = kind == "unavailable" or (status is not None and status >= 500)
         return err, policy.idempotent and server_fault
+
+
+class FeishuClient:
+    """The two lark clients (tenant token; user token with `enable_set_token`) and
+    the call wrapper every concern module uses. Thread-safe.
+
+    settings: bot.config.Settings (app_id, app_secret, feishu_domain).
+    domain: where the Open Platform answers; None → settings.feishu_domain. In
+      sandbox mode the caller passes settings.base_url.
+    retry_budget: the most seconds one call spends waiting between retries.
+    max_workers: threads for concurrent free/busy queries.
+    rate_windows: (requests, seconds) windows per API, Feishu's 50/s and 1000/min.
+    """
+
+    def __init__(self, settings: Any, domain: str | None = None, *, timeout: float = 10.0,
+                 retry_budget: float = 2.5, max_workers: int = 8,
+                 rate_windows: Sequence[tuple[int, float]] = ((50, 1.0), (1000, 60.0))) -> None:
+        self.app_id: str = settings.app_id
+        self.domain: str = (domain or settings.feishu_domain).rstrip("/")
+        self.default_tz: str = getattr(settings, "default_tz", "Asia/Shanghai")
+        builder = lambda: (lark.Client.builder().app_id(settings.app_id)  # noqa: E731
+                           .app_secret(settings.app_secret).domain(self.domain).timeout(timeout))
+        # OAuth token calls go to accounts.feishu.cn for the real domains; the SDK
+        # refuses to guess for any other domain, and the sandbox serves OAuth itself.
+        self._oauth_base = None if self.domain in (lark.FEISHU_DOMAIN, lark.LARK_DOMAIN) else self.domain
+        tb, ub = builder(), builder().enable_set_token(True)
+        if self._oauth_base:
+            tb, ub = tb.oauth_base_url(self._oauth_base), ub.oauth_base_url(self._oauth_base)
+        self._tenant: lark.Client = tb.build()
+        self._user: lark.Client = ub.build()
+        self.limiter = RateLimiter(rate_windows)
+        self._caller = Caller(self.limiter, self.invalidate_tenant_token, retry_budget=retry_budget)
+        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="feishu")
+        self._lock = threading.Lock()
+        self._bot_calendar: str | None = None
+
+    def invalidate_tenant_token(self) -> None:
+        """Drop the cached tenant token so the next call fetches a new one. lark-oapi
+        keeps it in the class-level `TokenManager.cache` under `self_tenant_token:{app_id}`
+        and has no delete; an already-expired empty entry reads back as missing."""
+        TokenManager.cache.set(f"self_tenant_token:{self.app_id}", "", 0)
+        # The app token (authen v1 calls) lives beside it and goes stale the same way.
+        TokenManager.cache.set(f"self_app_token:{self.app_id}", "", 0)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _call(self, op: str, fn: Callable[[lark.Client, lark.RequestOption], Any], *, idempotent: bool,
+              user_token: str | None = None, retry_budget: float | None = None) -> Any:
+        """Run `fn(client, option)` — one SDK call — under the retry/token policy and
+        return the response's `data`. `fn` is re-run per attempt with a fresh option."""
+        resp = self._call_raw(op, fn, idempotent=idempotent, user_token=user_token, retry_budget=retry_budget)
+        # Responses of calls without a payload (deletes) have no `data` attribute at all.
+        return getattr(resp, "data", None)
+
+    def _call_raw(self, op: str, fn: Callable[[lark.Client, lark.RequestOption], Any], *, idempotent: bool,
+                  user_token: str | None = None, retry_budget: float | None = None) -> Any:
+        """Like `_call` but returns the whole SDK response (its raw body carries
+        fields the SDK models drop)."""
+        client = self._user if user_token else self._tenant
+
+        def attempt():
+            option = (lark.RequestOption.builder().user_access_token(user_token).build()
+                      if user_token else lark.RequestOption())
+            return fn(client, option)
+
+        return self._caller.run(op, attempt, CallPolicy(idempotent=idempotent, user_token=bool(user_token)),
+                                retry_budget)
+
+    def _delete(self, op: str, fn: Callable[[lark.Client, lark.RequestOption], Any],
+                user_token: str | None = None) -> bool:
+        """A delete made idempotent: True if this call removed it, False if it was already gone."""
+        try:
+            self._call(op, fn, idempotent=True, user_token=user_token)
+        except FeishuError as e:
+            if e.kind == "not_found":
+                return False
+            raise
+        return True
+
+    @staticmethod
+    def _pages(fetch: Callable[[str | None], tuple[list, str | None, bool]]) -> list:
+        """Collect every page: `fetch(page_token)` → (items, next_token, has_more).
+        Feishu's search answers carry no has_more, so an empty token also ends it."""
+        out: list = []
+        token: str | None = None
+        for _ in range(MAX_PAGES):
+            items, token, more = fetch(token)
+            out.extend(items or [])
+            if not token or not more:
+                break
+        return out
+
+
+def _raw_body(resp: Any) -> dict:
+    try:
+        body = json.loads(resp.raw.content)
+    except (AttributeError, ValueError, TypeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _raw_data(resp: Any) -> dict:
+    """The `data` object of the raw JSON body, for fields the SDK models drop."""
+    data = _raw_body(resp).get("data")
+    return data if isinstance(data, dict) else {}
+
+
+def _checked(resp: Any) -> Any:
+    """`client.request` (raw calls) reads a non-JSON answer as success when its status
+    is 2xx and as code None otherwise; make the latter look like the generated
+    methods' failure (a JSON decode error) so the retry policy treats both alike."""
+    if getattr(resp, "code", None) is None:
+        content = getattr(getattr(resp, "raw", None), "content", b"") or b""
+        raise json.JSONDecodeError("non-JSON response", content.decode("utf-8", "replace"), 0)
+    return resp

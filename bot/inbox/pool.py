@@ -1,0 +1,104 @@
+"""The worker pool: threads that claim items from the durable inbox and process
+them, started on demand (`kick`, right after an item is stored) and by a sweeper
+that also runs the housekeeping.
+
+One execution model: the Flask request thread acknowledges; a fixed thread pool
+does the work, reading from the durable inbox in the database, so several
+instances (and a restarted one) share one queue.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+from bot.store import InboxItem, Store
+
+log = logging.getLogger("yue.runtime")
+
+INBOX_LEASE_S = 120       # a worker that dies mid-message gives it up after this
+SWEEP_EVERY_S = 15.0      # how often unfinished or retryable inbox items are looked for
+MAX_ATTEMPTS_BACKOFF_S = 30
+
+
+class InboxPool:
+    """store: the inbox; handle(item): process one item (raising keeps it for a retry);
+    housekeeping(): run by the sweeper after each drain. sweep: run the sweeper
+    (`YUE_ROLE=all`); drain_on_kick: False for a web-only instance (`YUE_ROLE=web`),
+    which leaves the inbox to worker processes."""
+
+    def __init__(self, store: Store, handle: Callable[[InboxItem], None], *, workers: int, worker_id: str,
+                 clock: Callable[[], dt.datetime], housekeeping: Callable[[], None], sweep: bool,
+                 drain_on_kick: bool) -> None:
+        self.store = store
+        self.worker_id = worker_id
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="yue-worker")
+        self._handle = handle
+        self._clock = clock
+        self._housekeeping = housekeeping
+        self._sweep = sweep
+        self._drain_on_kick = drain_on_kick
+        self._stop = threading.Event()
+        self._sweeper: threading.Thread | None = None
+        # Drains in flight: a burst of messages needs a few draining workers, not one per message
+        # (they would only queue on the database's write lock).
+        self._drains = threading.BoundedSemaphore(max(1, min(workers, 4)))
+
+    def start(self) -> None:
+        """Pick up what a previous process left unfinished, then keep sweeping."""
+        if self._sweeper is None and self._sweep:
+            self._sweeper = threading.Thread(target=self._sweep_loop, name="yue-inbox-sweeper", daemon=True)
+            self._sweeper.start()
+
+    def stop(self) -> None:
+        """Finish the work in hand; what is left in the inbox waits for the next start."""
+        self._stop.set()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self._sweeper is not None:
+            self._sweeper.join(timeout=5)
+
+    def kick(self) -> None:
+        """Ask a worker to drain the inbox (called right after an item is stored). When enough
+        drains are already running they will find the new item; none is added."""
+        if not self._drain_on_kick or not self._drains.acquire(blocking=False):
+            return
+        try:
+            self.pool.submit(self._drain_once)
+        except RuntimeError:  # pool shut down: the next process's sweeper takes it
+            self._drains.release()
+
+    def _drain_once(self) -> None:
+        try:
+            self.drain()
+        finally:
+            self._drains.release()
+
+    def _sweep_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.drain()
+                self._housekeeping()
+            except Exception:  # e.g. the database is briefly away: try again next time
+                log.exception("inbox sweep failed")
+            self._stop.wait(SWEEP_EVERY_S)
+
+    def drain(self) -> None:
+        while not self._stop.is_set():
+            item = self.store.inbox_claim(self.worker_id, INBOX_LEASE_S)
+            if item is None:
+                return
+            self.process(item)
+
+    def process(self, item: InboxItem) -> None:
+        """Handle one claimed inbox item; a failure keeps it for a retry (never lost)."""
+        try:
+            self._handle(item)
+        except Exception as e:
+            log.exception("inbox item %s failed", item.id)
+            delay = min(MAX_ATTEMPTS_BACKOFF_S, 2 ** max(1, getattr(item, "attempts", 1)))
+            self.store.inbox_failed(item.id, f"{type(e).__name__}: {e}"[:500],
+                                    self._clock() + dt.timedelta(seconds=delay))
+        else:
+            self.store.inbox_done(item.id)

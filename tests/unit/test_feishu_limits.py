@@ -1,0 +1,188 @@
+"""The shared limiter keeps Feishu's windows for any number of processes.
+
+The property test runs 1–8 simulated processes on a simulated clock against one shared
+backend and checks the grant log: no 1 s holds more than 50 grants for a key, no 60 s
+more than 1,000. The store tests do the same with real threads, each with its own
+engine (as separate processes would), against SQLite, PostgreSQL and Redis."""
+from __future__ import annotations
+
+import heapq
+import os
+import threading
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.feishu.limits import (FEISHU_API, MemoryBackend, Priority, RedisBackend, SharedLimiter, SqlBackend,
+                               Window, allowed, wait_needed)
+from bot.store.core import make_engine
+
+
+def _max_in_any(grants: list[float], seconds: float) -> int:
+    """The most grants inside any half-open window [t, t + seconds)."""
+    g = sorted(grants)
+    best, j = 0, 0
+    for i, t in enumerate(g):
+        while j < len(g) and g[j] < t + seconds:
+            j += 1
+        best = max(best, j - i)
+    return best
+
+
+class SimClock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _simulate(procs: int, gaps: list[float], windows, horizon: float, priority=Priority.INTERACTIVE) -> list[float]:
+    """Each process calls as fast as its gap allows; refused calls wait what they are told."""
+    clock = SimClock()
+    backend = MemoryBackend(clock)
+    limits = allowed(windows, priority)
+    queue = [(clock.t + k * 0.0007, k, 0) for k in range(procs)]
+    grants: list[float] = []
+    while queue:
+        t, k, n = heapq.heappop(queue)
+        if t > clock.t + horizon and not grants:
+            break
+        clock.t = max(clock.t, t)
+        if clock.t > 1000.0 + horizon:
+            break
+        wait = backend.try_acquire("calendar.freebusy.list", limits)
+        if wait > 0:
+            heapq.heappush(queue, (clock.t + wait + 0.001, k, n))
+        else:
+            grants.append(clock.t)
+            heapq.heappush(queue, (clock.t + gaps[(k + n) % len(gaps)], k, n + 1))
+    return grants
+
+
+@settings(max_examples=25, deadline=None)
+@given(procs=st.integers(1, 8), gaps=st.lists(st.floats(0.0, 0.05), min_size=1, max_size=5))
+def test_windows_hold_for_any_number_of_processes(procs, gaps):
+    grants = _simulate(procs, gaps, FEISHU_API, horizon=75.0)
+    assert _max_in_any(grants, 1.0) <= 50
+    assert _max_in_any(grants, 60.0) <= 1000
+    # and the limiter is not needlessly slow: the minute window is filled when callers push hard
+    if min(gaps) < 0.01 or procs > 2:
+        assert _max_in_any(grants, 60.0) >= 900
+
+
+@settings(max_examples=15, deadline=None)
+@given(procs=st.integers(1, 8), gaps=st.lists(st.floats(0.0, 0.02), min_size=1, max_size=3))
+def test_background_work_leaves_room_for_answers(procs, gaps):
+    grants = _simulate(procs, gaps, (Window(50, 1.0),), horizon=5.0, priority=Priority.BACKGROUND)
+    assert _max_in_any(grants, 1.0) <= 40
+
+
+def test_wait_needed_names_the_moment_a_place_frees():
+    grants = [10.0, 10.2, 10.4]
+    assert wait_needed(grants, 10.5, [(3, 1.0)]) == pytest.approx(0.5)   # 10.0 leaves at 11.0
+    assert wait_needed(grants, 11.01, [(3, 1.0)]) == 0.0
+    assert wait_needed(grants, 10.5, [(4, 1.0)]) == 0.0
+    assert wait_needed(grants, 10.5, [(4, 1.0), (2, 5.0)]) == pytest.approx(4.7)  # 10.2 leaves at 15.2
+
+
+def test_limiter_sleeps_what_the_backend_says():
+    clock = SimClock()
+    slept: list[float] = []
+
+    def sleep(s: float) -> None:
+        slept.append(s)
+        clock.t += s
+
+    lim = SharedLimiter(MemoryBackend(clock), (Window(2, 1.0),), sleep=sleep)
+    assert [lim.acquire("k") for _ in range(2)] == [0.0, 0.0]
+    waited = lim.acquire("k")
+    assert waited == pytest.approx(1.001) and slept == [pytest.approx(1.001)]
+    assert lim.acquire("other") == 0.0       # keys are counted apart
+
+
+def _hammer(make_backend, n_threads: int = 4, calls: int = 12, windows=(Window(5, 0.3), Window(12, 1.5))) -> None:
+    limits = allowed(windows, Priority.INTERACTIVE)
+    stamps: list[float] = []
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            backend = make_backend()   # one backend (engine / client) per thread, as per process
+            lim = SharedLimiter(backend, windows)
+            for _ in range(calls):
+                lim.acquire("im.message.reply")
+                with lock:
+                    stamps.append(0.0)
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run) for _ in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    assert len(stamps) == n_threads * calls
+
+
+def _check_table(engine: sa.Engine) -> None:
+    with engine.connect() as c:
+        ts = [r[0] for r in c.execute(sa.text("SELECT ts FROM rate_grants WHERE key = 'im.message.reply'"))]
+    assert len(ts) >= 48
+    assert _max_in_any(ts, 0.3) <= 5
+    assert _max_in_any(ts, 1.5) <= 12
+
+
+def test_sqlite_backend_shared_by_separate_engines(tmp_path):
+    url = f"sqlite:///{tmp_path / 'limits.db'}"
+    engines: list[sa.Engine] = []
+
+    def make():
+        e = make_engine(url)
+        engines.append(e)
+        return SqlBackend(e)
+
+    _hammer(make)
+    _check_table(make_engine(url))
+
+
+@pytest.mark.postgres
+def test_postgres_backend_shared_by_separate_engines():
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url or not url.startswith("postgresql"):
+        pytest.skip("TEST_DATABASE_URL does not name a PostgreSQL database")
+    engine = make_engine(url)
+    SqlBackend(engine)
+    with engine.begin() as c:
+        c.execute(sa.text("DELETE FROM rate_grants WHERE key = 'im.message.reply'"))
+    _hammer(lambda: SqlBackend(make_engine(url)))
+    _check_table(engine)
+
+
+def test_redis_backend_shared_by_separate_clients():
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {url}")
+    prefix = f"yue-test:{os.getpid()}:"
+    stamps_key = prefix + "im.message.reply"
+    windows = (Window(5, 0.3), Window(28, 60.0))   # the minute keeps every grant in the sorted set
+    try:
+        _hammer(lambda: RedisBackend(url, prefix=prefix), calls=7, windows=windows)
+        r = redis.Redis.from_url(url)
+        ts = [score for _, score in r.zrange(stamps_key, 0, -1, withscores=True)]
+        assert len(ts) == 28
+        assert _max_in_any(ts, 0.3) <= 5
+        # the minute is full: one more is refused, told to wait until the first grant leaves it
+        wait = RedisBackend(url, prefix=prefix).try_acquire("im.message.reply", allowed(windows, Priority.INTERACTIVE))
+        assert 50.0 < wait <= 60.0
+        assert r.zcard(stamps_key) == 28
+    finally:
+        redis.Redis.from_url(url).delete(stamps_key)
