@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import re
 
-from .. import cards
+from .. import cards, oauth
 from ..cards.reminders import Reminder
 from ..config import zone
+from ..feishu import FeishuError
 from ..scheduler.timing import first_occurrence, recheck_at
 from ..store import stable_uuid
 from . import existing
@@ -24,6 +26,8 @@ _BEFORE = re.compile(r"提前\s*(\d{1,4})\s*分钟|(\d{1,4})\s*(?:min(?:ute)?s?|
 _NOISE = re.compile(r"^\s*/\S+|提醒我一下|提醒我|提醒一下|提醒|^\s*(?:please\s+)?remind\s+me\s+(?:to\s+)?|"
                     r"\breminders?\b|\bremind\b|提前\s*\d+\s*分钟|\d+\s*(?:min(?:ute)?s?|分钟)\s*(?:before|前)?|"
                     r"^\s*(?:cancel|delete|remove)\b|取消|删除|^\s*的|的\s*$", re.I)
+log = logging.getLogger("yue.handlers")
+
 DEFAULT_TITLE = {"zh": "提醒", "en": "Reminder"}
 ALL_DAY_HOUR = 9     # "提醒我明天交周报": a day without a time reminds at 9:00
 
@@ -131,14 +135,43 @@ def before_event(ctx, minutes: int) -> None:
         return
     tz = ctx.sender.tz
     event = {"calendar_id": chosen["calendar_id"], "event_id": chosen["event_id"], "source": chosen["source"],
-             "before": minutes, "title": chosen["title"], "start": chosen["start"]}
+             "before": minutes, "title": chosen["title"], "start": chosen["start"],
+             "on_calendar": set_calendar_alert(ctx.bot, ctx.sender.open_id, chosen["event_id"], minutes)}
     payload = {"title": chosen["title"], "tz": tz, "lang": ctx.lang, "event": event,
                "source_message": ctx.message_id}
     job, _ = ctx.bot.store.job_add(stable_uuid("remind", ctx.message_id), "remind", ctx.sender.open_id, occurs,
                                    payload, due_at=recheck_at(occurs, ctx.now), now=ctx.now)
     ctx.bot.scheduler.wake()
     r = Reminder(job.id, chosen["title"], job.occurs_at, tz, event_title=chosen["title"], before_minutes=minutes)
-    ctx.reply(cards.reminders.reminder_set_card(r, ctx.lang), key="remind")
+    on_calendar = bool((job.payload.get("event") or {}).get("on_calendar"))
+    ctx.reply(cards.reminders.reminder_set_card(r, ctx.lang, on_calendar=on_calendar), key="remind")
+
+
+def set_calendar_alert(bot, open_id: str, event_id: str, minutes: int, keep: bool = True) -> str | None:
+    """Add (or with keep=False remove) the person's own alert `minutes` before the event on
+    their calendar, so their phone rings even without the chat. Needs their token; the
+    calendar id when it was written, else None (and the card claims nothing)."""
+    token = oauth.fresh_token(bot, open_id)
+    if token is None:
+        return None
+    try:
+        cal = bot.feishu.user_primary_calendar(token)
+        have = set(bot.feishu.get_event(cal, event_id, user_token=token).reminders)
+        want = have | {minutes} if keep else have - {minutes}
+        if want != have:
+            bot.feishu.patch_event(cal, event_id, reminders=sorted(want), user_token=token)
+        return cal
+    except FeishuError as e:
+        log.info("calendar alert on %s for %s not %s: code=%s msg=%s", event_id, open_id,
+                 "set" if keep else "removed", e.code, e.msg)
+        return None
+
+
+def forget_calendar_alert(bot, job) -> None:
+    """A cancelled event-tied reminder takes its calendar alert with it."""
+    ev = job.payload.get("event") or {}
+    if ev.get("on_calendar"):
+        set_calendar_alert(bot, job.owner, ev["event_id"], int(ev.get("before") or 0), keep=False)
 
 
 def views(ctx, kind: str) -> list[Reminder]:
@@ -160,5 +193,7 @@ def cancel(ctx) -> None:
     elif len(matched) > 1:
         ctx.reply(cards.reminders.choose_reminder_card(matched, ctx.lang), key="remind-cancel")
     else:
-        ctx.bot.store.job_cancel(matched[0].job_id, owner=ctx.sender.open_id)
+        job = ctx.bot.store.job_cancel(matched[0].job_id, owner=ctx.sender.open_id)
+        if job is not None:
+            forget_calendar_alert(ctx.bot, job)
         ctx.reply(cards.reminders.reminder_state_card("cancelled", matched[0].title, ctx.lang), key="remind-cancel")

@@ -25,7 +25,9 @@ def on_click(bot, operator: str, value: dict) -> dict:
     now = bot.now()
     a = value.get("a")
     if a == CANCEL:
-        bot.store.job_cancel(job.id, owner=operator)   # already cancelled or finished: the same answer
+        if bot.store.job_cancel(job.id, owner=operator) is not None:   # already cancelled: the same answer
+            from ..handlers.remind import forget_calendar_alert
+            forget_calendar_alert(bot, job)
         if job.kind == "digest":
             return answer("cancelled", lang, cards.reminders.digest_stopped_card(1, lang))
         return answer("cancelled", lang, cards.reminders.reminder_state_card("cancelled", title, lang))

@@ -288,3 +288,22 @@ def test_a_crash_between_sending_and_marking_sends_nothing_twice(ryue: Yue) -> N
     job = y.store.job_get(died[0])
     assert (job.status, job.attempts, job.fired) == ("done", 2, 1)   # run again by the next lease…
     assert len(pushed(y, chat, "pay the rent")) == 1                # …with the same uuid: one message
+
+
+def test_event_tied_reminder_is_also_a_calendar_alert_when_yue_may_act_for_the_person(ryue: Yue) -> None:
+    y, chat = ryue, p2p("ou_bob")
+    review = _book(y, "ou_bob", "/meet 明天下午2点 产品评审")
+    y.say(chat, "ou_bob", "/agenda")
+    assert y.connect("ou_bob").status_code == 200
+    reply = y.say(chat, "ou_bob", "/remind 明天的产品评审提前20分钟提醒我")
+    assert "手机日历也会提醒" in card_text(reply["card"]), card_text(reply["card"])
+    cal = y.bot.feishu.user_primary_calendar(y.store.get_user_token("ou_bob").access_token)
+    token = y.store.get_user_token("ou_bob").access_token
+    assert 20 in y.bot.feishu.get_event(cal, review["event_id"], user_token=token).reminders
+    cancelled = y.click(reply, "ou_bob", action(reply, "rem_cancel"))
+    assert "不会再提醒" in card_text(cancelled["card"])
+    assert 20 not in y.bot.feishu.get_event(cal, review["event_id"], user_token=token).reminders
+    # Without a token (Henry never connected) the card claims nothing about the calendar.
+    _book(y, "ou_henry", "/meet 明天下午3点 质量评审")
+    plain = y.say(p2p("ou_henry"), "ou_henry", "/remind 明天的质量评审提前5分钟提醒我")
+    assert "质量评审" in card_text(plain["card"]) and "手机日历" not in card_text(plain["card"])
