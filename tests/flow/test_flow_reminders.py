@@ -307,3 +307,23 @@ def test_event_tied_reminder_is_also_a_calendar_alert_when_yue_may_act_for_the_p
     _book(y, "ou_henry", "/meet 明天下午3点 质量评审")
     plain = y.say(p2p("ou_henry"), "ou_henry", "/remind 明天的质量评审提前5分钟提醒我")
     assert "质量评审" in card_text(plain["card"]) and "手机日历" not in card_text(plain["card"])
+
+
+def test_a_send_whose_answer_is_lost_is_retried_later_and_arrives_once(ryue: Yue) -> None:
+    y, chat = ryue, p2p("ou_alice")
+    y.say(chat, "ou_alice", "/remind 明天上午10点 renew the passport")
+    # Feishu does the send but the connection drops before its answer, every time.
+    r = y.http.post(f"{y.url}/sandbox/api/faults", json={"drop_rate": 1.0, "path_prefix": "/open-apis/im/"})
+    assert r.status_code == 200, r.text
+    try:
+        y.clock.set(tomorrow(10))
+        wait_for("the failed attempt", lambda: [j for j in y.store.jobs_of(owner="ou_alice") if j.last_error])
+    finally:
+        y.http.delete(f"{y.url}/sandbox/api/faults").raise_for_status()
+    (job,) = y.store.jobs_of(owner="ou_alice")
+    assert job.status == "scheduled" and job.due_at > tomorrow(10)          # retried later, same occurrence
+    assert len(pushed(y, chat, "renew the passport")) == 1                 # the write happened once
+    at(y, job.due_at)
+    done = y.store.job_get(job.id)
+    assert (done.status, done.fired) == ("done", 1)
+    assert len(pushed(y, chat, "renew the passport")) == 1                 # the retry reused the uuid
