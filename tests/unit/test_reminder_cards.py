@@ -15,6 +15,7 @@ from bot.cards.base import SAFE_BYTES, size
 from bot.cards.i18n import STRINGS
 from bot.handlers import digest, remind
 from intents import Intent
+from tests.support.yue import buttons
 
 SH = ZoneInfo("Asia/Shanghai")
 AT = dt.datetime(2026, 12, 8, 15, 0, tzinfo=SH)
@@ -25,19 +26,7 @@ def text(card: dict) -> str:
 
 
 def values(card: dict) -> list[dict]:
-    out = []
-
-    def walk(x):
-        if isinstance(x, dict):
-            if x.get("type") == "callback":
-                out.append(x["value"])
-            for v in x.values():
-                walk(v)
-        elif isinstance(x, list):
-            for v in x:
-                walk(v)
-    walk(card)
-    return out
+    return [b["value"] for b in buttons(card)]
 
 
 def test_every_reminder_string_has_both_languages_with_the_same_placeholders() -> None:
