@@ -14,6 +14,7 @@ from .format import describe_rrule, fmt_range, fmt_when, zone_label
 from .help import caldav_card, help_card, unknown_card
 from .i18n import norm_lang, t
 from .proposal import proposal_card
+from . import reminders  # noqa: F401,I001  (adds its strings; its builders are used as cards.reminders.*)
 from .slots import slots_card
 from .status import error_card, status_card, toast
 
@@ -25,5 +26,3 @@ __all__ = [
     "Booked", "Conflict", "Event", "Person", "Proposal", "Room", "SlotChoice", "SlotsView", "value",
     "describe_rrule", "fmt_range", "fmt_when", "zone_label", "norm_lang", "t",
 ]
-
-from . import reminders  # noqa: E402  (registers its strings; builders used as cards.reminders.*)
