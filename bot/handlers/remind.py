@@ -21,7 +21,9 @@ from .registry import on_command, on_intent
 # Until the parser fills `action` / `remind_before_minutes` for every phrasing, the words
 # that make a remind message a list, a cancel or a lead time are read here.
 _LIST = re.compile(r"哪些提醒|什么提醒|我的提醒|提醒列表|有提醒吗|\b(my|list|show|what)\b.*\breminders?\b", re.I)
-_CANCEL = re.compile(r"取消|删除|删掉|不用提醒|不要提醒|别提醒|\b(cancel|delete|remove|stop)\b", re.I)
+_CANCEL = re.compile(r"(取消|删除|删掉).*提醒|不用提醒|不要提醒|别提醒|"
+                     r"\b(cancel|delete|remove|stop)\b.*\breminders?\b|^\s*(/\S+\s+)?(cancel|delete|remove|取消|删除)",
+                     re.I)
 _BEFORE = re.compile(r"提前\s*(\d{1,4})\s*分钟|(\d{1,4})\s*(?:min(?:ute)?s?|分钟)\s*(?:before|ahead|early|前)", re.I)
 _NOISE = re.compile(r"^\s*/\S+|提醒我一下|提醒我|提醒一下|提醒|^\s*(?:please\s+)?remind\s+me\s+(?:to\s+)?|"
                     r"\breminders?\b|\bremind\b|提前\s*\d+\s*分钟|\d+\s*(?:min(?:ute)?s?|分钟)\s*(?:before|前)?|"

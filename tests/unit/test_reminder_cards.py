@@ -92,6 +92,10 @@ def ctx(message: str, **fields) -> SimpleNamespace:
     ("不用提醒我交周报了", "remind", "cancel"),
     ("提醒我明天下午3点交周报", "remind", "create"),
     ("remind me to call the bank at 5pm", "remind", "create"),
+    ("remind me to stop by the pharmacy at 5", "remind", "create"),
+    ("提醒我明天取消订阅", "remind", "create"),
+    ("/remind cancel bank", "remind", "cancel"),
+    ("取消交周报的提醒", "remind", "cancel"),
 ])
 def test_remind_verb(message: str, intent: str, expected: str) -> None:
     assert remind.verb(ctx(message, intent=intent)) == expected
