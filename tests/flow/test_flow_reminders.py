@@ -327,3 +327,18 @@ def test_a_send_whose_answer_is_lost_is_retried_later_and_arrives_once(ryue: Yue
     done = y.store.job_get(job.id)
     assert (done.status, done.fired) == ("done", 1)
     assert len(pushed(y, chat, "renew the passport")) == 1                 # the retry reused the uuid
+
+
+def test_a_digest_whose_calendar_was_disconnected_sends_the_connect_card_privately(ryue: Yue) -> None:
+    y, chat = ryue, p2p("ou_bob")
+    y.say(chat, "ou_bob", "/agenda")
+    assert y.connect("ou_bob").status_code == 200
+    y.say(chat, "ou_bob", "/digest 每天早上8点把我的日程发给我")
+    (job,) = y.store.jobs_of(owner="ou_bob", kind="digest")
+    assert y.store.delete_user_token("ou_bob")
+    connects = len([m for m in y.bot_messages(chat) if "/authen/" in str(m.get("card"))])
+    at(y, job.occurs_at)
+    wait_for("the connect card", lambda: len([m for m in y.bot_messages(chat)
+                                              if "/authen/" in str(m.get("card"))]) == connects + 1)
+    assert pushed(y, chat, "今日日程") == []
+    assert y.store.job_get(job.id).status == "scheduled"          # tomorrow it tries again
