@@ -109,8 +109,8 @@ def at_time(ctx) -> None:
 def _upcoming(found: list[dict], now: dt.datetime) -> dict | None:
     """The soonest single event (or occurrence) still ahead. A series' master is left out:
     its own start is its first occurrence, not the next."""
-    ahead = [c for c in found if not c.get("recurrence") and dt.datetime.fromisoformat(c["start"]) > now]
-    return min(ahead, key=lambda c: c["start"], default=None)
+    start = lambda c: dt.datetime.fromisoformat(c["start"])  # noqa: E731  (offsets differ: compare instants)
+    return min((c for c in found if not c.get("recurrence") and start(c) > now), key=start, default=None)
 
 
 def _event_query(ctx):
