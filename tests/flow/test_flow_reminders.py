@@ -167,22 +167,29 @@ def test_event_tied_reminder_follows_a_move_and_goes_with_a_cancel(ryue: Yue) ->
     assert "预算同步" not in card_text(listing["card"])
 
 
-def test_recurring_reminder_across_the_dst_change_in_london(ryue: Yue) -> None:
-    y, chat = ryue, p2p("ou_dave")
-    lon = ZoneInfo("Europe/London")
-    y.clock.set(dt.datetime(2027, 3, 26, 12, 0, tzinfo=lon))         # Friday; BST starts Sunday 28 March
-    reply = y.say(chat, "ou_dave", "/remind every day at 6pm write the daily report")
+@pytest.mark.parametrize("who,zone,said_at,fires", [
+    # London: BST starts Sunday 28 March 2027; 18:00 is 18:00 UTC before, 17:00 UTC after.
+    ("ou_dave", "Europe/London", dt.datetime(2027, 3, 26, 12, 0),
+     [dt.datetime(2027, 3, d, h, 0, tzinfo=UTC) for d, h in ((26, 18), (27, 18), (28, 17), (29, 17))]),
+    # Los Angeles: PDT ends Sunday 7 November 2027; 18:00 is 01:00 UTC next day before, 02:00 after.
+    ("ou_carol", "America/Los_Angeles", dt.datetime(2027, 11, 5, 12, 0),
+     [dt.datetime(2027, 11, d, h, 0, tzinfo=UTC) for d, h in ((6, 1), (7, 1), (8, 2), (9, 2))]),
+])
+def test_recurring_reminder_keeps_its_local_time_across_a_dst_change(ryue: Yue, who: str, zone: str,
+                                                                     said_at: dt.datetime,
+                                                                     fires: list[dt.datetime]) -> None:
+    y, chat, z = ryue, p2p(who), ZoneInfo(zone)
+    y.clock.set(said_at.replace(tzinfo=z))
+    reply = y.say(chat, who, "/remind every day at 6pm write the daily report")
     assert "Reminder set" in card_text(reply["card"]), card_text(reply["card"])
-    for day, utc_hour in ((26, 18), (27, 18), (28, 17), (29, 17)):
-        fires = dt.datetime(2027, 3, day, utc_hour, 0, tzinfo=UTC)
-        before = len(pushed(y, chat, "daily report"))
-        at(y, fires - dt.timedelta(minutes=1))
-        assert len(pushed(y, chat, "daily report")) == before, f"early on 3/{day}"
-        at(y, fires)
-        wait_for(f"the reminder of 3/{day}", lambda: len(pushed(y, chat, "daily report")) == before + 1)
-        assert fires.astimezone(lon).hour == 18
-    (job,) = y.store.jobs_of(owner="ou_dave")
-    assert job.fired == 4 and job.occurs_at.astimezone(lon) == dt.datetime(2027, 3, 30, 18, 0, tzinfo=lon)
+    for i, when in enumerate(fires):
+        at(y, when - dt.timedelta(minutes=1))
+        assert len(pushed(y, chat, "daily report")) == i, f"early before {when}"
+        at(y, when)
+        wait_for(f"the reminder at {when}", lambda: len(pushed(y, chat, "daily report")) == i + 1)
+        assert when.astimezone(z).hour == 18
+    (job,) = y.store.jobs_of(owner=who)
+    assert job.fired == 4 and job.occurs_at.astimezone(z).time() == dt.time(18, 0)
 
 
 def test_missed_reminders_are_sent_late_up_to_the_cutoff_then_dropped(ryue: Yue) -> None:
