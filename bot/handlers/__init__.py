@@ -48,16 +48,20 @@ def dispatch(ctx) -> None:
 
 _REMINDER_WORDS = re.compile(r"提醒|\breminders?\b", re.I)
 _DIGEST_WORDS = re.compile(r"日程推送|\bdigests?\b", re.I)
+_SEND_WORDS = re.compile(r"发到群|发在群|发群里|发给我|发我|\b(send|post)\b", re.I)
 
 
 def _about_reminders(ctx) -> str | None:
-    """"cancel the bank reminder", "我有哪些提醒": a cancel or an unknown that names
-    reminders (or digests) is about them, not about a meeting."""
+    """What the parser leaves to the bot: "stop my digests", "my digests" (unknown) and
+    "@Yue 每周一早上把本周团队会议发到群里" (unknown: a repeating "send/post" is a digest);
+    a cancel that names reminders is about them, not about a meeting."""
     if ctx.intent.intent not in ("cancel", "unknown") or ctx.command:
         return None
     if _REMINDER_WORDS.search(ctx.text):
         return "remind"
-    return "digest" if _DIGEST_WORDS.search(ctx.text) else None
+    if _DIGEST_WORDS.search(ctx.text) or (ctx.intent.recurrence and _SEND_WORDS.search(ctx.text)):
+        return "digest"
+    return None
 
 
 def _error_kind(e: FeishuError) -> str:

@@ -12,7 +12,7 @@ from ..cards.reminders import Reminder
 from ..config import zone
 from ..scheduler.timing import first_occurrence
 from ..store import stable_uuid
-from .registry import on_command, on_intent
+from .registry import on_intent
 from .remind import views
 
 DEFAULT_RULE = "FREQ=DAILY"
@@ -31,7 +31,6 @@ def verb(ctx) -> str:
     return "off" if _STOP.search(ctx.text) else "on"
 
 
-@on_command("digest", "推送")
 @on_intent("digest")
 def handle(ctx) -> None:
     v = verb(ctx)

@@ -16,7 +16,7 @@ from ..feishu import FeishuError
 from ..scheduler.timing import first_occurrence, recheck_at
 from ..store import stable_uuid
 from . import existing
-from .registry import on_command, on_intent
+from .registry import on_intent
 
 # Until the parser fills `action` / `remind_before_minutes` for every phrasing, the words
 # that make a remind message a list, a cancel or a lead time are read here.
@@ -56,7 +56,6 @@ def lead_minutes(ctx) -> int | None:
     return int(m.group(1) or m.group(2)) if m else None
 
 
-@on_command("remind", "提醒")
 @on_intent("remind")
 def handle(ctx) -> None:
     v = verb(ctx)
