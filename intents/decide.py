@@ -11,8 +11,11 @@ specific v2 phrase ("remind me", "我去不了", "有哪些会议室") that outr
 
 Scores add the weights of the rules whose `needs` are all present and whose `unless` are
 all absent; `unknown` starts from a prior. Confidence is the softmax share of the best
-score, so one strong cue alone is ≈ 0.88, a cue backed by a time and an activity ≈ 0.98,
+score beside the others and a "none of these" mass, so nothing firing is `unknown` at
+0.73, one command word alone ≈ 0.84, a command word backed by a time and an activity ≈ 0.99,
 and two readings of similar weight stay below 0.8 with the runner-up in `alternatives`.
+The weights were set by hand against the corpora (tests/corpus/intents*, measured by
+bench/intents_quality.py): above 0.8 the intent is right ≥ 97 % of the time.
 """
 from __future__ import annotations
 
@@ -122,6 +125,7 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind",)),
     Rule("a past time, no request → unknown", (PAST,), "unknown", 1.5, unless=(REQUEST,)),
     Rule("looking up a past event → search", (PAST, "cue:search"), "search", 1.5),
+    Rule("a past event is not cancelled now → unknown", (PAST, "cue:cancel"), "unknown", 2.0, unless=(REQUEST,)),
     Rule("a bare question with a time and no cue → unknown", (QUESTION, TIME), "unknown", 0.8,
          unless=(REQUEST, OTHER, "cue:schedule")),
 ])

@@ -61,7 +61,7 @@ REFER = _C(r"\b(?:today|tomorrow|tmrw?|yesterday|monday|tuesday|wednesday|thursd
 PAST_WORDS = _C(r"\b(?:yesterday|last\s+(?:week|month|year|time|night)|earlier\s+today|ago)\b")
 
 WANT: tuple[tuple[str, re.Pattern], ...] = (
-    ("subscribe", _C(r"\b(?:add|remove|follow|unfollow)\s+the\s+(?:\w+\s+){1,4}calendar\b|\b(?:un)?subscribe\b(?!\s+(?:to\s+)?my\s+calendar)(?=.{0,40}\b(?:calendar|feed)\b)|"
+    ("subscribe", _C(r"^(?=.*\bcalendar\b).*?\b(?:un)?sub(?:scribe)?\b(?!.{0,12}\bmy\s+calendar\b)|\b(?:add|remove|follow|unfollow)\s+the\s+(?:\w+\s+){1,4}calendar\b|\b(?:un)?subscribe\b(?!\s+(?:to\s+)?my\s+calendar)(?=.{0,40}\b(?:calendar|feed)\b)|"
                      r"\b(?:follow|unfollow)\s+the\s+.{1,30}\bcalendar\b|\bstop\s+following\b")),
     ("exchange", _C(r"\bexchange\b(?!\s+rate)|\bews\b")),
     ("remind", _C(r"\b(?:notify|alert)\s+me\b|\bheads[\s-]?up\s+(?:before|\d|half|an?\b|when)|\b(?:\d+|half\s+an?|an?)\s*-?\s*"
@@ -103,7 +103,8 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"\bis\s+there\s+(?:a|an|any)\s+(?:meeting|event|call)s?\b|"
                   r"\b(?:list|show)\s+(?:me\s+)?(?:my\s+|all\s+|the\s+)?(?:events|meetings|appointments)\b|"
                   r"\bwhat'?s\s+happening\b|^\s*my\s+day\b|\bmy\s+(?:next|first|1st|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
-    ("caldav", _C(r"\b(?:phone|iphone|android|ipad|mac|macbook|outlook|google\s+calendar|apple\s+calendar)\b.{0,40}"
+    ("caldav", _C(r"\b(?:see|view|show|get|open)\b.{0,30}\b(?:in|on)\s+(?:my\s+)?(?:outlook|ipad|iphone|phone|android|mac|"
+                  r"google\s+calendar|apple\s+calendar)\b|\b(?:phone|iphone|android|ipad|mac|macbook|outlook|google\s+calendar|apple\s+calendar)\b.{0,40}"
                   r"\b(?:show|see|display|get|sync|pull)\b.{0,30}\b(?:meetings|events|calendar|schedule)\b|"
                   r"\b(?:see|show|get)\s+(?:my\s+|these\s+|the\s+)?(?:meetings|events|calendar)\s+(?:on|in)\s+my\s+"
                   r"(?:phone|iphone|android|ipad|mac)\b")),
@@ -116,7 +117,8 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
     ("search", _C(r"\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is)\s+(?!.*\b(?:free|available|around)\b)"
                   r"(?!my\s+(?:next|first|last)\b)"
                   r"(?:the|my|our|\w+\s+(?:club|review|sync|meeting|call))\b")),
-    ("help", _C(r"^\W*help\b|\bhow\s+does\s+(?:this|the|yue)\s*(?:bot)?\s+work\b")),
+    ("help", _C(r"^\W*help\b|\bhelp\W*$|\bwhat\s+are\s+you\s+for\b|\bhow\s+to\s+use\s+(?:this|you|yue)\b|"
+                r"\b(?:list|show)\s+(?:me\s+)?your\s+commands\b|\bhow\s+does\s+(?:this|the|yue)\s*(?:bot)?\s+work\b")),
     ("schedule", _C(r"\b(?:add|put)\b.{0,60}\b(?:to|on|in)\s+(?:my|the)\s+(?:calendar|schedule|agenda)\b|"
                     r"\b(?:add|create|make|set)\s+(?:an?\s+|new\s+)+(?:meeting|event|appointment|call)\b|"
                     r"\badd\s+(?:meeting|event|appointment|lunch|dinner|call)\b|\bnew\s+(?:meeting|event|appointment)\b")),
@@ -124,7 +126,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
 _RSVP_EVENT = _C(r"\b(?:meeting|sync|call|review|standup|stand-up|1:1|demo|session|event|invite|retro|interview|lunch|"
                  r"dinner|party|workshop|offsite|kickoff|it|\d+\s*(?:am|pm))\b|\bthe\s+\w+")
 
-_OFF = _C(r"\b(?:stop|quit|no\s+more|don'?t|unsubscribe|unfollow|turn\s+off|disable|cancel|pause|off|remove|drop)\b")
+_OFF = _C(r"\b(?:stop|quit|no\s+more|don'?t|unsub|unsubscribe|unfollow|turn\s+off|disable|cancel|pause|off|remove|drop)\b")
 _SHARE_LIST = _C(r"\bwho\s+(?:can|has|have|sees|did\s+i|have\s+i)\b|\blist\b.{0,20}\b(?:shares|sharing|access)\b")
 _SHARE_REVOKE = _C(r"\b(?:stop|quit|unshare|revoke|remove|take\s+away|no\s+longer|don'?t\s+let)\b")
 _EX_UNBIND = _C(r"\b(?:unbind|unlink|disconnect|remove|detach|unpair)\b")

@@ -258,7 +258,7 @@ def clean(text: str, lead: bool = True) -> str | None:
 
 
 # "with Bob", "w/ john": a person named in the text (evidence for the decision layer).
-WITH_PERSON = fast_compile(r"\b(?:with|w/)(?:\s{2,}|\s*(?!(?:me|us|the|a|an|my|our|your|everyone|everybody|you|them|"
+WITH_PERSON = fast_compile(r"\b(?:with|w/|w(?=\s{2,}))(?:\s{2,}|\s*(?!(?:me|us|the|a|an|my|our|your|everyone|everybody|you|them|"
                            r"him|her|it|this|that|some|all|any|no|out|regards|thanks|on|at|in|for)\b)[A-Za-z])", re.I)
 _REMIND = fast_compile(r"\b(?:(?:set|create|add)\s+(?:a\s+|an?\s+)?reminders?\s*(?:to|for|about|that)?|"
                        r"remind(?:er)?s?\s*(?:me|us|everyone)?\s*(?:to|about|of|that)?|"
