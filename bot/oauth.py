@@ -21,11 +21,7 @@ def redirect_uri(bot) -> str:
 
 
 def fresh_token(bot, open_id: str) -> str | None:
-<<<<<<< HEAD
-    """The person's access token, refreshed when due; None when Yue has none that works."""
-=======
     """The person's access token, refreshed when due; None when they must connect again."""
->>>>>>> main
     tok = bot.store.get_user_token(open_id)
     if tok is not None and tok.expires_at - REFRESH_MARGIN > bot.now():
         return tok.access_token
