@@ -1,4 +1,4 @@
-"""Scheduled jobs (reminders, digests): the table and the store methods the scheduler uses.
+"""Scheduled jobs (reminders, digests): the store methods the scheduler uses (the table is in `tables`).
 
 A job is one thing to do at `due_at` (UTC). `occurs_at` is the occurrence it stands for
 — the time the person asked for — and stays put while `due_at` moves for a retry or an
@@ -13,64 +13,17 @@ token, so a worker whose lease ran out cannot mark a job another worker now hold
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import JSON, Column, Index, Integer, String, Table, Text, and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.core import StoreCore
-from bot.store.tables import UTCDateTime, metadata
+from bot.store.tables import JOB_STATUSES, Job, jobs
 
-JOB_STATUSES = ("scheduled", "running", "done", "cancelled", "dropped", "dead")
 ACTIVE = ("scheduled", "running")
 MAX_ATTEMPTS = 8          # claims of one occurrence (a worker that keeps dying on it) before it is dead
-
-jobs = Table(
-    "yue_jobs", metadata,
-    Column("id", String(64), primary_key=True),
-    Column("kind", String(16), nullable=False),            # remind | digest
-    Column("owner", String(128), nullable=False),          # the open_id who asked
-    Column("chat_id", String(128), nullable=True),         # a group to post in; None = the owner privately
-    Column("payload", JSON, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("occurs_at", UTCDateTime, nullable=False),
-    Column("due_at", UTCDateTime, nullable=False),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("fired", Integer, nullable=False, default=0),    # occurrences sent
-    Column("lease_until", UTCDateTime, nullable=True),
-    Column("lease_token", String(64), nullable=True),
-    Column("worker_id", String(128), nullable=True),
-    Column("last_error", Text, nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Index("ix_yue_jobs_due", "status", "due_at"),
-    Index("ix_yue_jobs_owner", "owner", "kind"),
-)
-
-
-@dataclass(frozen=True)
-class Job:
-    id: str
-    kind: str
-    owner: str
-    chat_id: str | None
-    payload: dict[str, Any]
-    status: str
-    occurs_at: datetime
-    due_at: datetime
-    attempts: int
-    fired: int
-    lease_token: str | None
-    worker_id: str | None
-    last_error: str | None
-    created_at: datetime
-
-    @property
-    def occurrence_key(self) -> str:
-        """Names this occurrence in message uuids: the same for every attempt at it."""
-        return f"{self.id}:{int(self.occurs_at.timestamp())}"
 
 
 def _job(row) -> Job:
