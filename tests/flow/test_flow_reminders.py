@@ -352,3 +352,17 @@ def test_a_digest_whose_calendar_was_disconnected_sends_the_connect_card_private
                                               if "/authen/" in str(m.get("card"))]) == connects + 1)
     assert pushed(y, chat, "今日日程") == []
     assert y.store.job_get(job.id).status == "scheduled"          # tomorrow it tries again
+
+
+def test_a_reminder_without_a_time_or_in_the_past_is_refused_and_sets_nothing(ryue: Yue) -> None:
+    y, chat = ryue, p2p("ou_kevin")
+    no_time = y.say(chat, "ou_kevin", "/remind 交周报")
+    assert "什么时候提醒你" in card_text(no_time["card"]), card_text(no_time["card"])
+    past = y.say(chat, "ou_kevin", "提醒我昨天下午3点交周报")
+    assert "已经过去" in card_text(past["card"]), card_text(past["card"])
+    nothing = y.say(chat, "ou_kevin", "明天的不存在的会议提前10分钟提醒我")
+    assert "/authen/" in str(nothing["card"]), "not among Yue's bookings: the person's calendar is asked for"
+    assert y.connect("ou_kevin").status_code == 200
+    wait_for("the answer after consent", lambda: [m for m in y.replies(nothing["request"]["message_id"], chat)
+                                                  if "没有找到这个会议" in card_text(m["card"])])
+    assert y.store.jobs_of(owner="ou_kevin", statuses=("scheduled", "running", "done", "cancelled")) == []
