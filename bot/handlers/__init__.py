@@ -9,7 +9,7 @@ import re
 
 import intents
 
-from .. import cards
+from .. import drafts
 from ..feishu import FeishuError
 from . import (  # noqa: F401  (they register)
     agenda,
@@ -40,10 +40,11 @@ def dispatch(ctx) -> None:
     try:
         handler(ctx)
     except FeishuError as e:
-        # Told to the person in their language, with what to do; the inbox does not retry
-        # (the card's Retry button does, keeping the draft).
-        log.warning("handler %s: feishu code=%s msg=%s log_id=%s", ctx.intent.intent, e.code, e.msg, e.log_id)
-        ctx.reply(cards.error_card(_error_kind(e), ctx.lang), key="error")
+        # Told to the person in their language with a Retry that runs the message again,
+        # or (rate limit, a reply whose answer was lost) back to the inbox for a later try.
+        log.warning("handler %s: feishu op=%s code=%s msg=%s log_id=%s", ctx.intent.intent, e.op, e.code, e.msg,
+                    e.log_id)
+        drafts.on_failure(ctx, e, last_attempt=ctx.last_attempt)
 
 
 _REMINDER_WORDS = re.compile(r"提醒|\breminders?\b", re.I)
@@ -62,7 +63,3 @@ def _about_reminders(ctx) -> str | None:
     if _DIGEST_WORDS.search(ctx.text) or (ctx.intent.recurrence and _SEND_WORDS.search(ctx.text)):
         return "digest"
     return None
-
-
-def _error_kind(e: FeishuError) -> str:
-    return e.kind if e.kind in ("permission", "rate_limit", "not_found") else "other"

@@ -13,6 +13,7 @@ from .. import cards, oauth
 from ..cards.reminders import Reminder
 from ..config import zone
 from ..feishu import FeishuError
+from ..scheduler import clicks as _clicks  # noqa: F401  (registers the reminder card buttons)
 from ..scheduler.timing import first_occurrence, recheck_at
 from ..store import stable_uuid
 from . import existing

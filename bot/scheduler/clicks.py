@@ -1,19 +1,24 @@
 """Clicks on reminder and digest cards: Done, Snooze (10 min, 1 h, tomorrow 9:00),
 Cancel/Stop. Only the job's owner may click; every click can be repeated (a second
-Snooze finds the snooze it made, a second Cancel finds the job cancelled)."""
+Snooze finds the snooze it made, a second Cancel finds the job cancelled). The jobs table,
+not a draft, holds what they act on: they register as draftless clicks."""
 from __future__ import annotations
 
 import datetime as dt
 
 from .. import cards
-from ..actions import answer
 from ..cards.reminders import CANCEL, DONE, SNOOZE
+from ..drafts.clicks import answer
+from ..drafts.table import on_draftless_click
 from ..store import stable_uuid
 from .timing import tomorrow_at
 
 SNOOZE_MINUTES = {10: 10, 60: 60}
 
 
+@on_draftless_click(DONE)
+@on_draftless_click(SNOOZE)
+@on_draftless_click(CANCEL)
 def on_click(bot, operator: str, value: dict) -> dict:
     job = bot.store.job_get(str(value.get("j") or ""))
     if job is None:
