@@ -47,6 +47,7 @@ class Bot:
         self._bot_open_id: str | None = None
         self._bot_id_failed_at = -float("inf")
         self.scheduler = Scheduler(self, lease_s=settings.job_lease_s)
+        self.on_stop: list[Callable[[], None]] = []     # e.g. the long connection: closed first
 
     # -- clock: the only place the bot reads it (handlers receive `now`)
     def now(self) -> dt.datetime:
@@ -73,6 +74,8 @@ class Bot:
 
     def stop(self) -> None:
         """Finish the work in hand; what is left in the inbox waits for the next start."""
+        for fn in self.on_stop:
+            fn()
         self.scheduler.stop()
         self.inbox.stop()
         self.click_pool.shutdown(wait=True, cancel_futures=True)
