@@ -12,6 +12,7 @@ from typing import Any
 
 from . import cards, planning
 from .feishu import FeishuError
+from .planning import room_picks
 
 log = logging.getLogger("yue.actions")
 
@@ -60,8 +61,10 @@ def _on_card(bot, payload: dict) -> dict:
         return answer("expired", lang, cards.status_card("expired", lang, draft.payload.get("title")))
     a = value.get("a")
     from . import actions_existing as ex
+    from . import organizer, room_actions
     table = {"confirm": confirm, "retry": confirm, "other": other, "pick": pick, "cancel": cancel,
-             "undo": ex.undo, "choose": ex.choose, "scope": ex.scope}
+             "undo": ex.undo, "choose": ex.choose, "scope": ex.scope,
+             "room": room_actions.use_room, "ask": organizer.ask}
     fn = table.get(a)
     if fn is None:
         return answer("error", lang)
@@ -74,14 +77,16 @@ def booked_view(bot, draft, now: dt.datetime) -> dict:
     p, r = draft.payload, draft.result or {}
     lang = p.get("lang", "zh")
     room = p.get("room")
-    b = cards.Booked(draft_id=draft.id, title=p["title"], start=planning.parse(p["start"]),
-                     end=planning.parse(p["end"]), tz=p["tz"],
+    start, end = planning.parse(p["start"]), planning.parse(p["end"])
+    status = r.get("room_status") or ("decline" if r.get("room_declined") else "accept")
+    options = ()
+    if room and status in ("decline", "taken") and draft.status == "booked" and end > now:
+        options = room_picks.options(bot, draft, start, end, exclude=(room["room_id"],))
+    b = cards.Booked(draft_id=draft.id, title=p["title"], start=start, end=end, tz=p["tz"],
                      attendees=planning.person_cards(bot, planning.everyone(p, draft.owner), lang),
-                     room=cards.Room(name=room["name"], seats=room.get("capacity") or None,
-                                     floor=room.get("floor") or None, taken=bool(r.get("room_declined")))
-                     if room else None,
+                     room=room_picks.card_room(room, status=status) if room else None,
                      recurrence=p.get("recurrence"), app_link=r.get("app_link") or None,
-                     undo_until=draft.undo_until if draft.status == "booked" else None)
+                     undo_until=draft.undo_until if draft.status == "booked" else None, room_options=options)
     return cards.booked_card(b, lang, now)
 
 
@@ -138,27 +143,32 @@ def within_budget(bot, draft, work) -> dict:
 
 def book(bot, draft) -> tuple[str, dict]:
     """Create the event (idempotency key from the draft), invite everyone, mark booked."""
-    p = draft.payload
-    lang = p.get("lang", "zh")
+    lang = draft.payload.get("lang", "zh")
     try:
-        cal = bot.feishu.bot_calendar_id()
-        ev = bot.feishu.create_event(cal, p["title"], "", planning.parse(p["start"]), planning.parse(p["end"]),
-                                     p["tz"], p.get("recurrence"), idempotency_key=bot.store.idempotency_key(draft))
+        # The room is checked again now: a room shown (or become) taken is never booked.
+        draft = room_picks.settle(bot, draft)
+        p = draft.payload
+        start, end = planning.parse(p["start"]), planning.parse(p["end"])
         room = p.get("room")
+        room_status = "taken" if room and room_picks.taken_rooms(bot, [room["room_id"]], start, end) else None
+        cal = bot.feishu.bot_calendar_id()
+        ev = bot.feishu.create_event(cal, p["title"], "", start, end,
+                                     p["tz"], p.get("recurrence"), idempotency_key=bot.store.idempotency_key(draft))
         atts = bot.feishu.add_attendees(cal, ev.event_id, users=planning.everyone(p, draft.owner),
-                                        rooms=[room["room_id"]] if room else [], emails=p.get("emails", []),
-                                        room_operator=draft.owner)
+                                        rooms=[room["room_id"]] if room and not room_status else [],
+                                        emails=p.get("emails", []), room_operator=draft.owner)
     except FeishuError as e:
         log.warning("booking draft %s failed: code=%s msg=%s log_id=%s", draft.id, e.code, e.msg, e.log_id)
         bot.store.transition(draft.id, {"booking"}, "pending")   # kept: Retry books with the same key
         kind = e.kind if e.kind in ("permission", "rate_limit", "not_found") else "other"
         return "error", cards.error_card(kind, lang, draft_id=draft.id)
-    # A room that is taken declines the invitation: the booked card must not claim it.
-    declined = bool(room) and any(a.type == "resource" and a.room_id == room["room_id"] and a.rsvp_status == "decline"
-                                  for a in atts)
+    # Feishu answers for the room later (needs_action → accept | decline): the card says which.
+    if room and not room_status:
+        room_status = room_picks.status_from(atts, room["room_id"])
     done = bot.store.transition(draft.id, {"booking"}, "booked",
                                 result={"event_id": ev.event_id, "calendar_id": cal, "app_link": ev.app_link,
-                                        "room_declined": declined},
+                                        "room_status": room_status,
+                                        "room_declined": room_status in ("decline", "taken")},
                                 undo_until=bot.now() + UNDO_WINDOW)
     done = done or bot.store.get_draft(draft.id)
     return "booked", booked_view(bot, done, bot.now())
@@ -169,9 +179,7 @@ def other(bot, draft, value: dict, now: dt.datetime) -> dict:
     lang = p.get("lang", "zh")
     if draft.status != "pending":
         return _state_answer(bot, draft, now)
-    start = planning.parse(p["start"]) if p.get("start") else now
-    day0 = start.astimezone(planning.people.zone(p["tz"])).replace(hour=0, minute=0, second=0, microsecond=0)
-    window = (max(now, day0), day0 + dt.timedelta(days=planning.DEFAULT_WINDOW_DAYS))
+    window = planning.other_window(p, now)
     view, found = planning.free_slots(bot, draft, lang, window, now)
     bot.store.update_draft(draft.id, payload={**p, "slots": found})
     return answer(None, lang, cards.slots_card(view, lang))
@@ -188,10 +196,14 @@ def pick(bot, draft, value: dict, now: dt.datetime) -> dict:
         start, end = found[i]
     except (TypeError, ValueError, IndexError):
         return answer("error", lang)
+    if draft.kind == "reschedule":
+        from . import actions_existing as ex
+        return ex.move_to(bot, draft, start, end, now)
     updated = bot.store.update_draft(draft.id, expected_version=draft.version,
                                      payload={**p, "start": start, "end": end})
     if updated is None:
         return _state_answer(bot, bot.store.get_draft(draft.id), now)
+    updated = room_picks.settle(bot, updated)
     return answer("picked", lang, cards.proposal_card(planning.proposal(bot, updated, lang), lang))
 
 
@@ -215,6 +227,7 @@ def maintenance(bot) -> None:
                                                                            d.payload.get("title")))
             except FeishuError as e:
                 log.info("could not mark draft %s expired on its card: code=%s", d.id, e.code)
+    room_picks.refresh_pending(bot)
     for d in bot.store.drafts_in_status("booking", older_than=now - STUCK_BOOKING):
         if d.kind != "schedule":
             continue

@@ -33,11 +33,29 @@ def choose(bot, draft, value: dict, now: dt.datetime) -> dict:
     chosen = next((c for c in p.get("candidates", []) if c.get("event_id") == value.get("e")), None)
     if chosen is None:
         return answer("error", lang)
+    from .handlers.existing_next import next_step
+    step = next_step(bot, draft, chosen, now, first=False)
+    if step is not None:
+        return step
     if chosen.get("series_id"):
         bot.store.update_draft(draft.id, payload={**p, "chosen": chosen})
         return answer(None, lang, cards.scope_card(draft.id, as_card_event(chosen, p["tz"]), p["tz"], lang,
                                                    verb=p["verb"]))
     return act(bot, draft, chosen, "one", now)
+
+
+def move_to(bot, draft, start: str, end: str, now: dt.datetime) -> dict:
+    """A slot picked for a meeting being moved: move it there (its length is the slot's)."""
+    p = draft.payload
+    chosen = p.get("chosen")
+    if draft.status != "pending" or not chosen:
+        return _state_answer(bot, draft, now)
+    minutes = int((dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds() // 60)
+    updated = bot.store.update_draft(draft.id, expected_version=draft.version,
+                                     payload={**p, "new_start": start, "minutes": minutes})
+    if updated is None:
+        return _state_answer(bot, bot.store.get_draft(draft.id), now)
+    return act(bot, updated, chosen, p.get("scope", "one"), now)
 
 
 def scope(bot, draft, value: dict, now: dt.datetime) -> dict:

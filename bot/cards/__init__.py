@@ -7,13 +7,15 @@ Feishu's 30 KB limit. Button callback values are `{"a": action, "d": draft_id, .
 from .agenda import agenda_card, search_card
 from .booked import booked_card, cancelled_event_card, invite_card, leave_card, rescheduled_card, share_card
 from .connect import connect_card
-from .data import (ACTIONS, CANCEL, CHOOSE, CONFIRM, OTHER, PICK, RETRY, SCOPE, UNDO, Booked, Conflict, Event,
-                   Person, Proposal, Room, SlotChoice, SlotsView, value)
+from .data import (ACTIONS, ASK, CANCEL, CHOOSE, CONFIRM, OTHER, PICK, RETRY, ROOM, SCOPE, UNDO, Booked, Conflict,
+                   Event, OffHours, Person, Proposal, Room, SlotChoice, SlotsView, value)
 from .events import choose_event_card, scope_card
 from .format import describe_rrule, fmt_range, fmt_when, zone_label
 from .help import caldav_card, help_card, unknown_card
 from .i18n import norm_lang, t
+from .organizer import ask_organizer_card, confirm_cancel_card, not_organizer_card
 from .proposal import proposal_card
+from .rooms import rooms_card
 from .slots import slots_card
 from .status import error_card, status_card, toast
 
@@ -23,5 +25,6 @@ __all__ = [
     "help_card", "unknown_card", "proposal_card", "slots_card", "error_card", "status_card", "toast",
     "ACTIONS", "CANCEL", "CHOOSE", "CONFIRM", "OTHER", "PICK", "RETRY", "SCOPE", "UNDO",
     "Booked", "Conflict", "Event", "Person", "Proposal", "Room", "SlotChoice", "SlotsView", "value",
+    "ASK", "ROOM", "OffHours", "rooms_card", "not_organizer_card", "ask_organizer_card", "confirm_cancel_card",
     "describe_rrule", "fmt_range", "fmt_when", "zone_label", "norm_lang", "t",
 ]

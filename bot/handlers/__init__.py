@@ -20,6 +20,7 @@ from . import (  # noqa: F401  (they register)
     invite,
     leave,
     reschedule,
+    rooms,
     schedule,
     search,
     share,

@@ -4,24 +4,16 @@ and ask on a card which one (and, for a series, this one or all) before acting."
 from __future__ import annotations
 
 import datetime as dt
-import re
+
+import intents
 
 from .. import cards, oauth
 from ..config import zone
+from ..planning import matching
 from .calendar_view import span
 
 MAX_CANDIDATES = 10
-_SPLIT = re.compile(r"[\s,，、的]+")
-
-
-def _matches(title: str, query: str) -> bool:
-    if not query:
-        return True
-    t, q = title.lower(), query.lower().strip()
-    if q in t or (t and t in q):
-        return True
-    words = [w for w in _SPLIT.split(q) if len(w) > 1]
-    return bool(words) and all(w in t for w in words)
+LOOK_AHEAD = dt.timedelta(days=30)   # the person's own calendar, read when Yue booked nothing that fits
 
 
 def _query(ctx) -> str:
@@ -36,43 +28,79 @@ def _time_filter(ctx, verb: str):
     return span(ctx)
 
 
-def candidates(ctx, verb: str) -> list[dict] | None:
-    """Matching events as plain dicts; None when the connect card was sent instead."""
-    bot, query = ctx.bot, _query(ctx)
+def hints(ctx, verb: str) -> matching.Hints:
+    """What the message says about the meeting. For a reschedule the parsed time is the new one:
+    a day named before "挪到" / "to" ("把明天的预算会挪到周五") says which meeting."""
+    it = ctx.intent
+    day, at = None, None
+    if verb == "reschedule":
+        head = matching.target_part(ctx.text)
+        old = intents.parse(head, now=ctx.now.astimezone(zone(ctx.sender.tz)), tz=ctx.sender.tz) if head else None
+        if old is not None and old.start is not None:
+            at = old.start if isinstance(old.start, dt.datetime) else None
+            day = old.start if not isinstance(old.start, dt.datetime) else None
+    elif isinstance(it.start, dt.datetime) and not it.all_day:
+        at = it.start
+    people = frozenset(a["id"] for a in it.attendees if a.get("type") == "user") if verb != "invite" else frozenset()
+    return matching.Hints(query=_query(ctx), day=day, at=at, people=people)
+
+
+def _bot_candidates(ctx, verb: str, h: matching.Hints) -> list[tuple[float, dict]]:
+    """Meetings Yue booked that the sender organizes or attends, scored against the hints."""
+    bot, me, tz = ctx.bot, ctx.sender.open_id, zone(ctx.sender.tz)
     when = _time_filter(ctx, verb)
-    out: list[dict] = []
-    for d in bot.store.find_drafts(owner=ctx.sender.open_id, kind="schedule", statuses={"booked"}, limit=50):
+    out = []
+    seen = set()
+    for d in bot.store.find_drafts(kind="schedule", statuses={"booked"}, limit=200):
         p, r = d.payload, d.result or {}
-        start, end = dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"])
-        if not _matches(p.get("title", ""), query):
+        if d.id in seen or (d.owner != me and me not in p.get("attendees", [])):
             continue
+        seen.add(d.id)
+        start, end = dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"])
         if when and not p.get("recurrence") and not (when[0] <= start < when[1]):
             continue
-        if not when and not p.get("recurrence") and end < ctx.now:
+        if not p.get("recurrence") and end < ctx.now:
             continue
-        out.append({"event_id": r.get("event_id"), "calendar_id": r.get("calendar_id"), "title": p.get("title"),
-                    "start": p["start"], "end": p["end"], "recurrence": p.get("recurrence"),
-                    "series_id": r.get("event_id") if p.get("recurrence") else None, "source": "bot"})
-    if out or not (query or when):
-        return out[:MAX_CANDIDATES]
-    token = oauth.user_token(ctx, verb)
-    if token is None:
-        return None
-    cal = bot.feishu.user_primary_calendar(token)
-    if when:
-        found = [e for e in bot.feishu.instance_view(cal, when[0], when[1], user_token=token)
-                 if _matches(e.summary, query)]
-    else:
-        found = bot.feishu.search_events(cal, query, token)
-    for e in found:
-        if e.status == "cancelled" or (not e.recurrence and e.end < ctx.now):
+        sc = matching.score(p.get("title", ""), start, [d.owner, *p.get("attendees", [])], h, tz)
+        if sc <= 0:
             continue
-        out.append({"event_id": e.event_id, "calendar_id": e.calendar_id or cal, "title": e.summary,
-                    "start": e.start.isoformat(), "end": e.end.isoformat(), "all_day": e.all_day,
-                    "recurrence": e.recurrence or None,
-                    "series_id": e.recurring_event_id or (e.event_id if e.recurrence else None),
-                    "source": "user"})
-    return out[:MAX_CANDIDATES]
+        out.append((sc, {"event_id": r.get("event_id"), "calendar_id": r.get("calendar_id"), "title": p.get("title"),
+                         "start": p["start"], "end": p["end"], "recurrence": p.get("recurrence"),
+                         "series_id": r.get("event_id") if p.get("recurrence") else None, "source": "bot",
+                         "organizer": d.owner, "people": [d.owner, *p.get("attendees", [])]}))
+    return out
+
+
+def candidates(ctx, verb: str) -> list[dict] | None:
+    """Matching events, best first, as plain dicts; None when the connect card was sent instead.
+    A clear winner comes alone (the others would only ask "which one?" for nothing)."""
+    bot, query = ctx.bot, _query(ctx)
+    h = hints(ctx, verb)
+    when = _time_filter(ctx, verb)
+    scored = _bot_candidates(ctx, verb, h)
+    if not scored and (query or when or h.day or h.at):
+        token = oauth.user_token(ctx, verb)
+        if token is None:
+            return None
+        cal = bot.feishu.user_primary_calendar(token)
+        look = when or (ctx.now, ctx.now + LOOK_AHEAD)
+        tz = zone(ctx.sender.tz)
+        for e in bot.feishu.instance_view(cal, look[0], look[1], user_token=token):
+            if e.status == "cancelled" or (not e.recurrence and e.end < ctx.now):
+                continue
+            sc = matching.score(e.summary, e.start, [], h, tz)
+            if sc <= 0:
+                continue
+            scored.append((sc, {"event_id": e.event_id, "calendar_id": e.calendar_id or cal, "title": e.summary,
+                                "start": e.start.isoformat(), "end": e.end.isoformat(), "all_day": e.all_day,
+                                "recurrence": e.recurrence or None,
+                                "series_id": e.recurring_event_id or (e.event_id if e.recurrence else None),
+                                "source": "user", "organizer_name": e.organizer_name}))
+    best = matching.clear_winner(scored)
+    if best is not None:
+        return [best]
+    ranked = sorted(scored, key=lambda x: (-x[0], x[1]["start"]))
+    return [c for _, c in ranked][:MAX_CANDIDATES]
 
 
 def as_card_event(c: dict, tz: str) -> cards.Event:
@@ -87,7 +115,9 @@ def as_card_event(c: dict, tz: str) -> cards.Event:
 
 
 def ask(ctx, verb: str, extra: dict) -> None:
-    """Reply with the choose card for `verb`, keeping what the action needs in a draft."""
+    """Find the meeting and act on it: one clear match goes straight on (a cancel is confirmed
+    first, a vague new time offers slots, someone else's meeting offers to ask its organizer);
+    several get the "which meeting?" card. The draft keeps what the action needs."""
     found = candidates(ctx, verb)
     if found is None:
         return
@@ -96,8 +126,16 @@ def ask(ctx, verb: str, extra: dict) -> None:
         return
     payload = {"verb": verb, "candidates": found, "tz": ctx.sender.tz, "lang": ctx.lang, **extra}
     draft = ctx.bot.store.create_draft(ctx.sender.open_id, verb, payload, chat_id=ctx.chat_id)
+    if len(found) == 1:
+        from .. import actions_existing
+        from .existing_next import next_step
+        out = next_step(ctx.bot, draft, found[0], ctx.now) or actions_existing.choose(
+            ctx.bot, draft, {"e": found[0]["event_id"]}, ctx.now)
+        card = (out.get("card") or {}).get("data")
+        if card is not None:
+            mid = ctx.reply(card, key=verb)
+            ctx.bot.store.update_draft(draft.id, card_message_id=mid)
+            return
     events = [as_card_event(c, ctx.sender.tz) for c in found]
     mid = ctx.reply(cards.choose_event_card(draft.id, events, ctx.sender.tz, ctx.lang, verb=verb), key=verb)
     ctx.bot.store.update_draft(draft.id, card_message_id=mid)
-
-
