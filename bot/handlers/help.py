@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from .. import cards
+from ..planning.rooms import is_rooms_question
+from . import rooms
 from .registry import on_intent
 
 
@@ -12,5 +14,8 @@ def handle(ctx) -> None:
 
 @on_intent("unknown")
 def unknown(ctx) -> None:
+    if is_rooms_question(ctx.text):     # until the parser names the `rooms` intent itself
+        rooms.handle(ctx)
+        return
     if ctx.private:
         ctx.reply(cards.unknown_card(ctx.lang), key="hint")

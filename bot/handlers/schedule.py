@@ -9,6 +9,7 @@ from .. import cards, planning
 from ..config import zone
 from ..planning import room_picks
 from ..planning import rooms as room_rules
+from . import rooms
 from .registry import on_intent
 
 DEFAULT_TITLE = {"zh": "会议", "en": "Meeting"}
@@ -74,8 +75,7 @@ def handle(ctx) -> None:
     it = ctx.intent
     if room_rules.is_rooms_question(ctx.text):
         # "有哪些会议室？" read as a meeting about rooms: it is a question about the rooms.
-        from .rooms import handle as rooms_handle
-        rooms_handle(ctx)
+        rooms.handle(ctx)
         return
     payload = draft_payload(ctx)
     if isinstance(it.start, dt.datetime):
