@@ -37,8 +37,10 @@ def slots_card(v: SlotsView, lang: str) -> dict:
     buttons = []
     for i, s in enumerate(slots):
         label = fmt_range(s.start, s.end, v.tz, lang)
-        # People elsewhere see their own clock on the button (a few at most, to keep it short).
-        others = [p for p in v.attendees if p.tz and p.tz != v.tz][:2]
+        # Everyone elsewhere sees their own clock on the button (a group reads one card): one
+        # entry per zone, at most four to keep it short.
+        others = list({p.tz: p for p in v.attendees
+                       if p.tz and local(s.start, p.tz).utcoffset() != local(s.start, v.tz).utcoffset()}.values())[:4]
         if others:
             label += " · " + ", ".join(f"{p.name} {fmt_hm(local(s.start, p.tz))} {zone_label(local(s.start, p.tz))}"
                                        for p in others)
