@@ -95,7 +95,12 @@ def candidates(ctx, verb: str) -> list[dict] | None:
                                 "start": e.start.isoformat(), "end": e.end.isoformat(), "all_day": e.all_day,
                                 "recurrence": e.recurrence or None,
                                 "series_id": e.recurring_event_id or (e.event_id if e.recurrence else None),
-                                "source": "user", "organizer_name": e.organizer_name}))
+                                "source": "user", "organizer": e.organizer_id or None}))
+    # A series is one meeting: its next occurrence stands for it (not thirty "which one?" rows).
+    firsts: dict[str, tuple[float, dict]] = {}
+    for sc, c in sorted(scored, key=lambda x: x[1]["start"]):
+        firsts.setdefault(c.get("series_id") or f"{c['event_id']}@{c['start']}", (sc, c))
+    scored = list(firsts.values())
     best = matching.clear_winner(scored)
     if best is not None:
         return [best]

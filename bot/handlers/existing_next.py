@@ -17,7 +17,8 @@ def next_step(bot, draft, chosen: dict, now: dt.datetime, *, first: bool = True)
     p = draft.payload
     lang, tz, verb = p.get("lang", "zh"), p["tz"], p["verb"]
     organizer = chosen.get("organizer")
-    if organizer and organizer != draft.owner:
+    # Someone else organizes it (an app's calendar — Yue's own bookings — is not "someone").
+    if organizer and organizer.startswith("ou_") and organizer not in (draft.owner, bot.bot_open_id):
         bot.store.update_draft(draft.id, payload={**p, "chosen": chosen})
         name = people.display(people.lookup(bot, organizer), lang)
         return answer(None, lang, cards.not_organizer_card(draft.id, chosen.get("title") or "", name, verb, lang))

@@ -33,7 +33,10 @@ def terms(text: str) -> set[str]:
     """The distinctive parts of a title or query: Latin words (not "meeting", "the") and, for
     Chinese, the character pairs of each run with "会议/开会/的" taken out (单字 runs kept)."""
     low = (text or "").lower()
-    out = {w.strip("'’-") for w in _WORD.findall(low) if w not in _EN_GENERIC and len(w.strip("'’-")) >= 2}
+    words = [w.strip("'’-") for w in _WORD.findall(low)]
+    # "stand-up" is also "stand" and "up"; "q3" stays whole.
+    words += [part for w in words if "-" in w for part in w.split("-")]
+    out = {w for w in words if w not in _EN_GENERIC and len(w) >= 2}
     for run in _CJK.findall(low):
         for part in _ZH_GENERIC.split(run):
             if len(part) == 1:
@@ -50,7 +53,12 @@ def word_score(title: str, query: str) -> float:
     t = terms(title)
     if not t:
         return 0.0
-    return sum(1 for x in q if x in t) / len(q)
+    return sum(1 for x in q if x in t or _prefix_of_any(x, t)) / len(q)
+
+
+def _prefix_of_any(word: str, title_terms: set[str]) -> bool:
+    """"plan" for "planning", "sync" for "syncs": a Latin word of 3+ letters starting a title word."""
+    return len(word) >= 3 and word.isascii() and any(x.startswith(word) for x in title_terms if x.isascii())
 
 
 def target_part(text: str) -> str:

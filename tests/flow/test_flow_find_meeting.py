@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tests.flow.conftest import ZONES, card_text, p2p, today_in
+from tests.flow.conftest import ZONES, card_text, p2p, today_in, wait_for
 
 
 def week_day(who: str, weeks: int, weekday: int) -> dt.date:
@@ -144,3 +144,16 @@ def test_zh_two_matching_meetings_still_ask_which(yue):
     one = yue.say(p2p("ou_kevin"), "ou_kevin", f"取消{zh_day(day)}下午3点的预算会")
     no_picker(one["card"])
     assert "预算终审" in card_text(one["card"]) and "预算初审" not in card_text(one["card"])
+
+
+def test_en_attendee_of_an_event_on_their_own_calendar_is_told_its_organizer(yue):
+    # The seeded daily stand-up is Bob's; Alice attends. Her own calendar needs her consent first.
+    first = yue.say(p2p("ou_alice"), "ou_alice", "move the stand-up to tomorrow at 4pm")
+    assert "Connect" in card_text(first["card"]) or "连接" in card_text(first["card"])
+    assert yue.connect("ou_alice").status_code == 200
+
+    def answered():
+        return [m for m in yue.bot_messages(p2p("ou_alice"))
+                if "organizes" in card_text(m.get("card")) and "Bob Li" in card_text(m.get("card"))]
+    got = wait_for("the organizer card after consent", answered)
+    assert "Ask Bob Li" in card_text(got[-1]["card"]), card_text(got[-1]["card"])
