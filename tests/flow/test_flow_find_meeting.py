@@ -7,20 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tests.flow.conftest import ZONES, card_text, p2p, today_in, wait_for
-
-
-def week_day(who: str, weeks: int, weekday: int) -> dt.date:
-    today = today_in(who)
-    return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks, days=weekday)
-
-
-def zh_day(d: dt.date) -> str:
-    return f"{d.month}月{d.day}日"
-
-
-def en_day(d: dt.date) -> str:
-    return d.strftime("%B ") + str(d.day)
+from tests.flow.conftest import ZONES, card_text, p2p, wait_for
+from tests.flow.days import en_day, week_day, zh_day
 
 
 def t(s: str) -> dt.datetime:

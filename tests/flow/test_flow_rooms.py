@@ -13,26 +13,15 @@ from sqlalchemy import select
 from bot.planning import room_picks
 from sandbox.api import calendar_attendee
 from sandbox.calendar_models import CalAttendee, CalEvent
-from tests.flow.conftest import card_text, p2p, today_in
+from tests.flow.conftest import card_text, p2p
+from tests.flow.days import en_day, week_day, zh_day
 
 SEATS = {"珠峰": 12, "昆仑": 6, "泰山": 4, "黄山": 8, "峨眉": 2, "长白": 20}
 ZH_NAME = {"omm_everest": "珠峰", "omm_kunlun": "昆仑", "omm_taishan": "泰山", "omm_huangshan": "黄山",
            "omm_emei": "峨眉", "omm_changbai": "长白"}
 
 
-def day_ahead(who: str, weeks: int, weekday: int = 0) -> dt.date:
-    """The `weekday` (0 = Monday) of the week `weeks` weeks after the person's current one:
-    each test its own day, never a weekend."""
-    today = today_in(who)
-    return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks, days=weekday)
 
-
-def zh_day(d: dt.date) -> str:
-    return f"{d.month}月{d.day}日"
-
-
-def en_day(d: dt.date) -> str:
-    return d.strftime("%B ") + str(d.day)
 
 
 def only_draft(yue, message: dict):
@@ -56,7 +45,7 @@ def set_room_answer(yue, event_id: str, room_id: str, status: str) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_room_for_6_picks_a_free_room_that_seats_6_and_books_it(yue, lang):
-    who, day = ("ou_henry", day_ahead("ou_henry", 2, 0)) if lang == "zh" else ("ou_lin", day_ahead("ou_lin", 2, 1))
+    who, day = ("ou_henry", week_day("ou_henry", 2, 0)) if lang == "zh" else ("ou_lin", week_day("ou_lin", 2, 1))
     text = (f"{zh_day(day)}上午10点和 @李博 开会 找个6人的会议室 讨论排期" if lang == "zh"
             else f"book a room for 6 people with @Bob on {en_day(day)} at 11am")
     reply = yue.say(p2p(who), who, text)
@@ -73,7 +62,7 @@ def test_a_room_for_6_picks_a_free_room_that_seats_6_and_books_it(yue, lang):
 
 
 def test_just_a_room_gets_the_smallest_free_one(yue):
-    day = day_ahead("ou_ivy", 2, 2)
+    day = week_day("ou_ivy", 2, 2)
     reply = yue.say(p2p("ou_ivy"), "ou_ivy", f"{zh_day(day)}下午3点和 @李博 在会议室开会 对齐")
     room = only_draft(yue, reply).payload["room"]
     assert room is not None and room["capacity"] >= 2
@@ -83,7 +72,7 @@ def test_just_a_room_gets_the_smallest_free_one(yue):
 
 @pytest.mark.parametrize("named", [True, False])
 def test_a_room_taken_before_confirm_is_never_booked(yue, named):
-    day = day_ahead("ou_kevin", 2, 3 if named else 4)
+    day = week_day("ou_kevin", 2, 3 if named else 4)
     asked = "在黄山会议室开会" if named else "找个8人的会议室开会"
     first = yue.say(p2p("ou_kevin"), "ou_kevin", f"{zh_day(day)}下午4点和 @李博 {asked} 评审A")
     proposed = only_draft(yue, first).payload["room"]
@@ -125,7 +114,7 @@ def test_a_room_that_answers_later_shows_pending_then_declined_with_other_rooms(
             out = {**out, "rsvp_status": "needs_action"}
         return out
     monkeypatch.setattr(calendar_attendee, "attendee_json", pending_rooms)
-    day = day_ahead("ou_erin", 3, 0)
+    day = week_day("ou_erin", 3, 0)
     reply = yue.say(p2p("ou_erin"), "ou_erin", f"meet @Jonas on {en_day(day)} at 11am in Taishan about roadmap")
     out = yue.click(reply, "ou_erin", yue.button(reply, "confirm"))
     assert "waiting for the room to confirm" in card_text(out["card"]), card_text(out["card"])
@@ -163,7 +152,7 @@ def test_rooms_lists_every_room(yue, text, lang):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_rooms_at_a_time_says_which_are_free(yue, lang):
     # The seed's finance desk holds Everest (珠峰) every day 14:00–15:00 Shanghai.
-    day = day_ahead("ou_bob", 3, 1)
+    day = week_day("ou_bob", 3, 1)
     who, text = (("ou_bob", f"{zh_day(day)}下午2点哪个会议室空") if lang == "zh"
                  else ("ou_kevin", f"which rooms are free on {en_day(day)} at 2pm"))
     reply = yue.say(p2p(who), who, text)

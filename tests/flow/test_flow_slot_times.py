@@ -6,20 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tests.flow.conftest import ZONES, card_text, p2p, today_in
-
-
-def week_day(who: str, weeks: int, weekday: int) -> dt.date:
-    today = today_in(who)
-    return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks, days=weekday)
-
-
-def zh_day(d: dt.date) -> str:
-    return f"{d.month}月{d.day}日"
-
-
-def en_day(d: dt.date) -> str:
-    return d.strftime("%B ") + str(d.day)
+from tests.flow.conftest import ZONES, card_text, p2p
+from tests.flow.days import en_day, week_day, zh_day
 
 
 def slots_of(yue, card: dict) -> list[tuple[dt.datetime, dt.datetime]]:

@@ -8,8 +8,7 @@ import pytest
 
 from bot import slots
 from bot.feishu import Room
-from bot.planning import band_of
-from bot.planning import matching, rooms
+from bot.planning import band_of, matching, rooms
 
 SH = ZoneInfo("Asia/Shanghai")
 ROOMS = [Room("r_big", "Changbai", 20, "HQ", "6F"), Room("r_6", "Kunlun", 6, "HQ", "3F"),
