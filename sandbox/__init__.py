@@ -46,11 +46,18 @@ def init_app(app: Flask, settings: Any, today: dt.date | None = None) -> Any:
     db.create_all()
     with db.session() as s:
         seed_mod.seed(s, settings, today)
-    state = common.SandboxState(db=db, settings=settings, delivery=Delivery(db, settings))
+    from sandbox.event_changes import ChangeMerger
+    from sandbox.timeline import Delays, Timeline
+    delivery = Delivery(db, settings)
+    timeline = Timeline(Delays.from_settings(settings))
+    state = common.SandboxState(db=db, settings=settings, delivery=delivery, timeline=timeline,
+                                changes=ChangeMerger(timeline, delivery.deliver_event))
     app.extensions["sandbox"] = state
     common.install(app)
     for bp in blueprints():
         app.register_blueprint(bp)
+    from sandbox import pending
+    pending.resume(state)      # rooms still waiting and bindings in progress when the sandbox stopped
     return state
 
 

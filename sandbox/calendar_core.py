@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sandbox import store
-from sandbox.api.common import ApiError, Identity, after_commit, state, user_ids
+from sandbox.api.common import ApiError, Identity, after_commit, qint, state, user_ids
 from sandbox.calendar_models import (CalAcl, CalCalendar, CalPushSubscription, CalSubscription, identity_key,
                                      primary_calendar)
 from sandbox.recurrence import RecurrenceError, zone
@@ -259,6 +259,21 @@ def time_info(data: dict, name: str) -> tuple[int, str | None, str]:
     except RecurrenceError:
         raise bad(f"{name}.timezone is not a valid IANA time zone: {tz!r}")
     return value, None, tz
+
+
+FIELD_INVALID = 99992402      # the gateway's "field validation failed" (a documented 数据校验规则)
+
+
+def page_size(default: int, lo: int, hi: int, *, small_is_lo: bool = False) -> int:
+    """`page_size` as each endpoint documents it: a value outside its validation range is refused
+    by the gateway (99992402); endpoints documented "values below lo are treated as lo"
+    (acls.list, attendees.list) raise those instead."""
+    value = qint("page_size", default, code=FIELD_INVALID)
+    if value < lo and small_is_lo:
+        return lo
+    if not lo <= value <= hi:
+        raise ApiError(FIELD_INVALID, f"field validation failed: page_size must be between {lo} and {hi}, got {value}")
+    return value
 
 
 def unix_query(raw: str | None, name: str) -> int | None:

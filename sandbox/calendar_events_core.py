@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sandbox import store
-from sandbox.api.common import Identity, user_id_as
+from sandbox.api.common import Identity, after_commit, state as sandbox_state, user_id_as
 from sandbox.calendar_core import (EVENT_BAD_ID, EVENT_DELETED, EVENT_NOT_FOUND, RANK, err, id_triplets, me,
-                                   owner_name, owner_user_id, push, push_subscribers, role_of, room_calendar,
+                                   owner_name, owner_user_id, push_subscribers, role_of, room_calendar,
                                    user_primary)
+from sandbox.event_changes import Change
 from sandbox.calendar_models import CalAttendee, CalCalendar, CalEvent, CalEventPref
 from sandbox.recurrence import Occ, is_occurrence
 
@@ -223,17 +224,20 @@ def holder_calendars(s: Session, ev: CalEvent) -> list[str]:
 
 
 def notify_event(s: Session, calendar_ids: Iterable[str], event_id: str, change_type: str,
-                 rsvp_infos: list[dict] | None = None) -> None:
-    """calendar.calendar.event.changed_v4 to the identities subscribed to each calendar."""
+                 rsvp_infos: list[dict] | None = None, st: Any = None) -> None:
+    """calendar.calendar.event.changed_v4 to the identities subscribed to each calendar, gathered
+    over Feishu's 3-second window (sandbox/event_changes.py). Inside a request it is noted once the
+    request commits; `st` (the SandboxState) is for callers outside a request."""
+    merger = (st or sandbox_state()).changes
     for cid in dict.fromkeys(calendar_ids):
         subs = push_subscribers(s, "event", cid)
         if not subs:
             continue
-        payload = {"calendar_id": cid, "user_id_list": id_triplets(s, subs), "calendar_event_id": event_id,
-                   "change_type": change_type}
-        if rsvp_infos:
-            payload["rsvp_infos"] = rsvp_infos
-        push("calendar.calendar.event.changed_v4", payload)
+        ids, change = id_triplets(s, subs), Change(change_type, list(rsvp_infos or []))
+
+        def job(cid: str = cid, ids: list[dict] = ids, change: Change = change) -> None:
+            merger.note(cid, event_id, ids, change)
+        job() if st is not None else after_commit(job)
 
 
 def display_name(s: Session, open_id: str) -> str:

@@ -225,7 +225,7 @@ class CalExchangeBinding(Base):
     user_open_id: Mapped[str] = mapped_column(String(64), index=True)
     admin_account: Mapped[str] = mapped_column(String(256))
     exchange_account: Mapped[str] = mapped_column(String(256))
-    status: Mapped[str] = mapped_column(String(16), default="success")
+    status: Mapped[str] = mapped_column(String(16), default="doing")   # doing|cal_done|timespan_done|done|err
 
 
 class CalPushSubscription(Base):

@@ -7,11 +7,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sandbox import calendar_core
-from sandbox.api.common import body, id_type, identity, ok, qint, requires, session
+from sandbox.api.common import body, id_type, identity, ok, requires, session
 from sandbox.calendar_core import (CAL_BAD_TYPE, CAL_NO_ROLE, PARAM, SUB_LIMIT,
                                    SUB_NOT_ALLOWED, active_user, bad, calendar_json, err, field_int, field_list,
                                    field_str, id_triplets, is_owner, load_calendar, me, need_role, own_primary,
-                                   owner_user_id, page_offset, push, push_subscribers, role_of, subscription,
+                                   owner_user_id, page_offset, page_size, push, push_subscribers, role_of, subscription,
                                    subscription_count, user_primary)
 from sandbox.calendar_models import CalCalendar, CalPushSubscription, CalSubscription, new_calendar_id, next_seq
 
@@ -127,7 +127,7 @@ def mget():
 def list_calendars():
     ident, s = identity(), session()
     own_primary(s, ident)
-    size = qint("page_size", 500, 50, 1000, clamp=True, code=PARAM)
+    size = page_size(500, 50, 1000)
     page_token, sync_token = request.args.get("page_token"), request.args.get("sync_token")
     base = select(CalSubscription, CalCalendar).join(CalCalendar, CalCalendar.calendar_id == CalSubscription.calendar_id) \
         .where(CalSubscription.identity == me(ident))
@@ -206,7 +206,7 @@ def delete(calendar_id: str):
 def search():
     ident, s, data = identity(), session(), body(PARAM)
     query = field_str(data, "query", required=True, max_len=200, min_len=1)
-    size = qint("page_size", 20, 10, 50, clamp=True, code=PARAM)
+    size = page_size(20, 1, 50)
     offset = page_offset(request.args.get("page_token"), "sp")
     like = f"%{query}%"
     cond = or_(CalCalendar.permissions == "public", CalCalendar.type == "primary") if ident.kind == "user" \

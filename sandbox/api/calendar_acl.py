@@ -6,9 +6,9 @@ from flask import Blueprint, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sandbox.api.common import body, id_type, identity, ok, qint, requires, session, user_id_as, user_ids
+from sandbox.api.common import body, id_type, identity, ok, requires, session, user_id_as, user_ids
 from sandbox.calendar_core import (ACL_NOT_FOUND, CAL_BAD_TYPE, PARAM, active_user, bad, err, field_obj,
-                                   field_str, id_triplets, load_calendar, me, need_role, page_offset, push,
+                                   field_str, id_triplets, load_calendar, me, need_role, page_offset, page_size, push,
                                    push_subscribers)
 from sandbox.calendar_models import CalAcl, CalCalendar, CalPushSubscription, new_short_id
 
@@ -80,7 +80,7 @@ def list_acls(calendar_id: str):
     s = session()
     kind = id_type(code=PARAM)
     cal = _owned(s, calendar_id)
-    size = qint("page_size", 10, 10, 50, clamp=True, code=PARAM)
+    size = page_size(10, 10, 50, small_is_lo=True)
     offset = page_offset(request.args.get("page_token"), "acl")
     rows = list(s.scalars(select(CalAcl).where(CalAcl.calendar_id == cal.calendar_id).order_by(CalAcl.acl_id)
                           .offset(offset).limit(size + 1)))

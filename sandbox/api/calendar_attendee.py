@@ -1,23 +1,25 @@
 """Calendar v4 attendees: create, list, batch_delete, and the members of a chat attendee
 (contract §4.4). Attendance is per series: adding a user puts the event on their primary
-calendar and into their free/busy; adding a room books it (declined when already taken)."""
+calendar and into their free/busy; a room starts `needs_action` and answers later, accepted when
+free, declined when already taken (sandbox/pending.py; immediate when the room delay is None)."""
 from __future__ import annotations
 
 import re
 import secrets
 
 from flask import Blueprint, request
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sandbox import store
-from sandbox.api.common import body, id_type, identity, ok, qint, requires, session
+from sandbox.api.common import after_commit, body, id_type, identity, ok, requires, session, state
 from sandbox.calendar_core import (ATT_BAD_TYPE, ATT_NO_CREATE, ATT_NO_DELETE, ATT_NO_LIST, ATT_NOT_FOUND,
                                    MAX_BATCH_DELETE, PARAM, active_user, bad, err, field_bool, field_list,
-                                   load_calendar, need_role, page_offset, room_calendar, user_primary)
+                                   load_calendar, need_role, page_offset, page_size, room_calendar, user_primary)
 from sandbox.calendar_events_core import (attendee_json, attendee_of, attendees, can_edit, find_event, master_of,
                                           notify_event, organizer_calendar)
-from sandbox.calendar_models import CalAttendee, CalChatMember, CalEvent, CalOccurrence, new_short_id, next_seq
+from sandbox.calendar_models import CalAttendee, CalChatMember, CalEvent, new_short_id, next_seq
+from sandbox.pending import room_answer, schedule_room
 
 bp = Blueprint("calendar_v4_attendees", __name__, url_prefix="/open-apis/calendar/v4")
 PREFIX = "/calendars/<calendar_id>/events/<event_id>/attendees"
@@ -26,19 +28,6 @@ ID_FIELD = {"user": "user_id", "chat": "chat_id", "resource": "room_id", "third_
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Read through the module so tests can lower them with monkeypatch.
 import sandbox.calendar_core as limits  # noqa: E402
-
-
-def _room_taken(s: Session, series_uid: str, room_id: str) -> bool:
-    """Whether any occurrence of the series overlaps an accepted booking of the room."""
-    booked = select(CalAttendee.series_uid).where(CalAttendee.room_id == room_id,
-                                                  CalAttendee.rsvp_status == "accept",
-                                                  CalAttendee.series_uid != series_uid)
-    mine = select(CalOccurrence.start_ts, CalOccurrence.end_ts).where(CalOccurrence.series_uid == series_uid) \
-        .subquery()
-    hit = s.execute(select(CalOccurrence.id).join(mine, and_(CalOccurrence.start_ts < mine.c.end_ts,
-                                                             CalOccurrence.end_ts > mine.c.start_ts))
-                    .where(CalOccurrence.series_uid.in_(booked), CalOccurrence.busy.is_(True)).limit(1)).first()
-    return hit is not None
 
 
 def _new(s: Session, ev: CalEvent, typ: str, value: str, item: dict) -> CalAttendee:
@@ -142,9 +131,14 @@ def create(calendar_id: str, event_id: str):
     if total > limits.MAX_ATTENDEES:
         raise bad(f"attendees: an event has at most {limits.MAX_ATTENDEES} attendees")
     s.flush()
-    for a in added:
-        if a.type == "resource":
-            a.rsvp_status = "decline" if _room_taken(s, ev.series_uid, a.room_id) else "accept"
+    rooms = [a for a in added if a.type == "resource"]
+    st = state()
+    if st.timeline.delays.room is None:       # immediate mode: the answer is in this response
+        for a in rooms:
+            room_answer(s, a)
+    else:                                     # Feishu: needs_action now, accept/decline later
+        for a in rooms:
+            after_commit(lambda pk=a.pk: schedule_room(st, pk))
     extra = dict(ev.extra or {})
     if added and not (extra.get("vchat") or {}).get("vc_type"):
         # First invitation on an event without a video meeting: Feishu creates one.
@@ -170,7 +164,7 @@ def list_attendees(calendar_id: str, event_id: str):
     ev = master_of(s, ev)
     if not can_edit(s, ev, ident) and not (attendee_of(s, ev, ident) is not None and ev.attendee_ability != "none"):
         raise err(ATT_NO_LIST, "no permission to list event attendees")
-    size = qint("page_size", 20, 10, 100, clamp=True, code=PARAM)
+    size = page_size(20, 10, 100, small_is_lo=True)
     offset = page_offset(request.args.get("page_token"), "al")
     rows = attendees(s, ev.series_uid)
     page = rows[offset:offset + size]
@@ -241,7 +235,7 @@ def chat_members(calendar_id: str, event_id: str, attendee_id: str):
                                             CalAttendee.rsvp_status != "removed")).first()
     if a is None:
         raise err(ATT_NOT_FOUND, f"attendee not found: {attendee_id} is not a chat attendee of this event")
-    size = qint("page_size", 20, 10, 100, clamp=True, code=PARAM)
+    size = page_size(20, 10, 100, small_is_lo=True)
     offset = page_offset(request.args.get("page_token"), "cm")
     rows = list(s.scalars(select(CalChatMember).where(CalChatMember.attendee_pk == a.pk).order_by(CalChatMember.pk)))
     page = rows[offset:offset + size]

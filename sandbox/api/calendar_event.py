@@ -78,7 +78,7 @@ def get(calendar_id: str, event_id: str):
     ident, s = identity(), session()
     kind = id_type(code=PARAM)
     cal = load_calendar(s, calendar_id)
-    role = need_role(s, cal, ident, "free_busy_reader")
+    role = need_role(s, cal, ident, "reader")     # a free_busy_reader is refused (191002)
     ev, virtual = find_event(s, cal, event_id)
     view = view_of(s, ev, cal, role, ident)
     occ = Occ(virtual, virtual, virtual + ev.end_ts - ev.start_ts) if virtual else None
@@ -134,6 +134,13 @@ def patch(calendar_id: str, event_id: str):
                                      + (", ".join(global_keys + (["start_time"] if when else [])) or "this event"))
         _save_prefs(s, ev, ident, values)
         return ok({"event": event_json(s, ev, ident, view=view_of(s, ev, cal, role, ident), kind=kind)})
+    # visibility, free_busy_status, color and reminders apply to every attendee only at creation;
+    # a later change is the caller's own view, organizer included (Feishu's field docs).
+    _save_prefs(s, ev, ident, values)
+    for k in PERSONAL:
+        values.pop(k, None)
+    if "reminders" in (values.get("extra") or {}):
+        values["extra"] = {k: v for k, v in values["extra"].items() if k != "reminders"}
     if virtual is not None:
         ev = _exception_for(s, ev, virtual)
     if ev.is_exception and values.get("recurrence"):
@@ -152,7 +159,9 @@ def patch(calendar_id: str, event_id: str):
 
 
 def _save_prefs(s, ev: CalEvent, ident, values: dict) -> None:
-    """An attendee's own view of the event (contract §12.12)."""
+    """The caller's own view of the event (contract §12.12); nothing stored when none is set."""
+    if not any(values.get(k) is not None for k in PERSONAL[:3]) and "reminders" not in (values.get("extra") or {}):
+        return
     row = s.scalars(select(CalEventPref).where(CalEventPref.event_id == ev.event_id,
                                                CalEventPref.identity == me(ident))).first()
     merged = dict(row.prefs) if row is not None else {}
@@ -221,7 +230,7 @@ def _event_push_sub(calendar_id: str, on: bool):
     ident, s = identity(), session()
     id_type(code=PARAM)
     cal = load_calendar(s, calendar_id)
-    need_role(s, cal, ident, "free_busy_reader")
+    need_role(s, cal, ident, "reader")   # documented: reader, writer or owner
     row = s.scalars(select(CalPushSubscription).where(CalPushSubscription.kind == "event",
                                                       CalPushSubscription.identity == me(ident),
                                                       CalPushSubscription.calendar_id == cal.calendar_id)).first()
@@ -232,14 +241,15 @@ def _event_push_sub(calendar_id: str, on: bool):
     return ok({})
 
 
+# Documented as user_access_token only (the SDK also offers the tenant token; Feishu refuses it).
 @bp.post(PREFIX + "/subscription")
-@requires()
+@requires(tenant=False)
 def subscription(calendar_id: str):
     return _event_push_sub(calendar_id, True)
 
 
 @bp.post(PREFIX + "/unsubscription")
-@requires()
+@requires(tenant=False)
 def unsubscription(calendar_id: str):
     return _event_push_sub(calendar_id, False)
 

@@ -85,6 +85,8 @@ class SandboxState:
     settings: Any                 # bot.config.Settings
     delivery: Any                 # sandbox.delivery.Delivery
     limiter: RateLimiter = field(default_factory=RateLimiter)
+    timeline: Any = None          # sandbox.timeline.Timeline: Feishu's delayed effects
+    changes: Any = None           # sandbox.event_changes.ChangeMerger: 3-second aggregation
 
 
 def state() -> SandboxState:

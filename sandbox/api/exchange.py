@@ -1,5 +1,6 @@
-"""Calendar v4 exchange_bindings: create, get, delete; user token only (contract §4.6). The
-binding completes at once here (status `success`); Feishu does it asynchronously."""
+"""Calendar v4 exchange_bindings: create, get, delete; user token only (contract §4.6). A new
+binding is `doing` and moves on asynchronously, as Feishu's does: cal_done → timespan_done → done,
+or err (sandbox/pending.py)."""
 from __future__ import annotations
 
 import base64
@@ -7,9 +8,10 @@ import base64
 from flask import Blueprint
 from sqlalchemy.orm import Session
 
-from sandbox.api.common import body, id_type, identity, ok, requires, session, user_id_as
+from sandbox.api.common import after_commit, body, id_type, identity, ok, requires, session, state, user_id_as
 from sandbox.calendar_core import PARAM, active_user, bad, field_str
 from sandbox.calendar_models import CalExchangeBinding
+from sandbox.pending import schedule_binding
 
 bp = Blueprint("calendar_v4_exchange", __name__, url_prefix="/open-apis/calendar/v4")
 
@@ -43,8 +45,10 @@ def create():
     b = s.get(CalExchangeBinding, bid)
     if b is None:
         b = CalExchangeBinding(exchange_binding_id=bid, user_open_id=u.open_id, admin_account=admin,
-                               exchange_account=account, status="success")
+                               exchange_account=account, status="doing")
         s.add(b)
+        st = state()
+        after_commit(lambda: schedule_binding(st, bid))
     return ok(_json(s, b, kind))
 
 

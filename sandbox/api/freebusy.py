@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sandbox import store
 from sandbox.api.common import body, id_type, ok, requires, session
 from sandbox.calendar_core import PARAM, active_user, bad, field_bool, field_list, field_str, room_calendar, user_primary
-from sandbox.calendar_models import CalAttendee, CalTimeoff
+from sandbox.calendar_models import CalAttendee, CalEvent, CalEventPref, CalTimeoff
 from sandbox.calendar_query import occurrences
 from sandbox.recurrence import iso
 
@@ -85,6 +85,18 @@ _TIMEOFF_SPANS = (select(CalTimeoff.start_ts, CalTimeoff.end_ts)
                   .order_by(CalTimeoff.start_ts))
 
 
+def _own_free_busy(s: Session, open_id: str, hits: list) -> dict[int, bool]:
+    """event pk → busy, where the person set their own free_busy_status on the event (a change
+    after creation is per person: it moves their free/busy only)."""
+    rows = s.execute(select(CalEventPref.event_id, CalEventPref.prefs).where(
+        CalEventPref.identity == f"user:{open_id}")).all()
+    marked = {eid: p["free_busy_status"] for eid, p in rows if isinstance(p, dict) and p.get("free_busy_status")}
+    if not marked or not hits:
+        return {}
+    pks = dict(s.execute(select(CalEvent.event_id, CalEvent.pk).where(CalEvent.event_id.in_(list(marked)))).all())
+    return {pks[eid]: status == "busy" for eid, status in marked.items() if eid in pks}
+
+
 def freebusy_items(s: Session, ws: int, we: int, out_tz: tzinfo, *, open_id: str | None = None,
                    room_id: str | None = None, only_busy: bool = True, need_rsvp: bool = False) -> list[dict]:
     """The busy blocks of a person (or a room) in [ws, we): one item per occurrence, not merged.
@@ -95,10 +107,11 @@ def freebusy_items(s: Session, ws: int, we: int, out_tz: tzinfo, *, open_id: str
     if need_rsvp and open_id and hits:
         rsvp = dict(s.execute(select(CalAttendee.series_uid, CalAttendee.rsvp_status).where(
             CalAttendee.user_open_id == open_id)).all())
+    own = _own_free_busy(s, open_id, hits) if open_id else {}
     fmt = formatter(out_tz)
     items = []
     for h in hits:
-        if only_busy and not h.busy:
+        if only_busy and not own.get(h.event_pk, h.busy):
             continue
         item = {"start_time": fmt(h.start), "end_time": fmt(h.end)}
         if need_rsvp:

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sandbox import store
+from sandbox import cards_schema, store
 from sandbox.api.common import (ApiError, RateLimiter, body, find_user, id_type, identity, ok as _ok, paginate, qint,
                                 requires, session, user_id_as)
 
@@ -103,6 +103,11 @@ def validate_content(msg_type, content) -> None:
         raise ApiError(INVALID, 'invalid param: text content must be {"text": "..."}')
     if msg_type == "interactive" and not parsed:
         raise ApiError(230099, "Failed to create card content: the card is empty")
+    if msg_type == "interactive":
+        try:
+            cards_schema.validate_content(content)
+        except cards_schema.CardInvalid as e:
+            raise ApiError(e.code, e.message()) from None
 
 
 def store_message(s: Session, *, chat_id: str, sender_id: str, sender_type: str, msg_type: str, content: str,

@@ -13,7 +13,7 @@ import uuid as uuidlib
 from flask import Blueprint, Response, request
 from sqlalchemy import select
 
-from sandbox import store
+from sandbox import cards_schema, store
 from sandbox.api.common import ApiError, after_commit, body, json_response, session, state, user_ids
 from sandbox.api.im import message_json, store_message
 from sandbox.delivery import DeliveryError
@@ -222,6 +222,11 @@ def card_action() -> Response:
         if not isinstance(card, dict) or card.get("type") not in ("raw", "template") or not isinstance(card.get("data"), dict):
             raise ApiError(200672, 'the bot answered with an invalid card; Feishu needs {"card": {"type": "raw", '
                                    '"data": {...}}} or type "template" (error 200672)', 502)
+        if card["type"] == "raw":
+            try:   # Feishu validates the card a callback answers with as it does a sent one
+                cards_schema.validate_content(json.dumps(card["data"], ensure_ascii=False))
+            except cards_schema.CardInvalid as e:
+                raise ApiError(200672, f"the bot answered with a card Feishu refuses: {e.message()}", 502) from None
         m = s.scalars(select(store.Message).where(store.Message.message_id == message_id)).one()
         m.content = json.dumps(card["data"] if card["type"] == "raw" else card, ensure_ascii=False)
         m.updated, m.updated_ms = True, store.now_ms()

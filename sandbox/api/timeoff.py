@@ -62,7 +62,7 @@ def create():
     u: store.User = active_user(s, data.get("user_id"), kind, "user_id")
     start = field_str(data, "start_time", required=True)
     end = field_str(data, "end_time", required=True)
-    tz_name = field_str(data, "timezone") or "Asia/Shanghai"
+    tz_name = field_str(data, "timezone", required=True, min_len=1)
     title = field_str(data, "title", max_len=255) or ""
     description = field_str(data, "description", max_len=5000) or ""
     t = add_timeoff(s, u.open_id, start, end, tz_name, title, description, ident.app_id)

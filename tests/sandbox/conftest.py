@@ -101,3 +101,11 @@ def user_token(sandbox_server) -> Callable[[str], str]:
 
 def user_option(token: str) -> lark.RequestOption:
     return lark.RequestOption.builder().user_access_token(token).build()
+
+
+@pytest.fixture
+def timeline(sandbox_state):
+    """The sandbox's timeline stopped: delayed effects (room answers, Exchange statuses, the 3 s
+    change window) happen only on timeline.advance(seconds), never on the wall clock."""
+    sandbox_state.timeline.set_manual(True)
+    return sandbox_state.timeline

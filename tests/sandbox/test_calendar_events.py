@@ -153,23 +153,32 @@ def test_dst_series_in_los_angeles(lark_client):
     assert starts[4] - starts[3] == 25 * 3600         # 3 Nov 2030: clocks fall back, 09:00 stays 09:00
 
 
-def test_search_and_event_subscription(lark_client, sandbox_state):
-    cid = primary_id(lark_client)
-    assert lark_client.calendar.v4.calendar_event.subscription(SubscriptionCalendarEventRequest.builder().calendar_id(cid).build()).success()
+def test_search_and_event_subscription(lark_client, lark_user_client, user_token, sandbox_state, timeline):
+    alice = opt(user_token("ou_alice"))
+    cid = primary_id(lark_user_client, alice)
+    sub = SubscriptionCalendarEventRequest.builder().calendar_id(cid).build()
+    assert lark_user_client.calendar.v4.calendar_event.subscription(sub, alice).success()
     now = int(time.time())
-    make_event(lark_client, cid, now + 3600, now + 7200, "Budget review 预算")
-    found = lark_client.calendar.v4.calendar_event.search(SearchCalendarEventRequest.builder().calendar_id(cid).request_body(
-        SearchCalendarEventRequestBody.builder().query("budget").build()).build())
+    make_event(lark_user_client, cid, now + 3600, now + 7200, "Budget review 预算", option=alice)
+    timeline.advance(3)
+    cid_bot = primary_id(lark_client)
+    found = lark_user_client.calendar.v4.calendar_event.search(SearchCalendarEventRequest.builder().calendar_id(cid).request_body(
+        SearchCalendarEventRequestBody.builder().query("budget").build()).build(), alice)
     assert found.success() and [e.summary for e in found.data.items] == ["Budget review 预算"]
-    filtered = lark_client.calendar.v4.calendar_event.search(SearchCalendarEventRequest.builder().calendar_id(cid).request_body(
+    filtered = lark_user_client.calendar.v4.calendar_event.search(SearchCalendarEventRequest.builder().calendar_id(cid).request_body(
         SearchCalendarEventRequestBody.builder().query("budget").filter(
-            EventSearchFilter.builder().user_ids(["ou_bob"]).build()).build()).build())
+            EventSearchFilter.builder().user_ids(["ou_bob"]).build()).build()).build(), alice)
     assert filtered.success() and filtered.data.items == []
     sandbox_state.delivery.wait_idle(5)
     pushed = [r.envelope["event"] for r in sandbox_state.delivery.records.values()
               if r.event_type == "calendar.calendar.event.changed_v4"]
     assert pushed and pushed[-1]["calendar_id"] == cid and pushed[-1]["change_type"] == "create"
-    assert lark_client.calendar.v4.calendar_event.unsubscription(UnsubscriptionCalendarEventRequest.builder().calendar_id(cid).build()).success()
-    bad = lark_client.calendar.v4.calendar_event.subscription(SubscriptionCalendarEventRequest.builder()
-                                                              .calendar_id("feishu.cn_x@group.calendar.feishu.cn").build())
+    unsub = UnsubscriptionCalendarEventRequest.builder().calendar_id(cid).build()
+    assert lark_user_client.calendar.v4.calendar_event.unsubscription(unsub, alice).success()
+    bad = lark_user_client.calendar.v4.calendar_event.subscription(SubscriptionCalendarEventRequest.builder()
+                                                                   .calendar_id("feishu.cn_x@group.calendar.feishu.cn").build(), alice)
     assert bad.code == 191000
+    # Documented as user_access_token only: the app's own calendar with the tenant token is refused.
+    as_app = lark_client.calendar.v4.calendar_event.subscription(
+        SubscriptionCalendarEventRequest.builder().calendar_id(cid_bot).build())
+    assert as_app.code == 99991668 and "user_access_token" in as_app.msg

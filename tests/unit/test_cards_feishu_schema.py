@@ -1,0 +1,153 @@
+"""Every card the bot can send, in both languages and every state the builders reach, passes
+Feishu's card JSON 2.0 validation as the sandbox runs it at IM send (sandbox/cards_schema.py) —
+checked directly and through the sandbox's IM send route with a real tenant token."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import json
+import pkgutil
+
+import pytest
+
+from bot.cards import (Booked, Event, Person, Proposal, Room, SlotChoice, SlotsView, agenda_card, booked_card,
+                       cancelled_event_card, choose_event_card, error_card, invite_card, leave_card, proposal_card,
+                       rescheduled_card, scope_card, search_card, share_card, slots_card, status_card)
+import bot.cards
+from bot.cards.base import MAX_TEXT
+from bot.cards.coming_soon import FEATURES, coming_soon_card
+from bot.cards.status import ERRORS, STATES
+from sandbox import cards_schema
+from tests.unit.test_cards import BOOKED, END, EVENTS, NOW, PEOPLE, SH, START, all_cards
+
+LANGS = ("zh", "en")
+LATER = NOW + dt.timedelta(minutes=10)
+PAST = NOW - dt.timedelta(minutes=1)
+LONG = "很长的会议标题 <at id=all></at> " * 40
+
+
+def every_card(lang: str) -> dict[str, dict]:
+    """all_cards plus the states the first set does not reach: every status and error kind, undo
+    open/closed, no room / free room / unknown room, widened and empty slots, long and hostile text,
+    a crowded agenda that has to give way to the size limit."""
+    cards = dict(all_cards(lang))
+    cards.update({f"state_{k}": status_card(k, lang, "Sync") for k in STATES})
+    cards.update({f"state_{k}_untitled": status_card(k, lang) for k in STATES})
+    cards.update({f"err_{k}_bare": error_card(k, lang) for k in ERRORS})
+    cards["proposal_plain"] = proposal_card(Proposal("p1", "Sync", START, END, SH), lang)
+    cards["proposal_room_free"] = proposal_card(Proposal("p2", LONG, START, END, SH, PEOPLE, Room("泰山", 4, "5"),
+                                                         organizer=PEOPLE[0]), lang)
+    cards["proposal_room_unknown"] = proposal_card(Proposal("p3", "Sync", START, END, SH, PEOPLE,
+                                                            room_wanted="Atlantis"), lang)
+    cards["slots_widened"] = slots_card(SlotsView("s1", "Sync", SH, 45, (SlotChoice(START, END),), widened=True,
+                                                  attendees=PEOPLE), lang)
+    cards["slots_many"] = slots_card(SlotsView("s2", LONG, SH, 30, tuple(
+        SlotChoice(START + dt.timedelta(hours=i), END + dt.timedelta(hours=i)) for i in range(12))), lang)
+    for name, until in (("open", LATER), ("closed", PAST), ("none", None)):
+        cards[f"booked_undo_{name}"] = booked_card(Booked("b1", "Sync", START, END, SH, PEOPLE,
+                                                          Room("珠峰", 12, "3", taken=True), None, None, until),
+                                                   lang, NOW)
+        cards[f"leave_{name}"] = leave_card("l1", START, END, SH, lang, NOW, undo_until=until)
+        cards[f"share_{name}"] = share_card("sh1", Person("Eve"), "writer", lang, NOW, undo_until=until)
+        cards[f"invite_{name}"] = invite_card("i1", EVENTS[1], PEOPLE, SH, lang, NOW, undo_until=until)
+        cards[f"cancelled_{name}"] = cancelled_event_card("c1", EVENTS[1], SH, lang, NOW, undo_until=until)
+        cards[f"rescheduled_{name}"] = rescheduled_card("r1", EVENTS[1], START, END, SH, lang, NOW, undo_until=until)
+    cards["booked_minimal"] = booked_card(Booked("b2", "x", START, END, SH), lang, NOW)
+    cards["scope_reschedule"] = scope_card("sc1", EVENTS[0], SH, lang, "reschedule")
+    cards["choose_cancel"] = choose_event_card("ch1", EVENTS * 30, SH, lang, "cancel")
+    crowded = [Event(f"e{i}", LONG[: MAX_TEXT], START + dt.timedelta(hours=i), END + dt.timedelta(hours=i),
+                     app_link=f"https://applink.feishu.cn/e{i}", location="Hall " * 20) for i in range(300)]
+    cards["agenda_crowded"] = agenda_card(crowded, START.date(), START.date() + dt.timedelta(days=13), SH, lang)
+    cards["search_crowded"] = search_card(LONG, crowded, SH, lang)
+    cards.update({f"coming_soon_{k}": coming_soon_card(k, lang) for k in (*FEATURES, "no_such_intent")})
+    return cards
+
+
+# Every builder the tests above call; a new one in bot/cards must be added to every_card.
+COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_card", "invite_card",
+           "cancelled_event_card", "rescheduled_card", "coming_soon_card", "connect_card", "choose_event_card",
+           "scope_card", "help_card", "unknown_card", "caldav_card", "proposal_card", "slots_card", "status_card",
+           "error_card"}
+
+
+def test_every_card_builder_is_covered():
+    found = set()
+    for info in pkgutil.iter_modules(bot.cards.__path__):
+        module = importlib.import_module(f"bot.cards.{info.name}")
+        found |= {n for n, f in inspect.getmembers(module, inspect.isfunction)
+                  if n.endswith("_card") and not n.startswith("_") and f.__module__ == module.__name__}
+    assert found == COVERED, f"builders not exercised here: {sorted(found - COVERED)}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_card_passes_feishu_card_validation(lang):
+    cards = every_card(lang)
+    assert len(cards) > 60
+    for name, card in cards.items():
+        content = json.dumps(card, ensure_ascii=False)
+        try:
+            cards_schema.validate_content(content)
+        except cards_schema.CardInvalid as e:
+            pytest.fail(f"{lang} {name}: {e.message()}")
+
+
+def test_the_validation_refuses_what_feishu_refuses():
+    """The check is not a pass-through: each kind of fault in an otherwise good bot card is found,
+    with Feishu's sub-code and the component's path."""
+    good = BOOKED and booked_card(BOOKED, "en", NOW)
+    cardinal = json.dumps(good)
+
+    def broken(mutate) -> cards_schema.CardInvalid:
+        card = json.loads(cardinal)
+        mutate(card)
+        with pytest.raises(cards_schema.CardInvalid) as info:
+            cards_schema.validate_content(json.dumps(card))
+        return info.value
+
+    cards_schema.validate_content(cardinal)
+    e = broken(lambda c: c["body"]["elements"][0].update(colour="red"))
+    assert e.sub_code == 200621 and e.path == "ROOT -> body -> elements -> [0](tag: markdown) -> colour"
+    e = broken(lambda c: c["body"]["elements"].append({"tag": "note", "elements": []}))
+    assert e.sub_code == 200861 and "(tag: note)" in e.path and "unsupported tag note" in e.message()
+    e = broken(lambda c: c.update(i18n_elements={"en_us": []}))
+    assert e.sub_code == 200861 and e.path == "ROOT -> i18n_elements"
+    e = broken(lambda c: c["config"].update(update_multi=False))
+    assert e.path == "ROOT -> config -> update_multi"
+    buttons = next(i for i, el in enumerate(json.loads(cardinal)["body"]["elements"]) if el["tag"] == "column_set")
+    e = broken(lambda c: c["body"]["elements"][buttons]["columns"][0]["elements"][0].pop("text"))
+    assert e.path.endswith("-> [0](tag: button) -> text") and "text is required" in e.message()
+    e = broken(lambda c: c["body"]["elements"][buttons]["columns"][-1]["elements"][0]["behaviors"][0].pop("value"))
+    assert e.path.endswith("behaviors -> [0] -> value")
+    e = broken(lambda c: c["body"]["elements"][buttons]["columns"].append({"tag": "markdown", "content": "x"}))
+    assert "only column may be placed here" in e.message()
+    e = broken(lambda c: c["body"]["elements"].append({"tag": "markdown", "content": "x" * 31 * 1024}))
+    assert e.code == 230025
+
+
+@pytest.fixture(scope="module")
+def sandbox_im(tmp_path_factory):
+    """The sandbox app in process and a tenant token: cards are posted through its IM route."""
+    import sandbox
+    from bot.config import Settings
+    tmp = tmp_path_factory.mktemp("cards")
+    app = sandbox.create_app(Settings(sandbox_database_url=f"sqlite:///{tmp}/sb.db", sandbox_empty=True,
+                                      var_dir=str(tmp)))
+    app.extensions["sandbox"].limiter.enabled = False     # ~150 sends in a second: not what is tested here
+    client = app.test_client()
+    token = client.post("/open-apis/auth/v3/tenant_access_token/internal",
+                        json={"app_id": "cli_sandbox_yue", "app_secret": "sandbox-secret"}).get_json()
+    return client, {"Authorization": f"Bearer {token['tenant_access_token']}"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_card_is_accepted_by_the_sandbox_im_send(sandbox_im, lang):
+    client, auth = sandbox_im
+    for name, card in every_card(lang).items():
+        resp = client.post("/open-apis/im/v1/messages?receive_id_type=open_id", headers=auth, json={
+            "receive_id": "ou_alice", "msg_type": "interactive", "content": json.dumps(card, ensure_ascii=False)})
+        assert resp.get_json()["code"] == 0, (lang, name, resp.get_json())
+    bad = dict(every_card(lang)["help"], fallback={"tag": "fallback_text"})
+    refused = client.post("/open-apis/im/v1/messages?receive_id_type=open_id", headers=auth, json={
+        "receive_id": "ou_alice", "msg_type": "interactive", "content": json.dumps(bad)}).get_json()
+    assert refused["code"] == 230099 and "ErrCode: 200861" in refused["msg"] and "ROOT -> fallback" in refused["msg"]
