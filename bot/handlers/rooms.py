@@ -28,6 +28,12 @@ def asked_span(ctx) -> tuple[dt.datetime, dt.datetime] | None:
 @on_intent("rooms")
 def handle(ctx) -> None:
     bot = ctx.bot
+    it = ctx.intent
+    if ctx.intent.intent == "rooms" and room_rules.is_room_booking(
+            ctx.text, isinstance(it.start, dt.datetime), any(a.get("type") == "user" for a in it.attendees)):
+        from .schedule import handle as schedule   # a meeting with a room: the proposal picks one
+        schedule(ctx)
+        return
     seats = getattr(ctx.intent, "capacity", None) or room_rules.seats_in(ctx.text) or 0
     rooms = [r for r in bot.feishu.list_rooms() if r.capacity >= seats]
     span = asked_span(ctx)

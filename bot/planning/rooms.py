@@ -58,7 +58,8 @@ def room_ask(room: str | None, capacity: int | None, text: str, people: int) -> 
 
 _ROOM_WORDS = re.compile(r"(?i)\b(?:book|find|get|grab|reserve)?\s*(?:a|the)?\s*(?:meeting\s+)?rooms?\s*(?:for\s+\d{1,3})?"
                          r"(?:\s*(?:people|persons?|seats?|pax))?\b|\b(?:for\s+)?\d{1,3}\s*(?:people|persons?|seats?|pax)\b|"
-                         r"(?:在|订|找)?(?:一个|个)?(?:\d{1,3}\s*(?:个)?\s*人的?)?会议室|\d{1,3}\s*(?:个)?人")
+                         r"(?:在|订|找|要)?\s*(?:一间|一个|个|间)?\s*(?:能坐)?\s*(?:(?:\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:个)?\s*人的?)?会议室|"
+                         r"(?:在|订|找|要)?\s*(?:一间|一个|个|间)?\s*(?:能坐)?\s*(?:\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:个)?人的?")
 
 
 def without_room_words(title: str | None) -> str | None:
@@ -67,6 +68,17 @@ def without_room_words(title: str | None) -> str | None:
         return title
     out = re.sub(r"\s+", " ", _ROOM_WORDS.sub(" ", title)).strip(" ,，、-·的")
     return out if out and out.lower() not in ("a", "the", "for", "in", "at", "meeting", "开会", "会") else None
+
+
+_BOOK = re.compile(r"(?i)\b(?:book|reserve|schedule|set\s+up|meet|meeting)\b|预订|预定|订|约|开会|会议(?!室)")
+
+
+def is_room_booking(text: str, has_time: bool, has_people: bool) -> bool:
+    """"book a room for 6 people tomorrow 2pm" / "明天下午2点订个会议室和 @Bob 开会": a meeting to
+    book with a room (the `schedule` path), not a question about the rooms."""
+    if is_rooms_question(text):
+        return False
+    return bool(_BOOK.search(text or "")) and (has_time or has_people)
 
 
 def is_rooms_question(text: str) -> bool:
