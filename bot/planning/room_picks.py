@@ -43,11 +43,19 @@ def near(bot, owner: str) -> tuple[str, str] | None:
 
 
 def free_rooms(bot, owner: str, seats: int, start: dt.datetime, end: dt.datetime,
-               exclude: tuple[str, ...] = ()) -> list[Room]:
-    """Free rooms seating `seats` at [start, end), best first."""
-    rooms = [r for r in bot.feishu.list_rooms() if r.room_id not in exclude and r.capacity >= seats]
-    taken = taken_rooms(bot, [r.room_id for r in rooms], start, end)
-    return pure.rank(rooms, seats, near(bot, owner), taken)
+               exclude: tuple[str, ...] = (), want: int = 1) -> list[Room]:
+    """Up to `want` free rooms seating `seats` at [start, end), best first. Rooms are asked in
+    the order they would be offered, `want` at a time, so the usual case costs one free/busy
+    call per room wanted rather than one per room of the tenant."""
+    ranked = pure.rank([r for r in bot.feishu.list_rooms() if r.room_id not in exclude], seats, near(bot, owner))
+    found: list[Room] = []
+    for i in range(0, len(ranked), max(1, want)):
+        batch = ranked[i:i + max(1, want)]
+        taken = taken_rooms(bot, [r.room_id for r in batch], start, end)
+        found += [r for r in batch if r.room_id not in taken]
+        if len(found) >= want:
+            break
+    return found[:want]
 
 
 def settle(bot, draft):
@@ -73,7 +81,7 @@ def options(bot, draft, start: dt.datetime, end: dt.datetime, exclude: tuple[str
     p = draft.payload
     ask = p.get("room_ask") or {}
     seats = int(ask.get("seats") or 0) or len(p.get("attendees", [])) + 1
-    found = free_rooms(bot, draft.owner, seats, start, end, exclude)[:MAX_OPTIONS]
+    found = free_rooms(bot, draft.owner, seats, start, end, exclude, want=MAX_OPTIONS)
     return tuple(card_room(pure.as_payload(r)) for r in found)
 
 
