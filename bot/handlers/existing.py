@@ -13,6 +13,8 @@ from ..planning import matching
 from .calendar_view import span
 
 MAX_CANDIDATES = 10
+MAX_OWN = 50         # the person's own latest bookings through Yue
+MAX_RECENT = 200     # everyone's latest, for meetings the person attends (Yue booked them for someone else)
 LOOK_AHEAD = dt.timedelta(days=30)   # the person's own calendar, read when Yue booked nothing that fits
 
 
@@ -50,12 +52,12 @@ def _bot_candidates(ctx, verb: str, h: matching.Hints) -> list[tuple[float, dict
     bot, me, tz = ctx.bot, ctx.sender.open_id, zone(ctx.sender.tz)
     when = _time_filter(ctx, verb)
     out = []
-    seen = set()
-    for d in bot.store.find_drafts(kind="schedule", statuses={"booked"}, limit=200):
+    mine = bot.store.find_drafts(owner=me, kind="schedule", statuses={"booked"}, limit=MAX_OWN)
+    recent = bot.store.find_drafts(kind="schedule", statuses={"booked"}, limit=MAX_RECENT)
+    for d in {x.id: x for x in [*mine, *recent]}.values():
         p, r = d.payload, d.result or {}
-        if d.id in seen or (d.owner != me and me not in p.get("attendees", [])):
+        if d.owner != me and me not in p.get("attendees", []):
             continue
-        seen.add(d.id)
         start, end = dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"])
         if when and not p.get("recurrence") and not (when[0] <= start < when[1]):
             continue

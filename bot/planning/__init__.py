@@ -110,7 +110,7 @@ def proposal(bot, draft, lang: str) -> cards.Proposal:
         options = room_picks.options(bot, draft, start, end)
     attendees = person_cards(bot, p.get("attendees", []), lang)
     organizer = person_cards(bot, [draft.owner], lang)[0]
-    off = off_hours(bot, ids, start, end, names)
+    off = off_hours(bot, [i for i in ids if i != draft.owner], start, end, names)   # the requester chose it
     return cards.Proposal(draft_id=draft.id, title=p["title"], start=start, end=end, tz=p["tz"],
                           attendees=attendees, room=card_room, room_wanted=p.get("room_wanted"),
                           conflicts=tuple(conflicts), assumptions=tuple(p.get("assumptions", [])),
