@@ -37,12 +37,13 @@ def handle(ctx) -> None:
     seats = getattr(ctx.intent, "capacity", None) or room_rules.seats_in(ctx.text) or 0
     rooms = [r for r in bot.feishu.list_rooms() if r.capacity >= seats]
     span = asked_span(ctx)
+    near = room_picks.near(bot, ctx.sender.open_id)
     if span is None:
-        listed = [(r, None) for r in room_rules.rank(rooms, seats, room_picks.near(bot, ctx.sender.open_id))]
+        listed = [(r, None) for r in room_rules.rank(rooms, seats, near)]
     else:
         taken = room_picks.taken_rooms(bot, [r.room_id for r in rooms], span[0], span[1])
-        free = room_rules.rank(rooms, seats, room_picks.near(bot, ctx.sender.open_id), taken)
+        free = room_rules.rank(rooms, seats, near, taken)
         listed = [(r, True) for r in free] + [(r, False) for r in sorted(rooms, key=lambda r: (r.capacity, r.name))
                                               if r.room_id in taken]
-    ctx.reply(cards.rooms_card([(room_picks.card_room(room_rules.as_payload(r)), free) for r, free in listed],
+    ctx.reply(cards.rooms_card([(room_picks.card_room(room_rules.as_payload(r)), ok) for r, ok in listed],
                                ctx.lang, at=span[0] if span else None, tz=ctx.sender.tz, seats=seats), key="rooms")
