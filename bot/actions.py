@@ -199,9 +199,9 @@ def pick(bot, draft, value: dict, now: dt.datetime) -> dict:
         start, end = found[i]
     except (TypeError, ValueError, IndexError):
         return answer("error", lang)
-    if draft.kind == "reschedule":
-        from . import actions_existing as ex
-        return ex.move_to(bot, draft, start, end, now)
+    if draft.kind == "reschedule":          # a new time for an existing meeting (d13b)
+        from .handlers.existing_next import move_to
+        return move_to(bot, draft, start, end, now)
     updated = bot.store.update_draft(draft.id, expected_version=draft.version,
                                      payload={**p, "start": start, "end": end})
     if updated is None:

@@ -44,20 +44,6 @@ def choose(bot, draft, value: dict, now: dt.datetime) -> dict:
     return act(bot, draft, chosen, "one", now)
 
 
-def move_to(bot, draft, start: str, end: str, now: dt.datetime) -> dict:
-    """A slot picked for a meeting being moved: move it there (its length is the slot's)."""
-    p = draft.payload
-    chosen = p.get("chosen")
-    if draft.status != "pending" or not chosen:
-        return _state_answer(bot, draft, now)
-    minutes = int((dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds() // 60)
-    updated = bot.store.update_draft(draft.id, expected_version=draft.version,
-                                     payload={**p, "new_start": start, "minutes": minutes})
-    if updated is None:
-        return _state_answer(bot, bot.store.get_draft(draft.id), now)
-    return act(bot, updated, chosen, p.get("scope", "one"), now)
-
-
 def scope(bot, draft, value: dict, now: dt.datetime) -> dict:
     chosen = draft.payload.get("chosen")
     if draft.status != "pending" or not chosen:

@@ -55,3 +55,19 @@ def new_time_slots(bot, draft, chosen: dict, now: dt.datetime) -> dict:
     view, found = planning.free_slots(bot, shaped, lang, window, now, ids=ids, ignore=(start, end), intro=intro)
     bot.store.update_draft(draft.id, payload={**p, "chosen": chosen, "slots": found, "minutes": minutes})
     return cards.slots_card(view, lang)
+
+
+def move_to(bot, draft, start: str, end: str, now: dt.datetime) -> dict:
+    """A slot picked for a meeting being moved: move it there (its length is the slot's)."""
+    from ..actions import _state_answer
+    from ..actions_existing import act
+    p = draft.payload
+    chosen = p.get("chosen")
+    if draft.status != "pending" or not chosen:
+        return _state_answer(bot, draft, now)
+    minutes = int((dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds() // 60)
+    updated = bot.store.update_draft(draft.id, expected_version=draft.version,
+                                     payload={**p, "new_start": start, "minutes": minutes})
+    if updated is None:
+        return _state_answer(bot, bot.store.get_draft(draft.id), now)
+    return act(bot, updated, chosen, p.get("scope", "one"), now)
