@@ -63,7 +63,8 @@ def _bot_candidates(ctx, verb: str, h: matching.Hints) -> list[tuple[float, dict
             continue
         if not p.get("recurrence") and end < ctx.now:
             continue
-        sc = matching.score(p.get("title", ""), start, [d.owner, *p.get("attendees", [])], h, tz)
+        sc = matching.score(p.get("title", ""), start, [d.owner, *p.get("attendees", [])], h, tz,
+                            recurring=bool(p.get("recurrence")))
         if sc <= 0:
             continue
         out.append((sc, {"event_id": r.get("event_id"), "calendar_id": r.get("calendar_id"), "title": p.get("title"),

@@ -67,15 +67,19 @@ def target_part(text: str) -> str:
     return text[:m.start()] if m else ""
 
 
-def score(title: str, start: dt.datetime, attendees: Iterable[str], hints: Hints, tz: dt.tzinfo) -> float:
+def score(title: str, start: dt.datetime, attendees: Iterable[str], hints: Hints, tz: dt.tzinfo,
+          recurring: bool = False) -> float:
     """How well a meeting fits the hints; 0 means it does not. Words weigh most; the named day
-    or time and the mentioned people break ties."""
+    or time and the mentioned people break ties. A series (`start` is its first occurrence) is
+    not judged by the day."""
     w = word_score(title, hints.query)
     if hints.query and w < 0.5:
         return 0.0
     s = w
     local = start.astimezone(tz)
-    if hints.at is not None:
+    if recurring:
+        pass
+    elif hints.at is not None:
         if abs((start - hints.at).total_seconds()) < 60:
             s += 1.0
         elif hints.at.astimezone(tz).date() != local.date():

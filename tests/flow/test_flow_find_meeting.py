@@ -145,3 +145,11 @@ def test_en_attendee_of_an_event_on_their_own_calendar_is_told_its_organizer(yue
                 if "organizes" in card_text(m.get("card")) and "Bob Li" in card_text(m.get("card"))]
     got = wait_for("the organizer card after consent", answered)
     assert "Ask Bob Li" in card_text(got[-1]["card"]), card_text(got[-1]["card"])
+
+
+def test_zh_a_weekly_meeting_named_by_its_day_asks_this_one_or_the_series(yue):
+    book(yue, "ou_bob", "每周三上午11点和 @张浩 开周会 架构周会")
+    reply = yue.say(p2p("ou_bob"), "ou_bob", "把周三的架构周会改到周四上午11点")
+    no_picker(reply["card"])
+    text = card_text(reply["card"])
+    assert "架构周会" in text and "只改这一次，还是整个系列" in text, text

@@ -77,6 +77,7 @@ def test_score_and_clear_winner():
     h = matching.Hints(query="预算会", day=day)
     assert matching.score("讨论预算", at15, [], h, SH) == 2.0
     assert matching.score("讨论预算", at15 + dt.timedelta(days=1), [], h, SH) == 0.0     # another day
+    assert matching.score("讨论预算", at15 - dt.timedelta(days=7), [], h, SH, recurring=True) == 1.0   # a series
     assert matching.score("周会", at15, [], h, SH) == 0.0
     timed = matching.Hints(query="预算", at=at15)
     assert matching.score("预算A", at15, [], timed, SH) > matching.score("预算B", at15 - dt.timedelta(hours=5), [], timed, SH)
