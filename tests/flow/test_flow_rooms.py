@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from bot.actions import maintenance
 from bot.planning import room_picks
 from sandbox.calendar_models import CalAttendee, CalEvent
 from tests.flow.conftest import card_text, p2p
@@ -146,8 +147,9 @@ def test_a_room_that_answers_later_shows_pending_then_declined_with_other_rooms(
         added = yue.click(reply, "ou_erin", yue.button(now, "room"))
         assert added["toast"]["type"] == "success" and "waiting for the room" in card_text(added["card"])
         rooms_answer()
-        assert draft.id in room_picks.refresh_pending(yue.bot)
+        maintenance(yue.bot)                                           # the sweeper's housekeeping
         assert "room confirmed" in card_text(yue.current(reply)["card"])
+        assert yue.store.get_draft(draft.id).result["room_status"] == "accept"
     title = draft.payload["title"]
     evs = yue.events("ou_jonas", title, day - dt.timedelta(days=1), day + dt.timedelta(days=2))
     assert len(evs) == 1 and len(evs[0]["rooms"]) == 1 and "Taishan" not in evs[0]["rooms"][0], evs
