@@ -5,7 +5,7 @@ import logging
 
 from flask import Flask
 
-from . import actions, oauth
+from . import drafts, oauth
 from .config import Settings
 from .runtime import Bot
 from .transport import http
@@ -27,7 +27,7 @@ def init_app(app: Flask, settings: Settings) -> Bot:
             log.info("duplicate delivery of message %s ignored", key)
 
     def on_card(payload: dict) -> dict:
-        return actions.on_card(bot, payload)
+        return drafts.on_card(bot, payload)
 
     app.register_blueprint(http.blueprint(settings, on_message, on_card))
     app.register_blueprint(oauth.blueprint(bot))

@@ -17,9 +17,10 @@ UNDO = "undo"           # {"a", "d"}
 RETRY = "retry"         # {"a", "d"}
 CHOOSE = "choose"       # {"a", "d", "e": event id}
 SCOPE = "scope"         # {"a", "d", "s": "one" | "series"}
+MEAN = "mean"           # {"a", "d", "i": index of the reading}  on the did-you-mean card
 ROOM = "room"           # {"a", "d", "r": room id}  use this room instead
 ASK = "ask"             # {"a", "d"}  ask the organiser to make the change
-ACTIONS = (CONFIRM, OTHER, CANCEL, PICK, UNDO, RETRY, CHOOSE, SCOPE, ROOM, ASK)
+ACTIONS = (CONFIRM, OTHER, CANCEL, PICK, UNDO, RETRY, CHOOSE, SCOPE, MEAN, ROOM, ASK)
 
 
 def value(action: str, draft_id: str, **extra: object) -> dict:

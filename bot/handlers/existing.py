@@ -9,6 +9,7 @@ import intents
 
 from .. import cards, oauth
 from ..config import zone
+from ..drafts import as_card_event
 from ..planning import matching
 from .calendar_view import span
 
@@ -111,17 +112,6 @@ def candidates(ctx, verb: str) -> list[dict] | None:
     return [c for _, c in ranked][:MAX_CANDIDATES]
 
 
-def as_card_event(c: dict, tz: str) -> cards.Event:
-    z = zone(tz)
-    start, end = dt.datetime.fromisoformat(c["start"]).astimezone(z), dt.datetime.fromisoformat(c["end"]).astimezone(z)
-    if c.get("all_day"):
-        return cards.Event(event_id=c["event_id"], title=c["title"], start=start.date(),
-                           end=max(start.date(), (end - dt.timedelta(days=1)).date()), all_day=True,
-                           recurring=bool(c.get("series_id")), recurrence=c.get("recurrence"))
-    return cards.Event(event_id=c["event_id"], title=c["title"], start=start, end=end,
-                       recurring=bool(c.get("series_id")), recurrence=c.get("recurrence"))
-
-
 def ask(ctx, verb: str, extra: dict) -> None:
     """Find the meeting and act on it: one clear match goes straight on (a cancel is confirmed
     first, a vague new time offers slots, someone else's meeting offers to ask its organizer);
@@ -133,13 +123,11 @@ def ask(ctx, verb: str, extra: dict) -> None:
         ctx.reply(cards.status_card("no_match", ctx.lang), key=verb)
         return
     payload = {"verb": verb, "candidates": found, "tz": ctx.sender.tz, "lang": ctx.lang, **extra}
-    draft = ctx.bot.store.create_draft(ctx.sender.open_id, verb, payload, chat_id=ctx.chat_id)
+    draft = ctx.bot.store.create_draft(ctx.sender.open_id, verb, payload, chat_id=ctx.chat_id,
+                                       key=f"{ctx.message_id}:{verb}")
     if len(found) == 1:
-        from .. import actions_existing
-        from .existing_next import next_step
-        out = next_step(ctx.bot, draft, found[0], ctx.now) or actions_existing.choose(
-            ctx.bot, draft, {"e": found[0]["event_id"]}, ctx.now)
-        card = (out.get("card") or {}).get("data")
+        from .existing_next import first_step
+        card = first_step(ctx.bot, draft, found[0], ctx.lang, ctx.now)
         if card is not None:
             mid = ctx.reply(card, key=verb)
             ctx.bot.store.update_draft(draft.id, card_message_id=mid)

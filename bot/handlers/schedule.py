@@ -107,7 +107,8 @@ def first_future(start: dt.datetime, end: dt.datetime, recurrence: str | None, n
 
 def propose(ctx, payload: dict) -> None:
     bot = ctx.bot
-    draft = bot.store.create_draft(ctx.sender.open_id, "schedule", payload, chat_id=ctx.chat_id)
+    draft = bot.store.create_draft(ctx.sender.open_id, "schedule", payload, chat_id=ctx.chat_id,
+                                   key=f"{ctx.message_id}:schedule")
     draft = room_picks.settle(bot, draft)
     card = cards.proposal_card(planning.proposal(bot, draft, ctx.lang), ctx.lang)
     mid = ctx.reply(card, key="proposal")
@@ -118,7 +119,8 @@ def offer_slots(ctx, payload: dict, window: tuple[dt.datetime, dt.datetime]) -> 
     bot = ctx.bot
     payload["window"] = [window[0].isoformat(), window[1].isoformat()]
     payload.setdefault("band", planning.band_of(window, None, payload["tz"]))
-    draft = bot.store.create_draft(ctx.sender.open_id, "schedule", payload, chat_id=ctx.chat_id)
+    draft = bot.store.create_draft(ctx.sender.open_id, "schedule", payload, chat_id=ctx.chat_id,
+                                   key=f"{ctx.message_id}:schedule")
     view, found = planning.free_slots(bot, draft, ctx.lang, window, ctx.now)
     draft = bot.store.update_draft(draft.id, payload={**draft.payload, "slots": found}) or draft
     mid = ctx.reply(cards.slots_card(view, ctx.lang), key="slots")

@@ -102,7 +102,7 @@ def refresh_pending(bot, limit: int = 50) -> list[str]:
     """Re-read the room of booked meetings whose room has not answered yet; when it has, keep
     the answer and update the booked card (a decline offers other rooms). Returns the ids of
     the drafts whose room answered. Run by the sweeper; idempotent."""
-    from ..actions import booked_view   # the booked card is the click layer's
+    from ..drafts.proposal import booked_view   # the booked card is the drafts layer's
     now = bot.now()
     changed = []
     for d in bot.store.find_drafts(kind="schedule", statuses={"booked"}, limit=200):
@@ -122,7 +122,8 @@ def refresh_pending(bot, limit: int = 50) -> list[str]:
         changed.append(d.id)
         if done.card_message_id:
             try:
-                bot.feishu.update_card(done.card_message_id, booked_view(bot, done, now))
+                bot.feishu.update_card(done.card_message_id,
+                                       booked_view(bot, done, done.payload.get("lang", "zh"), now))
             except FeishuError as e:
                 log.info("booked card of draft %s not updated: code=%s", d.id, e.code)
         if len(changed) >= limit:

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot.actions import maintenance
+from bot.drafts import maintenance
 from bot.planning import room_picks
 from sandbox.calendar_models import CalAttendee, CalEvent
 from tests.flow.conftest import card_text, p2p

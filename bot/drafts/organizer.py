@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from . import cards, people
-from .actions import _state_answer, answer
-from .cards.format import fmt_event_time, fmt_range
-from .cards.i18n import join
-from .feishu import FeishuError
-from .handlers.existing import as_card_event
+from bot import cards, people
+from bot.cards.format import fmt_event_time, fmt_range
+from bot.cards.i18n import join
+from bot.feishu import FeishuError
+
+from .clicks import answer, lost_race
+from .existing import VERBS, as_card_event
+from .table import Click, on_click
 
 log = logging.getLogger("yue.actions")
 
@@ -39,16 +41,15 @@ def request_text(bot, draft, organizer, lang: str) -> str:
     return cards.t("ask_reschedule_vague", lang, who=who, title=title, old=old)
 
 
-def ask(bot, draft, value: dict, now: dt.datetime) -> dict:
-    """Send the organizer the request (once: the draft moves on first)."""
-    p = draft.payload
-    lang = p.get("lang", "zh")
-    chosen = p.get("chosen") or {}
+def ask(click: Click) -> dict:
+    """Send the organizer the request (once: the draft ends first)."""
+    bot, draft, lang = click.bot, click.draft, click.lang
+    chosen = draft.payload.get("chosen") or {}
     if not chosen.get("organizer"):
         return answer("error", lang)
-    moved = bot.store.transition(draft.id, {"pending"}, "booked", result={"asked": chosen["organizer"]})
+    moved = bot.store.transition(draft.id, {"pending"}, "cancelled", result={"asked": chosen["organizer"]})
     if moved is None:
-        return _state_answer(bot, bot.store.get_draft(draft.id), now)
+        return lost_race(click)
     organizer = people.lookup(bot, chosen["organizer"])
     their = organizer.lang if organizer.lang in ("zh", "en") else lang
     try:
@@ -57,8 +58,11 @@ def ask(bot, draft, value: dict, now: dt.datetime) -> dict:
                              "open_id", key=f"ask:{draft.id}")
     except FeishuError as e:
         log.warning("asking the organizer of draft %s failed: code=%s log_id=%s", draft.id, e.code, e.log_id)
-        bot.store.transition(draft.id, {"booked"}, "pending")
+        bot.store.transition(draft.id, {"cancelled"}, "pending")
         return answer("error", lang, cards.error_card("other", lang))
     name = people.display(organizer, lang)
-    done = cards.ask_organizer_card(cards.t("asked_organizer", lang, name=name), lang)
-    return answer("asked", lang, done)
+    return answer("asked", lang, cards.ask_organizer_card(cards.t("asked_organizer", lang, name=name), lang))
+
+
+for _verb in VERBS:
+    on_click(_verb, "ask")(ask)
