@@ -251,6 +251,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "confirm_cancel_one": ("要取消这个会议吗？参会人会收到通知。", "Cancel this meeting? Everyone in it is told."),
     "btn_cancel_meeting": ("取消会议", "Cancel the meeting"),
     "btn_keep": ("保留", "Keep it"),
+    "intent_rooms": ("查看会议室", "Look up meeting rooms"),
     "reschedule_slots": ("给「{title}」选个新时间（所有参会人都有空）：", "Pick a new time for “{title}” (everyone in it is free):"),
 }
 

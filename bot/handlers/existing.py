@@ -126,7 +126,7 @@ def ask(ctx, verb: str, extra: dict) -> None:
     draft = ctx.bot.store.create_draft(ctx.sender.open_id, verb, payload, chat_id=ctx.chat_id,
                                        key=f"{ctx.message_id}:{verb}")
     if len(found) == 1:
-        from .existing_next import first_step
+        from ..drafts.existing_steps import first_step
         card = first_step(ctx.bot, draft, found[0], ctx.lang, ctx.now)
         if card is not None:
             mid = ctx.reply(card, key=verb)
