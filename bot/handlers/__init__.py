@@ -23,6 +23,7 @@ from . import (  # noqa: F401  (they register)
     leave,
     remind,
     reschedule,
+    rooms,
     schedule,
     search,
     share,
