@@ -73,6 +73,15 @@ DATE_FACT = _C(r"\bwhen\s+is\s+(?:christmas|thanksgiving|easter|new\s+year'?s?|l
 # An existing event named by its time (tomorrow's standup, the 3pm sync): a reference.
 REFER = _C(r"\b(?:today|tomorrow|tmrw?|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)'s\s+\w+|"
            r"\bthe\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+(?:meeting|sync|call|review|standup|1:1|demo|interview)\b")
+# A declarative clause: a subject pronoun followed by a verb other than a wish, a subject noun phrase
+# followed by a finite verb, "there's …", or a sentence opening with a past participle ("been in …").
+STATEMENT = _C(r"^\s*(?:i|we|they|he|she)\s+(?!need\b|want\b|wanna\b|would\b|'d\b|should\b|must\b|have\s+to\b|"
+               r"gotta\b|will\b|'ll\b|can\b|could\b)[a-z']+|"
+               r"^\s*(?:the|my|our|this|that|his|her|their|[a-z]+'s)\s+(?:[\w:'-]+\s+){0,5}?"
+               r"(?:is|are|was|were|got|gets|has|had|seems|looks|wants|moved|ran|went|starts|runs|[a-z]{3,}ed)\b|"
+               r"^\s*(?:there'?s|there\s+(?:is|are)|it'?s|been|just\s+(?:saw|got|had|finished|back))\b")
+SELF_FREE = _C(r"^\s*(?:am|is)\s+(?:i|my\s+\w+)\s+(?:\w+\s+){0,3}?(?:free|busy|clear|open)\b|"
+               r"^\s*(?:am\s+i|is\s+(?:my\s+)?\w+)\s+(?:free|busy)\b")
 PAST_WORDS = _C(r"\b(?:yesterday|last\s+(?:week|month|year|time|night)|earlier\s+today|ago)\b")
 
 WANT: tuple[tuple[str, re.Pattern], ...] = (
@@ -156,7 +165,8 @@ _RSVP_MAYBE = _C(r"\b(?:maybe|tentative(?:ly)?|might|not\s+sure)\b")
 
 
 WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.WH, WH), (d.QMARK, QMARK), (d.REPORT, REPORT),
-                     (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS), (d.REFER, REFER))
+                     (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS), (d.REFER, REFER),
+                     (d.STATEMENT, STATEMENT), (d.SELF_FREE, SELF_FREE))
 
 
 def _keep(name: str, s: str) -> bool:
