@@ -42,7 +42,6 @@ PAST = "past"                # the time named is over, or past words (昨天, �
 DATE_FACT = "date_fact"      # a question about the calendar itself: 春节是哪天, what day is it
 REPORT = "report"            # a report, a past event or a complaint: 刚才, 已经, ran long, back from …
 STATEMENT = "statement"      # a declarative clause: subject + verb, aspect 了, copula (the X is …, 定在了, 没人来)
-SELF_FREE = "self_free"      # a question whether the writer is free or busy (明天上午空吗, am i free …)
 OFFTOPIC = "offtopic"        # weather, alarm, music, food …: nothing a calendar does
 PRIVATE = "private"          # a one-to-one chat with the bot
 SLASH = "slash"              # a slash command picked the intent: the rules only shape title and query
@@ -130,11 +129,9 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     # statements that ask nothing: a declarative clause with no command word or request is a report,
     # whatever nouns it holds ("the weekly meeting moved online", 架构评审定在了周二)
     Rule("a declarative clause, nothing asked → unknown", (STATEMENT,), "unknown", 1.5, unless=_ASKS),
-    # "明天上午空吗", "am i free tomorrow morning": whether I am free is my agenda; others' is find_time
-    Rule("am I free? (no one else named) → agenda", (SELF_FREE,), "agenda", 5.0, unless=(PEOPLE, WITH, "cue:schedule")),
     # thin evidence: a time and a noun but no request word. Usually a note-form meeting ("周五三点 团队合影"),
-    # sometimes a remark: keep it above the ask threshold (0.7) but below 0.8
-    Rule("<time> + activity with nothing asked → less sure", (TIME, ACTIVITY), "schedule", -1.0,
+    # sometimes a remark: weight the remark reading so schedule stays above the ask threshold (0.7), below 0.8
+    Rule("<time> + activity with nothing asked → may be a remark", (TIME, ACTIVITY), "unknown", 1.2,
          unless=_ASKS + (PEOPLE, WITH) + _NOT_SCHEDULE + (QUESTION,)),
     # statements that ask nothing
     Rule("report / past / complaint words → unknown", (REPORT,), "unknown", 4.0, unless=(REQUEST,)),
@@ -212,6 +209,8 @@ def gather(text: str, cues: list[str], want: Patterns, words: Patterns, activity
             ev.add(name)
     if REQUEST in ev:
         ev.discard(REFER)  # "帮我建个明天十点的会": the time names the new event
+    if REQUEST in ev or COLLOQ in ev:
+        ev.discard(STATEMENT)  # "i have a dentist appointment friday at 3, put it in": the request rules
     return ev
 
 

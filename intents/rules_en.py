@@ -20,7 +20,7 @@ def _C(rx: str):
 
 
 # (the command verbs — book, schedule, add … — are cues already: these are the polite and modal words)
-REQUEST = _C(r"\b(?:can|could|would|will)\s+(?:we|you|u)\b|\blet'?s\b|\bplease\b|\bpls\b|\bplz\b|\bgrab\b|"
+REQUEST = _C(r"\b(?:put|add|stick|pop|block)\s+(?:it|that|this)\b|\b(?:can|could|would|will)\s+(?:we|you|u)\b|\blet'?s\b|\bplease\b|\bpls\b|\bplz\b|\bgrab\b|"
              r"\b(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\s+to\b|\bi'?d\s+like\b|"
              r"\bsend\s+(?:an?\s+)?invite\b|\bhow\s+about\b|\bwhat\s+about\b|\bare\s+you\s+free\b|\bwanna\b|\bshall\s+we\b|"
              r"\bworks?\s*(?:for\s+(?:you|u|everyone|all|y'?all|both\s+of\s+you))?\s*\?|\bsounds?\s+good\s*\?|\b(?:ok|okay|cool)\s*\?\s*$")
@@ -80,8 +80,6 @@ STATEMENT = _C(r"^\s*(?:i|we|they|he|she)\s+(?!need\b|want\b|wanna\b|would\b|'d\
                r"^\s*(?:the|my|our|this|that|his|her|their|[a-z]+'s)\s+(?:[\w:'-]+\s+){0,5}?"
                r"(?:is|are|was|were|got|gets|has|had|seems|looks|wants|moved|ran|went|starts|runs|[a-z]{3,}ed)\b|"
                r"^\s*(?:there'?s|there\s+(?:is|are)|it'?s|been|just\s+(?:saw|got|had|finished|back))\b")
-SELF_FREE = _C(r"^\s*(?:am|is)\s+(?:i|my\s+\w+)\s+(?:\w+\s+){0,3}?(?:free|busy|clear|open)\b|"
-               r"^\s*(?:am\s+i|is\s+(?:my\s+)?\w+)\s+(?:free|busy)\b")
 PAST_WORDS = _C(r"\b(?:yesterday|last\s+(?:week|month|year|time|night)|earlier\s+today|ago)\b")
 
 WANT: tuple[tuple[str, re.Pattern], ...] = (
@@ -166,7 +164,7 @@ _RSVP_MAYBE = _C(r"\b(?:maybe|tentative(?:ly)?|might|not\s+sure)\b")
 
 WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.WH, WH), (d.QMARK, QMARK), (d.REPORT, REPORT),
                      (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS), (d.REFER, REFER),
-                     (d.STATEMENT, STATEMENT), (d.SELF_FREE, SELF_FREE))
+                     (d.STATEMENT, STATEMENT))
 
 
 def _keep(name: str, s: str) -> bool:
