@@ -42,6 +42,7 @@ PAST = "past"                # the time named is over, or past words (昨天, �
 DATE_FACT = "date_fact"      # a question about the calendar itself: 春节是哪天, what day is it
 REPORT = "report"            # a report, a past event or a complaint: 刚才, 已经, ran long, back from …
 STATEMENT = "statement"      # a declarative clause: subject + verb, aspect 了, copula (the X is …, 定在了, 没人来)
+SELF = "self"                # the writer names themself: 我, i, my, me
 OFFTOPIC = "offtopic"        # weather, alarm, music, food …: nothing a calendar does
 PRIVATE = "private"          # a one-to-one chat with the bot
 SLASH = "slash"              # a slash command picked the intent: the rules only shape title and query
@@ -129,6 +130,9 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     # statements that ask nothing: a declarative clause with no command word or request is a report,
     # whatever nouns it holds ("the weekly meeting moved online", 架构评审定在了周二)
     Rule("a declarative clause, nothing asked → unknown", (STATEMENT,), "unknown", 1.5, unless=_ASKS),
+    # "周五我有什么", "what am i doing on monday": a question about my own time, naming no event and no one
+    Rule("a question about my own time → agenda", (QUESTION, TIME, SELF), "agenda", 1.5,
+         unless=(PEOPLE, WITH, OTHER, "cue:schedule", OFFTOPIC, DATE_FACT, REQUEST, ACTIVITY, STATEMENT)),
     # thin evidence: a time and a noun but no request word. Usually a note-form meeting ("周五三点 团队合影"),
     # sometimes a remark: weight the remark reading so schedule stays above the ask threshold (0.7), below 0.8
     Rule("<time> + activity with nothing asked → may be a remark", (TIME, ACTIVITY), "unknown", 1.2,

@@ -80,6 +80,7 @@ STATEMENT = _C(r"^\s*(?:i|we|they|he|she)\s+(?!need\b|want\b|wanna\b|would\b|'d\
                r"^\s*(?:the|my|our|this|that|his|her|their|[a-z]+'s)\s+(?:[\w:'-]+\s+){0,5}?"
                r"(?:is|are|was|were|got|gets|has|had|seems|looks|wants|moved|ran|went|starts|runs|[a-z]{3,}ed)\b|"
                r"^\s*(?:there'?s|there\s+(?:is|are)|it'?s|been|just\s+(?:saw|got|had|finished|back))\b")
+SELF = _C(r"\b(?:i|i'm|my|me)\b")
 PAST_WORDS = _C(r"\b(?:yesterday|last\s+(?:week|month|year|time|night)|earlier\s+today|ago)\b")
 
 WANT: tuple[tuple[str, re.Pattern], ...] = (
@@ -164,7 +165,7 @@ _RSVP_MAYBE = _C(r"\b(?:maybe|tentative(?:ly)?|might|not\s+sure)\b")
 
 WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.WH, WH), (d.QMARK, QMARK), (d.REPORT, REPORT),
                      (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS), (d.REFER, REFER),
-                     (d.STATEMENT, STATEMENT))
+                     (d.STATEMENT, STATEMENT), (d.SELF, SELF))
 
 
 def _keep(name: str, s: str) -> bool:

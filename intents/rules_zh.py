@@ -114,10 +114,11 @@ _RSVP_MAYBE = _C(r"待定|不确定|可能|也许")
 # a copula or location (是, 定在, 在X), "all have" (都有), a causative (让我), hearsay (听说, 好像).
 STATEMENT = _C(r"(?<!别忘)(?<![好算对行])了(?![吗吧])|没人|没有|被|(?<![是还要])是(?![不否几什哪谁])|定在|都有|都在|"
                r"(?:在|去)[\u4e00-\u9fff]{2,}(?:办公|出差|休假)|让我|听说|好像|感觉|觉得")
+SELF = _C(r"我(?!们)")
 
 WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.WH, WH), (d.QMARK, QMARK), (d.REPORT, REPORT),
                      (d.OFFTOPIC, OFFTOPIC), (d.REPORT, INFORM), (d.PAST, PAST_WORDS), (d.DATE_FACT, DATE_FACT),
-                     (d.REFER, REFER), (d.STATEMENT, STATEMENT))
+                     (d.REFER, REFER), (d.STATEMENT, STATEMENT), (d.SELF, SELF))
 
 
 def _keep(name: str, text: str) -> bool:
