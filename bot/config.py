@@ -81,6 +81,7 @@ class Settings:
     sandbox_retry_delay: float = 3.0    # seconds between the sandbox's re-deliveries (Feishu: longer)
     log_level: str = "INFO"
     var_dir: str = "var"
+    job_lease_s: float = 60.0           # a scheduler that dies mid-job gives the job up after this
 
     @property
     def base_url(self) -> str:
@@ -159,6 +160,7 @@ class Settings:
             sandbox_retry_delay=_float(env, "SANDBOX_RETRY_DELAY", 3.0, 0.0, 3600.0),
             log_level=level,
             var_dir=g("YUE_VAR_DIR", "var"),
+            job_lease_s=_float(env, "YUE_JOB_LEASE_S", 60.0, 1.0, 3600.0),
         )
 
 
