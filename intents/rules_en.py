@@ -20,7 +20,8 @@ def _C(rx: str):
 
 
 # (the command verbs — book, schedule, add … — are cues already: these are the polite and modal words)
-REQUEST = _C(r"\b(?:put|add|stick|pop|block)\s+(?:it|that|this)\b|\b(?:can|could|would|will)\s+(?:we|you|u)\b|\blet'?s\b|\bplease\b|\bpls\b|\bplz\b|\bgrab\b|"
+REQUEST = _C(r"\b(?:put|add|stick|pop|block)\s+(?:it|that|this)\b|"  # an imperative on "it": put it in
+             r"\b(?:can|could|would|will)\s+(?:we|you|u)\b|\blet'?s\b|\bplease\b|\bpls\b|\bplz\b|\bgrab\b|"
              r"\b(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\s+to\b|\bi'?d\s+like\b|"
              r"\bsend\s+(?:an?\s+)?invite\b|\bhow\s+about\b|\bwhat\s+about\b|\bare\s+you\s+free\b|\bwanna\b|\bshall\s+we\b|"
              r"\bworks?\s*(?:for\s+(?:you|u|everyone|all|y'?all|both\s+of\s+you))?\s*\?|\bsounds?\s+good\s*\?|\b(?:ok|okay|cool)\s*\?\s*$")

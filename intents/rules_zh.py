@@ -111,7 +111,7 @@ _RSVP_MAYBE = _C(r"待定|不确定|可能|也许")
 
 
 # A declarative clause: perfective 了 (not 别忘了/好了/算了), a negated past (没人, 没有),
-# a copula or location (是, 定在, 在X), "all have" (都有), a causative (让我), hearsay (听说, 好像).
+# a copula (是, 定在, 都有, 都在), where I am (在家办公, 去杭州出差), a causative (让我), hearsay (听说, 好像).
 STATEMENT = _C(r"(?<!别忘)(?<![好算对行])了(?![吗吧])|没人|没有|(?<![是还要])是(?![不否几什哪谁])|定在|都有|都在|"
                r"(?:在|去)[\u4e00-\u9fff]{2,}(?:办公|出差|休假)|让我|听说|好像|感觉|觉得")
 SELF = _C(r"我(?!们)")
