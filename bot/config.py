@@ -23,6 +23,7 @@ SANDBOX_APP_ID = "cli_sandbox_yue"
 SANDBOX_APP_SECRET = "sandbox-secret"
 SANDBOX_ENCRYPT_KEY = "sandbox-encrypt-key"
 SANDBOX_VERIFICATION_TOKEN = "sandbox-verification-token"
+SANDBOX_TENANT_KEY = "736588c9260f175d"   # the sandbox's one tenant (sandbox/store.py)
 
 
 class ConfigError(ValueError):
@@ -77,6 +78,8 @@ class Settings:
     sandbox_retry_delay: float = 3.0    # seconds between the sandbox's re-deliveries (Feishu: longer)
     log_level: str = "INFO"
     var_dir: str = "var"
+    tenant_key: str | None = None       # FEISHU_TENANT_KEY: events of any other tenant are dropped
+    retention_days: int = 30            # finished inbox items, seen ids, finished drafts (bot/inbox/housekeeping.py)
 
     @property
     def base_url(self) -> str:
@@ -151,6 +154,8 @@ class Settings:
             sandbox_retry_delay=_float(env, "SANDBOX_RETRY_DELAY", 3.0, 0.0, 3600.0),
             log_level=level,
             var_dir=g("YUE_VAR_DIR", "var"),
+            tenant_key=SANDBOX_TENANT_KEY if sandbox else (g("FEISHU_TENANT_KEY") or None),
+            retention_days=_int(env, "YUE_RETENTION_DAYS", 30, 1, 3650),
         )
 
 

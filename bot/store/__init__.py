@@ -8,6 +8,7 @@ touches the bot's database. One module per table family, composed into one
 * `oauth_states` — OAuth `state` values
 * `prefs`        — a person's preferences
 * `cache`        — the shared key → JSON cache, housekeeping of expired rows
+* `retention`    — periodic leases (housekeeping once across instances), pruning finished drafts
 * `tables`       — the tables and the records the store hands out
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.store.drafts import DraftStore, idempotency_key, stable_uuid
 from bot.store.inbox import InboxStore
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.prefs import PrefsStore
+from bot.store.retention import RetentionStore
 from bot.store.tables import DRAFT_STATUSES, Draft, InboxItem, Prefs, UserToken
 from bot.store.tokens import TokenStore, derive_fernet_key
 
@@ -27,6 +29,6 @@ __all__ = [
 ]
 
 
-class Store(InboxStore, DraftStore, TokenStore, OAuthStateStore, PrefsStore, CacheStore):
+class Store(InboxStore, DraftStore, TokenStore, OAuthStateStore, PrefsStore, CacheStore, RetentionStore):
     """The bot's database. Construct with `Store(settings)` or
     `Store(url, secret_key, var_dir)`, call `create_all()` once at start-up."""

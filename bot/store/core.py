@@ -99,14 +99,29 @@ def _enable_wal(cur) -> None:
             time_module.sleep(0.05)
 
 
+def private_file(path: str | os.PathLike[str]) -> None:
+    """Create the SQLite file owner-only (0600; SQLite gives its -wal and -shm files the
+    same mode) in an owner-only directory when it creates that (0700): it holds people's
+    messages and calendar tokens. An existing file readable by others is tightened."""
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (os.fspath(path), f"{os.fspath(path)}-wal", f"{os.fspath(path)}-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            mode = os.stat(name).st_mode & 0o777
+            if mode & 0o077:
+                os.chmod(name, mode & 0o700)
+
+
 def make_engine(url: str) -> Engine:
     """An engine tuned for many threads: WAL, busy timeout and explicit BEGINs on
     SQLite; pre-ping on PostgreSQL (instances outlive server restarts)."""
     sqlite = url.startswith("sqlite")
     if sqlite:
-        path = url.split(":///", 1)[1] if ":///" in url else ""
-        if path and path != ":memory:" and not path.startswith("file:") and os.path.dirname(path):
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+        path = url.split(":///", 1)[1].split("?", 1)[0] if ":///" in url else ""
+        if path and path != ":memory:" and not path.startswith("file:"):
+            private_file(path)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")

@@ -142,10 +142,11 @@ class InboxStore(StoreCore):
                              .where(inbox.c.status.in_(("new", "working")))).scalar_one()
 
     def inbox_prune(self, older_than: datetime) -> int:
-        """Delete 'done' items last touched before `older_than` (dead ones stay for inspection)."""
+        """Delete finished items ('done', and 'dead' ones, kept until then for inspection)
+        last touched before `older_than`; unfinished ones stay however old."""
         with self._tx() as c:
             return c.execute(delete(inbox).where(
-                inbox.c.status == "done", inbox.c.updated_at < _aware(older_than, "older_than"))).rowcount
+                inbox.c.status.in_(("done", "dead")), inbox.c.updated_at < _aware(older_than, "older_than"))).rowcount
 
     @staticmethod
     def _item(row) -> InboxItem:

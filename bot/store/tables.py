@@ -130,6 +130,15 @@ prefs = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# Named leases for work that one instance at a time does once per period (housekeeping).
+leases = Table(
+    "yue_leases", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(128), nullable=True),
+    Column("due_at", UTCDateTime, nullable=False),          # the next run may start at or after this
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 cache = Table(
     "yue_cache", metadata,
     Column("key", String(255), primary_key=True),

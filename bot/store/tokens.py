@@ -53,7 +53,7 @@ class TokenStore(StoreCore):
         """
         path = self.var_dir / "secret.key"
         if not path.exists():
-            self.var_dir.mkdir(parents=True, exist_ok=True)
+            self.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             tmp = self.var_dir / f".secret.key.{os.getpid()}.{secrets.token_hex(4)}"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:

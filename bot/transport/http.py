@@ -42,15 +42,39 @@ def _as_dict(obj) -> dict:
     return json.loads(lark.JSON.marshal(obj) or "{}")
 
 
+def stored_form(payload: dict) -> dict:
+    """What processing needs of a verified event: without the verification token (v1
+    events carry it at the top, v2 in the header), which must not sit in the inbox."""
+    out = {k: v for k, v in payload.items() if k != "token"}
+    if isinstance(out.get("header"), dict):
+        out["header"] = {k: v for k, v in out["header"].items() if k != "token"}
+    return out
+
+
+def ours(settings: Settings, payload: dict, kind: str) -> bool:
+    """Signed with our key is not enough: the event must also name our app (and our tenant
+    when FEISHU_TENANT_KEY is set). Another app's event is logged and answered 200 with
+    no processing, so Feishu does not re-deliver it."""
+    header = payload.get("header") or {}
+    app_id, tenant = header.get("app_id"), header.get("tenant_key")
+    if app_id != settings.app_id or (settings.tenant_key and tenant != settings.tenant_key):
+        log.warning("dropped %s %s for app %r tenant %r (not ours)", kind, header.get("event_id"), app_id, tenant)
+        return False
+    return True
+
+
 def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
                      on_card: Callable[[dict], dict]) -> lark.EventDispatcherHandler:
     def message(data: P2ImMessageReceiveV1) -> None:
         g.yue_reached = True
-        on_message(_as_dict(data))
+        payload = _as_dict(data)
+        if ours(settings, payload, "event"):
+            on_message(stored_form(payload))
 
     def card(data: P2CardActionTrigger):
         g.yue_reached = True
-        return on_card(_as_dict(data))
+        payload = _as_dict(data)
+        return on_card(stored_form(payload)) if ours(settings, payload, "card callback") else {}
 
     return (lark.EventDispatcherHandler.builder(settings.encrypt_key, settings.verification_token)
             .register_p2_im_message_receive_v1(message)
