@@ -57,8 +57,8 @@ def parse(text: str, now: dt.datetime | None = None, tz: str = "Asia/Shanghai",
             raise ValueError("now must be a datetime")  # the caller owns the clock
         now = _to_tz(now, tzinfo)
         return _parse(text, now, tzinfo, mentions, bot_id, lang)
-    except Exception:  # the contract: never raise on any text
-        return Intent(intent="unknown", lang=lang)
+    except Exception as e:  # the contract: never raise on any text; the caller learns it failed
+        return Intent(intent="unknown", lang=lang, error=type(e).__name__)
 
 
 def _parse(text, now, tzinfo, mentions, bot_id, lang) -> Intent:

@@ -67,6 +67,9 @@ class Intent:
     lang: str = "zh"
     assumptions: tuple[str, ...] = ()
     role: str | None = None            # extension of the contract, for `share`
+    # Not in the contract: the exception's type name when the parser failed on this text
+    # (the Intent is then `unknown`); the caller counts and logs it, the parser stays pure.
+    error: str | None = None
 
     @classmethod
     def of(cls, **fields: Any) -> "Intent":
@@ -82,4 +85,6 @@ class Intent:
             d[k] = _iso(d[k])
         d["attendees"] = [dict(a) for a in self.attendees]
         d["assumptions"] = list(self.assumptions)
+        if d["error"] is None:
+            del d["error"]
         return d

@@ -11,17 +11,26 @@ SAFE_BYTES = 28 * 1024         # headroom: the IM envelope adds a little
 MAX_TEXT = 300                 # a title longer than this is cut (keeps lists bounded)
 MAX_ELEMENTS = 180             # Feishu allows 200 body elements
 
-# Angle brackets would let user text (titles, names) inject <at> or <font> tags;
-# other markdown marks are left alone so names like "a_b" read as typed.
-_ESC = {"<": "&#60;", ">": "&#62;"}
+# Angle brackets would let user text (titles, names) inject <at> or <font> tags, square
+# brackets a link ("[Click me](https://…)") and "://" a bare URL Feishu links by itself;
+# they become HTML entities, which Feishu's markdown shows as the characters. Other
+# markdown marks are left alone so names like "a_b" read as typed.
+_ESC = {"<": "&#60;", ">": "&#62;", "[": "&#91;", "]": "&#93;"}
+# Bidi controls make text display in another order than it reads (U+202E turns
+# "invoice‮fdp.exe" into "invoiceexe.pdf"); no card text needs them.
+_BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def no_bidi(text: str) -> str:
+    return text.translate(_BIDI)
 
 
 def esc(text: str | None, limit: int = MAX_TEXT) -> str:
     """User text made safe for a markdown element and cut to `limit` characters."""
-    s = " ".join((text or "").split())
+    s = " ".join(no_bidi(text or "").split())
     if len(s) > limit:
         s = s[: limit - 1] + "…"
-    return "".join(_ESC.get(c, c) for c in s)
+    return "".join(_ESC.get(c, c) for c in s).replace("://", "&#58;//")
 
 
 def md(content: str, small: bool = False) -> dict:
@@ -66,11 +75,14 @@ def more(n: int, lang: str) -> dict:
 
 
 def strip_none(obj: Any) -> Any:
-    """The card without None values (Feishu rejects nulls in some fields)."""
+    """The card without None values (Feishu rejects nulls in some fields) and without
+    bidi controls in any text (plain_text labels and headers included)."""
     if isinstance(obj, dict):
         return {k: strip_none(v) for k, v in obj.items() if v is not None}
     if isinstance(obj, (list, tuple)):
         return [strip_none(v) for v in obj if v is not None]
+    if isinstance(obj, str):
+        return no_bidi(obj)
     return obj
 
 
@@ -106,5 +118,5 @@ def card(title: str, template: str, elements: list[dict], lang: str) -> dict:
 
 
 def _plain(title: str) -> str:
-    s = " ".join((title or "").split())
+    s = " ".join(no_bidi(title or "").split())
     return s if len(s) <= 100 else s[:99] + "…"
