@@ -17,7 +17,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
@@ -235,7 +236,7 @@ class OpenLoop:
                 if reused and attempt == 0:
                     continue  # the server closed an idle keep-alive connection: once more on a new one
                 raise e
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self._drop(c)
                 raise
             if close:
@@ -251,7 +252,7 @@ class OpenLoop:
             sent = time.perf_counter()
             try:
                 status, done = await self._post(body, headers)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 status, done, error = -1, time.perf_counter(), "timeout"
             except Exception as e:
                 status, done, error = -2, time.perf_counter(), f"{type(e).__name__}: {e}"[:120]

@@ -56,7 +56,7 @@ def main(argv: list[str]) -> int:
         log_text = f.read()
     with open(RESULTS, encoding="utf-8") as f:
         text = f.read()
-    when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     with open(RESULTS, "w", encoding="utf-8") as f:
         f.write(record(name, log_text, command, text, when, commit()))
     return 0

@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 FEISHU_DOMAIN = "https://open.feishu.cn"
@@ -90,11 +90,11 @@ class Settings:
         """Where the Open Platform answers: Feishu, or in sandbox mode this very app."""
         return self.base_url if self.mode == "sandbox" else self.feishu_domain
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         return replace(self, **changes)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         g = lambda name, default="": (env.get(name) or default).strip()  # noqa: E731
         app_id, secret = g("FEISHU_APP_ID"), g("FEISHU_APP_SECRET")

@@ -42,7 +42,7 @@ class Bot:
     # -- clock: the only place the bot reads it (handlers receive `now`)
     @staticmethod
     def now() -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
 
     @property
     def bot_open_id(self) -> str | None:

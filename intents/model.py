@@ -72,7 +72,7 @@ class Intent:
     error: str | None = None
 
     @classmethod
-    def of(cls, **fields: Any) -> "Intent":
+    def of(cls, **fields: Any) -> Intent:
         """The same Intent as cls(**fields) given every field, without the frozen __init__'s
         object.__setattr__ per field (the parser's hot path)."""
         obj = object.__new__(cls)

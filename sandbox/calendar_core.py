@@ -4,7 +4,7 @@ Event serialisation and lookup live in calendar_events_core.py."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from sqlalchemy import func, select
@@ -240,7 +240,7 @@ def time_info(data: dict, name: str) -> tuple[int, str | None, str]:
         if not isinstance(d, str):
             raise bad(f"{name}.date must be a string")
         try:
-            day = datetime.strptime(d, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+            day = datetime.strptime(d, "%Y-%m-%d").replace(tzinfo=UTC)
         except ValueError:
             raise bad(f"{name}.date must be YYYY-MM-DD, got {d!r}")
         return int(day.timestamp()), d, "UTC"

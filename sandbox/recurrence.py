@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import time
-from datetime import date, datetime, timedelta, timezone
-from typing import Iterable, NamedTuple
+from datetime import date, datetime, timedelta, timezone, UTC
+from collections.abc import Iterable
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrule, rrulestr
@@ -55,7 +56,7 @@ def _until(value: str, tz: ZoneInfo) -> datetime:
             d = datetime.strptime(value, "%Y%m%d")
             return d.replace(hour=23, minute=59, second=59, tzinfo=tz)
         if value.endswith("Z"):
-            return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+            return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         return datetime.strptime(value, "%Y%m%dT%H%M%S").replace(tzinfo=tz)
     except ValueError:
         raise RecurrenceError(f"invalid recurrence: bad UNTIL value {value!r}")
@@ -163,8 +164,8 @@ def expand(rule: str, start_ts: int, end_ts: int, tz_name: str, win_start: int, 
 def all_day_bounds(start_date: str, end_date: str) -> tuple[int, int]:
     """All-day events are pinned to UTC midnights (Feishu reports their timezone as UTC); an end
     date equal to the start date means that one day."""
-    s = datetime.combine(date.fromisoformat(start_date), datetime.min.time(), timezone.utc)
-    e = datetime.combine(date.fromisoformat(end_date), datetime.min.time(), timezone.utc)
+    s = datetime.combine(date.fromisoformat(start_date), datetime.min.time(), UTC)
+    e = datetime.combine(date.fromisoformat(end_date), datetime.min.time(), UTC)
     if e <= s:
         e = s + timedelta(days=1)
     return int(s.timestamp()), int(e.timestamp())

@@ -3,7 +3,8 @@ time-off, sharing (ACLs) and CalDAV settings."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from lark_oapi.api.calendar.v4 import (
     AclScope, BatchDeleteCalendarEventAttendeeRequest, BatchDeleteCalendarEventAttendeeRequestBody,

@@ -29,9 +29,10 @@ import logging
 import os
 import sqlite3
 import time as time_module
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlalchemy import and_, create_engine, event, insert, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -43,7 +44,7 @@ from bot.store.tables import metadata
 
 log = logging.getLogger("yue.store")
 
-UTC = timezone.utc
+UTC = UTC
 INBOX_MAX_ATTEMPTS = 5
 _MAX_KEY = 255                      # String(255) columns: seen.key, cache.key
 _DDL_LOCK_KEY = 0x59554553544F5245 & 0x7FFFFFFFFFFFFFFF   # "YUESTORE"; any constant bigint

@@ -6,14 +6,14 @@ Only `bot.store` uses this module; everything else sees the dataclasses below
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timezone
+from datetime import datetime, time, UTC
 from typing import Any
 
 from sqlalchemy import (
     JSON, Column, DateTime, Index, Integer, MetaData, String, Table, Text, TypeDecorator,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 # Draft life cycle (see issue 5): pending → booking → booked | cancelled | expired | failed;
 # booked → undoing → undone. `failed` keeps the draft so the person can press Retry.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import lark_oapi as lark
 from flask import Blueprint, Response, g, jsonify, request

@@ -13,7 +13,8 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Literal
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import select

@@ -4,9 +4,9 @@ occurrences, and their leave (timeoff). Answers come from the materialised occur
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, datetime, timezone, tzinfo, UTC
 from operator import itemgetter
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Blueprint
 from sqlalchemy import bindparam, select
@@ -43,7 +43,7 @@ def window(data: dict) -> tuple[int, int, tzinfo]:
         raise bad("time_max must be after time_min")
     if we - ws > MAX_SPAN:
         raise bad("time_max - time_min must not exceed 90 days")
-    return ws, we, lo.tzinfo or timezone.utc
+    return ws, we, lo.tzinfo or UTC
 
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -54,7 +54,7 @@ def _day(days: int) -> str:
     return date.fromordinal(_EPOCH_ORDINAL + days).isoformat()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _clock(secs: int) -> str:
     h, rest = divmod(secs, 3600)
     return "T%02d:%02d:%02d" % (h, rest // 60, rest % 60)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -16,7 +16,7 @@ from bot.store import Store
 from bot.store.tables import cache, drafts, inbox, oauth_states, seen
 from tests.store.test_store import race
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 DAYS = 2                      # YUE_RETENTION_DAYS for the test: a week is longer than that
 HOUR = timedelta(hours=1)

@@ -10,9 +10,10 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, UTC
 from pathlib import Path
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +22,7 @@ from sqlalchemy import text
 from bot.config import Settings
 from bot.store import Store, idempotency_key
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 T = TypeVar("T")
 

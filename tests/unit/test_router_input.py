@@ -13,7 +13,7 @@ import pytest
 import intents
 from bot import router
 
-NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 
 
 class NoBot:
