@@ -135,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", help="write the numbers as JSON here too")
     a = ap.parse_args(argv)
     lines = ["## Intent quality (bench/intents_quality.py)", "",
-             f"`python bench/intents_quality.py{' --v1' if a.v1 else ''}` · {dt.date.today().isoformat()} · commit {_commit()}",
+             f"`python bench/intents_quality.py{' --v1' if a.v1 else ''}` · {dt.date.today().isoformat()}"
+             f" · commit {_commit()}",
              "", "Family: create = schedule/remind; query = agenda/search/find_time/rooms; remove = cancel;"
              " other = the rest incl. unknown. False create: negatives read as schedule or remind.", ""]
     out: dict = {}

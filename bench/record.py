@@ -43,7 +43,8 @@ def record(name: str, log_text: str, command: str, text: str, when: str, sha: st
     if pattern.search(text):
         return pattern.sub(lambda _m: new, text)
     if SECTION not in text:
-        text = text.rstrip() + f"\n\n{SECTION}\n\nWritten by `bench/record.py`; `bench/stale.py` lists what is out of date.\n"
+        text = (text.rstrip() + f"\n\n{SECTION}\n\n"
+                "Written by `bench/record.py`; `bench/stale.py` lists what is out of date.\n")
     return text.rstrip() + "\n\n" + new + "\n"
 
 

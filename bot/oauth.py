@@ -87,7 +87,8 @@ def blueprint(bot) -> Blueprint:
             log.warning("oauth code exchange failed: code=%s msg=%s log_id=%s", e.code, e.msg, e.log_id)
             return _page("Feishu did not accept the authorization. Please try again. 授权失败，请重试。"), 400
         if tok.open_id and tok.open_id != open_id:
-            return _page("You signed in as someone else than the person who asked. 登录的账号与发起请求的人不一致。"), 403
+            return _page("You signed in as someone else than the person who asked. "
+                         "登录的账号与发起请求的人不一致。"), 403
         bot.store.save_user_token(open_id, tok.access_token, tok.refresh_token, tok.expires_at,
                                   tok.refresh_expires_at)
         payload = resume.get("payload") if isinstance(resume, dict) else None

@@ -47,7 +47,7 @@ def zone(name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(name or "Asia/Shanghai")
     except (ZoneInfoNotFoundError, ValueError):
-        raise RecurrenceError(f"invalid timezone: {name!r}")
+        raise RecurrenceError(f"invalid timezone: {name!r}") from None
 
 
 def _until(value: str, tz: ZoneInfo) -> datetime:
@@ -59,7 +59,7 @@ def _until(value: str, tz: ZoneInfo) -> datetime:
             return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         return datetime.strptime(value, "%Y%m%dT%H%M%S").replace(tzinfo=tz)
     except ValueError:
-        raise RecurrenceError(f"invalid recurrence: bad UNTIL value {value!r}")
+        raise RecurrenceError(f"invalid recurrence: bad UNTIL value {value!r}") from None
 
 
 def _split(rule: str) -> dict[str, str]:
@@ -104,7 +104,7 @@ def build_rule(rule: str, start_ts: int, tz_name: str) -> rrule:
     try:
         r = rrulestr(text, dtstart=dtstart)
     except (ValueError, TypeError) as e:
-        raise RecurrenceError(f"invalid recurrence: {e}")
+        raise RecurrenceError(f"invalid recurrence: {e}") from e
     if until is not None:
         r = r.replace(until=_until(until, tz))
     return r
@@ -116,7 +116,7 @@ def validate(rule: str, start_ts: int, tz_name: str) -> None:
     try:
         first = next(iter(r), None)
     except (ValueError, OverflowError) as e:
-        raise RecurrenceError(f"invalid recurrence: {e}")
+        raise RecurrenceError(f"invalid recurrence: {e}") from e
     if first is None:
         raise RecurrenceError("invalid recurrence: the rule yields no occurrence")
 
@@ -135,7 +135,7 @@ def series_end(rule: str, start_ts: int, end_ts: int, tz_name: str) -> int:
             return FOREVER
         r = build_rule(rule, start_ts, tz_name)
         last = None
-        for last in r:
+        for last in r:  # noqa: B007 - the loop runs to the series' last occurrence
             pass
         return int(last.timestamp()) + dur if last is not None else end_ts
     return FOREVER

@@ -166,5 +166,6 @@ def describe_rrule(rule: str, lang: str) -> str:
             day = dt.date(int(u[:4]), int(u[4:6]), int(u[6:8]))
         except ValueError:
             return rule
-        text += f"，至{day.year}年{day.month}月{day.day}日" if zh else f", until {_MON_EN[day.month - 1]} {day.day}, {day.year}"
+        text += (f"，至{day.year}年{day.month}月{day.day}日" if zh
+                 else f", until {_MON_EN[day.month - 1]} {day.day}, {day.year}")
     return text

@@ -43,7 +43,8 @@ def slots_card(v: SlotsView, lang: str) -> dict:
             label += " — " + t("cant_make_it", lang, names=join(list(s.unavailable[:5]), lang))
             if len(s.unavailable) > 5:
                 label += " " + t("and_more", lang, n=len(s.unavailable) - 5)
-        buttons.append(button(label, value(PICK, v.draft_id, i=i), "primary" if i == 0 and not v.best_effort else "default"))
+        kind = "primary" if i == 0 and not v.best_effort else "default"
+        buttons.append(button(label, value(PICK, v.draft_id, i=i), kind))
     elements.extend(stack(buttons))
     notes = assumption_lines(v.assumptions, None, v.tz, lang)
     if notes:

@@ -87,7 +87,8 @@ class TokenStore(StoreCore):
             "access_token": f.encrypt(access_token.encode()).decode(),
             "refresh_token": f.encrypt(refresh_token.encode()).decode(),
             "expires_at": _aware(expires_at, "expires_at"),
-            "refresh_expires_at": None if refresh_expires_at is None else _aware(refresh_expires_at, "refresh_expires_at"),
+            "refresh_expires_at": (None if refresh_expires_at is None
+                                   else _aware(refresh_expires_at, "refresh_expires_at")),
             "updated_at": self.now(),
         }
         with self._tx() as c:

@@ -256,7 +256,8 @@ def authenticate(tenant: bool = True, user: bool = True) -> Identity:
             raise _gateway_error(99991663, "Invalid access token for authorization: this API accepts only a "
                                            "tenant_access_token, a user_access_token was sent.")
         ident = Identity("user", ut.app_id, ut.open_id)
-    wait = state().limiter.check((ident.app_id, request.method, request.url_rule.rule if request.url_rule else request.path))
+    rule = request.url_rule.rule if request.url_rule else request.path
+    wait = state().limiter.check((ident.app_id, request.method, rule))
     if wait is not None:
         raise ApiError(99991400, "request trigger frequency limit", 429,
                        headers={"x-ogw-ratelimit-limit": str(state().limiter.per_second),

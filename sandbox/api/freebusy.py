@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from sandbox import store
 from sandbox.api.common import body, id_type, ok, requires, session
-from sandbox.calendar_core import PARAM, active_user, bad, field_bool, field_list, field_str, room_calendar, user_primary
+from sandbox.calendar_core import (PARAM, active_user, bad, field_bool, field_list, field_str, room_calendar,
+                                   user_primary)
 from sandbox.calendar_models import CalAttendee, CalEvent, CalEventPref, CalTimeoff
 from sandbox.calendar_query import occurrences
 from sandbox.recurrence import iso
@@ -30,7 +31,7 @@ def rfc3339(data: dict, name: str) -> datetime:
     try:
         value = datetime.fromisoformat(raw.replace("z", "Z"))
     except ValueError:
-        raise bad(f"{name} must be an RFC 3339 time such as 2024-05-01T09:00:00+08:00, got {raw!r}")
+        raise bad(f"{name} must be an RFC 3339 time such as 2024-05-01T09:00:00+08:00, got {raw!r}") from None
     if value.tzinfo is None:
         raise bad(f"{name} must carry a UTC offset, got {raw!r}")
     return value
@@ -57,7 +58,7 @@ def _day(days: int) -> str:
 @functools.cache
 def _clock(secs: int) -> str:
     h, rest = divmod(secs, 3600)
-    return "T%02d:%02d:%02d" % (h, rest // 60, rest % 60)
+    return f"T{h:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 def formatter(tz: tzinfo) -> Callable[[int], str]:

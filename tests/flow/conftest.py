@@ -171,7 +171,8 @@ class Yue:
         """The message as the chat shows it now (cards are replaced and patched)."""
         mid = message if isinstance(message, str) else message["message_id"]
         chat = None if isinstance(message, str) else message["chat_id"]
-        chats = [chat] if chat else [c["chat_id"] for c in self.http.get(f"{self.url}/sandbox/api/chats").json()["chats"]]
+        chats = [chat] if chat else [c["chat_id"] for c in
+                                     self.http.get(f"{self.url}/sandbox/api/chats").json()["chats"]]
         for c in chats:
             for m in self.messages(c):
                 if m["message_id"] == mid:

@@ -15,7 +15,8 @@ from tests.flow.conftest import p2p, wait_for
 
 def stored(yue, message_id: str) -> list[dict]:
     with yue.store.engine.connect() as c:
-        return [r.payload for r in c.execute(select(inbox.c.payload).where(inbox.c.event_id == f"message:{message_id}"))]
+        rows = c.execute(select(inbox.c.payload).where(inbox.c.event_id == f"message:{message_id}"))
+        return [r.payload for r in rows]
 
 
 def mention_event(yue, sent: dict, sender: str) -> dict:

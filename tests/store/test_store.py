@@ -54,7 +54,7 @@ def test_claim_once_per_kind_and_key(store: Store) -> None:
 def test_claim_exactly_once_under_8_threads_on_two_instances(make_store) -> None:
     a, b = make_store(), make_store()
     for k in range(10):
-        wins = race(8, lambda i: (a if i % 2 else b).claim("event", f"ev_race_{k}"))
+        wins = race(8, lambda i, k=k: (a if i % 2 else b).claim("event", f"ev_race_{k}"))
         assert wins.count(True) == 1, wins
 
 
