@@ -58,7 +58,7 @@ def _on_card(bot, payload: dict) -> dict:
     if draft.is_expired(now):
         bot.store.expire_drafts(now)
         return answer("expired", lang, cards.status_card("expired", lang, draft.payload.get("title")))
-    a = value.get("a")
+    a = str(value.get("a") or "")
     from . import actions_existing as ex
     table = {"confirm": confirm, "retry": confirm, "other": other, "pick": pick, "cancel": cancel,
              "undo": ex.undo, "choose": ex.choose, "scope": ex.scope}
@@ -184,7 +184,7 @@ def pick(bot, draft, value: dict, now: dt.datetime) -> dict:
         return _state_answer(bot, draft, now)
     found = p.get("slots") or []
     try:
-        i = int(value.get("i"))
+        i = int(value.get("i", ""))
         start, end = found[i]
     except (TypeError, ValueError, IndexError):
         return answer("error", lang)

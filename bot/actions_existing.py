@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from dateutil.rrule import rrulestr
 
@@ -80,7 +81,8 @@ def act(bot, draft, chosen: dict, which: str, now: dt.datetime) -> dict:
     try:
         if verb == "cancel":
             bot.feishu.delete_event(cal, target, user_token=token)
-            result, undo = {"event_id": target}, None
+            result: dict[str, Any] = {"event_id": target}
+            undo: dt.datetime | None = None
             card = lambda d: cards.cancelled_event_card(d.id, event, tz, lang, now, series=which == "series")  # noqa: E731
         elif verb == "invite":
             before = {a.attendee_id for a in bot.feishu.list_attendees(cal, target, user_token=token)}

@@ -103,7 +103,7 @@ def message_text(content: Any) -> str | None:
     return body.get("text") or ""
 
 
-def parse(text: str, now: dt.datetime, tz: str | None, mentions: list[dict], bot_id: str | None) -> intents.Intent:
+def parse(text: str, now: dt.datetime, tz: str, mentions: list[dict], bot_id: str | None) -> intents.Intent:
     """`intents.parse`, which never raises: a text it failed on is counted, and logged once
     by its hash (never the text itself: it is someone's message)."""
     intent = intents.parse(text, now=now, tz=tz, mentions=mentions, bot_id=bot_id)
@@ -155,7 +155,8 @@ def handle_message(bot, payload: dict) -> None:
     person = people.lookup(bot, sender_id, now)
     others = [{"key": m.get("key"), "id": (m.get("id") or {}).get("open_id"), "name": m.get("name")}
               for m in mentions if not _is_bot_mention(m, bot.bot_open_id)]
-    intent = parse(text, now.astimezone(zone(person.tz)), person.tz, others, bot.bot_open_id)
+    local_zone = zone(person.tz)     # the person's, or the bot's default zone
+    intent = parse(text, now.astimezone(local_zone), local_zone.key, others, bot.bot_open_id)
     ctx = Ctx(bot=bot, sender=person, chat_id=msg.get("chat_id") or "", chat_type=chat_type,
               message_id=msg.get("message_id") or "", text=text, intent=intent, now=now,
               mentions=others, command=command, raw=payload,

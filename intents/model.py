@@ -59,7 +59,7 @@ class Intent:
     duration_minutes: int | None = None
     window_start: dt.datetime | None = None
     window_end: dt.datetime | None = None
-    attendees: tuple[dict, ...] = ()
+    attendees: tuple[dict[str, Any], ...] = ()
     room: str | None = None
     title: str | None = None
     recurrence: str | None = None

@@ -34,44 +34,44 @@ def esc(text: str | None, limit: int = MAX_TEXT) -> str:
     return "".join(_ESC.get(c, c) for c in s).replace("://", "&#58;//")
 
 
-def md(content: str, small: bool = False) -> dict:
+def md(content: str, small: bool = False) -> dict[str, Any]:
     el: dict[str, Any] = {"tag": "markdown", "content": content}
     if small:
         el["text_size"] = "notation"
     return el
 
 
-def hr() -> dict:
+def hr() -> dict[str, Any]:
     return {"tag": "hr"}
 
 
-def _text(content: str) -> dict:
+def _text(content: str) -> dict[str, Any]:
     return {"tag": "plain_text", "content": content}
 
 
-def button(label: str, value: dict, kind: str = "default") -> dict:
+def button(label: str, value: dict[str, Any], kind: str = "default") -> dict[str, Any]:
     """A callback button; `value` comes back in card.action.trigger's action.value."""
     return {"tag": "button", "text": _text(label), "type": kind,
             "behaviors": [{"type": "callback", "value": value}]}
 
 
-def url_button(label: str, url: str, kind: str = "primary_filled") -> dict:
+def url_button(label: str, url: str, kind: str = "primary_filled") -> dict[str, Any]:
     return {"tag": "button", "text": _text(label), "type": kind,
             "behaviors": [{"type": "open_url", "default_url": url}]}
 
 
-def row(buttons: Sequence[dict]) -> dict:
+def row(buttons: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Buttons side by side (the 2.0 way: a column_set of auto-width columns)."""
     return {"tag": "column_set", "flex_mode": "flow", "horizontal_spacing": "8px",
             "columns": [{"tag": "column", "width": "auto", "elements": [b]} for b in buttons]}
 
 
-def stack(buttons: Iterable[dict]) -> list[dict]:
+def stack(buttons: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """One button per line (long labels such as slot times)."""
     return [row([b]) for b in buttons]
 
 
-def more(n: int, lang: str) -> dict:
+def more(n: int, lang: str) -> dict[str, Any]:
     return md(t("and_more", lang, n=n), small=True)
 
 
@@ -87,23 +87,23 @@ def strip_none(obj: Any) -> Any:
     return obj
 
 
-def size(card: dict) -> int:
+def size(card: dict[str, Any]) -> int:
     return len(json.dumps(card, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
-def card(title: str, template: str, elements: list[dict], lang: str) -> dict:
+def card(title: str, template: str, elements: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """A finished card: schema 2.0, update_multi (so it can be patched), no None,
     under the size limit. If it would be too big, content elements give way
     (buttons at the end stay) to a "…and N more" line."""
     els = strip_none([e for e in elements if e is not None])
-    tail: list[dict] = []
+    tail: list[dict[str, Any]] = []
     while els and els[-1].get("tag") == "column_set":
         tail.insert(0, els.pop())
     room = max(1, MAX_ELEMENTS - len(tail) - 1)
     dropped = max(0, len(els) - room)
     els = els[:room]
 
-    def build() -> dict:
+    def build() -> dict[str, Any]:
         body = els + ([more(dropped, lang)] if dropped else []) + tail
         return {"schema": "2.0",
                 "config": {"update_multi": True, "width_mode": "fill"},

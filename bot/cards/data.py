@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 # Button actions: the "a" of every callback value.
 CONFIRM = "confirm"     # {"a", "d"}
@@ -20,9 +21,9 @@ SCOPE = "scope"         # {"a", "d", "s": "one" | "series"}
 ACTIONS = (CONFIRM, OTHER, CANCEL, PICK, UNDO, RETRY, CHOOSE, SCOPE)
 
 
-def value(action: str, draft_id: str, **extra: object) -> dict:
+def value(action: str, draft_id: str, **extra: object) -> dict[str, Any]:
     """The callback value of a button: `{"a": action, "d": draft_id, **extra}`."""
-    v: dict = {"a": action, "d": draft_id}
+    v: dict[str, Any] = {"a": action, "d": draft_id}
     v.update({k: x for k, x in extra.items() if x is not None})
     return v
 

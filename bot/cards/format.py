@@ -135,9 +135,10 @@ def describe_rrule(rule: str, lang: str) -> str:
     except ValueError:
         return rule
     freq = parts.get("FREQ")
-    days = [_byday(x, lang) for x in parts["BYDAY"].split(",")] if "BYDAY" in parts else []
-    if any(d is None for d in days) or freq not in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
+    read = [_byday(x, lang) for x in parts["BYDAY"].split(",")] if "BYDAY" in parts else []
+    if any(d is None for d in read) or freq not in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
         return rule
+    days = [d for d in read if d is not None]
     sep = "、" if zh else ", "
     every = {"DAILY": ("天", "day"), "WEEKLY": ("周", "week"), "MONTHLY": ("月", "month"),
              "YEARLY": ("年", "year")}[freq]

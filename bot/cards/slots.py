@@ -1,6 +1,8 @@
 """The slots card: up to N times as buttons, or "nobody is free" with best-effort options."""
 from __future__ import annotations
 
+from typing import Any
+
 from .base import button, card, esc, md, row, stack
 from .data import CANCEL, PICK, SlotsView, value
 from .format import fmt_duration, fmt_hm, fmt_range, local, zone_label
@@ -10,7 +12,7 @@ from .proposal import assumption_lines
 MAX_SLOTS = 10
 
 
-def slots_card(v: SlotsView, lang: str) -> dict:
+def slots_card(v: SlotsView, lang: str) -> dict[str, Any]:
     """Free times for draft `v.draft_id`.
 
     Each slot button carries `{"a": "pick", "d": draft_id, "i": index}` (index

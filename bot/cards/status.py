@@ -1,6 +1,8 @@
 """End states of a draft, error cards with Retry, and toast texts."""
 from __future__ import annotations
 
+from typing import Any
+
 from .base import button, card, esc, md, row
 from .data import RETRY, value
 from .i18n import t
@@ -17,7 +19,7 @@ _TEMPLATE = {"cancelled": "grey", "expired": "grey", "undone": "grey", "already_
              "no_match": "orange"}
 
 
-def status_card(kind: str, lang: str, title: str | None = None) -> dict:
+def status_card(kind: str, lang: str, title: str | None = None) -> dict[str, Any]:
     """The card a draft ends as: "cancelled" | "expired" | "undone" | "already_booked".
     `title` (the meeting's) is named when given. No buttons."""
     k = kind if kind in STATES else "cancelled"
@@ -27,7 +29,7 @@ def status_card(kind: str, lang: str, title: str | None = None) -> dict:
     return card(t(f"title_state_{k}", lang), _TEMPLATE[k], [md(body)], lang)
 
 
-def error_card(kind: str, lang: str, draft_id: str | None = None, detail: str | None = None) -> dict:
+def error_card(kind: str, lang: str, draft_id: str | None = None, detail: str | None = None) -> dict[str, Any]:
     """A Feishu error in words, with what to do: "permission" | "rate_limit" |
     "not_found" | "other". With a `draft_id`, a Retry button `{"a": "retry", "d"}`
     (the draft is kept). `detail` (e.g. the Feishu code) is shown small."""
@@ -40,7 +42,7 @@ def error_card(kind: str, lang: str, draft_id: str | None = None, detail: str | 
     return card(t("title_error", lang), "red", elements, lang)
 
 
-def toast(kind: str, lang: str) -> dict:
+def toast(kind: str, lang: str) -> dict[str, Any]:
     """A card-click toast: {"type": "info"|"success"|"error"|"warning", "content"}.
     Kinds: not_yours, booked, cancelled, expired, undone, already_booked,
     undo_expired, working, error, picked, done, already_done."""

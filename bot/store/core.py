@@ -34,7 +34,7 @@ from pathlib import Path
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import and_, create_engine, event, insert, text, update
+from sqlalchemy import Table, and_, create_engine, event, insert, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -85,7 +85,7 @@ def pg_driver_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
-def _enable_wal(cur) -> None:
+def _enable_wal(cur: sqlite3.Cursor) -> None:
     """Switch a SQLite file to WAL (a persistent property of the file). The switch
     needs the file to itself and SQLite reports "locked" at once instead of
     waiting, so instances opening a brand-new file together retry briefly."""
@@ -126,7 +126,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record) -> None:
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
             # Take transaction control away from pysqlite so `_begin` decides the BEGIN kind.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
@@ -202,7 +202,7 @@ class StoreCore:
             with conn.begin():
                 yield conn
 
-    def _upsert(self, conn: Connection, table, keys: dict[str, Any], values: dict[str, Any]) -> None:
+    def _upsert(self, conn: Connection, table: Table, keys: dict[str, Any], values: dict[str, Any]) -> None:
         if self.dialect in ("postgresql", "sqlite"):
             ins = (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table).values(**keys, **values)
             conn.execute(ins.on_conflict_do_update(index_elements=list(keys), set_=values))

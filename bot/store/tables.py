@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON, Column, DateTime, Index, Integer, MetaData, String, Table, Text, TypeDecorator,
 )
+from sqlalchemy.engine import Dialect
 
 UTC = UTC
 
@@ -21,7 +22,7 @@ DRAFT_STATUSES = ("pending", "booking", "booked", "cancelled", "expired", "faile
 INBOX_STATUSES = ("new", "working", "done", "dead")
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend.
 
     PostgreSQL keeps `timestamptz`. SQLite has no time zones: values are stored as
@@ -33,7 +34,7 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
@@ -41,7 +42,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

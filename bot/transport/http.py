@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable
 
 import lark_oapi as lark
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from lark_oapi.adapter.flask import parse_req, parse_resp
 from lark_oapi.api.im.v1 import P2ImMessageReceiveV1
 from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTrigger
@@ -97,7 +98,7 @@ def blueprint(settings: Settings, on_message: Callable[[dict], None],
     bp = Blueprint("feishu_inbound", __name__)
     dispatcher = build_dispatcher(settings, on_message, on_card)
 
-    def handle(kind: str) -> Response:
+    def handle(kind: str) -> ResponseReturnValue:
         if _stale():
             log.warning("refused %s: timestamp outside the replay window from %s", kind, request.remote_addr)
             return jsonify(code=400, msg="stale or invalid timestamp"), 400
