@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 from . import normalize, people, slash
 from .model import INTENTS, Analysis, Intent, TimeSpec
@@ -28,10 +29,7 @@ def _analyzer(lang: str):
     """The language's analyze function, imported on first use (an import per call costs)."""
     fn = _ANALYZERS.get(lang)
     if fn is None:
-        if lang == "zh":
-            from . import zh as mod
-        else:
-            from . import en as mod
+        mod = importlib.import_module(f".{'zh' if lang == 'zh' else 'en'}", __name__)
         fn = _ANALYZERS[lang] = mod.analyze
     return fn
 
