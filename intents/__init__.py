@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 
-from . import normalize, people, slash
+from . import actions, decide, fallback, normalize, people, slash
 from .model import INTENTS, Analysis, Intent, TimeSpec
 from .timeutil import zone
 
@@ -41,8 +41,12 @@ def _to_tz(v, tz):
 
 
 def parse(text: str, now: dt.datetime | None = None, tz: str = "Asia/Shanghai",
-          mentions: list[dict] | None = None, bot_id: str | None = None) -> Intent:
-    """Read one message. Never raises: anything unreadable is `unknown`."""
+          mentions: list[dict] | None = None, bot_id: str | None = None,
+          chat_type: str | None = None) -> Intent:
+    """Read one message. Never raises: anything unreadable is `unknown`.
+
+    `chat_type` is Feishu's ("p2p" or "group"), when known: in a private chat a bare
+    "time + topic" leans towards `schedule`."""
     lang = "zh"
     try:
         text = normalize.clean(text if isinstance(text, str) else "")
@@ -54,19 +58,50 @@ def parse(text: str, now: dt.datetime | None = None, tz: str = "Asia/Shanghai",
         if not isinstance(now, dt.datetime):
             raise ValueError("now must be a datetime")  # the caller owns the clock
         now = _to_tz(now, tzinfo)
-        return _parse(text, now, tzinfo, mentions, bot_id, lang)
+        return _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type)
     except Exception as e:  # the contract: never raise on any text; the caller learns it failed
         return Intent(intent="unknown", lang=lang, error=type(e).__name__)
 
 
-def _parse(text, now, tzinfo, mentions, bot_id, lang) -> Intent:
+def _hints(rest: str, chat_type: str | None) -> frozenset[str]:
+    """Evidence the core knows before the language rules run."""
+    h = []
+    if chat_type == "p2p":
+        h.append(decide.PRIVATE)
+    if "@" in rest and (people.MENTION_KEY.search(rest) or people.EMAIL.search(rest)):
+        h.append(decide.PEOPLE)
+    return frozenset(h)
+
+
+def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
     command, rest = slash.split(text)
     body = people.strip_mentions(rest)
-    a: Analysis = _analyzer(lang)(body, now)
+    hints = _hints(rest, chat_type) | ({decide.SLASH} if command else set())
+    other = fallback.language_of(body) if lang == "en" or not body.isascii() else None
+    if other is not None:  # Japanese, German, French, Spanish …: dateparser reads the day
+        a: Analysis = fallback.analyze(body, now, other)
+        lang = "en"
+    else:
+        a = _analyzer(lang)(body, now, frozenset(hints))
     t: TimeSpec = a.time
-    intent = slash.COMMANDS.get(command) if command else (a.intent or "unknown")
+    dec: decide.Decision = a.decision or decide.Decision("unknown", 1.0)
+    alternatives: tuple[tuple[str, float], ...]
+    if command:
+        intent, confidence, alternatives = slash.COMMANDS.get(command), 1.0, ()
+    else:
+        intent, confidence, alternatives = (a.intent or "unknown"), dec.confidence, dec.alternatives
     if intent not in INTENTS:
-        intent = "unknown"
+        intent, confidence, alternatives = "unknown", 1.0, ()
+    if intent == "find_time":
+        _span_to_window(t)
+    title, query, role = a.title or None, a.query or None, a.role
+    if command:  # the rules shaped the words for their own reading: give the command what it needs
+        if intent in _QUERY_INTENTS and query is None:
+            query = title
+        elif intent == "schedule" and title is None:
+            title = query
+        if intent == "share" and role is None:
+            role = _share_role(lang, body)
     assumptions = list(dict.fromkeys(t.assumptions)) if t.assumptions else []
     start, end, window_start, window_end = t.start, t.end, t.window_start, t.window_end
     if intent in _FUTURE_INTENTS:
@@ -92,6 +127,39 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang) -> Intent:
     return Intent.of(
         intent=intent, start=start, end=end, all_day=bool(t.all_day), duration_minutes=t.duration_minutes,
         window_start=window_start, window_end=window_end,
-        attendees=tuple(att), room=a.room, title=a.title or None, recurrence=t.recurrence,
-        query=a.query or None, lang=lang, assumptions=tuple(assumptions), role=a.role,
+        attendees=tuple(att), room=a.room, title=title, recurrence=t.recurrence,
+        query=query, lang=lang, assumptions=tuple(assumptions), role=role,
+        confidence=confidence, alternatives=tuple({"intent": i, "confidence": c} for i, c in alternatives),
+        action=slash.ACTIONS.get(command or "") or _action(intent, lang, body),
+        capacity=a.capacity, remind_before_minutes=a.remind_before_minutes,
     )
+
+
+_QUERY_INTENTS = frozenset(("search", "cancel", "reschedule", "invite", "rsvp"))
+
+
+def _share_role(lang: str, body: str) -> str:
+    if lang == "zh":
+        from .zh import intent_words
+        return intent_words.role_of(body)
+    from .en import intent_words as en_words
+    return en_words.role(body.lower())
+
+
+def _action(intent: str, lang: str, body: str) -> str | None:
+    if intent not in ("share", "digest", "subscribe", "exchange", "rsvp"):
+        return None
+    if lang == "zh":
+        from .rules_zh import ACTIONS
+    else:
+        from .rules_en import ACTIONS
+    return actions.action(intent, body, ACTIONS)
+
+
+def _span_to_window(t: TimeSpec) -> None:
+    """find_time: a span longer than the stated duration is where to look, not the meeting
+    ("周四下午两点到五点之间哪段能凑半小时" searches 14:00–17:00 for 30 minutes)."""
+    s, e, d = t.start, t.end, t.duration_minutes
+    if isinstance(s, dt.datetime) and isinstance(e, dt.datetime) and d and e - s > dt.timedelta(minutes=d) \
+            and t.window_start is None:
+        t.window_start, t.window_end, t.start, t.end = s, e, None, None

@@ -44,7 +44,9 @@ def _line(raw: str) -> dict:
         mentions = item.get("mentions") or []
         if not isinstance(mentions, list):
             raise ValueError("mentions must be a list")
-        out = parse(text, now=now, tz=tz, mentions=mentions).to_json()
+        chat_type = item.get("chat_type")
+        out = parse(text, now=now, tz=tz, mentions=mentions,
+                    chat_type=chat_type if isinstance(chat_type, str) else None).to_json()
         return {"id": ident, **out}
     except Exception as e:  # one bad line never stops the batch
         return {"id": ident, "error": str(e) or type(e).__name__}
@@ -57,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tz", default="Asia/Shanghai")
     ap.add_argument("--mention", action="append", type=_mention, default=[])
     ap.add_argument("--jsonl", action="store_true", help="batch: JSON lines on stdin, results on stdout")
+    ap.add_argument("--chat-type", choices=("p2p", "group"), help="the Feishu chat type, when known")
     argv = list(sys.argv[1:] if argv is None else argv)
     for i in range(len(argv) - 1):  # "--tz -02:00": argparse would take the offset for an option
         if argv[i] in ("--tz", "--now") and argv[i + 1].startswith("-"):
@@ -76,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         now = _now(a.now, a.tz)
     except ValueError as e:
         ap.error(str(e))
-    out.write(json.dumps(parse(a.text, now=now, tz=a.tz, mentions=a.mention).to_json(), ensure_ascii=False) + "\n")
+    out.write(json.dumps(parse(a.text, now=now, tz=a.tz, mentions=a.mention, chat_type=a.chat_type).to_json(),
+                         ensure_ascii=False) + "\n")
     return 0
 
 

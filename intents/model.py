@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, asdict
 from typing import Any
 
 INTENTS = ("schedule", "find_time", "agenda", "search", "invite", "cancel", "reschedule",
-           "leave", "share", "caldav", "help", "unknown")
+           "leave", "share", "caldav", "help", "remind", "digest", "rooms", "rsvp", "subscribe", "exchange",
+           "unknown")
 
 Moment = dt.datetime | dt.date | None
 
@@ -42,6 +43,9 @@ class Analysis:
     room: str | None = None
     role: str | None = None            # share: free_busy_reader / reader / writer / owner
     everyone: bool = False             # "全员", "everyone here": the whole chat is invited
+    decision: Any = None               # intents.decide.Decision: the intent with its confidence
+    capacity: int | None = None        # v2: seats asked for ("6人的会议室", "a room for 8")
+    remind_before_minutes: int | None = None  # v2: a lead time ("提前15分钟提醒我")
 
 
 def _iso(v: Moment) -> str | None:
@@ -67,6 +71,11 @@ class Intent:
     lang: str = "zh"
     assumptions: tuple[str, ...] = ()
     role: str | None = None            # extension of the contract, for `share`
+    confidence: float = 0.0            # (v2) how sure the parser is of `intent`
+    alternatives: tuple[dict[str, Any], ...] = ()  # (v2) up to two {"intent", "confidence"}, best first
+    action: str | None = None          # (v2) share grant/revoke/list, digest on/off, …
+    capacity: int | None = None        # v2
+    remind_before_minutes: int | None = None  # v2
     # Not in the contract: the exception's type name when the parser failed on this text
     # (the Intent is then `unknown`); the caller counts and logs it, the parser stays pure.
     error: str | None = None
@@ -85,6 +94,7 @@ class Intent:
             d[k] = _iso(d[k])
         d["attendees"] = [dict(a) for a in self.attendees]
         d["assumptions"] = list(self.assumptions)
+        d["alternatives"] = [dict(a) for a in self.alternatives]
         if d["error"] is None:
             del d["error"]
         return d

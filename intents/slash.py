@@ -17,7 +17,17 @@ COMMANDS = {
     "caldav": "caldav", "同步": "caldav",
     "help": "help", "帮助": "help",
     "undo": "undo", "撤销": "undo",
+    # v2
+    "remind": "remind", "reminder": "remind", "提醒": "remind",
+    "digest": "digest", "日报": "digest", "每日日程": "digest", "日程推送": "digest",
+    "rooms": "rooms", "room": "rooms", "会议室": "rooms",
+    "rsvp": "rsvp", "回复": "rsvp",
+    "subscribe": "subscribe", "unsubscribe": "subscribe", "订阅": "subscribe", "退订": "subscribe",
+    "exchange": "exchange", "绑定": "exchange",
 }
+
+# Commands that name their action outright.
+ACTIONS = {"unsubscribe": "off", "退订": "off"}
 
 _SLASH = re.compile(r"^\s*[/／]([A-Za-z]+|[\u4e00-\u9fff]{1,4})(?:@\S+)?(?=\s|$)\s*(.*)$", re.S)
 

@@ -83,6 +83,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(y, m + 1, min(day.day, last))
 
 
+def nth_weekday_of_month(y: int, mo: int, n: int, wd: int) -> dt.date | None:
+    """The n-th (n = -1: the last) weekday `wd` of a month; None when it has no such day."""
+    if n > 0:
+        first = dt.date(y, mo, 1)
+        d = first + dt.timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
+    else:
+        last = add_months(dt.date(y, mo, 1), 1) - dt.timedelta(days=1)
+        d = last - dt.timedelta(days=(last.weekday() - wd) % 7)
+    return d if d.month == mo else None
+
+
 def ampm_default(hour: int) -> tuple[int, str | None]:
     """Contract: a bare 1–6 is afternoon, 7–11 morning, 12 noon. Returns (hour24, assumption)."""
     if 1 <= hour <= 6:

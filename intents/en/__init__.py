@@ -14,24 +14,27 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .. import decide, rules_en
 from ..model import Analysis, TimeSpec
 from ..prefilter import fast_compile
-from . import intent_words, titles
+from . import fields, intent_words, titles
 from .combine import extract
 from .lex import Ctx
 from .numbers import prepare
 
 __all__ = ["analyze"]
-_QUERY_INTENTS = {"search", "cancel", "reschedule", "invite"}
-_TITLED = _QUERY_INTENTS | {"schedule", None}  # the intents that read a title or a query
+_QUERY_INTENTS = {"search", "cancel", "reschedule", "invite", "rsvp"}
+_TITLED = _QUERY_INTENTS | {"schedule", "remind", None}  # the intents that read a title or a query
 _PEOPLE_GAP = fast_compile(r"\S\s{2,}\S|\s{2,}\S|\S\s{2,}")  # where a mention was blanked out
 # Each of intent_words.everyone's phrases holds one of these as a whole letter run.
 _EVERY_WORDS = frozenset(["everyone", "everybody", "team", "group", "chat", "all"])
+_MEALS = frozenset(["lunch", "dinner", "breakfast", "brunch", "lunchtime"])
 _INTO = fast_compile(r"\b(?:to|into|in\s+on|in)\s+(.*)$", re.I)
 
 
-def analyze(text: str, now: dt.datetime) -> Analysis:
-    """Read an English message (mention placeholders already blanked) at `now` (aware)."""
+def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) -> Analysis:
+    """Read an English message (mention placeholders already blanked) at `now` (aware);
+    `hints`: evidence the caller knows (intents.decide: PRIVATE, PEOPLE)."""
     t = prepare(text)
     c = Ctx(now, now.date(), now.tzinfo, t.s, text)  # positional: a dataclass init is faster so
     spec, spans = extract(c)
@@ -41,7 +44,15 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
         gap = "  " in text and not text.isspace()
     else:
         gap = bool(_PEOPLE_GAP.search(text))
-    intent = intent_words.detect(t.s, spec.has_time(), gap, c.toks)
+    ev = rules_en.evidence(t.s, spec.has_time(), gap, c.toks)
+    if titles.WITH_PERSON.search(text):
+        ev.add(decide.WITH)
+    room, room_span = titles.room_of(text)
+    if spec.has_time() and titles.clean(titles.residue(t, spans, [room_span] if room_span else [])):
+        ev.add(decide.TOPIC)  # something besides the time: what the meeting may be about
+    dec = decide.judge(ev, spec.has_time(), gap or decide.PEOPLE in hints, hints,
+                       decide.is_past(spec.start if spec.start is not None else spec.window_end, now))
+    intent = dec.reading()
     limit = None
     if intent == "reschedule":
         spec, spans, limit = _new_time(t, c, spec, spans)
@@ -51,10 +62,13 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
             and spec.window_start < now < spec.window_end:
         spec.window_start = now  # the part of "this week" still ahead is the one to search
     a = Analysis(spec, intent)  # positional: a dataclass init is faster so
-    room, room_span = titles.room_of(text)
-    a.room = room
+    a.decision = dec
+    a.room = room or fields.generic_room(t.s)
+    a.capacity, a.remind_before_minutes = c.found.get("seats"), c.found.get("rem")
     if intent in _TITLED:  # the other intents keep no title or query: no residue to build
-        rest = titles.residue(t, spans, [room_span] if room_span else [], limit)
+        # a meal the time rules read as a time of day ("lunch with Bob tomorrow") stays in the title
+        kept = [sp for sp in spans if t.s[sp[0]:sp[1]].strip() not in _MEALS]
+        rest = titles.residue(t, kept, [room_span] if room_span else [], limit)
         if intent in _QUERY_INTENTS:
             q = rest
             if intent == "invite":
@@ -64,7 +78,9 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
             if not a.query and intent in ("reschedule", "cancel", "invite"):
                 a.query = _old_time_words(t, spans, limit)  # "push my 3pm to 4pm": the event is named by its time
         elif intent == "schedule":
-            a.title = titles.clean(rest)
+            a.title = titles.title(rest)
+        elif intent == "remind":
+            a.title, a.query = titles.reminder(rest)
         else:  # None: a slash command may still pick an intent: keep both readings
             a.title = a.query = titles.clean(rest)
     if intent == "share":

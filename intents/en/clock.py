@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .lex import Ctx, Tok, word_before
+from .lex import WD, Ctx, Tok, word_before
 
 # Part-of-day windows [start hour, end hour). The contract fixes the main four; the
 # finer ones follow the same spirit so each phrase still names one window.
@@ -15,10 +15,13 @@ PARTS = {
     "late evening": (20, 23), "late night": (21, 24), "daytime": (9, 18),
     "after lunch": (13, 17), "after work": (17, 21), "after school": (15, 19),
     "dinner": (18, 20), "breakfast": (7, 9), "am": (9, 12), "pm": (14, 18),
+    # the last working hour: "eod", "end of day" (a deadline "by eod" runs to its end, 18:00)
+    "eod": (17, 18),
 }
 AM_PARTS = {"morning", "early morning", "late morning", "breakfast", "am"}
 
 
+_DAY_BEFORE = re.compile(rf"\b(?:{WD}|today|tomorrow)\s+$")
 # Compiled once: re.match(str, ...) looks its pattern up in re's cache on every call.
 _MEALTIME = re.compile(r"(lunch|dinner)\s*time$")
 
@@ -186,14 +189,19 @@ def _after(m: re.Match, c: Ctx):
     return Tok("part", m.start(), m.end(), "after " + m.group(1), {})
 
 
+def _first_thing(m: re.Match, c: Ctx):
+    # "first thing monday": the start of the working morning (the contract's morning opens at 9)
+    return Tok("time", m.start(), m.end(), (9, 0, 0), {"mer": "am", "h24": True})
+
+
 def _inthe_ampm(m: re.Match, c: Ctx):
     return Tok("part", m.start(), m.end(), m.group(1), {})
 
 
 def _bare_ampm(m: re.Match, c: Ctx):
     # "Feb 5 AM", "tuesday PM": only written in capitals, so "I am" stays a verb
-    if c.orig and c.orig.find(m.group(1).upper()) < 0:
-        return None
+    if c.orig and c.orig.find(m.group(1).upper()) < 0 and not _DAY_BEFORE.search(c.before(m.start(), 14)):
+        return None  # (lower case only right after a day: "friday am", "tmrw pm")
     return Tok("part", m.start(), m.end(), m.group(1), {})
 
 
@@ -219,5 +227,8 @@ RULES = [
     (re.compile(r"\b(?:in\s+)?the\s+early\s+hours(?:\s+of\s+the\s+morning)?\b"), _early_hours),
     (re.compile(r"\bafter\s+(lunch|work|school)\b"), _after),
     (re.compile(r"\bin\s+the\s+(am|pm)\b"), _inthe_ampm),
+    # only before a day or "in the morning": "the first thing we need" is no time
+    (re.compile(r"\b(?:1st|first)\s+thing(?:\s+in\s+the\s+(?:morning|am)\b|(?=\s+(?:on\s+|at\s+)?"
+                r"(?:tomorrow|today|next|this|mon|tue|wed|thu|fri|sat|sun|\d)))"), _first_thing),
     (re.compile(r"(am|pm)(?<!\w[ap]m)\b"), _bare_ampm),
 ]

@@ -6,16 +6,19 @@ import datetime as dt
 import re
 
 from ..model import TimeSpec
-from ..timeutil import ONE_DAY, at, next_weekday
-from . import clock, durations
-from .lex import Ctx, Tok
+from ..timeutil import at, next_weekday
+from . import durations
+from .daypairs import day_pairs
+from .lex import WD, Ctx, Tok, weekday_of
 from .ranges import _OPEN_END
 from .relative import offset_tok, shift
 from .resolve import POINT_KINDS, Point, Val, _as_dt, _end_of, _glued, _last_day, scan
 
 _RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 _THE_DAY = re.compile(r"\bthe\s+day\s+$")
-_ANCHOR_CONNS = frozenset(["from", "after", "before"])  # the connectors _anchor_offsets reads
+_ANCHOR_CONNS = frozenset(["from", "after", "before"])
+_FIELD_KINDS = frozenset(["seats", "rem"])
+_NTH_WEEKDAY = re.compile(rf"\b([1-4](?:st|nd|rd|th)|last)\s+({WD})")  # the connectors _anchor_offsets reads
 
 
 def _anchor_offsets(toks: list[Tok], c: Ctx) -> list[Tok]:
@@ -262,6 +265,7 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
             break
     spec = TimeSpec()
     zone = None
+    spans_extra: list[tuple[int, int]] = []
     recs: list[Tok] = []
     durs: list[Tok] = []
     seq: list[Tok] = []  # points and connectors, in text order
@@ -279,12 +283,21 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
             recs.append(t)
         elif k == "zone" and zone is None:
             zone = t
+        elif k in _FIELD_KINDS:  # fields.py: a slot beside the time, named by these words
+            c.found.setdefault(k, t.v)
+            spans_extra.append((t.a, t.b))
     if len(points) >= 2:
-        paired = _day_pairs(seq, c)
+        paired = day_pairs(seq, c)
         if len(paired) < len(seq):
             seq = paired
             points = [t for t in seq if t.kind != "conn"]
     rec = _merge_recs(recs) if recs else None
+    nth = next((t for t in points if t.kind == "day" and "rec" in t.f), None)
+    if nth is not None and (rec is None or rec.v == "FREQ=MONTHLY"):  # "last thursday of the month"
+        rec = Tok("rec", nth.a, nth.a, nth.f["rec"], {})
+    elif rec is not None and rec.v == "FREQ=MONTHLY" and (m := _NTH_WEEKDAY.search(c.s)):
+        n = -1 if m.group(1) == "last" else int(m.group(1)[0])  # "monthly ... on the first monday"
+        rec = Tok("rec", rec.a, rec.b, f"FREQ=MONTHLY;BYDAY={n}{_RRULE_DAYS[weekday_of(m.group(2))]}", {})
     if rec is not None and rec.f.get("byday") and not any(t.kind == "day" for t in seq):
         wd = _RRULE_DAYS.index(rec.f["byday"].split(",")[0])
         seq.append(Tok("day", rec.a, rec.a, next_weekday(c.today, wd), {"wd": wd}))
@@ -300,11 +313,14 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
             spans += [(t.a, t.b) for t in extra]
     if zone is not None:
         spans.append((zone.a, zone.b))
+    spans += spans_extra
     if rec is not None:
         spans.append((rec.a, rec.b))
     _fill(spec, val)
     if rec is not None:
         spec.recurrence = rec.v
+    if durs and spec.all_day and durs[0].f.get("all"):
+        durs = []  # "mon-wed all day", "tomorrow all day": whole days, not a length
     if durs:
         d = durs[0]
         secs = durations.seconds(d.v)
@@ -317,50 +333,12 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
     return spec, spans
 
 
-# What may stand between two paired days besides an "and" connector: "thu/fri", "thu, fri", "thu or fri".
-_PAIR_GAP = re.compile(r"[\s,/&]*(?:or[\s,]+)?")
-_PAIR_SPACE = re.compile(r"[\s,]*")
-_CLOCK_KINDS = frozenset(["time", "num", "inst"])
-
-
-def _day_pairs(seq: list[Tok], c: Ctx) -> list[Tok]:
-    """"thursday and friday", "thu/fri afternoon" (as 周四周五): a weekday and the day after it
-    name both days — one all-day span, or, with a part of day after the second, one window from
-    that part of the first day to its end on the second (the contract has one window). Not with
-    a clock time ("thursday and friday at 3" stays Thursday) nor after "between" (a range)."""
-    if any(t.kind in _CLOCK_KINDS for t in seq):
-        return seq
-    out: list[Tok] = []
-    i, n = 0, len(seq)
-    while i < n:
-        t = seq[i]
-        j = i + 1
-        if t.kind == "day" and "wd" in t.f and j < n and not (out and out[-1].kind == "conn" and out[-1].v == "between"):
-            if seq[j].kind == "conn" and seq[j].v == "and" and _PAIR_SPACE.fullmatch(c.s, t.b, seq[j].a):
-                j += 1
-                gap = j < n and _PAIR_SPACE.fullmatch(c.s, seq[j - 1].b, seq[j].a)
-            else:
-                gap = _PAIR_GAP.fullmatch(c.s, t.b, seq[j].a)
-            u = seq[j] if gap else None
-            if u is not None and u.kind == "day" and "wd" in u.f and u.v == t.v + ONE_DAY:
-                part = seq[j + 1] if j + 1 < n and seq[j + 1].kind == "part" and _glued(c, u, seq[j + 1]) else None
-                if part is not None and part.v in clock.PARTS:
-                    lo, hi = clock.PARTS[part.v]
-                    out.append(Tok("win", t.a, part.b, (at(t.v, lo, 0, c.tz), at(u.v, hi, 0, c.tz)), {}))
-                    i = j + 2
-                else:
-                    out.append(Tok("span", t.a, u.b, (t.v, u.v + ONE_DAY), {"grain": "day", "explicit": True}))
-                    i = j + 1
-                continue
-        out.append(t)
-        i += 1
-    return out
-
-
 def _merge_recs(recs: list[Tok]) -> Tok:
     """"biweekly on thursdays": the frequency of one and the days of another."""
     base = next((r for r in recs if "INTERVAL" in r.v), recs[0])
     days = next((r.f["byday"] for r in recs if r.f.get("byday")), None)
+    if days and base.v == "FREQ=DAILY":  # "daily standup every weekday": the days say which
+        return next(r for r in recs if r.f.get("byday"))
     if days and not base.f.get("byday") and "FREQ=WEEKLY" in base.v:
         return Tok("rec", base.a, base.b, f"{base.v};BYDAY={days}", {"byday": days})
     return base

@@ -102,8 +102,13 @@ def _mon_day(m: re.Match, c: Ctx):
     return _day(a, m.end(), d, **f)
 
 
+_MON_BEFORE = re.compile(rf"{MON}\s*$")
+
+
 def _day_mon(m: re.Match, c: Ctx):
     mon, day, year = m.group("mon", "d", "y")
+    if year and len(year.strip("'")) == 2 and _MON_BEFORE.search(c.s, max(0, m.start() - 12), m.start()):
+        return None  # "dec 24-dec 31": two dates, not 24 Dec '31
     a, wd1, _ = _dom_prefix(c.s, m.pos, m.start(), on=False)
     d, f = _resolve(c, month_of(mon), int(day), year, wd1)
     return _day(a, m.end(), d, **f)

@@ -159,6 +159,8 @@ def _past_parts(s: str, t: frozenset) -> bool:
     """clock._past: half/quarter/a number before "past", a number/noon/midnight (maybe a prefix) after."""
     return ("#d" in t or "half" in t or "quarter" in t) and ("#d" in t or "noon" in s or "midnight" in s)
 ALWAYS: Gate = (None, None)
+_SEAT_WORDS = frozenset("people persons person ppl pax attendees seats seat seater guests heads us room space table "
+                        "fits holds accommodates".split())
 
 GATES: dict[str, Gate] = {
     "recurrence._every": words("every", "each", "once", "per", "twice", "all", "any"),
@@ -166,7 +168,7 @@ GATES: dict[str, Gate] = {
     "recurrence._adverb": of(ADVERB_WORDS),
     "recurrence._plural_days": of(_PLURAL_DAYS | PLURAL_PARTS),
     "recurrence._plural_part": of(PLURAL_PARTS),
-    "recurrence._weekdays": words("weekdays", "weekends", "workdays"),
+    "recurrence._weekdays": words("weekdays", "weekends", "workdays", "mornings", "afternoons", "evenings"),
     "recurrence._yearly_date": words("every", "each"),
     "holidays._holiday": of(HOLIDAY_WORDS),
     # a REL word before the unit, or "week after next" (its "after" a whole run, "next" maybe not)
@@ -217,6 +219,11 @@ GATES: dict[str, Gate] = {
     "clock._after": words("after"),
     "clock._inthe_ampm": (frozenset(["am", "pm"]), lambda s, t: "in" in t and "the" in t),
     "clock._bare_ampm": words("am", "pm"),
+    "clock._first_thing": words("thing"),
+    "fields._seats": (frozenset(["#d"]), lambda s, t: not _SEAT_WORDS.isdisjoint(t)),
+    "fields._lead": with_dur(words("before", "beforehand", "ahead", "early", "advance", "prior", "heads", "reminder",
+                                   "notice", "warning")),
+    "fields._quick": words("quick"),
     "zones._offset": words("utc", "gmt"),
     "zones._abbr": of(ZONE_WORDS),
     "zones._city": words("time"),

@@ -77,11 +77,18 @@ def holiday_date(fn: Callable[[int], dt.date], c: Ctx, rel: str | None, rel_year
     return d if d >= c.today else fn(c.today.year + 1)
 
 
+# A holiday name before one of these words is what the meeting is about, not its day.
+_MODIFIER = re.compile(r"\s+(?:planning|plans?|party|kickoff|kick-off|goals?|review|offsite|strategy|resolutions?|retro"
+                       r"|dinner|lunch|celebration|sync|meeting|prep|campaign|sale|promo|launch)\b")
+
+
 def _holiday(m: re.Match, c: Ctx):
     g = m.groups()
     # group 2 (the name) is not empty and the year groups come after: the first empty
     # group from there is the matched holiday's
     fn = _DATES[g.index("", 2) - 2]
+    if _MODIFIER.match(c.s, m.end()):
+        return None  # "new year planning", "christmas party next friday": the holiday names the topic
     d = holiday_date(fn, c, g[0], m["rel_year"], m["year"])
     return Tok("day", m.start(), m.end(), d, {"holiday": True}) if d else None
 

@@ -50,7 +50,8 @@ _MEETING_NOUN = fast_compile(r"\b(?:meeting|sync|call|catch[\s-]?up|1:1|1-1|1\s+
 _PAST = fast_compile(r"\b(?:was|were|had|did|went|lol|haha)\b")
 _EVERYONE = fast_compile(r"\b(?:everyone|everybody|the\s+whole\s+(?:team|group|chat)|all\s+of\s+us|whole\s+team|entire\s+team"
                        r"|the\s+team|the\s+group|y'all|you\s+all|all\s+of\s+you)\b")
-_ROLE_FREEBUSY = fast_compile(r"\bfree\s*/?\s*busy\b|\bavailability\s+only\b|\bonly\s+(?:my\s+)?availability\b")
+_ROLE_FREEBUSY = fast_compile(r"\bfree\s*/?\s*busy\b|\bavailability\s+only\b|\bonly\s+(?:my\s+)?availability\b"
+                              r"|\bwhen\s+i'?m\s+(?:busy|free)\b|\bbusy\s+or\s+free\b")
 _ROLE_WRITER = fast_compile(r"\b(?:writer|editor|edit|write|can\s+edit|manage|modify)\b")
 _ROLE_OWNER = fast_compile(r"\bowner\b")
 
@@ -109,29 +110,51 @@ def detect(s: str, has_time: bool, has_people: bool, w: frozenset | None = None)
 
 
 def _keyword_intent(s: str, has_time: bool, has_people: bool, w: frozenset) -> str | None:
+    return next(_families(s, has_time, has_people, w), None)
+
+
+def cues(s: str, has_time: bool, has_people: bool, w: frozenset | None = None) -> list[str]:
+    """Every command-word family that matches prepared text `s`, in rule order (the first is
+    what `detect` returns; the decision layer weighs the others as runner-ups)."""
+    if w is None:
+        w = frozenset(_WORDS.findall(s))
+    if w.isdisjoint(_W_KEYWORDS) and "?" not in s and "cancel" not in s and not ("am" in w and "i" in w):
+        return []
+    return list(dict.fromkeys(_families(s, has_time, has_people, w)))
+
+
+def _families(s: str, has_time: bool, has_people: bool, w: frozenset):
     if (not w.isdisjoint(_W_HELP) or "?" in s) and _HELP.search(s):
-        return "help"
+        yield "help"
     if not w.isdisjoint(_W_CALDAV) and _CALDAV.search(s) and not _SHARE.search(s):
-        return "caldav"
+        yield "caldav"
     if not w.isdisjoint(_W_SHARE) and _SHARE.search(s):
-        return "share"
+        yield "share"
     if ("cancel" in s or not w.isdisjoint(_W_CANCEL)) and _CANCEL.search(s):
-        return "cancel"
+        yield "cancel"
     if not w.isdisjoint(_W_LEAVE) and _LEAVE.search(s):
-        return "leave"
+        yield "leave"
     if not w.isdisjoint(_W_MOVE) and _RESCHEDULE.search(s) and (_MEETING_NOUN.search(s) or has_time or _IT.search(s)):
-        return "reschedule"
+        yield "reschedule"
     if not w.isdisjoint(_W_INVITE) and _INVITE.search(s) and (has_people or _INVITE_WORD.search(s)):
-        return "invite"
+        yield "invite"
     if _agenda_words(w) and _AGENDA.search(s):
-        return "agenda"
+        yield "agenda"
     if not w.isdisjoint(_W_FIND) and _FIND_TIME.search(s):
-        return "find_time"
+        yield "find_time"
     if not w.isdisjoint(_W_SEARCH) and _SEARCH.search(s):
-        return "search"
+        yield "search"
     if not w.isdisjoint(_W_VERB) and _SCHEDULE_VERB.search(s):
-        return "schedule"
-    return None
+        yield "schedule"
+
+
+def has_activity(s: str, w: frozenset) -> bool:
+    """A meeting noun (sync, review, lunch, 1:1 …) in prepared text `s`."""
+    return (not w.isdisjoint(_W_NOUN) or _one_on_one(s, w)) and bool(_MEETING_NOUN.search(s))
+
+
+def past(s: str) -> bool:
+    return bool(_PAST.search(s))
 
 
 def role(s: str) -> str:

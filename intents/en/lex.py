@@ -33,6 +33,7 @@ class Ctx:
     orig: str = ""
     toks: frozenset = frozenset()  # gates.tokens(s), filled by the scan for later keyword checks
     points: list = field(default_factory=list)  # the point tokens extract used (which kinds named the time)
+    found: dict = field(default_factory=dict)  # slots beside the time, by token kind (fields.py: seats, rem)
 
     def before(self, a: int, n: int = 24) -> str:
         """The prepared text just before position a (for look-behind checks)."""

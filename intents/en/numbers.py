@@ -49,8 +49,57 @@ _ABBREV = {
     "x-mas": "christmas", "wkend": "weekend", "week-end": "weekend", "weekend's": "weekend",
     "week-ends": "weekends", "mid-day": "midday", "fortnightly": "biweekly",
     "a couple of": "2", "a couple": "2", "couple of": "2", "a few": "3",
+    # chat spellings (v2): next, tomorrow, Aussie afternoon, close of business
+    "nxt": "next", "tmw": "tomorrow", "tmro": "tomorrow", "tmrrw": "tomorrow", "2mrw": "tomorrow",
+    "2morrow": "tomorrow", "arvo": "afternoon", "wknd": "weekend", "cob": "eod",
 }
 _WORD = fast_compile(r"[a-z0-9]+")
+
+# Typos of the day and month words (wendesday, thrusday, tuesdy, fridya, decmber, tomorow):
+# every spelling one edit (a letter dropped, added, changed, or two swapped) from a target,
+# read once at import, so a message pays one set lookup per word. A spelling that is a word
+# of its own (or one edit from two targets) is left alone. Short words (may, june, march,
+# noon) have too many real neighbours ("match", "moon") and are not corrected.
+_TYPO_TARGETS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                 "january", "february", "april", "august", "september", "october", "november",
+                 "december", "tomorrow", "today", "tonight", "yesterday", "weekend", "morning",
+                 "afternoon", "evening")
+_REAL_WORDS = frozenset("sundae sundry mourning augusta toady todays tody mornings evenings afternoons weekends "
+                        "mondays tuesdays wednesdays thursdays fridays saturdays sundays tomorrows tonights "
+                        "yesterdays octobers aprils augusts evenin evens nono".split())
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits1(w: str) -> set[str]:
+    splits = [(w[:i], w[i:]) for i in range(len(w) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + ch + b[1:] for a, b in splits if b for ch in _LETTERS}
+    out |= {a + ch + b for a, b in splits for ch in _LETTERS}
+    return out
+
+
+# Short words get only their swaps (nxet, wkee, mrach): a changed or dropped letter would
+# reach real words ("text", "moon", "match").
+_SWAP_TARGETS = ("next", "week", "june", "july", "march", "noon")
+
+
+def _swaps(w: str) -> set[str]:
+    return {w[:i] + w[i + 1] + w[i] + w[i + 2:] for i in range(len(w) - 1)}
+
+
+def _typo_table() -> dict[str, str]:
+    table: dict[str, str | None] = {}
+    for targets, edits, shortest in ((_TYPO_TARGETS, _edits1, 5), (_SWAP_TARGETS, _swaps, 4)):
+        for target in targets:
+            for v in edits(target):
+                if len(v) >= shortest and v != target:
+                    table[v] = target if table.get(v, target) == target else None
+    keep = set(_TYPO_TARGETS) | _REAL_WORDS
+    return {k: v for k, v in table.items() if v is not None and k not in keep}
+
+
+_TYPOS = _typo_table()
 _ABBREV_WORDS = frozenset(w for k in _ABBREV for w in re.findall(r"[a-z0-9]+", k)) - {"a", "of"}
 # A narrower check after _ABBREV_WORDS ("day" or "week" alone is no key): a one-run key is
 # a whole run of the text, any other key holds one of _ABBREV_PARTS.
@@ -60,6 +109,10 @@ if not all(any(p in k for p in _ABBREV_PARTS) for k in _ABBREV if k not in _ABBR
     raise ValueError("every key of more than one run needs a part in _ABBREV_PARTS")
 _ABBREV_RX = fast_compile(r"(?<![\w@])(" + "|".join(
     re.escape(k) for k in sorted(_ABBREV, key=len, reverse=True)) + r")(?![\w])")
+_GLUED_UNIT = fast_compile(r"(?<=\d)(mins?|hrs?)\b")
+# A spelled ordinal before one of these counts things ("my first meeting"), it names no day.
+_NOUN_AFTER = re.compile(r"\s+(?:meetings?|calls?|things?|time|slots?|drafts?|steps?|items?|points?|rounds?"
+                         r"|sessions?|syncs?|reviews?|priority|question|half|available|free|open|event|appointment)\b")
 _AMPM = fast_compile(r"(\d)\s*\.?\s*([ap])\s*\.?\s*m\b\.?")
 _ISH = fast_compile(r"\b(noon|afternoon|morning|evening|night|midnight|lunch)ish\b|(?<=\w)\s+ish\b")
 _NUM_ISH = fast_compile(r"\b(?:at\s+|around\s+)?(\d+)ish\b")
@@ -131,13 +184,20 @@ def prepare(original: str) -> Text:
         t.sub(_QUOTES, "'")
     if digits >= 7:
         t.sub(_PHONE, lambda m: "#" * len(m.group(0)))
+    if not _TYPOS.keys().isdisjoint(runs):
+        _fix_typos(t, runs)
+        s = t.s  # (the digit counts and am/pm runs above still hold: only letters changed)
+        runs = [_TYPOS.get(r, r) for r in runs]
+    if digits and ("min" in s or "hr" in s):  # "45min", "2hrs": the unit as its own word
+        t.sub(_GLUED_UNIT, lambda m: " minutes" if m.group(1)[0] == "m" else " hours")
     words = not _TABLE_WORDS.isdisjoint(runs)  # most messages hold none of the three tables' words
     if words and not _ABBREV_WORDS.isdisjoint(runs) and _abbrev_keys(t.s, runs if t.s is s else None):
         t.sub(_ABBREV_RX, lambda m: _ABBREV[m.group(1)])
     if "second" in t.s:
         t.sub(_SECOND, "2nd")
     if words and not _ORD_SET.isdisjoint(runs):  # ordinals first, so "24th one thirty" stays apart
-        t.sub(_ORDWORDS, lambda m: ordinal((TENS[m.group(1)] if m.group(1) else 0) + ORDS[m.group(2)]))
+        t.sub(_ORDWORDS, lambda m: m.group(0) if _NOUN_AFTER.match(t.s, m.end()) else
+              ordinal((TENS[m.group(1)] if m.group(1) else 0) + ORDS[m.group(2)]))
     if words and not _NUM_SET.isdisjoint(runs):
         t.sub(_NUMWORDS, _numwords)
     # number words may have added digits (a text no sub changed is the same object)
@@ -154,6 +214,13 @@ def prepare(original: str) -> Text:
     if "clock" in t.s:
         t.sub(_OCLOCK, " o'clock")
     return t
+
+
+def _fix_typos(t: Text, runs: Collection[str]) -> None:
+    """Each mistyped day or month word replaced by the word (as a whole letter run)."""
+    found = sorted({r for r in runs if r in _TYPOS}, key=len, reverse=True)
+    rx = re.compile(r"(?<![a-z])(?:" + "|".join(found) + r")(?![a-z])")
+    t.sub(rx, lambda m: _TYPOS[m.group(0)])
 
 
 def _abbrev_keys(s: str, runs: Collection[str] | None) -> bool:

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 
-from ..timeutil import at, monday_of
+from ..timeutil import at, monday_of, nth_weekday_of_month
 from .durations import DUR, finest, parse
 from .lex import MON, REL, WD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date, weekday_of
 from .relative import shift
@@ -132,9 +132,12 @@ def _edge(m: re.Match, c: Ctx):
 
 
 def _edge_tok(m, c, span, by, day):
-    if by or day:  # "by the end of the month": from now until then
-        end = span[1]
-        return Tok("win", m.start(), m.end(), (c.now, at(end, 0, 0, c.tz) if not day else at(span[0], 23, 59, c.tz)), {"by": True})
+    if day:  # the end of the working day (eod): 18:00, where the contract's afternoon ends;
+        # "by eod (friday)" leaves its "by" to the connector rule, as "by friday" does
+        a = m.start() if not by else m.start() + len(m.group(1))
+        return Tok("part", a, m.end(), "eod", {"day": (span[0] - c.today).days} if span[0] != c.today else {})
+    if by:  # "by the end of the month": from now until then
+        return Tok("win", m.start(), m.end(), (c.now, at(span[1], 0, 0, c.tz)), {"by": True})
     return _span(m.start(), m.end(), *span, "fuzzy", fuzzy=True)
 
 
@@ -174,16 +177,16 @@ def _nth(word: str) -> int:
 
 def _nth_weekday(m: re.Match, c: Ctx):
     n, wd = _nth(m.group(1)), weekday_of(m.group(2))
-    y, mo = _month_ref(c, m.group(4), m.group(5), m.group(6))
-    if n > 0:
-        first = dt.date(y, mo, 1)
-        d = first + dt.timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
-    else:
-        last = month_start(y, mo, 1) - dt.timedelta(days=1)
-        d = last - dt.timedelta(days=(last.weekday() - wd) % 7)
-    if d.month != mo:
+    y, mo = _month_ref(c, m.group(4), m.group(6), m.group(7))
+    d = nth_weekday_of_month(y, mo, n, wd)
+    if m.group(5) and d is not None and d < c.today:  # "of every month": the next one
+        nxt = month_start(y, mo, 1)
+        d = nth_weekday_of_month(nxt.year, nxt.month, n, wd)
+    if d is None:
         return None
     f = {"part": m.group(3)} if m.group(3) else {}
+    if m.group(4) is None and m.group(6) is None:  # "of the month", "of every month": each month's
+        f["rec"] = f"FREQ=MONTHLY;BYDAY={n}{_RRULE_DAYS[wd]}"
     return Tok("day", m.start(), m.end(), d, f)
 
 
@@ -248,7 +251,8 @@ def _nth_weekend(m: re.Match, c: Ctx):
 
 
 _N = r"(\d(?:st|nd|rd|th)|last)"
-_OF_MONTH = rf"(?:of|in)\s+(?:the\s+)?(?:({REL})\s+month|month|({MON})(?:\s*,?\s*({YEAR}))?)"
+_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_OF_MONTH = rf"(?:of|in)\s+(?:the\s+)?(?:({REL})\s+month|((?:every|each)\s+)?month|({MON})(?:\s*,?\s*({YEAR}))?)"
 RULES = [
     (re.compile(r"\b(?:the\s+)?(this|next|last|previous|past|coming|upcoming|following|current|this\s+past|the\s+following)\s+"
                 r"(week|month|weekend)\b(\s+after\s+(?:the\s+)?next)?"), _rel_period),

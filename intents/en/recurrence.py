@@ -80,7 +80,7 @@ def _yearly_date(m: re.Match, c: Ctx):
     return _tok(m, "YEARLY", 1)
 
 
-_WDS = rf"{WD}(?:\s*(?:,|and|&|or)\s*{WD})*"
+_WDS = rf"{WD}(?:\s*(?:,|and|&|or|/)\s*{WD})*"
 RULES = [
     (re.compile(rf"\b(?:every|each|once\s+(?:a|every|per)|per|twice\s+a|(?:on\s+)?(?:all|any)(?=\s+weekends?\b))\s+(?:(other|alternate)\s+|(\d+)(?:nd|rd|th)?\s+)?"
                 rf"({_WDS}|days?|nights?|weeks?|months?|years?|hours?|minutes?|weekdays?|workdays?|weekends?|fortnights?"
@@ -89,6 +89,7 @@ RULES = [
     (re.compile(rf"\b(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)days\b(?:\s*(?:,|and|&)\s*{WDS})*"
                 rf"(?:\s+(?:mornings?|afternoons?|evenings?|nights?))?"), _plural_days),
     (re.compile(rf"\b({WD})\s+(?:mornings|afternoons|evenings|nights)\b"), _plural_days),
+    (re.compile(r"\b(?:week\s*day|work\s*day)\s+(?:mornings|afternoons|evenings)\b"), _weekdays),
     (re.compile(r"(?<!the )\b(?:mornings|afternoons|evenings|nights)\b"), _plural_part),
     (re.compile(r"(?<!every )(?<!each )\b(?:on\s+)?(?:weekdays|weekends|workdays)\b"), _weekdays),
     (re.compile(rf"\b(?:every|each)\s+(?:\d{{1,2}}/\d{{1,2}}|{MON}\s*\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MON})"), _yearly_date),

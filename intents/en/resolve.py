@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from ..timeutil import ONE_DAY, ONE_MINUTE, ampm_default, at, weekday_in_week
-from . import clock, dates, durations, holidays, periods, ranges, recurrence, relative, zones
+from . import clock, dates, durations, fields, holidays, periods, ranges, recurrence, relative, zones
 from ..prefilter import with_lookahead
 from .gates import gate_for, tokens
 from .lex import Ctx, Tok
 
-_MODULES = (recurrence, holidays, periods, ranges, relative, dates, durations, clock, zones)
+_MODULES = (recurrence, holidays, periods, ranges, relative, dates, fields, durations, clock, zones)
 RULES = [(with_lookahead(rx), fn, prio,
           gate_for(mod.__name__.rsplit(".", 1)[-1], fn.__name__))
          for prio, mod in enumerate(_MODULES) for rx, fn in mod.RULES]

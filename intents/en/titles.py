@@ -20,9 +20,11 @@ _NOT_ROOMS = fast_compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|
                         r"beijing|shanghai|berlin|sydney|singapore|utc|gmt|pst|est|cet|jst|zoom|teams|slack|feishu|lark|person|"
                         r"the|my|our|q[1-4]|i\b)", re.I)
 _LEAD = fast_compile(
-    r"^(?:\s*(?:hi|hey|hello|yo|ok|okay|so|um|please|pls|yue|约|@?bot)\b[,!.:]?)*\s*"
+    r"^(?:\s*(?:hi|hey|hello|yo|ok|okay|so|um|please|pls|yue|约|@?bot|olly|alexa|siri|cortana|google)\b[,!.:]?)*\s*"
     r"(?:(?:can|could|would|will)\s+(?:you|we|u)\s+(?:please\s+)?|i'?d\s+like\s+to\s+|i\s+(?:want|need)\s+to\s+|let'?s\s+|please\s+|pls\s+)*"
-    r"(?:book|schedule|set\s+up|setup|arrange|organi[sz]e|create|plan|put|add|invite|include|loop\s+in|cancel+|call\s+off|"
+    r"(?:book(?!\s+club)|schedule|set\s+up|setup|arrange|organi[sz]e|create|plan|put|add|invite|include|loop\s+in|cancel+|call\s+off|"
+    r"kill|drop|nuke|bump|erase|remove|wipe|clear|go\s+over|walk\s+(?:\w+\s+)?through|run\s+through|catch\s+up\s+on|"
+    r"talk\s+about|discuss|what\s+time\s+is|when\s+is|when'?s|where'?s|no|"
     r"delete|scrap|move|push(?:\s+back)?|reschedule|postpone|delay|shift|bring\s+forward|find|search(?:\s+for)?|look\s+up|"
     r"look\s+for|show(?:\s+me)?|where\s+is|when\s+is|when\s+was|when'?s|where'?s|have|do|hold|meet|sync|talk|chat|catch\s+up|get\s+together|hop\s+on)?\b\s*"
     r"(?:me\s+|us\s+|in\s+)?(?:(?:a|an|the|my|our|this|that|some)(?:\s+|$))?", re.I)
@@ -103,8 +105,9 @@ def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] 
 
 
 _GAPS = fast_compile(r"\s{2,}")
-_MARKS = fast_compile(rf"(?:\b(?:with|and|to|cc|&|w/)\b|,)?\s*{_MARK}(?:\s*(?:,|and|&|{_MARK}))*", re.I)
-_TEAM = fast_compile(r"\b(?:(?:with|for)\s+)?(?:the\s+whole\s+(?:team|group)|the\s+team|everyone|everybody|all\s+of\s+us)\b", re.I)
+_MARKS = fast_compile(rf"(?:\b(?:with|and|to|cc)\b|&|\bw/|,)?\s*{_MARK}(?:\s*(?:,|and|&|{_MARK}))*", re.I)
+_TEAM = fast_compile(r"\b(?:(?:with|for)\s+)?(?:the\s+whole\s+(?:team|group)|the\s+team|everyone(?:\s+here)?|everybody|"
+                    r"all\s+of\s+us)\b:?", re.I)
 _ME = fast_compile(r"\b(?:with|and)\s+(?:me|i|us)\b|\b(?:me|i)\s+and\b|\bbetween\s+us\b", re.I)
 _VERB_TITLE = fast_compile(r"(?:a\s+)?(?:sync|call|chat|meeting|standup|catch\s+up|coffee|lunch|demo)", re.I)
 _ARTICLE = fast_compile(r"^(?:a|an|the|my|our)\s+", re.I)
@@ -115,7 +118,7 @@ _NAME_LETTER = fast_compile(r"\b[A-Z][\w-]*\s+[A-Z]$")
 
 
 _DANGLING_WORDS = frozenset("back at on from for by in this next around about between starting until till to and "
-                            "with of the a an & - ,".split())
+                            "with of the a an & - , @ -> nxt again too w".split())
 
 
 def _drop_dangling(s: str) -> str:
@@ -171,8 +174,31 @@ def _isub(pair: tuple[re.Pattern, re.Pattern], s: str) -> str:
     return "".join(parts)
 
 
-def clean(text: str) -> str | None:
-    """Command words, people, filler and dangling prepositions out; None if nothing is left."""
+# Never part of a title or query: pictographs, recurrence words the time rules leave
+# ("thursdays", "every weekday"), and the room/capacity words ("a room for 6 people").
+_NOT_TITLE = fast_compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]|\b(?:on\s+|every\s+)?(?:mondays|tuesdays|wednesdays|"
+                        r"thursdays|fridays|saturdays|sundays|weekdays|every\s+weekday)\b|"
+                        r"\b(?:in\s+)?(?:a|the)\s+room\s+for\s+\w+(?:\s+people)?\b|\bfor\s+\w+\s+people\b|"
+                        r"\b(?:people|persons?|seats?)\b", re.I)
+_ROOM_WORD = fast_compile(r"\b(?:an?\s+|the\s+)?(?:meeting\s+|conference\s+)?rooms?\b", re.I)
+# A person's name at the end of a title ("sync with John", "meeting with john and mary"): a query
+# keeps it (it helps find the event), a title never.
+_NAME_TAIL = fast_compile(r"\b(?:with|w/?)\s+(?!(?:the|a|an|my|our|team|client|clients|customers?|vendors?|marketing|sales|"
+                          r"design|product|engineering|eng|hr|finance|legal|ops|leadership|board|management|investors?)\b)"
+                          r"[a-z]+(?:\s+(?:and|&)\s+[a-z]+)?[\s,.!?]*$", re.I)
+
+
+def title(rest: str) -> str | None:
+    """The title from a residue: clean() less a person's name at its end."""
+    return clean(_NAME_TAIL.sub(" ", rest) if "w" in rest else rest)
+# A query's tail that names no event: "again", "too", "is off", ", cancel it pls".
+_TAIL = fast_compile(r"(?:\s+(?:again|too|pls|please|is\s+off|is\s+cancell?ed\b.*)|\s*,.*\b(?:cancel|remove|"
+                     r"delete|kill|drop)\s+it\b.*|\s+(?:cancel|remove|delete|kill|drop)\s+it\b.*|\s*->.*)$", re.I)
+
+
+def clean(text: str, lead: bool = True) -> str | None:
+    """Command words, people, filler and dangling prepositions out; None if nothing is left.
+    `lead=False` keeps a leading verb (a reminder's "book the room" is what to do)."""
     if not text or text.isspace():  # often all of it was time and people: every step below keeps it blank
         return None
     # \s{2,} needs two whitespace characters: printable text has none but the plain space
@@ -201,10 +227,10 @@ def clean(text: str) -> str | None:
     # takes off anyway: split() and \s agree on whitespace)
     s = (" ".join(s.split()) if "  " in s or not s.isprintable() else s).strip(" ,.!?;:-")
     whole = s
-    if s.isascii():  # anchored: the one match at 0, found faster without re.I
+    if lead and s.isascii():  # anchored: the one match at 0, found faster without re.I
         m = _LEAD_LOW.match(s.lower())
         s = s[m.end():] if m else s
-    else:
+    elif lead:
         s = _LEAD.sub("", s, count=1)
     if not s.strip() and _VERB_TITLE.fullmatch(whole):
         s = whole  # "/meet friday sync": the verb-like word is the title
@@ -221,10 +247,32 @@ def clean(text: str) -> str | None:
         s = _cut_head(_ARTICLE, s)
     if s[:1] in _ABOUT_FIRST:
         s = _cut_head(_ABOUT, s)
+    s = _TAIL.sub("", _NOT_TITLE.sub(" ", s))
+    if lead and "oom" in s:  # (a reminder may be to book the room)
+        s = _ROOM_WORD.sub(" ", s)
     s = s.strip(" ,.!?;:-'\"")
+    s = " ".join(s.split())
     if not s or not _WORDCHAR.search(s) or len(s) > 120:
         return None
     return s
+
+
+# "with Bob", "w/ john": a person named in the text (evidence for the decision layer).
+WITH_PERSON = fast_compile(r"\b(?:with|w/|w(?=\s{2,}))(?:\s{2,}|\s*(?!(?:me|us|the|a|an|my|our|your|everyone|everybody|you|them|"
+                           r"him|her|it|this|that|some|all|any|no|out|regards|thanks|on|at|in|for)\b)[A-Za-z])", re.I)
+_REMIND = fast_compile(r"\b(?:(?:set|create|add)\s+(?:a\s+|an?\s+)?reminders?\s*(?:to|for|about|that)?|"
+                       r"remind(?:er)?s?\s*(?:me|us|everyone)?\s*(?:to|about|of|that)?|"
+                       r"don'?t\s+let\s+me\s+forget\s*(?:to|about)?|(?:ping|nudge)\s+me\s*(?:to|about)?)", re.I)
+_BEFORE = fast_compile(r"\b(?:before|ahead\s+of|prior\s+to)\b\s*(.*)$", re.I)
+
+
+def reminder(rest: str) -> tuple[str | None, str | None]:
+    """(title, query) of a reminder: "remind me to call the bank" → the text to remind of;
+    "remind me before the design review" → the event it is tied to, as a query."""
+    m = _BEFORE.search(rest)
+    if m:
+        return None, clean(m.group(1))
+    return clean(_REMIND.sub(" ", rest), lead=False), None
 
 
 _TO = fast_compile(r"\b(?:to|till|until|for)\s+")  # compiled once: re.finditer(str) looks it up per call

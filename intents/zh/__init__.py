@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .. import decide, rules_zh
 from ..model import Analysis, TimeSpec
-from . import intent_words, script, slots
+from . import colloquial, intent_words, script, slots
 from .gates import text_chars
 from .timeparse import MOVE, read_time
 
-_NO_QUERY = frozenset(("help", "caldav", "share"))  # requests that name no existing event
+_NO_QUERY = frozenset(("help", "caldav", "share", "digest", "rooms", "exchange", "remind"))  # requests that name no existing event
 
 
-def analyze(text: str, now: dt.datetime) -> Analysis:
-    """Read one Chinese message (mentions already blanked). `now` is aware, in the user's zone."""
+def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) -> Analysis:
+    """Read one Chinese message (mentions already blanked). `now` is aware, in the user's zone;
+    `hints`: evidence the caller knows (intents.decide: PRIVATE, PEOPLE)."""
     text = text if isinstance(text, str) else ""
     # The rule gates' view of the folded text, read once; a text with nothing to fold is its
     # own folded copy (set(text) tells, and the gates need it anyway).
@@ -30,11 +32,21 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
         folded = text
         chars = text_chars(folded, chars=chars)
     ts, spans = read_time(folded, now, chars)
-    intent = intent_words.intent_of(folded, chars)
     room, room_span = slots.room_of(folded, spans)
     cut = spans + ([room_span] if room_span else [])
+    whole = (slots.phrase(text, folded, cut),)  # the phrase of the whole text: the topic, if any
+    ev = rules_zh.evidence(folded, chars)
+    if slots.WITH_PERSON.search(folded):
+        ev.add(decide.WITH)
+    if whole[0]:
+        ev.add(decide.TOPIC)
+    dec = decide.judge(ev, ts.has_time(), decide.PEOPLE in hints, hints,
+                       decide.is_past(ts.start if ts.start is not None else ts.window_end, now))
+    intent = dec.reading()
     a = Analysis(ts, intent)  # (positional: a call with keywords costs a dict)
+    a.decision = dec
     a.everyone = intent_words.everyone(folded, chars)
+    a.capacity, a.remind_before_minutes = slots.capacity_of(folded), colloquial.lead_minutes(folded)
     if room_span:
         a.room = text[room_span[0]:room_span[1]].strip()
     if intent == "share":
@@ -43,17 +55,17 @@ def analyze(text: str, now: dt.datetime) -> Analysis:
         _days_to_window(ts, now)
     # A slash command may override the intent (/search 周会 reads as schedule words), so the
     # query is read for every request that can name an existing event.
-    whole = None  # the phrase of the whole text, once read
     if intent not in _NO_QUERY:
         mv = MOVE.search(folded) if intent == "reschedule" else None
         if mv is None:
-            whole = (slots.phrase(text, folded, cut),)
             a.query = whole[0]
         else:
             end = mv.start()  # the old time and title, before 改到 …
             a.query = slots.phrase(text[:end], folded[:end], cut)
+    if intent == "remind":
+        a.title, a.query = slots.reminder(text, folded, cut)
     if intent == "schedule" or (intent is None and ts.has_time()):
-        a.title = whole[0] if whole else slots.phrase(text, folded, cut)
+        a.title = whole[0]
     return a
 
 

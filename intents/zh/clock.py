@@ -15,11 +15,15 @@ PODS = {
     "晚上": "evening", "晚间": "evening", "夜晚": "evening", "晚饭": "evening", "晚餐": "evening",
     "夜里": "night", "夜间": "night", "半夜": "night", "深夜": "night", "午夜": "night",
     "凌晨": "dawn", "白天": "day", "全天": "allday", "整天": "allday", "一整天": "allday",
+    # colloquial (v2): the end of the working day and after lunch, as in English (eod, after lunch)
+    "下班前": "eod", "下班之前": "eod", "下班以前": "eod", "下班后": "evening", "下班之后": "evening",
+    "下班以后": "evening", "午饭后": "afterlunch", "午饭之后": "afterlunch", "午休后": "afterlunch",
+    "吃完午饭": "afterlunch", "午饭过后": "afterlunch", "一大早": "early",
 }
 # Windows [start hour, end hour) — the contract's table, plus the extra Chinese words.
-WINDOWS = {"early": (8, 12), "morning": (9, 12), "noon": (12, 14), "afternoon": (14, 18),
+WINDOWS = {"early": (9, 12), "morning": (9, 12), "noon": (12, 14), "afternoon": (14, 18),
            "dusk": (17, 19), "evening": (18, 21), "night": (21, 24), "dawn": (0, 6),
-           "day": (9, 18), "allday": (0, 24)}
+           "day": (9, 18), "allday": (0, 24), "eod": (17, 18), "afterlunch": (13, 17)}
 POD_RX = "|".join(sorted(PODS, key=len, reverse=True))
 
 _NUMCH = r"[\d零〇一二两三四五六七八九十]"
@@ -45,10 +49,14 @@ _LITTLE_BEFORE = set("快早晚慢多少大小有差好高低再稍一点")
 _MINUTES = {"半": 30, "一刻": 15, "1刻": 15, "三刻": 45, "3刻": 45, "整": 0}
 
 
-@rule(r"(?<![\d.第])(" + SMALL + r")\s*[点时](?:\s*(半|一刻|三刻|1刻|3刻|整)|\s*(" + SMALL
-      + r")\s*分?(?:\s*(" + SMALL + r")\s*秒)?)?(\s*多钟|\s*多|\s*钟|\s*左右)?")
+# The hour never opens right after 周/期/拜: in 周四两点 the hour is 两, not 四两 (a match there
+# would hide the real one). Minutes without 分 follow the 点 directly and are not the start of a
+# word (10点 3楼, 两点一起): those are written 10点3分 or 10点30.
+@rule(r"(?<![\d.第周期拜])(" + SMALL + r")\s*[点时](?:\s*(半|一刻|三刻|1刻|3刻|整)|\s*(" + SMALL
+      + r")\s*分(?:\s*(" + SMALL + r")\s*秒)?|(" + SMALL + r")(?![\d楼层号个人位起样些下会次名点]))?(\s*多钟|\s*多|\s*钟|\s*左右)?")
 def _clock(m, c):
-    hour, part, minute, _seconds, more = m.groups()
+    hour, part, minute, _seconds, bare_minute, more = m.groups()
+    minute = minute or bare_minute
     h = to_int(hour)
     if h is None or h > 24:
         return None
@@ -94,12 +102,17 @@ def _h_ampm(m, c):
 _CONN = r"\s*(?:到|至|~|-+|—+)\s*"
 
 
-@rule(r"(?<![\d.:第])(" + SMALL + r")(?=" + _CONN + r"(?:" + POD_RX + r")?\s*" + SMALL + r"\s*[点时])")
+@rule(r"(?<![\d.:第周期拜])(" + SMALL + r")(?=" + _CONN + r"(?:(?:" + POD_RX + r")?\s*" + SMALL + r"\s*[点时]"
+      r"|(\d{1,2})(?::\d{2})?\s*([aApP])\.?\s*[mM](?![a-zA-Z])))")
 def _bare_hour(m, c):
     h = to_int(m.group(1))
     if h is None or h > 24:
         return None
-    return Atom("clock", m.start(), m.end(), {"h": h, "mi": 0, "ampm": None})
+    ampm = None
+    if m.group(3):  # "2-3pm": the first hour takes the second's am/pm, unless it would end before it starts
+        mer, rh = m.group(3).lower() + "m", int(m.group(2))
+        ampm = mer if h % 12 <= rh % 12 else ("am" if mer == "pm" else "pm")
+    return Atom("clock", m.start(), m.end(), {"h": h, "mi": 0, "ampm": ampm})
 
 
 def hour24(h: int, mi: int, ampm: str | None, pod: str | None) -> tuple[int, str | None]:
@@ -112,7 +125,7 @@ def hour24(h: int, mi: int, ampm: str | None, pod: str | None) -> tuple[int, str
         return h, None
     if h == 0 or h >= 13:
         return h, None
-    if pod in ("afternoon", "dusk"):
+    if pod in ("afternoon", "dusk", "eod", "afterlunch"):
         return (h + 12 if h < 12 else h), None
     if pod == "evening":
         if h == 12:

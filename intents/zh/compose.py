@@ -15,7 +15,7 @@ from .clock import WINDOWS, hour24
 from .holidays import holiday_date, next_holiday
 from .relative import sub_span
 
-_GAP = re.compile(r"(?:[\s,，的、]|大约|大概|约莫|约)*")
+_GAP = re.compile(r"(?:[\s,，的、(（]|大约|大概|约莫|约)*")  # 下午3点（纽约时间）: a zone in brackets
 _RANK = {"set": 0, "zone": 0, "wd": 0, "year": 1, "month": 2, "week": 2, "hol": 3, "dom": 3,
          "ord": 3, "weekend": 3, "date": 3, "sub": 3, "period": 3, "instant": 3, "pod": 4, "clock": 5}
 _DAYLEVEL = {"year", "month", "dom", "date", "wd", "week", "weekend", "hol", "ord", "sub", "period", "instant"}
@@ -264,6 +264,9 @@ def resolve(g: Group, c: Ctx, future: bool = True, shift: int = 0) -> Moment | N
             t += ONE_DAY
             m.assumptions.append("rolled_to_tomorrow")
         m.start, m.grain = t, "minute"
+        return m
+    if pod == "allday" and the_day is not None and day[0] == "day":
+        m.start, m.all_day = the_day, True  # 周五全天: the day itself, as a date with no time is
         return m
     if pod:
         a, b = WINDOWS[pod]

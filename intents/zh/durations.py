@@ -49,7 +49,7 @@ def _parts(s: str) -> list[re.Match]:
     return out
 
 
-@rule(r"(?<![\d.第每])" + _PART + r"(?:\s*(?:又|零)?\s*" + _PART + r")*(?![\d点号])")
+@rule(r"(?<![\d.第每A-Za-z])" + _PART + r"(?:\s*(?:又|零)?\s*" + _PART + r")*(?![\d点号])")
 def _duration(m, c):
     whole = m.group(0)
     g = m.groups()
@@ -82,3 +82,14 @@ def _duration(m, c):
     if total <= 0:
         return None
     return Atom("dur", m.start(), m.end(), {"seconds": total})
+
+
+_LATIN_UNIT = {"h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600, "min": 60, "mins": 60,
+               "minute": 60, "minutes": 60}
+
+
+@rule(r"(?<![\w.])(\d{1,3}(?:\.\d)?)\s*(hours|hour|hrs|hr|h|minutes|minute|mins|min)(?![A-Za-z])")
+def _latin(m, c):
+    """1h, 30min, 1.5 hrs in a Chinese message (workshop 2h, 聊下预算 30min)."""
+    secs = float(m.group(1)) * _LATIN_UNIT[m.group(2)]
+    return Atom("dur", m.start(), m.end(), {"seconds": secs}) if 0 < secs <= 86400 else None

@@ -25,10 +25,8 @@ _FAMILIES: list[tuple[str, re.Pattern]] = [(name, fast_compile(rx, re.I)) for na
                r"有什么安排|有啥安排|什么安排|日程|行程|安排是|几个会|有会吗|忙不忙|我的日历"),
     ("search", r"找一下|找找|搜索|搜一下|搜搜|查一下|查找|查查|查询|在哪(?:个|间)?|是哪天|是什么时候|"
                r"什么时候开|哪天开|几点开"),
-    ("schedule", r"开会|开个会|开一个会|(?<!大)约(?!莫)|拉个会|拉会|建个会|建会|拉个?会议|会议|碰一下|碰个头|碰头|聊一下|聊聊|"
-                 r"沟通一下|讨论|预订|订(?:个)?会议室|安排(?:一个|个|一场)?会|评审|面试|1on1|one on one|"
-                 r"对一下|过一下|复盘|周会|例会|晨会|站会|年会|董事会|读书会|分享会|同步会|评审会|总结会|启动会|培训|聚餐|团建|"
-                 r"拜访|彩排|讲座|宣讲|沙龙|技术分享|开个.{0,10}会|午饭|吃饭|见面|见一面"),
+    ("schedule", r"开会|开个会|开一个会|(?<!大)约(?!莫)|拉个会|拉会|建个会|建会|拉个?会议|碰一下|碰个头|碰头|聊一下|聊聊|"
+                 r"沟通一下|讨论|预订|订(?:个)?会议室|安排(?:一个|个|一场)?会|对一下|过一下|开个.{0,10}会|见面|见一面"),
     ("help", r"帮助|怎么用|使用说明|说明书|你能做什么|你会什么|你可以做什么|功能|help|指令|命令"),
 )]
 _EVERYONE = fast_compile(r"全员|所有人|大家|全体|全组|全部门|整个团队|全团队|全部成员")
@@ -70,6 +68,31 @@ def intent_of(text: str, chars: set[str] | None = None) -> str | None:
         if search(text):
             return name
     return None
+
+
+# Activity nouns: something to meet about (no request by itself; the decision layer weighs it).
+ACTIVITY = fast_compile(r"会议|评审|面试|1on1|one on one|复盘|周会|例会|晨会|站会|年会|董事会|读书会|分享会|同步会|评审会|"
+                        r"总结会|启动会|培训|聚餐|团建|拜访|彩排|讲座|宣讲|沙龙|技术分享|午饭|吃饭|午餐|晚饭|晚餐|咖啡|"
+                        r"周例会|月会|双周会|季度会|对账|排期|汇报|述职|答辩|演示|demo|review|sync|电话会|视频会|"
+                        r"开会|的会|个会|面谈|约谈|一对一|1v1|1:1|kickoff|立项|验收|对齐|串讲|宣贯|同步|"
+                        r"(?:早|晚|例|周|月|年|夜|晨|站|班|茶|规划|总结|启动|发布|动员|协调|讨论|沟通|推进|对接|表彰|座谈|研讨|"
+                        r"部门|项目|团队|全员|季度|年度|月度|务虚|交流|见面|复盘|评审|碰头|产品|技术|周五|周一)会|"
+                        r"总结|规划|计划|电话|封闭开发|封版|大会|workshop|meeting|standup|call|interview|lunch|dinner|"
+                        r"1on1|brainstorm|面基|约饭|饭局|生日会|团建|体检|看牙|牙医|医生", re.I)
+
+
+def cues_of(text: str, chars: set[str] | None = None) -> list[str]:
+    """Every family that matches, in order (the first is what `intent_of` returns)."""
+    if chars is None:
+        chars = text_chars(text, cased=True)
+    else:
+        lo, up = text.lower(), text.upper()
+        if not lo == text == up:
+            chars = chars.union(lo, up)
+    bits = _FREE
+    for ch in chars & _KEYS:
+        bits |= _BITS[ch]
+    return [name for name, search in _ORDER[bits] if search(text)]
 
 
 def everyone(text: str, chars: set[str] | None = None) -> bool:

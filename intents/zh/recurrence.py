@@ -1,6 +1,7 @@
 """Repetition → RRULE: 每周一, 每隔一周, 每天, 工作日, 每月15号, 每年, 隔周."""
 from __future__ import annotations
 
+from ..timeutil import nth_weekday_of_month
 from .atoms import Atom, rule
 from .numerals import INT, SMALL, to_int
 
@@ -38,8 +39,8 @@ def _every(m, c):
     return Atom("set", m.start(), m.end(), {"rrule": _rrule(_FREQ[m.group(3)], iv)})
 
 
-@rule(r"(?:每\s*(隔)?\s*(" + INT + r")?\s*个?|隔)(?:周|星期|礼拜)(?:\s*的?\s*(?:周|星期|礼拜))?([一二三四五六日天1-7])"
-      r"((?:\s*[、,，和及与]\s*" + _WDS + r")*)", priority=1)
+@rule(r"(?:每\s*(隔)?\s*(" + INT + r")?\s*个?|隔|双)(?:周|星期|礼拜)(?:\s*的?\s*(?:周|星期|礼拜))?([一二三四五六日天1-7])"
+      r"((?:\s*[、,，和及与]\s*" + _WDS + r"|[一二三四五六日天](?![点时:：\d半个]))*)", priority=1)
 def _every_weekday(m, c):
     iv = _interval(m.group(1), m.group(2)) if m.group(0)[0] == "每" else 2
     if iv is None:
@@ -67,6 +68,23 @@ def _every_word(m, c):
     else:
         r = _rrule("DAILY", 2)
     return Atom("set", m.start(), m.end(), {"rrule": r})
+
+
+@rule(r"每个?月\s*的?\s*(?:第\s*([一二三四1-4])\s*个?|(最后|倒数第一)\s*一?\s*个?)\s*(?:周|星期|礼拜)([一二三四五六日天1-7])",
+      priority=1)
+def _monthly_weekday(m, c):
+    """每月第一个周一 / 每个月最后一个周四: the set, and the next such day (a date)."""
+    n = -1 if m.group(2) else to_int(m.group(1))
+    wd = _WD[m.group(3)]
+    y, mo = c.today.year, c.today.month
+    d = nth_weekday_of_month(y, mo, n, wd)
+    if d is None or d < c.today:
+        y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+        d = nth_weekday_of_month(y, mo, n, wd)
+    if d is None:
+        return None
+    rr = _rrule("MONTHLY", BYDAY=f"{n}{_BYDAY[wd]}")
+    return [Atom("set", m.start(), m.end(), {"rrule": rr}), Atom("date", m.end() - 1, m.end(), {"date": d})]
 
 
 @rule(r"每个?月\s*的?\s*(" + SMALL + r")\s*[号日]")

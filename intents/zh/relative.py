@@ -10,6 +10,7 @@ from .numerals import INT, to_int, to_num
 WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
            "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
 WD = r"(?:周|星期|礼拜)"
+_VERB_BEFORE_XIA = frozenset("看查对聊问说弄试碰过算排想商量讨等确认")
 # 上上 / 下下 before 上 / 下 so the regex takes the longer one.
 SHIFT = r"(上上|下下|上|下|这|本|当)"
 _SHIFT = {"上上": -2, "下下": 2, "上": -1, "下": 1, "这": 0, "本": 0, "当": 0}
@@ -46,6 +47,10 @@ def _now(m, c):
 @rule(SHIFT + r"?\s*(?:一)?个?" + WD + r"([一二三四五六日天]|[1-7](?!\d))", priority=1)
 def _weekday(m, c):
     wd = WEEKDAY[m.group(2)]
+    if m.group(1) == "下" and m.start() and c.text[m.start() - 1] in _VERB_BEFORE_XIA and c.text[m.start() + 1].isspace():
+        # 看下 周四 / 对下 周五: the 下 of 看一下 closes the verb; the weekday stands alone
+        k = m.start() + 1
+        return Atom("wd", k + len(c.text[k:m.end()]) - len(c.text[k:m.end()].lstrip()), m.end(), {"wd": wd})
     if m.group(1) is None:
         return Atom("wd", m.start(), m.end(), {"wd": wd})
     monday = monday_of(c.today) + _WEEKS_TD[m.group(1)]

@@ -56,7 +56,14 @@ def _last_day(m: Moment) -> dt.date:
 
 
 def _is_days(m: Moment) -> bool:
-    return m.all_day or (m.window and m.grain == "span")
+    """Whole days: a date, a span of days, or a whole-day window (周三全天)."""
+    return m.all_day or (m.window and (m.grain == "span" or _whole_day_window(m)))
+
+
+def _whole_day_window(m: Moment) -> bool:
+    s, e = m.start, m.end
+    return isinstance(s, dt.datetime) and isinstance(e, dt.datetime) and s.hour == s.minute == 0 \
+        and e.hour == e.minute == 0 and e > s
 
 
 def make_range(lm: Moment, rm: Moment, rg: Group, tz) -> Moment:

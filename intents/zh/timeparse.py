@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 from ..model import TimeSpec
+from . import colloquial
 from . import clock, dates, durations, holidays, ranges, recurrence, relative, zones  # noqa: F401 (rules)
 from .atoms import Ctx, build_index, scan
 from .compose import Group, Moment, group_atoms
@@ -20,6 +21,9 @@ def read_time(text: str, now: dt.datetime,
               chars: set[str] | None = None) -> tuple[TimeSpec, list[tuple[int, int]]]:
     """The TimeSpec of a (folded) message, and the text spans that named times
     (`chars`: gates.text_chars(text), if the caller has it)."""
+    new, blanked = colloquial.rewrite(text, chars if chars is not None else set(text))
+    if new != text:  # the gates' view of the text changes with it
+        text, chars = new, None
     c = Ctx(now, now.date(), now.tzinfo, text)
     atoms = scan(text, c, chars)
     seq = group_atoms(text, atoms)
@@ -35,6 +39,7 @@ def read_time(text: str, now: dt.datetime,
         spans.append((a.s, a.e))
     for a in sets:
         spans.append((a.s, a.e))
+    spans += blanked
     ts = TimeSpec()
     m = _primary(text, moments, seq)
     if m is not None:

@@ -1,6 +1,8 @@
 """Named zones: 北京时间, 伦敦时间, 纽约时间, 东京时间, UTC+8 … (the time is read in that zone)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from ..timeutil import zone
 from .atoms import Atom, rule
 
@@ -27,3 +29,19 @@ def _city(m, c):
 @rule(r"(?<![A-Za-z])(?:UTC|GMT)\s*([+-]\s*\d{1,2}(?::?\d{2})?)?(?![A-Za-z])")
 def _offset(m, c):
     return Atom("zone", m.start(), m.end(), {"tz": zone((m.group(1) or "UTC").replace(" ", ""))})
+
+
+# Zone abbreviations written in Latin letters (下午3点 PST, 周一9点 ET): fixed ones as offsets,
+# regions as their zone (so summer time follows the date).
+_FIXED = {"PST": -8, "PDT": -7, "MST": -7, "MDT": -6, "EST": -5, "EDT": -4, "BST": 1, "CET": 1,
+          "CEST": 2, "JST": 9, "KST": 9, "SGT": 8, "HKT": 8, "AEST": 10, "AEDT": 11}
+_REGIONS = {"PT": "America/Los_Angeles", "ET": "America/New_York", "CT": "America/Chicago",
+            "MT": "America/Denver"}
+
+
+@rule(r"(?<![A-Za-z])(" + "|".join(sorted(list(_FIXED) + list(_REGIONS), key=len, reverse=True)) + r")(?![A-Za-z])(?:\s*时间)?")
+def _abbr(m, c):
+    w = m.group(1)
+    if w in _REGIONS:
+        return Atom("zone", m.start(), m.end(), {"tz": zone(_REGIONS[w])})
+    return Atom("zone", m.start(), m.end(), {"tz": dt.timezone(dt.timedelta(hours=_FIXED[w]), w)})

@@ -50,7 +50,7 @@ def test_message_text_reads_text_objects(content, text):
 def test_a_parser_failure_is_counted_and_logged_once_by_hash(monkeypatch, caplog):
     secret_text = "明天下午3点和老板谈加薪 (private)"
 
-    def broken(body, now):
+    def broken(*args):
         raise RuntimeError("a rule blew up")
 
     monkeypatch.setitem(intents._ANALYZERS, "zh", broken)
