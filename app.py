@@ -13,7 +13,8 @@ from bot.config import Settings, settings_or_exit
 log = logging.getLogger("yue")
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, clock=None) -> Flask:
+    """`clock` (a function returning an aware now) replaces the bot's wall clock (tests)."""
     if settings is None:  # under gunicorn: a bad setting is one line there too
         settings = settings_or_exit()
     os.makedirs(settings.var_dir, mode=0o700, exist_ok=True)   # databases, the generated key
@@ -25,7 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         import sandbox
         sandbox.init_app(app, settings)
     import bot.app
-    bot.app.init_app(app, settings)
+    bot.app.init_app(app, settings, clock=clock)
 
     @app.get("/healthz")
     def healthz():

@@ -7,6 +7,7 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from .actions import maintenance
@@ -24,10 +25,17 @@ __all__ = ["Bot", "INBOX_LEASE_S", "SWEEP_EVERY_S"]
 BOT_ID_RETRY_S = 60
 
 
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 class Bot:
-    def __init__(self, settings: Settings, feishu_domain: str | None = None):
+    def __init__(self, settings: Settings, feishu_domain: str | None = None,
+                 clock: Callable[[], dt.datetime] | None = None):
         self.settings = settings
-        self.store = Store(settings)
+        # One clock for the bot and its store: tests inject a fake one and move it.
+        self._clock = clock or _utc_now
+        self.store = Store(settings, clock=self.now)
         self.store.create_all()
         self.feishu = Feishu(settings, domain=feishu_domain or settings.feishu_domain)
         # Card clicks have Feishu's 3 s deadline: they never queue behind message handling.
@@ -40,9 +48,8 @@ class Bot:
         self._bot_id_failed_at = -float("inf")
 
     # -- clock: the only place the bot reads it (handlers receive `now`)
-    @staticmethod
-    def now() -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
+    def now(self) -> dt.datetime:
+        return self._clock()
 
     @property
     def bot_open_id(self) -> str | None:

@@ -43,13 +43,39 @@ ZONES = {"ou_alice": "Asia/Shanghai", "ou_bob": "Asia/Shanghai", "ou_carol": "Am
          "ou_jonas": "Europe/Berlin", "ou_kevin": "Asia/Shanghai", "ou_lin": "Asia/Shanghai"}
 
 
+class FlowClock:
+    """The one clock of a flow module: the bot's (injected through create_app) and the tests'
+    (`today_in`). It runs at the wall clock's pace from a start chosen so that the next
+    MODULE_SPAN crosses no midnight in any zone the tests read dates in: a run that starts
+    at 23:50 in Shanghai reads the bot's "明天" and the test's `today_in() + 1` as one day."""
+
+    MODULE_SPAN = dt.timedelta(hours=1)
+
+    def __init__(self, real: dt.datetime | None = None) -> None:
+        real = real or dt.datetime.now(dt.UTC)
+        self.start = real
+        for back in range(0, 24 * 60, 10):      # at most a few hours back: midnights are spread out
+            start = real - dt.timedelta(minutes=back)
+            if all((start + self.MODULE_SPAN).astimezone(ZoneInfo(z)).date() == start.astimezone(ZoneInfo(z)).date()
+                   for z in set(ZONES.values())):
+                self.start = start
+                break
+        self._t0 = time.monotonic()
+
+    def now(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=time.monotonic() - self._t0)
+
+
+CLOCK = FlowClock()       # replaced per module by start_yue
+
+
 def p2p(open_id: str) -> str:
     """The person's private chat with Yue (seeded as oc_p2p_<key>)."""
     return "oc_p2p_" + open_id.removeprefix("ou_")
 
 
 def today_in(open_id: str) -> dt.date:
-    return dt.datetime.now(ZoneInfo(ZONES[open_id])).date()
+    return CLOCK.now().astimezone(ZoneInfo(ZONES[open_id])).date()
 
 
 def at(day: dt.date, hh: int, mm: int, open_id: str) -> dt.datetime:
@@ -275,7 +301,9 @@ def start_yue(db_url: str, var: Path, **env: str) -> tuple[LiveServer, Settings]
                                   "SANDBOX_DATABASE_URL": f"sqlite:///{var}/sandbox.db",
                                   "SANDBOX_RETRY_DELAY": "0.2", "YUE_WORKERS": "4", "LOG_LEVEL": "WARNING",
                                   **env})
-    srv = LiveServer(lambda port: create_app(settings.with_(port=port)))
+    global CLOCK
+    CLOCK = FlowClock()
+    srv = LiveServer(lambda port: create_app(settings.with_(port=port), clock=CLOCK.now))
     return srv.__enter__(), settings.with_(port=srv.port)
 
 
