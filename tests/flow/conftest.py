@@ -32,10 +32,9 @@ from bot.config import Settings
 from sandbox.delivery import encrypt, sign
 from tests.support.databases import database_url
 from tests.support.live import LiveServer
-from tests.support.yue import buttons as support_buttons, url_buttons
+from tests.support.yue import buttons as support_buttons, url_buttons, wait_until
 
 REPLY_TIMEOUT = 20.0      # generous: a slow CI machine, never a timing assertion
-POLL = 0.05
 
 ZONES = {"ou_alice": "Asia/Shanghai", "ou_bob": "Asia/Shanghai", "ou_carol": "America/Los_Angeles",
          "ou_dave": "Europe/London", "ou_erin": "Asia/Tokyo", "ou_frank": "America/New_York",
@@ -105,14 +104,7 @@ def buttons(card: dict | None) -> list[tuple[str, dict]]:
 
 
 def wait_for(what: str, fn: Callable[[], Any], timeout: float = REPLY_TIMEOUT) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        got = fn()
-        if got:
-            return got
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(POLL)
+    return wait_until(what, fn, timeout)
 
 
 class Yue:

@@ -154,3 +154,38 @@ def test_an_existing_world_readable_database_is_tightened(tmp_path: Path) -> Non
     s.create_all()
     s.close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_bots_sweep_runs_the_housekeeping(tmp_path: Path) -> None:
+    """Bot.housekeeping (what the sweeper and `python -m bot.worker` call each sweep) prunes
+    on the bot's clock and YUE_RETENTION_DAYS, once per hour."""
+    from bot.runtime import Bot
+    from tests.support.yue import settings_for
+
+    now = [T0 + timedelta(days=40)]
+    bot = Bot(settings_for(tmp_path, YUE_RETENTION_DAYS="30"), clock=lambda: now[0])
+    try:
+        for day, key in ((0, "old"), (20, "recent")):
+            bot.store.inbox_put(key, "message", {}, now=T0 + timedelta(days=day))
+            item = bot.store.inbox_claim("w", 30, now=T0 + timedelta(days=day))
+            bot.store.inbox_done(item.id, now=T0 + timedelta(days=day))
+        bot.housekeeping()
+        assert [r.event_id for r in _inbox_rows(bot.store)] == ["recent"]
+        # another old finished item turns up; within the hour nobody prunes again…
+        bot.store.inbox_put("late", "message", {}, now=T0)
+        item = bot.store.inbox_claim("w", 30, now=T0)
+        bot.store.inbox_done(item.id, now=T0)
+        now[0] += timedelta(minutes=30)
+        bot.housekeeping()
+        assert [r.event_id for r in _inbox_rows(bot.store)] == ["recent", "late"]
+        now[0] += timedelta(minutes=31)              # …the next hour's run does
+        bot.housekeeping()
+        assert [r.event_id for r in _inbox_rows(bot.store)] == ["recent"]
+    finally:
+        bot.stop()
+        bot.store.close()
+
+
+def _inbox_rows(store: Store) -> list:
+    with store.engine.connect() as c:
+        return list(c.execute(select(inbox.c.event_id).order_by(inbox.c.id)))
