@@ -54,7 +54,9 @@ def test_tokens_encrypted_at_rest_and_no_secret_in_logs(tmp_path, caplog):
             db_bytes += wal.read_bytes()
     assert tok.access_token.encode() not in db_bytes
     assert s.verification_token.encode() not in db_bytes       # the inbox keeps events without it
-    assert oct(pathlib.Path(str(tmp_path / "yue.db")).stat().st_mode & 0o777) == "0o600"
+    for private, mode in ((tmp_path / "yue.db", "0o600"), (tmp_path / "sandbox.db", "0o600"),
+                          (pathlib.Path(s.var_dir), "0o700")):
+        assert oct(private.stat().st_mode & 0o777) == mode, private
     assert tok.refresh_token.encode() not in db_bytes
     logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     assert len(caplog.records) > 20, "the flow should have logged something"
