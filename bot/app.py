@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from . import actions, oauth
+from . import drafts, oauth
 from .config import Settings
 from .runtime import Bot
 from .transport import http
@@ -29,7 +29,7 @@ def init_app(app: Flask, settings: Settings, clock: Callable[[], dt.datetime] | 
             log.info("duplicate delivery of message %s ignored", key)
 
     def on_card(payload: dict) -> dict:
-        return actions.on_card(bot, payload)
+        return drafts.on_card(bot, payload)
 
     app.register_blueprint(http.blueprint(settings, on_message, on_card))
     app.register_blueprint(oauth.blueprint(bot))

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from .actions import maintenance
+from .drafts import maintenance
 from .config import Settings
 from .feishu import Feishu
 from .inbox import housekeeping

@@ -2,7 +2,7 @@
 
 The command-word families (intents/zh/intent_words.py) give the `cue:` evidence; this
 module adds what v2 weighs besides: request and colloquial words, question and report
-words, non-calendar topics, the v2 intents' own phrases (`want:`), and each intent's action.
+words, non-calendar topics, the v2 intents' own phrases (`want:`), and the action words (intents/actions.py).
 """
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import re
 
 from . import decide as d
 from .actions import ActionWords
+from .patterns import Words, compile_words
 from .zh import intent_words
 
-_C = re.compile
+_C = compile_words
 
 REQUEST = _C(r"帮我|帮忙|麻烦|请你|请帮|安排|给我|能不能|可不可以|可以.{0,12}吗|看下|看一下|一起|咱们|"
              r"我们.{0,6}(?:开|聊|碰|过|对)|来个|搞个|整个|弄个|添加|新建|创建|加个|记一下|记下|建个|设置.{0,8}(?:会|日程)|"
@@ -43,7 +44,7 @@ OFFTOPIC = _C(r"天气|气温|下雨|下雪|刮风|雾霾|闹钟|叫醒|定时�
               r"快递|工资|放学|几度|外卖|发短信|发邮件|发消息|现在几点")
 
 # The v2 intents' own phrases; each outranks a generic cue (评审 in 明天的评审我去不了).
-WANT: tuple[tuple[str, re.Pattern], ...] = (
+WANT: tuple[tuple[str, re.Pattern | Words], ...] = (
     ("subscribe", _C(r"(?:取消订阅|退订|订阅|关注)(?!我的日历)(?:一下)?.{0,14}日历|(?:取消|退)订(?:阅)?.{0,12}(?:日历|频道)|"
                      r"订阅.{0,2}[「“\"《].{1,20}[」”\"》]")),
     ("subscribe", _C(r"^(?!.*(?:共享|分享|权限))(?:.*(?:订|退|关注|加到我|不要|取消).{0,14}(?<![我的书机统])日历|"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app import create_app
-from bot import actions
+from bot import drafts as actions
 from tests.support.live import LiveServer
 from tests.support.yue import Chatter, action, card_text, inbox_row, settings_for, wait_until
 

@@ -8,10 +8,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("bot", "intents", "sandbox")
-# The one cycle left (issue 12): the card-click modules and the handlers whose clicks they
-# route call each other; bot/actions*.py go with the bot/drafts/ restructure. A cycle made
-# only of these is tolerated until then; any other module in a cycle fails.
-KNOWN = {"bot.actions", "bot.actions_existing", "bot.handlers.caldav"}
 
 
 def module_name(path: Path) -> str:
@@ -106,5 +102,5 @@ def test_the_walk_sees_imports():
 
 
 def test_no_import_cycles():
-    found = [c for c in cycles(graph()) if not set(c) <= KNOWN]
+    found = cycles(graph())
     assert found == [], "import cycles:\n" + "\n".join(" ↔ ".join(c) for c in found)
