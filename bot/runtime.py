@@ -46,6 +46,7 @@ class Bot:
                                sweep=settings.role == "all", drain_on_kick=settings.role != "web")
         self._bot_open_id: str | None = None
         self._bot_id_failed_at = -float("inf")
+        self.on_stop: list[Callable[[], None]] = []     # e.g. the long connection: closed first
 
     # -- clock: the only place the bot reads it (handlers receive `now`)
     def now(self) -> dt.datetime:
@@ -69,6 +70,8 @@ class Bot:
 
     def stop(self) -> None:
         """Finish the work in hand; what is left in the inbox waits for the next start."""
+        for fn in self.on_stop:
+            fn()
         self.inbox.stop()
         self.click_pool.shutdown(wait=True, cancel_futures=True)
         self.feishu.close()

@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 import lark_oapi as lark
 from flask import Blueprint, g, jsonify, request
@@ -64,23 +65,44 @@ def ours(settings: Settings, payload: dict, kind: str) -> bool:
     return True
 
 
-def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
-                     on_card: Callable[[dict], dict]) -> lark.EventDispatcherHandler:
-    def message(data: P2ImMessageReceiveV1) -> None:
-        g.yue_reached = True
+def event_handler(on_message: Callable[[dict], None], on_card: Callable[[dict], dict],
+                  encrypt_key: str = "", verification_token: str = "",
+                  settings: Settings | None = None) -> lark.EventDispatcherHandler:
+    """The registrations both transports use: HTTP (with the app's key and token, which the
+    dispatcher checks) and the long connection (empty: lark.ws.Client does not verify).
+    Events are handed on without their verification token; with `settings` (HTTP, where
+    anyone may post), one naming another app or tenant is dropped (`ours`)."""
+    def accepted(data: Any, kind: str) -> dict | None:
         payload = _as_dict(data)
-        if ours(settings, payload, "event"):
-            on_message(stored_form(payload))
+        if settings is not None and not ours(settings, payload, kind):
+            return None
+        return stored_form(payload)
+
+    def message(data: P2ImMessageReceiveV1) -> None:
+        payload = accepted(data, "event")
+        if payload is not None:
+            on_message(payload)
 
     def card(data: P2CardActionTrigger):
-        g.yue_reached = True
-        payload = _as_dict(data)
-        return on_card(stored_form(payload)) if ours(settings, payload, "card callback") else {}
+        payload = accepted(data, "card callback")
+        return {} if payload is None else on_card(payload)
 
-    return (lark.EventDispatcherHandler.builder(settings.encrypt_key, settings.verification_token)
+    return (lark.EventDispatcherHandler.builder(encrypt_key, verification_token)
             .register_p2_im_message_receive_v1(message)
             .register_p2_card_action_trigger(card)
             .build())
+
+
+def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
+                     on_card: Callable[[dict], dict]) -> lark.EventDispatcherHandler:
+    def reached(fn: Callable[[dict], Any]) -> Callable[[dict], Any]:
+        def call(payload: dict) -> Any:
+            g.yue_reached = True      # a failure from here on is ours (503), not a forgery (400)
+            return fn(payload)
+        return call
+
+    return event_handler(reached(on_message), reached(on_card), settings.encrypt_key, settings.verification_token,
+                         settings)
 
 
 def _stale() -> bool:
