@@ -84,6 +84,7 @@ class Settings:
     var_dir: str = "var"
     tenant_key: str | None = None       # FEISHU_TENANT_KEY: events of any other tenant are dropped
     retention_days: int = 30            # finished inbox items, seen ids, finished drafts (bot/inbox/housekeeping.py)
+    job_lease_s: float = 60.0           # a scheduler that dies mid-job gives the job up after this
 
     @property
     def base_url(self) -> str:
@@ -164,6 +165,7 @@ class Settings:
             var_dir=g("YUE_VAR_DIR", "var"),
             tenant_key=SANDBOX_TENANT_KEY if sandbox else (g("FEISHU_TENANT_KEY") or None),
             retention_days=_int(env, "YUE_RETENTION_DAYS", 30, 1, 3650),
+            job_lease_s=_float(env, "YUE_JOB_LEASE_S", 60.0, 1.0, 3600.0),
         )
 
 

@@ -16,6 +16,7 @@ from .feishu import Feishu
 from .inbox import housekeeping
 from .inbox.pool import INBOX_LEASE_S, SWEEP_EVERY_S, InboxPool
 from .router import process_inbox_item
+from .scheduler import Scheduler
 from .store import InboxItem, Store
 
 log = logging.getLogger("yue.runtime")
@@ -46,6 +47,7 @@ class Bot:
                                sweep=settings.role == "all", drain_on_kick=settings.role != "web")
         self._bot_open_id: str | None = None
         self._bot_id_failed_at = -float("inf")
+        self.scheduler = Scheduler(self, lease_s=settings.job_lease_s)
         self.on_stop: list[Callable[[], None]] = []     # e.g. the long connection: closed first
 
     # -- clock: the only place the bot reads it (handlers receive `now`)
@@ -65,13 +67,17 @@ class Bot:
 
     def start(self) -> None:
         """Pick up what a previous process left unfinished, then keep sweeping. A web-only
-        instance leaves the inbox to its worker processes (bot/inbox/worker.py)."""
+        instance leaves the inbox and the scheduled jobs to its worker processes
+        (bot/inbox/worker.py)."""
         self.inbox.start()
+        if self.settings.role == "all":
+            self.scheduler.start()
 
     def stop(self) -> None:
         """Finish the work in hand; what is left in the inbox waits for the next start."""
         for fn in self.on_stop:
             fn()
+        self.scheduler.stop()
         self.inbox.stop()
         self.click_pool.shutdown(wait=True, cancel_futures=True)
         self.feishu.close()

@@ -6,7 +6,7 @@ from typing import Any
 from .base import card, md, row, url_button
 from .i18n import t
 
-REASONS = ("agenda", "search", "share", "caldav", "cancel", "reschedule", "invite")
+REASONS = ("agenda", "search", "share", "caldav", "cancel", "reschedule", "invite", "digest", "remind")
 
 
 def connect_card(url: str, lang: str, reason: str | None = None) -> dict[str, Any]:
