@@ -10,7 +10,7 @@ import re
 
 from . import decide as d
 from .actions import ActionWords
-from .patterns import compile_words
+from .patterns import Words, compile_words
 from .zh import intent_words
 
 _C = compile_words
@@ -55,7 +55,7 @@ OFFTOPIC = _C(r"天气|气温|下雨|下雪|刮风|雾霾|闹钟|叫醒|定时�
               r"给(?:妈妈?|爸爸?|老妈|老爸|爸妈|父母|老婆|老公|媳妇|孩子|儿子|女儿|爷爷|奶奶|外婆|姥姥)打(?:个)?电话")
 
 # The v2 intents' own phrases; each outranks a generic cue (评审 in 明天的评审我去不了).
-WANT: tuple[tuple[str, re.Pattern], ...] = (
+WANT: tuple[tuple[str, re.Pattern | Words], ...] = (
     ("subscribe", _C(r"(?:取消订阅|退订|订阅|关注)(?!我的日历)(?:一下)?.{0,14}日历|(?:取消|退)订(?:阅)?.{0,12}(?:日历|频道)|"
                      r"订阅.{0,2}[「“\"《].{1,20}[」”\"》]")),
     ("subscribe", _C(r"^(?!.*(?:共享|分享|权限))(?:.*(?:订|退|关注|加到我|不要|取消).{0,14}(?<![我的书机统])日历|"

@@ -165,7 +165,8 @@ def test_zh_and_en_differ_and_nothing_untranslated():
 
 
 def test_i18n_table_complete_and_consistent():
-    fields = lambda s: sorted(f for _, f, _, _ in string.Formatter().parse(s) if f)
+    def fields(s):
+        return sorted(f for _, f, _, _ in string.Formatter().parse(s) if f)
     for key, (zh, en) in STRINGS.items():
         assert zh and en and zh != en, key
         assert fields(zh) == fields(en), key

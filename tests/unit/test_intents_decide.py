@@ -65,7 +65,8 @@ def test_slash_command_is_certain():
     assert (r.intent, r.confidence, r.alternatives) == ("remind", 1.0, ())
 
 
-@pytest.mark.parametrize("text", ["明天下午3点和 @_user_1 开会一小时", "book a 30 min sync with @_user_1 tomorrow at 3pm",
+@pytest.mark.parametrize("text", ["明天下午3点和 @_user_1 开会一小时",
+                                  "book a 30 min sync with @_user_1 tomorrow at 3pm",
                                   "取消明天下午的评审", "what's on my calendar today"])
 def test_strong_evidence_is_confident(text):
     r = p(text)
@@ -94,8 +95,10 @@ def test_chat_type_private_leans_schedule():
     assert private.intent == "schedule" and private.title == "预算"
 
 
-@pytest.mark.parametrize("text", ["刚才两点的会我录屏了", "back from lunch at 1:30", "the Monday standup ran long again",
-                                  "周六天气怎么样", "下个月要少开点会", "set an alarm for 7am", "what's the weather tomorrow",
+@pytest.mark.parametrize("text", ["刚才两点的会我录屏了", "back from lunch at 1:30",
+                                  "the Monday standup ran long again",
+                                  "周六天气怎么样", "下个月要少开点会", "set an alarm for 7am",
+                                  "what's the weather tomorrow",
                                   "今天3点的会议纪要已经发群里了", "brb, back at 1", "昨天的会开得不错"])
 def test_statements_stay_unknown_even_in_private(text):
     assert p(text, chat_type="p2p", mentions=[]).intent == "unknown"
@@ -179,7 +182,8 @@ def test_titles(text, title):
     assert r.intent == "schedule" and r.title == title, r.to_json()
 
 
-@pytest.mark.parametrize("text", ["every Friday at 3pm with @_user_1 meeting", "book a room for 6 people tomorrow at 2pm",
+@pytest.mark.parametrize("text", ["every Friday at 3pm with @_user_1 meeting",
+                                  "book a room for 6 people tomorrow at 2pm",
                                   "meeting with Sarah tomorrow at 2", "明天下午3点和张三开会", "约王五明天吃饭",
                                   "明天下午3点 6人会议室 开会"])
 def test_never_a_title(text):
