@@ -43,6 +43,8 @@ DATE_FACT = "date_fact"      # a question about the calendar itself: 春节是�
 REPORT = "report"            # a report, a past event or a complaint: 刚才, 已经, ran long, back from …
 STATEMENT = "statement"      # a declarative clause: subject + verb, aspect 了, copula (the X is …, 定在了, 没人来)
 HEDGE = "hedge"              # the writer reports with reserve, or about someone else's: 好像, 感觉, 他们的…, seems, their …
+REMOVE = "remove"            # a removal verb: 删除, 删了, 撤销, 去掉, delete, drop, scrap
+NEXT = "next"                # the next meeting, whichever it is: 下一个会, 接下来的会, my next meeting
 HEARSAY = "hearsay"          # reported speech: 客户说…, 听说…, "client said …": the words quoted are not a request
 SELF = "self"                # the writer names themself: 我, i, my, me
 OFFTOPIC = "offtopic"        # weather, alarm, music, food …: nothing a calendar does
@@ -182,6 +184,18 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     Rule("a past event is not cancelled now → unknown", (PAST, "cue:cancel"), "unknown", 2.0, unless=(REQUEST,)),
     Rule("a bare question with a time and no cue → unknown", (QUESTION, TIME), "unknown", 0.8,
          unless=(REQUEST, OTHER, "cue:schedule")),
+    # "明天上午空吗", 今天接下来是什么会: asked of the bot about a time, naming no one and no event — the asker's
+    # own day, like the first-person rule above, but with less to go on (so the confidence stays lower)
+    Rule("a bare question about a time, no one named → agenda", (QUESTION, TIME), "agenda", 1.2,
+         unless=(SELF, PEOPLE, WITH, OTHER, "cue:schedule", OFFTOPIC, DATE_FACT, REQUEST, ACTIVITY, STATEMENT, PAST)),
+    # 删除明天的设计评审, 团队早餐删了, "drop my 1:1 with @A": a removal verb on an event is a cancel
+    Rule("a removal verb on an event → cancel", (REMOVE, ACTIVITY), "cancel", 3.5, unless=("want:remind",)),
+    Rule("a removal verb on an event named by its time → cancel", (REMOVE, REFER), "cancel", 2.5,
+         unless=("want:remind", ACTIVITY)),
+    # "下一个会是什么时候", "what's my next meeting": the calendar decides which event that is — a look at my day
+    Rule("the next meeting, whichever it is → agenda", (NEXT,), "agenda", 6.0,
+         unless=(PEOPLE, WITH, "want:remind", "cue:remind", "cue:cancel", "want:cancel", "cue:reschedule",
+                 "want:reschedule", "want:invite")),
 ])
 
 

@@ -84,6 +84,8 @@ STATEMENT = _C(r"^\s*(?:i|we|they|he|she)\s+(?!need\b|want\b|wanna\b|would\b|'d\
 SELF = _C(r"\b(?:i|i'm|my|me)\b")
 # A hedge (seems, looks like, i think) or a third party's event as the subject (their meeting …): reserve.
 HEDGE = _C(r"\b(?:seems?|looks\s+like|i\s+think|i\s+guess|probably)\b|^\s*(?:they|their|his|her|he|she)\b")
+REMOVE = _C(r"^\s*(?:please\s+)?(?:delete|drop|scrap|remove|nix|kill)\b")
+NEXT = _C(r"\bnext\s+(?:meeting|call|event|appointment)\b")
 # Reported speech: someone said / told me / heard that …
 HEARSAY = _C(r"\b(?:said|says|told\s+(?:me|us)|heard|apparently)\b")
 PAST_WORDS = _C(r"\b(?:yesterday|last\s+(?:week|month|year|time|night)|earlier\s+today|ago)\b")
@@ -170,7 +172,8 @@ _RSVP_MAYBE = _C(r"\b(?:maybe|tentative(?:ly)?|might|not\s+sure)\b")
 
 WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.WH, WH), (d.QMARK, QMARK), (d.REPORT, REPORT),
                      (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS), (d.REFER, REFER),
-                     (d.STATEMENT, STATEMENT), (d.SELF, SELF), (d.HEARSAY, HEARSAY), (d.HEDGE, HEDGE))
+                     (d.STATEMENT, STATEMENT), (d.SELF, SELF), (d.HEARSAY, HEARSAY), (d.HEDGE, HEDGE),
+                     (d.REMOVE, REMOVE), (d.NEXT, NEXT))
 
 
 def _keep(name: str, s: str) -> bool:
