@@ -184,6 +184,10 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     Rule("a past event is not cancelled now → unknown", (PAST, "cue:cancel"), "unknown", 2.0, unless=(REQUEST,)),
     Rule("a bare question with a time and no cue → unknown", (QUESTION, TIME), "unknown", 0.8,
          unless=(REQUEST, OTHER, "cue:schedule")),
+    # "18号全天 外出培训", 15号 团队外出团建: a leave word beside an activity noun, nobody's own leave asked for,
+    # is as likely an event away from the office as a leave: neither reading is sure
+    Rule("a leave word beside an activity, no leave phrase → may be an event", ("cue:leave", ACTIVITY), "unknown", 1.5,
+         unless=(WANTED, SELF)),
     # "明天上午空吗", 今天接下来是什么会: asked of the bot about a time, naming no one and no event — the asker's
     # own day, like the first-person rule above, but with less to go on (so the confidence stays lower)
     Rule("a bare question about a time, no one named → agenda", (QUESTION, TIME), "agenda", 1.2,

@@ -124,7 +124,8 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                      r"\b(?:any|a)\s+(?:\d+\s*-?\s*min(?:ute)?s?\s+)?slots?\b|\bwhen\s+can\s+(?:i|we)\s+get\s+time\b|"
                      r"\bwhen'?s\s+.{0,25}\bfree\b|\bsomewhere\b[^.!]*\?|\b(?:is|are)\s+.{0,30}\baround\b|\bwhen\s+works\b|\bwhat\s+works\s+for\b|\bany\s+(?:gaps?|openings?)\b|"
                      r"\bdoes\s+.{0,30}\bhave\s+(?:time|a\s+slot|\d+\s*min)|\bwhen\s+(?:can|could)\s+\w+\s+(?:and\s+\w+\s+)?meet\b")),
-    ("agenda", _C(r"\bhow\s+(?:busy|packed|full|booked)\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got|'?s\s+(?:on\s+)?(?:my|the)\s+"
+    ("agenda", _C(r"^\s*(?:my|this\s+week'?s|next\s+week'?s|today'?s|tomorrow'?s)\s+(?:schedule|calendar|agenda|itinerary|plans)\s*(?:\?|$|(?:for|on)\b(?!.*\b(?:add|put|book|block|share|sync)\b))|"
+                  r"\bhow\s+(?:busy|packed|full|booked)\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got|'?s\s+(?:on\s+)?(?:my|the)\s+"
                   r"(?:calendar|schedule|agenda|day))\b|\bwhat\s+(?:meetings|events)\b|\bwhat'?s\s+(?:next|up\s+next)\b|"
                   r"\bmy\s+next\s+meeting\b|\bdo\s+i\s+have\s+(?:anything|any|something|a\s+meeting|meetings)\b|"
                   r"\bwhat'?s\s+(?:on|left|up)\b(?!\s+with)|\bwhat'?s\s+my\s+\w+\s+(?:look(?:ing)?\s+)?like\b|\b(?:show|open|pull\s+up)\s+(?:me\s+|up\s+)?(?:this|next|today'?s|tomorrow'?s|the)\s+.{0,12}\b(?:calendar|schedule|agenda)\b|"
