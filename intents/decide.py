@@ -104,7 +104,7 @@ def _cue_rules() -> list[Rule]:
 
 
 # The generic schedule rules stand down when the message names another request or reports.
-_NOT_SCHEDULE = (REPORT, OTHER, PAST, REFER, STATEMENT, HEARSAY)
+_NOT_SCHEDULE = (REPORT, OTHER, PAST, REFER, STATEMENT, HEARSAY, REMOVE)
 # What asks for something: without any of these a message names no request of its own.
 _ASKS = (REQUEST, COLLOQ, WANTED, OTHER, "cue:schedule")
 

@@ -120,7 +120,7 @@ HEDGE = _C(r"好像|似乎|貌似|感觉|觉得|^(?:[他她]们?|对方|客户)�
 REMOVE = _C(r"删除|删掉|删了|撤销|撤掉|去掉")
 NEXT = _C(r"(?:下一个|下个|接下来(?:的|一个)?)(?:会|会议)(?!室)")
 # Reported speech: a third party said it (客户说, 老板说, 他们说), or hearsay (听说, 据说).
-HEARSAY = _C(r"(?:^|[，,。\s])(?:[他她]们?|对方|客户|老板|领导|同事|[A-Za-z]+|@_user_\d+)\s*(?:说|讲|表示)(?![一下说])|听说|据说")
+HEARSAY = _C(r"(?:^|[，,。\s])(?:[他她]们?|对方|客户|老板|领导|同事|[A-Za-z]+|@_user_\d+)\s*(?:说|讲|表示)(?!一下|说)|听说|据说")
 
 WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.WH, WH), (d.QMARK, QMARK), (d.REPORT, REPORT),
                      (d.OFFTOPIC, OFFTOPIC), (d.REPORT, INFORM), (d.PAST, PAST_WORDS), (d.DATE_FACT, DATE_FACT),
