@@ -70,12 +70,14 @@ def agenda_elements(events: list[Event] | tuple[Event, ...], first: dt.date, las
 
     shown = 0
     total = sum(len(v) for v in by_day.values())
+    one_day = first == last       # the span line already names the day: no second heading
     for d in sorted(by_day):
         if shown >= MAX_ITEMS:
             break
         items = sorted(by_day[d], key=order)[: MAX_ITEMS - shown]
         shown += len(items)
-        elements.append(md(f"**{fmt_day(d, lang)}**\n" + "\n".join(_line(e, z, d, lang) for e in items)))
+        heading = "" if one_day else f"**{fmt_day(d, lang)}**\n"
+        elements.append(md(heading + "\n".join(_line(e, z, d, lang) for e in items)))
     if total > shown:
         elements.append(more(total - shown, lang))
     return elements
