@@ -40,6 +40,10 @@ class Window:
 FEISHU_API = (Window(50, 1.0), Window(1000, 60.0))   # per API × app (contract §10)
 PER_TARGET = (Window(5, 1.0),)                          # IM: one message / one chat
 BACKGROUND_SHARE = 0.8
+# What the client keeps: Feishu's limits over slightly longer windows. Feishu counts a
+# request when it arrives, we when we send it; two requests granted 1.0 s apart can arrive
+# 0.99 s apart, and the 51st in Feishu's second is a 429.
+FEISHU_API_SENT = (Window(50, 1.1), Window(1000, 61.0))
 
 
 class Priority(enum.IntEnum):
@@ -186,6 +190,14 @@ class RedisBackend:
         return float(self._script(keys=[self.prefix + key], args=args))
 
 
+class WindowFull(Exception):
+    """`acquire` would have to wait longer than its `max_wait`: no grant was recorded."""
+
+    def __init__(self, wait: float):
+        super().__init__(f"rate window full for {wait:.2f}s more")
+        self.wait = wait
+
+
 class SharedLimiter:
     """`acquire(key)` blocks until Feishu's windows for `key` admit one more call, in
     every process that shares the backend. Returns the seconds spent waiting."""
@@ -197,13 +209,17 @@ class SharedLimiter:
         self._sleep = sleep
 
     def acquire(self, key: str = "", priority: Priority = Priority.INTERACTIVE,
-                windows: Sequence[Window] | None = None) -> float:
+                windows: Sequence[Window] | None = None, max_wait: float | None = None) -> float:
+        """max_wait: raise `WindowFull` instead of waiting longer than this in total (a
+        person is waiting; the inbox can try again later)."""
         limits = allowed(windows or self.windows, priority)
         waited = 0.0
         while True:
             wait = self.backend.try_acquire(key, limits)
             if wait <= 0.0:
                 return waited
+            if max_wait is not None and waited + wait > max_wait:
+                raise WindowFull(wait)
             # a little over: the grant that frees the place must have left the window
             self._sleep(wait + 0.001)
             waited += wait + 0.001
