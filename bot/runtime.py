@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .actions import maintenance
 from .config import Settings
-from .feishu import Feishu
+from .feishu import Feishu, background
+from .feishu.limits import limiter_for
 from .inbox.pool import INBOX_LEASE_S, SWEEP_EVERY_S, InboxPool
 from .router import process_inbox_item
 from .store import InboxItem, Store
@@ -28,12 +29,13 @@ class Bot:
         self.settings = settings
         self.store = Store(settings)
         self.store.create_all()
-        self.feishu = Feishu(settings, domain=feishu_domain or settings.feishu_domain)
+        self.feishu = Feishu(settings, domain=feishu_domain or settings.feishu_domain,
+                             limiter=limiter_for(settings.redis_url, self.store.engine))
         # Card clicks have Feishu's 3 s deadline: they never queue behind message handling.
         self.click_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="yue-click")
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.inbox = InboxPool(self.store, lambda item: process_inbox_item(self, item), workers=settings.workers,
-                               worker_id=self.worker_id, clock=lambda: self.now(), housekeeping=lambda: maintenance(self),
+                               worker_id=self.worker_id, clock=lambda: self.now(), housekeeping=self.housekeeping,
                                sweep=settings.role == "all", drain_on_kick=settings.role != "web")
         self._bot_open_id: str | None = None
         self._bot_id_failed_at = -float("inf")
@@ -53,6 +55,11 @@ class Bot:
                 self._bot_id_failed_at = time.monotonic()
                 log.warning("could not read the bot's own open_id (retry in %ss): %s", BOT_ID_RETRY_S, e)
         return self._bot_open_id
+
+    def housekeeping(self) -> None:
+        """Expiring drafts and the like: their Feishu calls go after a person's."""
+        with background():
+            maintenance(self)
 
     def start(self) -> None:
         """Pick up what a previous process left unfinished, then keep sweeping. A web-only

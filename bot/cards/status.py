@@ -6,7 +6,7 @@ from .data import RETRY, value
 from .i18n import t
 
 STATES = ("cancelled", "expired", "undone", "already_booked", "sent_privately", "booking", "failed",
-          "need_time", "no_match")
+          "need_time", "no_match", "working")
 ERRORS = ("permission", "rate_limit", "not_found", "other")
 TOASTS = {"not_yours": "error", "booked": "success", "cancelled": "info", "expired": "warning",
           "undone": "success", "already_booked": "info", "undo_expired": "warning",
@@ -14,7 +14,7 @@ TOASTS = {"not_yours": "error", "booked": "success", "cancelled": "info", "expir
           "already_done": "info"}
 _TEMPLATE = {"cancelled": "grey", "expired": "grey", "undone": "grey", "already_booked": "green",
              "sent_privately": "blue", "booking": "blue", "failed": "red", "need_time": "orange",
-             "no_match": "orange"}
+             "no_match": "orange", "working": "blue"}
 
 
 def status_card(kind: str, lang: str, title: str | None = None) -> dict:

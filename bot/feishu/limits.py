@@ -232,3 +232,12 @@ def backend_for(redis_url: str | None, engine: sa.Engine | None) -> Backend:
     if engine is not None:
         return SqlBackend(engine)
     return MemoryBackend()
+
+
+def limiter_for(redis_url: str | None, engine: sa.Engine | None) -> SharedLimiter:
+    """The deployment's limiter: Redis (`REDIS_URL`), else a PostgreSQL database the
+    instances share, else this process's memory. A SQLite file is one host's, and its
+    single write lock is the inbox's: a grant per Feishu call there would slow every
+    acknowledgement, so one process on SQLite counts in memory."""
+    shared = engine if engine is not None and engine.dialect.name == "postgresql" else None
+    return SharedLimiter(backend_for(redis_url, shared), FEISHU_API_SENT)

@@ -55,7 +55,7 @@ class InboxStore(StoreCore):
 
     def _claimable(self, now: datetime):
         return or_(
-            and_(inbox.c.status == "new", inbox.c.available_at <= now),
+            and_(inbox.c.status.in_(("new", "deferred")), inbox.c.available_at <= now),
             and_(inbox.c.status == "working", inbox.c.lease_until < now),
         )
 
@@ -130,6 +130,16 @@ class InboxStore(StoreCore):
                 last_error=error[:2000], updated_at=now))
             return status
 
+    def inbox_defer(self, item_id: int, reason: str, retry_at: datetime, now: datetime | None = None) -> bool:
+        """Put a claimed item back as 'deferred' until `retry_at`: Feishu's rate windows were
+        full, nothing was done, so the attempt is given back (it does not count towards
+        'dead'). False if the item is no longer being worked on."""
+        now = self._when(now)
+        with self._tx() as c:
+            return c.execute(update(inbox).where(inbox.c.id == item_id, inbox.c.status == "working").values(
+                status="deferred", attempts=inbox.c.attempts - 1, available_at=_aware(retry_at, "retry_at"),
+                lease_until=None, lease_token=None, last_error=reason[:2000], updated_at=now)).rowcount == 1
+
     def inbox_get(self, item_id: int) -> InboxItem | None:
         with self._tx(write=False) as c:
             row = c.execute(select(inbox).where(inbox.c.id == item_id)).first()
@@ -139,7 +149,7 @@ class InboxStore(StoreCore):
         """Items not yet finished: new (due or waiting for a retry) or working."""
         with self._tx(write=False) as c:
             return c.execute(select(func.count()).select_from(inbox)
-                             .where(inbox.c.status.in_(("new", "working")))).scalar_one()
+                             .where(inbox.c.status.in_(("new", "working", "deferred")))).scalar_one()
 
     def inbox_prune(self, older_than: datetime) -> int:
         """Delete 'done' items last touched before `older_than` (dead ones stay for inspection)."""

@@ -18,7 +18,7 @@ UTC = timezone.utc
 # Draft life cycle (see issue 5): pending → booking → booked | cancelled | expired | failed;
 # booked → undoing → undone. `failed` keeps the draft so the person can press Retry.
 DRAFT_STATUSES = ("pending", "booking", "booked", "cancelled", "expired", "failed", "undoing", "undone")
-INBOX_STATUSES = ("new", "working", "done", "dead")
+INBOX_STATUSES = ("new", "working", "deferred", "done", "dead")   # deferred: Feishu's rate windows were full
 
 
 class UTCDateTime(TypeDecorator):
