@@ -139,6 +139,24 @@ def test_inbox_failed_retries_then_dead(make_store) -> None:
     assert store.inbox_pending_count() == 0
 
 
+def test_inbox_deferred_item_waits_and_keeps_its_attempts(make_store) -> None:
+    store = make_store(inbox_max_attempts=2)
+    store.inbox_put("ev_busy", "k", {}, now=T0)
+    now = T0
+    for _ in range(5):                             # more deferrals than attempts: never dead
+        item = store.inbox_claim("w", 30, now=now)
+        assert item is not None and item.attempts == 1
+        assert store.inbox_defer(item.id, "deferred: rate window full", now + timedelta(seconds=5), now=now)
+        assert not store.inbox_defer(item.id, "again", now + timedelta(seconds=5), now=now)   # not ours any more
+        got = store.inbox_get(item.id)
+        assert got.status == "deferred" and got.last_error == "deferred: rate window full"
+        assert store.inbox_pending_count() == 1
+        assert store.inbox_claim("w", 30, now=now + timedelta(seconds=4)) is None   # not before it is due
+        now += timedelta(seconds=5)
+    item = store.inbox_claim("w", 30, now=now)
+    assert store.inbox_done(item.id) and store.inbox_pending_count() == 0
+
+
 def test_inbox_worker_dying_every_time_ends_dead(make_store) -> None:
     store = make_store(inbox_max_attempts=2)
     store.inbox_put("ev_poison", "k", {}, now=T0)
