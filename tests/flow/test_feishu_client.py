@@ -528,6 +528,32 @@ def test_stale_tenant_token_in_the_sdk_cache_is_replaced(fs):
     assert TokenManager.cache.get(key) not in (None, "t-stale-token-from-a-previous-life")
 
 
+def test_freebusy_goes_ten_people_per_batch_call_and_rooms_one_by_one(fs, sb):
+    from lark_oapi.api.calendar.v4 import ListFreebusyRequest, ListFreebusyRequestBody
+
+    from sandbox.seed import PEOPLE
+    srv, _ = sb
+    people = [f"ou_{p[0]}" for p in PEOPLE]
+    assert len(people) > 10
+    limiter = srv.app.extensions["sandbox"].limiter
+    limiter.reset()
+    start, end = day_at(1, 0), day_at(141, 0)                  # 140 days: two windows
+    busy = fs.freebusy(people, ["omm_everest"], start, end)
+    counted = {a["path"].rsplit("/", 1)[-1]: a["calls"] for a in limiter.view()["apis"] if "freebusy" in a["path"]}
+    assert counted == {"batch": 2 * -(-len(people) // 10), "list": 2}, counted
+    assert set(busy) == set(people) | {"omm_everest"}
+    for who in people[:3] + people[-2:]:                       # the same as one freebusy.list per person
+        spans = []
+        for ws, we in ((start, start + dt.timedelta(days=90)), (start + dt.timedelta(days=90), end)):
+            resp = fs._tenant.calendar.v4.freebusy.list(ListFreebusyRequest.builder().user_id_type("open_id")
+                                                        .request_body(ListFreebusyRequestBody.builder()
+                                                                      .time_min(ws.isoformat()).time_max(we.isoformat())
+                                                                      .user_id(who).build()).build())
+            assert resp.success(), resp.msg
+            spans += [(parse_rfc3339(f.start_time), parse_rfc3339(f.end_time)) for f in resp.data.freebusy_list or []]
+        assert busy[who] == sorted(set(spans)), who
+
+
 def test_concurrent_freebusy_stays_within_the_sandbox_rate_limit(fs):
     people = ["ou_alice", "ou_bob", "ou_carol", "ou_dave"]
     busy = fs.freebusy(people, ["omm_everest", "omm_kunlun", "omm_taishan"], day_at(0, 0), day_at(200, 0))
