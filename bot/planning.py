@@ -122,13 +122,15 @@ def free_slots(bot, draft, lang: str, window: tuple[dt.datetime, dt.datetime],
     if we <= ws:
         we = ws + dt.timedelta(days=DEFAULT_WINDOW_DAYS)
     room = p.get("room")
-    busy = busy_by_id(bot, ids, [room["room_id"]] if room else [], ws, we)
+    people.lookup_many(bot, ids)   # one contact batch call for everyone not cached yet
+    # Free/busy once, over the widened span too: the asked span is a part of it, and a second
+    # round of calls when nobody is free in the asked span would double the Feishu calls.
+    wide_end = max(we, ws + dt.timedelta(days=WIDEN_DAYS))
+    busy = busy_by_id(bot, ids, [room["room_id"]] if room else [], ws, wide_end)
+    busy_people = {i: busy.get(i, []) for i in ids}
     if room:
         # A wanted room must be free too: count it as one more participant with no hours limit.
-        busy_people = {i: busy.get(i, []) for i in ids}
         busy_people["__room__"] = busy.get(room["room_id"], [])
-    else:
-        busy_people = {i: busy.get(i, []) for i in ids}
     hours = {i: working_hours(bot, i) for i in ids}
     if room:
         hours["__room__"] = slots.WorkingHours(tz="UTC", start=dt.time(0), end=dt.time(23, 59),
@@ -138,15 +140,10 @@ def free_slots(bot, draft, lang: str, window: tuple[dt.datetime, dt.datetime],
     names = {c.open_id: c.name for c in person_cards(bot, ids, lang)}
     names["__room__"] = room["name"] if room else ""
     widened = False
-    if not found:
+    if not found and wide_end > we:
         # Nothing in the asked span (e.g. "tomorrow afternoon" is night for someone abroad):
         # the nearest times that suit everyone beat a list of times that suit nobody.
-        wide_end = max(we, ws + dt.timedelta(days=WIDEN_DAYS))
-        wide_busy = busy_by_id(bot, ids, [room["room_id"]] if room else [], ws, wide_end)
-        wide_people = {i: wide_busy.get(i, []) for i in ids}
-        if room:
-            wide_people["__room__"] = wide_busy.get(room["room_id"], [])
-        found = slots.find_slots(wide_people, hours, ws, wide_end, duration, now, tz=p["tz"])
+        found = slots.find_slots(busy_people, hours, ws, wide_end, duration, now, tz=p["tz"])
         widened = bool(found)
     if found:
         choices = tuple(cards.SlotChoice(s.start, s.end) for s in found)
