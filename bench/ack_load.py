@@ -183,14 +183,14 @@ def main() -> int:
     status = inbox_status(database_url)
     while time.monotonic() < deadline:
         status = inbox_status(database_url)
-        if status.get("new", 0) + status.get("working", 0) == 0:
+        if status.get("new", 0) + status.get("working", 0) + status.get("deferred", 0) == 0:
             break
         time.sleep(2)
     drain_s = time.monotonic() - t_load_end
     counts = reply_counts(sandbox_db)
     lost = sorted(m for m in acked if counts.get(m, 0) == 0)
     dup = sorted(m for m, c in counts.items() if c > 1)
-    drained = status.get("new", 0) + status.get("working", 0) == 0
+    drained = status.get("new", 0) + status.get("working", 0) + status.get("deferred", 0) == 0
     print()
     print(table(rows, ["events/s", "sent", "acked/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "p99 sched ms",
                        "non-200"]))

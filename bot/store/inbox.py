@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.store.core import StoreCore, _aware, _short_key
 from bot.store.tables import InboxItem, inbox, seen
@@ -44,14 +45,31 @@ class InboxStore(StoreCore):
         """Store an accepted event before answering 200. False if `event_id` is
         already in the inbox (a re-delivery), in which case nothing changes."""
         now = self._when(now)
+        row = dict(event_id=event_id, kind=kind, payload=payload, status="new", attempts=0,
+                   available_at=now, created_at=now, updated_at=now)
+        if self.dialect == "postgresql":
+            return self._put_autocommit(row)
         try:
             with self._tx() as c:
-                c.execute(insert(inbox).values(
-                    event_id=event_id, kind=kind, payload=payload, status="new", attempts=0,
-                    available_at=now, created_at=now, updated_at=now))
+                c.execute(insert(inbox).values(**row))
             return True
         except IntegrityError:
             return False
+
+    def _put_autocommit(self, row: dict[str, Any]) -> bool:
+        """The acknowledgement's insert on PostgreSQL in one round trip; a re-delivery is a
+        conflict that inserts nothing."""
+        stmt = (pg_insert(inbox).values(**row).on_conflict_do_nothing(index_elements=["event_id"])
+                .returning(inbox.c.id))   # rowcount is -1 here with psycopg 3: a returned id says it
+        for attempt in (1, 2):
+            try:
+                with self._autocommit.connect() as c:
+                    return c.execute(stmt).first() is not None
+            except DBAPIError as e:
+                if not e.connection_invalidated or attempt == 2:
+                    raise
+                log.info("inbox insert: the database dropped a pooled connection; once more on a new one")
+        return False  # unreachable
 
     def _claimable(self, now: datetime):
         return or_(

@@ -81,6 +81,20 @@ def test_inbox_put_is_idempotent_and_counts(store: Store) -> None:
     assert store.inbox_pending_count() == 0
 
 
+def test_inbox_put_survives_a_dropped_connection(store: Store) -> None:
+    if store.dialect != "postgresql":
+        pytest.skip("the one-round-trip insert is PostgreSQL's")
+    assert store.inbox_put("ev_a", "k", {})
+    with store._autocommit.connect() as c:            # the server drops the pooled connections
+        pids = [r[0] for r in c.execute(text("SELECT pg_backend_pid()"))]
+    with store.engine.begin() as c:
+        for pid in pids:
+            c.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+    assert store.inbox_put("ev_b", "k", {})           # once more on a fresh connection
+    assert not store.inbox_put("ev_b", "k", {})
+    assert store.inbox_pending_count() == 2
+
+
 def test_inbox_claims_oldest_first(store: Store) -> None:
     for i in range(3):
         store.inbox_put(f"ev_{i}", "k", {"i": i}, now=T0 + timedelta(seconds=i))
