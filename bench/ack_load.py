@@ -11,8 +11,9 @@ Set-up (all on 127.0.0.1, all in a temporary directory, all stopped on exit):
   * the bot in Feishu mode: `gunicorn --workers 2 --threads 8 'app:create_app()'` with
     FEISHU_DOMAIN pointing at the sandbox and DATABASE_URL a temporary SQLite file (or
     `--database-url`, e.g. PostgreSQL: its tables are used as they are, so give a scratch DB);
-    the bot is unmodified, so its own client-side limiter (50/s and 1000/min per API and
-    worker process) paces its replies as in production: draining takes minutes at high rates;
+    the bot is unmodified, so its rate limiter (50/s and 1000/min per API, shared by every
+    process through PostgreSQL or Redis when configured) paces its replies as in production:
+    draining takes minutes at high rates;
   * every message exists in the sandbox before its event is sent (rows inserted through
     sandbox.store), so replies have a parent: "help" / "帮助" from six people in their p2p chats.
 
