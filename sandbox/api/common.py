@@ -55,6 +55,7 @@ class ApiCount:
     refused: int = 0
     peak_1s: int = 0
     peak_60s: int = 0
+    busy_ms: float = 0.0          # time spent answering (the sandbox's own share of a latency)
     _second: deque = field(default_factory=deque)
     _minute: deque = field(default_factory=deque)
 
@@ -69,7 +70,8 @@ class ApiCount:
         self.peak_60s = max(self.peak_60s, len(self._minute))
 
     def view(self) -> dict:
-        return {"calls": self.calls, "refused": self.refused, "peak_1s": self.peak_1s, "peak_60s": self.peak_60s}
+        return {"calls": self.calls, "refused": self.refused, "peak_1s": self.peak_1s, "peak_60s": self.peak_60s,
+                "busy_ms": round(self.busy_ms, 1)}
 
 
 @dataclass
@@ -103,6 +105,11 @@ class RateLimiter:
             return 1
         hits.append(now)
         return None
+
+    def answered(self, key: tuple, ms: float) -> None:
+        with self._lock:
+            if key in self.counts:
+                self.counts[key].busy_ms += ms
 
     def view(self) -> dict:
         with self._lock:
@@ -292,7 +299,9 @@ def authenticate(tenant: bool = True, user: bool = True) -> Identity:
             raise _gateway_error(99991663, "Invalid access token for authorization: this API accepts only a "
                                            "tenant_access_token, a user_access_token was sent.")
         ident = Identity("user", ut.app_id, ut.open_id)
-    wait = state().limiter.check((ident.app_id, request.method, request.url_rule.rule if request.url_rule else request.path))
+    key = (ident.app_id, request.method, request.url_rule.rule if request.url_rule else request.path)
+    g.sb_rate_key = key          # the time to answer is added after the request (api/ratelimit.py)
+    wait = state().limiter.check(key)
     if wait is not None:
         raise ApiError(99991400, "request trigger frequency limit", 429,
                        headers={"x-ogw-ratelimit-limit": str(state().limiter.per_second),

@@ -77,8 +77,10 @@ def test_rate_limiter_counts_what_each_api_was_sent():
     rl.check(("app", "GET", "/y"), now=12.0)
     view = rl.view()
     x = next(a for a in view["apis"] if a["path"] == "/x")
+    rl.answered(("app", "POST", "/x"), 2.5)
     assert x == {"app_id": "app", "method": "POST", "path": "/x", "calls": 6, "refused": 2, "peak_1s": 5,
-                 "peak_60s": 6}
+                 "peak_60s": 6, "busy_ms": 0.0}
+    assert next(a for a in rl.view()["apis"] if a["path"] == "/x")["busy_ms"] == 2.5
     assert view["refused"] == 2 and len(view["apis"]) == 2
     rl.enabled = False                                         # off: still counted, never refused
     for i in range(5):
