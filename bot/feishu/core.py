@@ -142,6 +142,9 @@ class Caller:
                  key_prefix: str = ""):
         self.limiter = limiter
         self.key_prefix = key_prefix
+        # When the shared store (Redis, PostgreSQL) is away, this process keeps the windows
+        # alone rather than stop calling Feishu: over-sending then is bounded by the 429 path.
+        self._local = SharedLimiter(MemoryBackend(clock), limiter.windows, sleep=sleep)
         self.invalidate_tenant_token = invalidate_tenant_token
         self.retry_budget = retry_budget
         self._sleep = sleep
@@ -189,7 +192,14 @@ class Caller:
         max_wait = (max(0.0, deadline - self._clock()) if priority is Priority.INTERACTIVE
                     else BACKGROUND_MAX_WAIT)
         try:
-            self.limiter.acquire(self.key_prefix + op, priority, max_wait=max_wait)
+            try:
+                self.limiter.acquire(self.key_prefix + op, priority, max_wait=max_wait)
+            except WindowFull:
+                raise
+            except Exception as e:
+                log.warning("feishu %s: shared rate limiter unavailable (%s); counting in this process",
+                            op, type(e).__name__)
+                self._local.acquire(self.key_prefix + op, priority, max_wait=max_wait)
         except WindowFull as full:
             log.warning("feishu %s: rate window full for %.2fs more; retry later", op, full.wait)
             raise RetryLater(99991400, "rate window full (client-side)", None, retry_after=full.wait,

@@ -21,7 +21,7 @@ from bot.feishu.core import CallPolicy, Caller, backoff_delay, header, idempoten
 from bot.feishu.errors import classify, redact
 from bot.feishu.models import chunks, lang_of, parse_rfc3339, time_info
 from bot.feishu.errors import RetryLater
-from bot.feishu.limits import MemoryBackend, Priority, SharedLimiter, Window
+from bot.feishu.limits import MemoryBackend, SharedLimiter, Window
 from tests.support.live import LiveServer
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -560,3 +560,17 @@ def test_concurrent_freebusy_stays_within_the_sandbox_rate_limit(fs):
     assert set(busy) == set(people) | {"omm_everest", "omm_kunlun", "omm_taishan"}
     for intervals in busy.values():
         assert intervals == sorted(intervals) and all(s < e and s.tzinfo for s, e in intervals)
+
+
+def test_a_shared_limiter_that_is_away_falls_back_to_this_process():
+    class Away:
+        def try_acquire(self, key, limits):
+            raise ConnectionError("redis down")
+
+    clock = FakeClock()
+    caller = Caller(SharedLimiter(Away(), (Window(2, 1.0),), sleep=clock.sleep), lambda: None,
+                    sleep=clock.sleep, clock=clock)
+    fn, calls = scripted(FakeResp(), FakeResp(), FakeResp())
+    for _ in range(3):
+        assert caller.run("op", fn, CallPolicy(idempotent=True)).data == "DATA"
+    assert len(calls) == 3 and clock.slept == [pytest.approx(1.001)]   # the local windows still hold
