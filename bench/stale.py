@@ -34,6 +34,7 @@ DEPENDS: dict[str, list[str]] = {
                       "bot/runtime.py", "sandbox/api/common.py"],
     "reminders": ["bot/scheduler", "bot/handlers/remind.py"],
     "transport": ["bot/transport", "sandbox/ws", "sandbox/delivery.py"],
+    "caldav_vdirsyncer": ["sandbox/caldav", "sandbox/api/caldav.py"],
 }
 COMMON = ["bench/_common.py", "bench/_servers.py"]
 _MARK = re.compile(r"<!--\s*bench:(?P<name>[\w-]+)\s+commit=(?P<commit>[0-9a-f]{7,40})(?P<rest>[^>]*)-->")

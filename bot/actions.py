@@ -48,6 +48,9 @@ def _on_card(bot, payload: dict) -> dict:
     value = ((ev.get("action") or {}).get("value")) or {}
     if not isinstance(value, dict):
         return answer("error", "zh")
+    if value.get("a") == "caldav_revoke":      # acts on the clicker's own account: no draft to check
+        from .handlers import caldav
+        return caldav.revoke(bot, operator, value)
     draft = bot.store.get_draft(str(value.get("d") or "")) if value.get("d") else None
     if draft is None:
         return answer("expired", "zh")

@@ -20,20 +20,28 @@ def redirect_uri(bot) -> str:
     return f"{bot.settings.base_url}/oauth/callback"
 
 
-def user_token(ctx, reason: str) -> str | None:
-    """The sender's access token, or None after sending the connect card."""
-    bot = ctx.bot
-    tok = bot.store.get_user_token(ctx.sender.open_id)
+def fresh_token(bot, open_id: str) -> str | None:
+    """The person's access token, refreshed when due; None when they must connect again."""
+    tok = bot.store.get_user_token(open_id)
     if tok is not None and tok.expires_at - REFRESH_MARGIN > bot.now():
         return tok.access_token
     if tok is not None and tok.refresh_token:
         try:
             new = bot.feishu.refresh_user_token(tok.refresh_token)
-            bot.store.save_user_token(ctx.sender.open_id, new.access_token, new.refresh_token,
+            bot.store.save_user_token(open_id, new.access_token, new.refresh_token,
                                       new.expires_at, new.refresh_expires_at)
             return new.access_token
         except FeishuError as e:
-            log.info("refresh for %s failed (code=%s): asking to connect again", ctx.sender.open_id, e.code)
+            log.info("refresh for %s failed (code=%s): asking to connect again", open_id, e.code)
+    return None
+
+
+def user_token(ctx, reason: str) -> str | None:
+    """The sender's access token, or None after sending the connect card."""
+    bot = ctx.bot
+    token = fresh_token(bot, ctx.sender.open_id)
+    if token is not None:
+        return token
     state = bot.store.create_oauth_state(ctx.sender.open_id, ctx.chat_id, {"payload": ctx.raw})
     url = bot.feishu.authorize_url(redirect_uri(bot), state)
     card = cards.connect_card(url, ctx.lang, reason=reason)

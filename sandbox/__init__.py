@@ -38,7 +38,7 @@ def init_app(app: Flask, settings: Any, today: dt.date | None = None) -> Any:
 
     # Import table modules before create_all so every table exists (calendar ones included).
     from sandbox import store  # noqa: F401
-    for optional in ("sandbox.calendar_models",):
+    for optional in ("sandbox.calendar_models", "sandbox.caldav.models"):
         if importlib.util.find_spec(optional) is not None:
             importlib.import_module(optional)
 

@@ -11,7 +11,8 @@ from .data import (ACTIONS, CANCEL, CHOOSE, CONFIRM, OTHER, PICK, RETRY, SCOPE, 
                    Person, Proposal, Room, SlotChoice, SlotsView, value)
 from .events import choose_event_card, scope_card
 from .format import describe_rrule, fmt_range, fmt_when, zone_label
-from .help import caldav_card, help_card, unknown_card
+from .caldav import caldav_card, caldav_revoked_card
+from .help import help_card, unknown_card
 from .i18n import norm_lang, t
 from .proposal import proposal_card
 from .slots import slots_card
@@ -20,7 +21,8 @@ from .status import error_card, status_card, toast
 __all__ = [
     "agenda_card", "search_card", "booked_card", "cancelled_event_card", "invite_card", "leave_card",
     "rescheduled_card", "share_card", "connect_card", "choose_event_card", "scope_card", "caldav_card",
-    "help_card", "unknown_card", "proposal_card", "slots_card", "error_card", "status_card", "toast",
+    "caldav_revoked_card", "help_card", "unknown_card", "proposal_card", "slots_card", "error_card", "status_card",
+    "toast",
     "ACTIONS", "CANCEL", "CHOOSE", "CONFIRM", "OTHER", "PICK", "RETRY", "SCOPE", "UNDO",
     "Booked", "Conflict", "Event", "Person", "Proposal", "Room", "SlotChoice", "SlotsView", "value",
     "describe_rrule", "fmt_range", "fmt_when", "zone_label", "norm_lang", "t",

@@ -1,4 +1,4 @@
-"""Help, the unknown-message hint, and CalDAV credentials."""
+"""Help and the unknown-message hint (CalDAV settings are in caldav.py)."""
 from __future__ import annotations
 
 from .base import card, md
@@ -21,14 +21,3 @@ def unknown_card(lang: str) -> dict:
     """A short hint with three examples (private chats only; groups stay silent)."""
     return card(t("title_unknown", lang), "grey",
                 [md(f"{t('unknown_body', lang)}\n{t('unknown_examples', lang)}")], lang)
-
-
-def caldav_card(username: str, password: str, server: str, lang: str) -> dict:
-    """CalDAV settings for a phone or desktop client; send only in the person's private chat."""
-    # Plain text, not markdown: a password must show exactly as issued.
-    fields = [(t("caldav_server", lang), server), (t("caldav_user", lang), username),
-              (t("caldav_password", lang), password)]
-    elements = [md(t("caldav_intro", lang))]
-    elements += [{"tag": "div", "text": {"tag": "plain_text", "content": f"{k}: {v}"}} for k, v in fields]
-    elements.append(md(f"🔒 **{t('caldav_warning', lang)}**"))
-    return card(t("title_caldav", lang), "red", elements, lang)

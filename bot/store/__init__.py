@@ -5,6 +5,7 @@ touches the bot's database. One module per table family, composed into one
 * `inbox`        — the durable inbox and the seen ids (claim once)
 * `drafts`       — drafts and their compare-and-set transitions
 * `tokens`       — encrypted user tokens
+* `caldav`       — CalDAV accounts minted per device (password encrypted like tokens)
 * `oauth_states` — OAuth `state` values
 * `prefs`        — a person's preferences
 * `cache`        — the shared key → JSON cache, housekeeping of expired rows
@@ -13,20 +14,21 @@ touches the bot's database. One module per table family, composed into one
 from __future__ import annotations
 
 from bot.store.cache import CacheStore
+from bot.store.caldav import CaldavStore
 from bot.store.core import pg_driver_url
 from bot.store.drafts import DraftStore, idempotency_key, stable_uuid
 from bot.store.inbox import InboxStore
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.prefs import PrefsStore
-from bot.store.tables import DRAFT_STATUSES, Draft, InboxItem, Prefs, UserToken
+from bot.store.tables import DRAFT_STATUSES, CaldavAccount, Draft, InboxItem, Prefs, UserToken
 from bot.store.tokens import TokenStore, derive_fernet_key
 
 __all__ = [
-    "Store", "Draft", "InboxItem", "UserToken", "Prefs", "DRAFT_STATUSES",
+    "Store", "Draft", "InboxItem", "UserToken", "Prefs", "DRAFT_STATUSES", "CaldavAccount",
     "idempotency_key", "stable_uuid", "derive_fernet_key", "pg_driver_url",
 ]
 
 
-class Store(InboxStore, DraftStore, TokenStore, OAuthStateStore, PrefsStore, CacheStore):
+class Store(InboxStore, DraftStore, CaldavStore, TokenStore, OAuthStateStore, PrefsStore, CacheStore):
     """The bot's database. Construct with `Store(settings)` or
     `Store(url, secret_key, var_dir)`, call `create_all()` once at start-up."""

@@ -108,6 +108,17 @@ user_tokens = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# CalDAV accounts Yue minted, one per person and device; the password is Fernet ciphertext.
+caldav_accounts = Table(
+    "yue_caldav_accounts", metadata,
+    Column("open_id", String(128), primary_key=True),
+    Column("device", String(32), primary_key=True),
+    Column("server", Text, nullable=False),
+    Column("username", String(255), nullable=False),
+    Column("password", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 oauth_states = Table(
     "yue_oauth_states", metadata,
     Column("state", String(64), primary_key=True),
@@ -206,3 +217,14 @@ class Prefs:
     meeting_minutes: int = 30
     tz: str | None = None
     lang: str | None = None
+
+
+@dataclass(frozen=True)
+class CaldavAccount:
+    """CalDAV settings Yue minted for one device of a person (password left out of repr())."""
+    open_id: str
+    device: str
+    server: str
+    username: str
+    password: str = field(repr=False)
+    created_at: datetime | None = None

@@ -169,14 +169,16 @@ def test_book_as_alice_then_pick_a_slot_as_carol(yue_server, open_page, shot):
 
 # --- the sandbox alone ---------------------------------------------------------------------------
 
-def _send_card(base_url: str, chat_id: str, card: dict) -> None:
+def _send_card(base_url: str, chat_id: str, card: dict, ok: bool = True):
     client = (lark.Client.builder().app_id("cli_sandbox_yue").app_secret("sandbox-secret").domain(base_url)
               .log_level(lark.LogLevel.ERROR).build())
     req = (CreateMessageRequest.builder().receive_id_type("chat_id")
            .request_body(CreateMessageRequestBody.builder().receive_id(chat_id).msg_type("interactive")
                          .content(json.dumps(card, ensure_ascii=False)).build()).build())
     resp = client.im.v1.message.create(req)
-    assert resp.success(), (resp.code, resp.msg)
+    if ok:
+        assert resp.success(), (resp.code, resp.msg)
+    return resp
 
 
 def _text(content: str) -> dict:
@@ -210,14 +212,18 @@ GALLERY = {
             {"tag": "input", "name": "title", "required": True, "placeholder": _text("Title")},
             _button("Submit", "primary_filled", name="submit", form_action_type="submit")]},
         {"tag": "markdown", "content": "a note", "text_size": "notation"},
-        {"tag": "no_such_element", "whatever": 1},
-        {"tag": "column_set", "columns": "not a list"},
         _button("Docs", "default", behaviors=[{"type": "open_url", "default_url": "https://open.feishu.cn"}]),
     ]},
 }
 
 
-def test_cards_render_every_element_and_unknown_ones_as_placeholders(sandbox_only, open_page, shot):
+def test_cards_render_every_element_and_invalid_ones_are_refused(sandbox_only, open_page, shot):
+    # Feishu refuses a card with an unknown element or a malformed column set (230099, with the
+    # component's path), so such a card never reaches the chat.
+    bad = json.loads(json.dumps(GALLERY))
+    bad["body"]["elements"].append({"tag": "no_such_element", "whatever": 1})
+    refused = _send_card(sandbox_only.url, "oc_p2p_alice", bad, ok=False)
+    assert refused.code == 230099 and "no_such_element" in refused.msg
     _send_card(sandbox_only.url, "oc_p2p_alice", GALLERY)
     page, errors = open_page(sandbox_only.url + "/?as=ou_alice")
     card = cards(page).last.locator(".card")
@@ -237,10 +243,7 @@ def test_cards_render_every_element_and_unknown_ones_as_placeholders(sandbox_onl
     expect(card.locator('input[type="time"]')).to_have_value("15:00")
     expect(card.locator('input[type="datetime-local"]')).to_have_value("2026-05-01T15:00")
     expect(card.locator(".size-notation")).to_have_text("a note")
-    # An unknown element and a malformed column set become placeholders; the rest still renders.
-    expect(card.locator(".c-unsupported")).to_have_count(2)
-    expect(card.locator(".c-unsupported").first).to_contain_text("no_such_element")
-    expect(card.locator(".c-unsupported").last).to_contain_text("column_set")
+    expect(card.locator(".c-unsupported")).to_have_count(0)
     expect(card.locator(".c-btn", has_text="Docs")).to_be_visible()
 
     # A form with an empty required field is not submitted: a warning toast, the field marked.

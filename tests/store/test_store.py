@@ -289,13 +289,14 @@ ACCESS = "u-ACCESS-plaintext-7f3a9c1e5b"
 REFRESH = "ur-REFRESH-plaintext-2d8e4b6a0c"
 
 
-def _raw_database(store: Store, db_url: str) -> bytes:
+def _raw_database(store: Store, db_url: str, table: str = "yue_user_tokens") -> bytes:
+    """What the database holds on disk (SQLite) or in `table` (PostgreSQL), for plaintext checks."""
     if db_url.startswith("sqlite"):
         path = Path(db_url.split(":///", 1)[1])
         # WAL mode: recent writes may sit in the -wal file, so read both.
         return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
     with store.engine.connect() as c:
-        rows = c.execute(text("SELECT * FROM yue_user_tokens")).all()
+        rows = c.execute(text(f"SELECT * FROM {table}")).all()
     return repr(rows).encode()
 
 

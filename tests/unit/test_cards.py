@@ -13,6 +13,7 @@ from bot.cards import (Booked, Conflict, Event, Person, Proposal, Room, SlotChoi
                        rescheduled_card, scope_card, search_card, share_card, slots_card, status_card, toast,
                        unknown_card)
 from bot.cards.base import MAX_BYTES, size
+from bot.cards.caldav import CaldavSettings
 from bot.cards.i18n import STRINGS
 
 SH = "Asia/Shanghai"
@@ -62,7 +63,7 @@ def all_cards(lang):
         "agenda_empty": agenda_card([], dt.date(2026, 11, 26), dt.date(2026, 11, 26), SH, lang),
         "search": search_card("周会", EVENTS, SH, lang),
         "search_none": search_card("x", [], SH, lang),
-        "caldav": caldav_card("u_1", "p*ss_w<rd>", "https://caldav.feishu.cn", lang),
+        "caldav": caldav_card("iphone", lang, CaldavSettings("https://caldav.feishu.cn", "u_1", "p*ss_w<rd>")),
         "help": help_card(lang),
         "unknown": unknown_card(lang),
     }

@@ -16,6 +16,8 @@ from bot.cards import (Booked, Event, Person, Proposal, Room, SlotChoice, SlotsV
                        rescheduled_card, scope_card, search_card, share_card, slots_card, status_card)
 import bot.cards
 from bot.cards.base import MAX_TEXT
+from bot.cards.caldav import (DEVICES, CaldavSettings, caldav_card, caldav_revoke_failed_card,
+                              caldav_revoked_card)
 from bot.cards.coming_soon import FEATURES, coming_soon_card
 from bot.cards.status import ERRORS, STATES
 from sandbox import cards_schema
@@ -61,14 +63,22 @@ def every_card(lang: str) -> dict[str, dict]:
     cards["agenda_crowded"] = agenda_card(crowded, START.date(), START.date() + dt.timedelta(days=13), SH, lang)
     cards["search_crowded"] = search_card(LONG, crowded, SH, lang)
     cards.update({f"coming_soon_{k}": coming_soon_card(k, lang) for k in (*FEATURES, "no_such_intent")})
+    conf = CaldavSettings("http://127.0.0.1:8000/caldav/", "u_1", "p*ss <w>rd", shown_before=True)
+    for device in DEVICES:
+        cards[f"caldav_{device}"] = caldav_card(device, lang, conf)
+        cards[f"caldav_{device}_advice"] = caldav_card(device, lang)
+        cards[f"caldav_{device}_revoked"] = caldav_revoked_card(device, lang)
+        cards[f"caldav_{device}_revoked_none"] = caldav_revoked_card(device, lang, had_settings=False)
+        for connect in (True, False):
+            cards[f"caldav_{device}_revoke_failed_{connect}"] = caldav_revoke_failed_card(device, lang, connect)
     return cards
 
 
 # Every builder the tests above call; a new one in bot/cards must be added to every_card.
 COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_card", "invite_card",
            "cancelled_event_card", "rescheduled_card", "coming_soon_card", "connect_card", "choose_event_card",
-           "scope_card", "help_card", "unknown_card", "caldav_card", "proposal_card", "slots_card", "status_card",
-           "error_card"}
+           "scope_card", "help_card", "unknown_card", "caldav_card", "caldav_revoked_card", "caldav_revoke_failed_card",
+           "proposal_card", "slots_card", "status_card", "error_card"}
 
 
 def test_every_card_builder_is_covered():
