@@ -62,11 +62,19 @@ def prepare_sandbox(tmp: str, env: dict, ids: list[tuple[str, str, str, str]]) -
     db.engine.dispose()
 
 
+WORKING = ("马上就好", "One moment")   # the "working on it" card of a deferred message (issue 17)
+
+
 def reply_counts(sandbox_db: str) -> dict[str, int]:
+    """Real answers per message: a deferred message's "working on it" card is not one."""
     with sqlite3.connect(f"file:{sandbox_db}?mode=ro", uri=True, timeout=30) as c:
-        rows = c.execute("SELECT parent_id, COUNT(*) FROM sb_messages WHERE sender_type = 'app' "
-                         "AND parent_id LIKE 'om_bench%' GROUP BY parent_id").fetchall()
-    return dict(rows)
+        rows = c.execute("SELECT parent_id, content FROM sb_messages WHERE sender_type = 'app' "
+                         "AND parent_id LIKE 'om_bench%'").fetchall()
+    counts: dict[str, int] = {}
+    for parent, content in rows:
+        if not any(w in (content or "") for w in WORKING):
+            counts[parent] = counts.get(parent, 0) + 1
+    return counts
 
 
 def inbox_status(database_url: str) -> dict[str, int]:
