@@ -51,6 +51,16 @@ def _platform(settings: Settings) -> Flask:
     return app
 
 
+def _health(settings: Settings, bot_app: Flask):
+    """/healthz once the bot is up: with the long connection's state in ws mode."""
+    conn = bot_app.extensions.get("yue_transport")      # the long connection, in ws mode
+    if conn is None:
+        return jsonify(ok=True, mode=settings.mode, transport=settings.transport, status="ready")
+    status = conn.status()
+    return jsonify(ok=status.state != "failed", mode=settings.mode, transport=settings.transport, status="ready",
+                   connection=status.as_dict()), 200 if status.state != "failed" else 503
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     if settings is None:  # under gunicorn: a bad setting is one line there too
         settings = settings_or_exit()
@@ -60,7 +70,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
-        return jsonify(ok=True, mode=settings.mode, status="ready")
+        return _health(settings, app)
 
     return app
 
@@ -110,8 +120,10 @@ def serving_app(settings: Settings) -> tuple[Flask, LateBot]:
 
     @app.get("/healthz")
     def healthz():
-        return jsonify(ok=late.status != "failed", mode=settings.mode, status=late.status), \
-            (503 if late.status == "failed" else 200)
+        if late.app is not None:
+            return _health(settings, late.app)
+        return jsonify(ok=late.status != "failed", mode=settings.mode, transport=settings.transport,
+                       status=late.status), (503 if late.status == "failed" else 200)
 
     return app, late
 
@@ -124,6 +136,10 @@ def _banner(settings: Settings) -> str:
             f"  Demo app credentials (sandbox only): app id {settings.app_id}, app secret {settings.app_secret}",
             "  Try, as Alice in her private chat with Yue: 明天下午3点和 @Bob 开会 讨论预算",
         ]
+        if settings.transport == "ws":
+            lines.append("  Events reach the bot over the sandbox's long connection (YUE_TRANSPORT=ws)")
+    elif settings.transport == "ws":
+        lines += ["  Events and card callbacks arrive over Feishu's long connection (no public URL needed)"]
     else:
         lines += [f"  Feishu request URLs: {settings.base_url}/feishu/events and {settings.base_url}/feishu/cards"]
     return "\n".join(lines)

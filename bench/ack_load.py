@@ -62,7 +62,7 @@ def prepare_sandbox(tmp: str, env: dict, ids: list[tuple[str, str, str, str]]) -
     db.engine.dispose()
 
 
-WORKING = ("马上就好", "One moment")   # the "working on it" card of a deferred message (issue 17)
+WORKING = ("飞书暂时限制了请求频率", "Feishu is limiting requests")   # the "working on it" card of a deferred message (issue 17)
 
 
 def reply_counts(sandbox_db: str) -> dict[str, int]:

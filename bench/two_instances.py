@@ -45,7 +45,7 @@ HELP = ["help", "帮助"]
 SCHEDULE = "明天下午3点和 @_user_1 开会"
 BOB = {"key": "@_user_1", "id": {"open_id": "ou_bob"}, "name": "李博"}
 VENV_BIN = os.path.dirname(sys.executable)
-WORKING = ("马上就好", "One moment")
+WORKING = ("飞书暂时限制了请求频率", "Feishu is limiting requests")
 ERROR = ("出错了", "Something went wrong", "请求太频繁", "Too many requests")
 
 

@@ -5,7 +5,7 @@ import logging
 
 from flask import Flask
 
-from . import actions, oauth
+from . import drafts, oauth
 from .config import Settings
 from .runtime import Bot
 from .transport import http
@@ -27,10 +27,20 @@ def init_app(app: Flask, settings: Settings) -> Bot:
             log.info("duplicate delivery of message %s ignored", key)
 
     def on_card(payload: dict) -> dict:
-        return actions.on_card(bot, payload)
+        return drafts.on_card(bot, payload)
 
-    app.register_blueprint(http.blueprint(settings, on_message, on_card))
+    if settings.transport == "ws":
+        # No /feishu/events in ws mode: without a verification token it would take forged events.
+        from .transport.ws import LongConnection
+        conn = LongConnection(settings.app_id, settings.app_secret, http.event_handler(on_message, on_card),
+                              settings.platform_url, settings.log_level, wait_for_local=settings.mode == "sandbox")
+        app.extensions["yue_transport"] = conn
+        bot.on_stop.append(conn.stop)
+    else:
+        app.register_blueprint(http.blueprint(settings, on_message, on_card))
     app.register_blueprint(oauth.blueprint(bot))
     app.extensions["yue_bot"] = bot
     bot.start()
+    if settings.transport == "ws":
+        app.extensions["yue_transport"].start()
     return bot

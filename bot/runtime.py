@@ -8,8 +8,9 @@ import os
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
-from .actions import maintenance
+from .drafts import maintenance
 from .config import Settings
 from .feishu import Feishu, background
 from .feishu.limits import limiter_for
@@ -39,6 +40,7 @@ class Bot:
                                sweep=settings.role == "all", drain_on_kick=settings.role != "web")
         self._bot_open_id: str | None = None
         self._bot_id_failed_at = -float("inf")
+        self.on_stop: list[Callable[[], None]] = []     # e.g. the long connection: closed first
 
     # -- clock: the only place the bot reads it (handlers receive `now`)
     @staticmethod
@@ -68,6 +70,8 @@ class Bot:
 
     def stop(self) -> None:
         """Finish the work in hand; what is left in the inbox waits for the next start."""
+        for fn in self.on_stop:
+            fn()
         self.inbox.stop()
         self.click_pool.shutdown(wait=True, cancel_futures=True)
         self.feishu.close()

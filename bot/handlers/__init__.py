@@ -8,8 +8,8 @@ import logging
 
 import intents
 
-from .. import cards
-from ..feishu import FeishuError, RetryLater
+from .. import drafts
+from ..feishu import FeishuError
 from . import (  # noqa: F401  (they register)
     agenda,
     caldav,
@@ -36,30 +36,9 @@ def dispatch(ctx) -> None:
     handler = handler_for(ctx.intent.intent, ctx.command)
     try:
         handler(ctx)
-    except RetryLater:
-        # Feishu's windows are full: the inbox runs the message again shortly (never a
-        # dead-end "press Retry" card); the person is told once that we are on it.
-        working_on_it(ctx)
-        raise
     except FeishuError as e:
-        # Told to the person in their language, with what to do; the inbox does not retry
-        # (the card's Retry button does, keeping the draft).
-        log.warning("handler %s: feishu code=%s msg=%s log_id=%s", ctx.intent.intent, e.code, e.msg, e.log_id)
-        ctx.reply(cards.error_card(_error_kind(e), ctx.lang), key="error")
-
-
-def working_on_it(ctx) -> None:
-    """One "working on it" reply per message, however often it is deferred."""
-    key = f"working:{ctx.message_id}"
-    if ctx.bot.store.cache_get(key):
-        return
-    try:
-        ctx.reply(cards.status_card("working", ctx.lang), key="working")
-    except FeishuError as e:   # IM is limited too: the real answer still comes
-        log.info("could not say 'working on it' for %s: %s", ctx.message_id, e)
-        return
-    ctx.bot.store.cache_put(key, {"sent": True}, 86400)
-
-
-def _error_kind(e: FeishuError) -> str:
-    return e.kind if e.kind in ("permission", "rate_limit", "not_found") else "other"
+        # Told to the person in their language with a Retry that runs the message again,
+        # or (rate limit, a reply whose answer was lost) back to the inbox for a later try.
+        log.warning("handler %s: feishu op=%s code=%s msg=%s log_id=%s", ctx.intent.intent, e.op, e.code, e.msg,
+                    e.log_id)
+        drafts.on_failure(ctx, e, last_attempt=ctx.last_attempt)

@@ -98,24 +98,38 @@ class InboxPool:
         """Handle one claimed inbox item; a failure keeps it for a retry (never lost)."""
         try:
             self._handle(item)
-        except RetryLater as e:
-            age = (self._clock() - item.created_at).total_seconds() if item.created_at else 0.0
-            if age < DEFER_FOR_S:
-                delay = min(DEFER_MAX_S, max(DEFER_MIN_S, e.retry_after or 0.0))
-                log.info("inbox item %s deferred %.1fs: %s", item.id, delay, e)
-                self.store.inbox_defer(item.id, f"deferred: {e}"[:500], self._clock() + dt.timedelta(seconds=delay))
-                # back as soon as it is due, not at the next sweep
-                timer = threading.Timer(delay, self.kick)
-                timer.daemon = True
-                timer.start()
-                return
-            self._failed(item, e)
         except Exception as e:
-            log.exception("inbox item %s failed", item.id)
+            limited = _rate_limited(e)
+            age = (self._clock() - item.created_at).total_seconds() if item.created_at else 0.0
+            if limited is not None and age < DEFER_FOR_S:
+                self._defer(item, limited)
+                return
+            if limited is None:
+                log.exception("inbox item %s failed", item.id)
             self._failed(item, e)
         else:
             self.store.inbox_done(item.id)
 
+    def _defer(self, item: InboxItem, e: RetryLater) -> None:
+        """Feishu's windows were full: nothing was done, so the item waits (state 'deferred',
+        the attempt given back) until a place frees, then runs again."""
+        delay = min(DEFER_MAX_S, max(DEFER_MIN_S, e.retry_after or 0.0))
+        log.info("inbox item %s deferred %.1fs: %s", item.id, delay, e)
+        self.store.inbox_defer(item.id, f"deferred: {e}"[:500], self._clock() + dt.timedelta(seconds=delay))
+        timer = threading.Timer(delay, self.kick)   # back as soon as it is due, not at the next sweep
+        timer.daemon = True
+        timer.start()
+
     def _failed(self, item: InboxItem, e: Exception) -> None:
         delay = min(MAX_ATTEMPTS_BACKOFF_S, 2 ** max(1, getattr(item, "attempts", 1)))
         self.store.inbox_failed(item.id, f"{type(e).__name__}: {e}"[:500], self._clock() + dt.timedelta(seconds=delay))
+
+
+def _rate_limited(e: BaseException | None) -> RetryLater | None:
+    """The `RetryLater` behind a failure: raised as it is, or wrapped by the handler that
+    told the person it is on it (bot.drafts' TryLater is raised `from` it)."""
+    for _ in range(5):
+        if e is None or isinstance(e, RetryLater):
+            return e
+        e = e.__cause__
+    return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Callable
+from typing import Any, Callable
 
 import lark_oapi as lark
 from flask import Blueprint, Response, g, jsonify, request
@@ -61,20 +61,31 @@ def _plain(o):
     return json.loads(lark.JSON.marshal(o) or "null")   # bytes, datetimes: as lark-oapi writes them
 
 
-def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
-                     on_card: Callable[[dict], dict]) -> lark.EventDispatcherHandler:
+def event_handler(on_message: Callable[[dict], None], on_card: Callable[[dict], dict],
+                  encrypt_key: str = "", verification_token: str = "") -> lark.EventDispatcherHandler:
+    """The registrations both transports use: HTTP (with the app's key and token, which the
+    dispatcher checks) and the long connection (empty: lark.ws.Client does not verify)."""
     def message(data: P2ImMessageReceiveV1) -> None:
-        g.yue_reached = True
         on_message(_as_dict(data))
 
     def card(data: P2CardActionTrigger):
-        g.yue_reached = True
         return on_card(_as_dict(data))
 
-    return (lark.EventDispatcherHandler.builder(settings.encrypt_key, settings.verification_token)
+    return (lark.EventDispatcherHandler.builder(encrypt_key, verification_token)
             .register_p2_im_message_receive_v1(message)
             .register_p2_card_action_trigger(card)
             .build())
+
+
+def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
+                     on_card: Callable[[dict], dict]) -> lark.EventDispatcherHandler:
+    def reached(fn: Callable[[dict], Any]) -> Callable[[dict], Any]:
+        def call(payload: dict) -> Any:
+            g.yue_reached = True      # a failure from here on is ours (503), not a forgery (400)
+            return fn(payload)
+        return call
+
+    return event_handler(reached(on_message), reached(on_card), settings.encrypt_key, settings.verification_token)
 
 
 def _stale() -> bool:
