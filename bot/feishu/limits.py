@@ -40,10 +40,11 @@ class Window:
 FEISHU_API = (Window(50, 1.0), Window(1000, 60.0))   # per API × app (contract §10)
 PER_TARGET = (Window(5, 1.0),)                          # IM: one message / one chat
 BACKGROUND_SHARE = 0.8
-# What the client keeps: Feishu's limits over slightly longer windows. Feishu counts a
-# request when it arrives, we when we send it; two requests granted 1.0 s apart can arrive
-# 0.99 s apart, and the 51st in Feishu's second is a 429.
-FEISHU_API_SENT = (Window(50, 1.1), Window(1000, 61.0))
+# What the client keeps: Feishu's limits over longer windows. Feishu counts a request when
+# it handles it, we when we send it; on a loaded host two requests granted 1.1 s apart were
+# handled 0.99 s apart (bench/two_instances.py: 51 in one second, one 429), so the second is
+# counted over 1.25 s (at most 40/s sustained; the minute's 1,000 binds before that anyway).
+FEISHU_API_SENT = (Window(50, 1.25), Window(1000, 62.0))
 
 
 class Priority(enum.IntEnum):
