@@ -20,7 +20,7 @@ CONTROL, DATA = 0, 1
 
 @functools.lru_cache(maxsize=None)
 def _frame_class():
-    """A new pbbp2 Frame. Imported on first use: importing anything under lark_oapi runs its
+    """lark-oapi's pbbp2 `Frame` class, imported on first use: importing anything under lark_oapi runs its
     package __init__, which imports every API module (seconds), and `python app.py` serves
     the sandbox before that (issue 17)."""
     from lark_oapi.ws.pb.pbbp2_pb2 import Frame as cls
