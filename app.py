@@ -61,12 +61,13 @@ def _health(settings: Settings, bot_app: Flask):
                    connection=status.as_dict()), 200 if status.state != "failed" else 503
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, clock=None) -> Flask:
+    """`clock` (a function returning an aware now) replaces the bot's wall clock (tests)."""
     if settings is None:  # under gunicorn: a bad setting is one line there too
         settings = settings_or_exit()
     app = _platform(settings)
     import bot.app
-    bot.app.init_app(app, settings)
+    bot.app.init_app(app, settings, clock=clock)
 
     @app.get("/healthz")
     def healthz():

@@ -1,7 +1,9 @@
 """Wire the bot into a Flask app: callbacks, OAuth redirect, worker pool, sweeper."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from typing import Callable
 
 from flask import Flask
 
@@ -13,8 +15,8 @@ from .transport import http
 log = logging.getLogger("yue")
 
 
-def init_app(app: Flask, settings: Settings) -> Bot:
-    bot = Bot(settings, feishu_domain=settings.platform_url)
+def init_app(app: Flask, settings: Settings, clock: Callable[[], dt.datetime] | None = None) -> Bot:
+    bot = Bot(settings, feishu_domain=settings.platform_url, clock=clock)
 
     def on_message(payload: dict) -> None:
         msg = ((payload.get("event") or {}).get("message") or {})

@@ -34,11 +34,15 @@ ACTIVITY = "activity"        # an activity noun: 评审, 周会, review, sync, l
 REQUEST = "request"          # 帮我, 约, 安排, can we, let's, please …
 COLLOQ = "colloquial"        # a colloquial meeting verb: 过一下, 碰一下, catch up, grab 30 min …
 QUESTION = "question"        # ?, 吗, how/what/when …
+WH = "wh"                    # a question word (吗, 什么, how, when …), not just a question mark
+QMARK = "qmark"              # the message ends in a question mark
 TOPIC = "topic"              # words left besides time, people and command words (a possible title)
 REFER = "refer"              # an existing event named by its time: 明天的评审, tomorrow's standup
 PAST = "past"                # the time named is over, or past words (昨天, 上周, last week)
 DATE_FACT = "date_fact"      # a question about the calendar itself: 春节是哪天, what day is it
 REPORT = "report"            # a report, a past event or a complaint: 刚才, 已经, ran long, back from …
+STATEMENT = "statement"      # a declarative clause: subject + verb, aspect 了, copula (the X is …, 定在了, 没人来)
+SELF = "self"                # the writer names themself: 我, i, my, me
 OFFTOPIC = "offtopic"        # weather, alarm, music, food …: nothing a calendar does
 PRIVATE = "private"          # a one-to-one chat with the bot
 SLASH = "slash"              # a slash command picked the intent: the rules only shape title and query
@@ -91,16 +95,22 @@ def _cue_rules() -> list[Rule]:
         out.append(Rule(f"first command-word family beside a v2 phrase → {it}", (f"cue:{it}", WANTED), it, 1.5))
         out.append(Rule(f"another command-word family → {it}", (f"also:{it}",), it, 1.2))
         out.append(Rule(f"specific v2 phrase → {it}", (f"want:{it}",), it, 4.5))
+        out.append(Rule(f"the v2 phrase said first → {it}", (f"lead:{it}",), it, 0.6))
     return out
 
 
 # The generic schedule rules stand down when the message names another request or reports.
-_NOT_SCHEDULE = (REPORT, OTHER, PAST, REFER)
+_NOT_SCHEDULE = (REPORT, OTHER, PAST, REFER, STATEMENT)
+# What asks for something: without any of these a message names no request of its own.
+_ASKS = (REQUEST, COLLOQ, WANTED, OTHER, "cue:schedule")
 
 RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     # schedule without a command verb: a time and something to meet about
     Rule("<time> + activity noun → schedule", (TIME, ACTIVITY), "schedule", 2.0, unless=_NOT_SCHEDULE + (QUESTION,)),
     Rule("<time> + colloquial verb → schedule", (TIME, COLLOQ), "schedule", 2.5, unless=_NOT_SCHEDULE),
+    # "fri 10am pricing review?", "3:30 today design crit?": a proposal, asked without a question word
+    Rule("<time> + activity + a bare question mark → schedule", (TIME, ACTIVITY, QMARK), "schedule", 2.0,
+         unless=_NOT_SCHEDULE + (WH,)),
     Rule("<time> + topic → schedule", (TIME, TOPIC), "schedule", 0.8, unless=_NOT_SCHEDULE + (QUESTION,)),
     Rule("<time> + with someone → schedule", (TIME, WITH), "schedule", 1.5, unless=_NOT_SCHEDULE + (QUESTION,)),
     Rule("people + colloquial verb → schedule", (PEOPLE, COLLOQ), "schedule", 1.5, unless=_NOT_SCHEDULE),
@@ -117,14 +127,35 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     # a question about a named event leans towards looking it up rather than making one
     Rule("an existing event named by its time → search", (REFER,), "search", 1.0, unless=(OTHER,)),
     Rule("question + activity noun → search", (QUESTION, ACTIVITY), "search", 0.8, unless=(REQUEST,)),
+    # statements that ask nothing: a declarative clause with no command word or request is a report,
+    # whatever nouns it holds ("the weekly meeting moved online", 架构评审定在了周二)
+    Rule("a declarative clause, nothing asked → unknown", (STATEMENT,), "unknown", 1.5, unless=_ASKS),
+    # "周五我有什么", "what am i doing on monday": a question about my own time, naming no event and no one
+    Rule("a question about my own time → agenda", (QUESTION, TIME, SELF), "agenda", 1.5,
+         unless=(PEOPLE, WITH, OTHER, "cue:schedule", OFFTOPIC, DATE_FACT, REQUEST, ACTIVITY, STATEMENT)),
+    # thin evidence: a time and a noun but no request word. Usually a note-form meeting ("周五三点 团队合影"),
+    # sometimes a remark: weight the remark reading so schedule stays above the ask threshold (0.7), below 0.8
+    Rule("<time> + activity with nothing asked → may be a remark", (TIME, ACTIVITY), "unknown", 1.2,
+         unless=_ASKS + (PEOPLE, WITH) + _NOT_SCHEDULE + (QUESTION,)),
     # statements that ask nothing
     Rule("report / past / complaint words → unknown", (REPORT,), "unknown", 4.0, unless=(REQUEST,)),
     Rule("report words despite a request → unknown", (REPORT, REQUEST), "unknown", 1.5),
     Rule("a question about the calendar itself → unknown", (DATE_FACT,), "unknown", 4.0, unless=(ACTIVITY,)),
+    # "周三上午11点 订个大会议室，拉 @A @B": a room for people at a time is a meeting
+    Rule("room request + people + <time> → schedule", ("want:rooms", PEOPLE, TIME), "schedule", 5.0),
+    # "cancel all my meetings today, i'm sick", 我病了，明天的会全取消: the illness is the reason, cancel the request
+    Rule("cancel command + a reason for leave → cancel", ("cue:cancel", "want:leave"), "cancel", 3.5),
+    # "remind me to call sam back at 4": the reminder's task may read like a report
+    Rule("a reminder whose task reads like a report → remind", ("want:remind", REPORT), "remind", 2.0),
+    # "ux review next wed 3-4, invite @A @B": invite words on a meeting being made, not an existing one
+    Rule("invite words + <time> + activity, no reference → schedule", ("want:invite", TIME, ACTIVITY), "schedule", 4.0,
+         unless=(REFER,)),
+    Rule("invite cue + <time> + activity, no reference → schedule", ("cue:invite", TIME, ACTIVITY), "schedule", 2.5,
+         unless=(REFER, WANTED)),
     # "明天下午4点开会，要个8人的会议室": the room is for the meeting being made
     Rule("meeting verb + room request → schedule", ("cue:schedule", "want:rooms", ACTIVITY), "schedule", 3.5,
          unless=("want:remind",)),
-    Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind",)),
+    Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind", "want:schedule")),
     Rule("a past time, no request → unknown", (PAST,), "unknown", 1.5, unless=(REQUEST,)),
     Rule("looking up a past event → search", (PAST, "cue:search"), "search", 1.5),
     Rule("a past event is not cancelled now → unknown", (PAST, "cue:cancel"), "unknown", 2.0, unless=(REQUEST,)),
@@ -163,11 +194,18 @@ def gather(text: str, cues: list[str], want: Patterns, words: Patterns, activity
     if cues:
         ev.add("cue:" + cues[0])
         ev.update("also:" + c for c in cues[1:])
+    found: dict[str, int] = {}
     for name, rx in want:
-        if rx.search(text) and keep(name, text):
-            ev.add("want:" + name)
-    if "want:rooms" in ev:
-        ev.discard("want:find_time")  # "any room free at 3?", 有空的会议室吗: the room must be free
+        m = rx.search(text)
+        if m and keep(name, text):
+            found[name] = min(found.get(name, m.start()), m.start())
+    if "rooms" in found:
+        found.pop("find_time", None)  # "any room free at 3?", 有空的会议室吗: the room must be free
+    ev.update("want:" + name for name in found)
+    if len(found) > 1:  # two v2 phrases: the one said first is the request ("remind me … my next meeting")
+        (at, lead), (next_at, _) = sorted((v, k) for k, v in found.items())[:2]
+        if at < next_at:  # two starting together ("remove … from my calendar"): no lead
+            ev.add("lead:" + lead)
     if activity:
         ev.add(ACTIVITY)
     for name, rx in words:
@@ -175,6 +213,8 @@ def gather(text: str, cues: list[str], want: Patterns, words: Patterns, activity
             ev.add(name)
     if REQUEST in ev:
         ev.discard(REFER)  # "帮我建个明天十点的会": the time names the new event
+    if REQUEST in ev or COLLOQ in ev:
+        ev.discard(STATEMENT)  # "i have a dentist appointment friday at 3, put it in": the request rules
     return ev
 
 
@@ -189,6 +229,7 @@ def judge(evidence: set[str], has_time: bool, has_people: bool, hints: frozenset
         evidence.add(PEOPLE)
     else:
         evidence.discard("want:invite")  # 加上 / "pull into" whom? an invite names someone
+        evidence.discard("lead:invite")
     for e in tuple(evidence):
         if e.startswith("want:"):
             evidence.add(WANTED)

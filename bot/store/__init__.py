@@ -9,6 +9,7 @@ touches the bot's database. One module per table family, composed into one
 * `oauth_states` — OAuth `state` values
 * `prefs`        — a person's preferences
 * `cache`        — the shared key → JSON cache, housekeeping of expired rows
+* `jobs`         — scheduled jobs (reminders, digests), leased to one worker at a time
 * `tables`       — the tables and the records the store hands out
 """
 from __future__ import annotations
@@ -18,17 +19,18 @@ from bot.store.caldav import CaldavStore
 from bot.store.core import pg_driver_url
 from bot.store.drafts import DraftStore, idempotency_key, stable_uuid
 from bot.store.inbox import InboxStore
+from bot.store.jobs import Job, JobStore
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.prefs import PrefsStore
 from bot.store.tables import DRAFT_STATUSES, CaldavAccount, Draft, InboxItem, Prefs, UserToken
 from bot.store.tokens import TokenStore, derive_fernet_key
 
 __all__ = [
-    "Store", "Draft", "InboxItem", "UserToken", "Prefs", "DRAFT_STATUSES", "CaldavAccount",
+    "Store", "Draft", "InboxItem", "UserToken", "Prefs", "DRAFT_STATUSES", "CaldavAccount", "Job",
     "idempotency_key", "stable_uuid", "derive_fernet_key", "pg_driver_url",
 ]
 
 
-class Store(InboxStore, DraftStore, CaldavStore, TokenStore, OAuthStateStore, PrefsStore, CacheStore):
+class Store(InboxStore, DraftStore, CaldavStore, TokenStore, OAuthStateStore, PrefsStore, CacheStore, JobStore):
     """The bot's database. Construct with `Store(settings)` or
     `Store(url, secret_key, var_dir)`, call `create_all()` once at start-up."""

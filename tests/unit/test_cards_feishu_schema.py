@@ -18,6 +18,7 @@ from bot.cards.did_you_mean import did_you_mean_card
 from bot.cards.status import nothing_to_undo_card, undone_card
 import bot.cards
 from bot.cards.base import MAX_TEXT
+from bot.cards import reminders as rc
 from bot.cards.caldav import (DEVICES, CaldavSettings, caldav_card, caldav_revoke_failed_card,
                               caldav_revoked_card)
 from bot.cards.coming_soon import FEATURES, coming_soon_card
@@ -65,6 +66,7 @@ def every_card(lang: str) -> dict[str, dict]:
     cards["agenda_crowded"] = agenda_card(crowded, START.date(), START.date() + dt.timedelta(days=13), SH, lang)
     cards["search_crowded"] = search_card(LONG, crowded, SH, lang)
     cards.update({f"coming_soon_{k}": coming_soon_card(k, lang) for k in (*FEATURES, "no_such_intent")})
+    cards.update(room_and_organizer_cards(lang))
     conf = CaldavSettings("http://127.0.0.1:8000/caldav/", "u_1", "p*ss <w>rd", shown_before=True)
     for device in DEVICES:
         cards[f"caldav_{device}"] = caldav_card(device, lang, conf)
@@ -78,7 +80,57 @@ def every_card(lang: str) -> dict[str, dict]:
     cards["nothing_to_undo"] = nothing_to_undo_card(lang)
     cards["nothing_to_undo_last"] = nothing_to_undo_card(lang, "booking “Sync”")
     cards["did_you_mean"] = did_you_mean_card("dm1", ["schedule", "find_time", "no_such_intent"], lang)
+    cards.update(reminder_cards(lang, crowded))
     return cards
+
+
+def reminder_cards(lang: str, crowded: list[Event]) -> dict[str, dict]:
+    """Reminders and digests: set, fired (late, tied to an event), after each click, lists
+    (long, empty), the digest's day (crowded, conflicts, gaps) and week."""
+    one = rc.Reminder("j1", "交周报", START, SH)
+    tied = rc.Reminder("j2", LONG, START, SH, "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", event_title=LONG, before_minutes=15)
+    dig = rc.Reminder("d1", "Today", START, SH, "FREQ=WEEKLY;BYDAY=MO", kind="digest", scope="week", group=True)
+    out = {"reminder_set": rc.reminder_set_card(one, lang), "reminder_set_tied": rc.reminder_set_card(tied, lang, True),
+           "reminder": rc.reminder_card(one, "j1:1", lang),
+           "reminder_late_tied": rc.reminder_card(tied, "j2:1", lang, late=True, event_start=START),
+           "reminders_many": rc.reminders_list_card([one, tied] * 40, lang),
+           "reminders_none": rc.reminders_list_card([], lang), "digests": rc.reminders_list_card([dig], lang, "digest"),
+           "choose_reminder": rc.choose_reminder_card([one, tied], lang), "digest_set": rc.digest_set_card(dig, lang),
+           "digest_stopped": rc.digest_stopped_card(2, lang), "digest_stopped_none": rc.digest_stopped_card(0, lang),
+           "note": rc.note_card("rem_need_time", lang),
+           "digest_day": rc.digest_card(crowded, START.date(), START.date(), SH, lang,
+                                        conflicts=[rc.Conflict(LONG, LONG, START, END)] * 20, gaps=[(START, END)] * 20),
+           "digest_week_late": rc.digest_card(EVENTS, START.date(), START.date() + dt.timedelta(days=6), SH, lang,
+                                              scope="week", late=True)}
+    out.update({f"reminder_{k}": rc.reminder_state_card(k, LONG, lang, until=START, tz=SH)
+                for k in ("done", "snoozed", "cancelled")})
+    return out
+
+
+def room_and_organizer_cards(lang: str) -> dict[str, dict]:
+    """Rooms as they answer (pending, declined with free rooms to add), the rooms list, off-hours
+    marks, and the organizer's cards."""
+    from bot.cards import (OffHours, ask_organizer_card, confirm_cancel_card, not_organizer_card,
+                           rooms_card)
+    free = (Room("昆仑", 6, "3F", room_id="r1"), Room("黄山", 8, "5F", room_id="r2"))
+    carol = (OffHours("Carol", "America/Los_Angeles"),)
+    out = {f"booked_room_{s}": booked_card(Booked("b3", "Sync", START, END, SH, PEOPLE,
+                                                  Room("珠峰", 12, "3F", room_id="r0", status=s),
+                                                  room_options=free if s in ("decline", "taken") else ()), lang, NOW)
+           for s in ("accept", "pending", "decline", "taken")}
+    out["proposal_room_options"] = proposal_card(Proposal("p4", "Sync", START, END, SH, PEOPLE,
+                                                          Room("珠峰", 12, taken=True), room_options=free,
+                                                          off_hours=carol), lang)
+    out["proposal_no_room_free"] = proposal_card(Proposal("p5", "Sync", START, END, SH, room_asked=True), lang)
+    out["slots_off_hours"] = slots_card(SlotsView("s3", "Sync", SH, 30, (SlotChoice(START, END, off_hours=carol),),
+                                                  best_effort=True, attendees=PEOPLE, intro=LONG), lang)
+    out["rooms_at"] = rooms_card([(r, i == 0) for i, r in enumerate(free)], lang, at=START, tz=SH, seats=6)
+    out["rooms_list"] = rooms_card([(r, None) for r in free], lang)
+    out["rooms_none"] = rooms_card([], lang, seats=99)
+    out["not_organizer"] = not_organizer_card("n1", LONG, "王丽", "reschedule", lang)
+    out["ask_organizer"] = ask_organizer_card(LONG, lang)
+    out["confirm_cancel"] = confirm_cancel_card("cc1", EVENTS[0], SH, lang)
+    return out
 
 
 # Every builder the tests above call; a new one in bot/cards must be added to every_card.
@@ -86,7 +138,9 @@ COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_car
            "cancelled_event_card", "rescheduled_card", "coming_soon_card", "connect_card", "choose_event_card",
            "scope_card", "help_card", "unknown_card", "caldav_card", "caldav_revoked_card", "caldav_revoke_failed_card",
            "proposal_card", "slots_card", "status_card", "error_card", "undone_card", "nothing_to_undo_card",
-           "did_you_mean_card"}
+           "did_you_mean_card", "reminder_set_card", "reminder_card", "reminder_state_card", "reminders_list_card",
+           "choose_reminder_card", "digest_set_card", "digest_stopped_card", "digest_card", "note_card",
+           "rooms_card", "not_organizer_card", "ask_organizer_card", "confirm_cancel_card"}
 
 
 def test_every_card_builder_is_covered():
