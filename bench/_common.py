@@ -147,14 +147,18 @@ signal.signal(signal.SIGINT, _on_signal)
 
 
 def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    """Until `url` answers below 500; for a /healthz, until it also says the bot is ready
+    (`python app.py` serves before the bot has started: `status: starting`)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"{url}: the server exited with {proc.returncode} before answering")
         try:
             with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status < 500:
+                if r.status < 500 and not (url.endswith("/healthz") and b'"starting"' in r.read()):
                     return
+                time.sleep(0.1)
+                continue
         except urllib.error.HTTPError as e:
             if e.code < 500:
                 return

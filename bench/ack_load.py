@@ -11,8 +11,9 @@ Set-up (all on 127.0.0.1, all in a temporary directory, all stopped on exit):
   * the bot in Feishu mode: `gunicorn --workers 2 --threads 8 'app:create_app()'` with
     FEISHU_DOMAIN pointing at the sandbox and DATABASE_URL a temporary SQLite file (or
     `--database-url`, e.g. PostgreSQL: its tables are used as they are, so give a scratch DB);
-    the bot is unmodified, so its own client-side limiter (50/s and 1000/min per API and
-    worker process) paces its replies as in production: draining takes minutes at high rates;
+    the bot is unmodified, so its rate limiter (50/s and 1000/min per API, shared by every
+    process through PostgreSQL or Redis when configured) paces its replies as in production:
+    draining takes minutes at high rates;
   * every message exists in the sandbox before its event is sent (rows inserted through
     sandbox.store), so replies have a parent: "help" / "帮助" from six people in their p2p chats.
 
@@ -61,11 +62,19 @@ def prepare_sandbox(tmp: str, env: dict, ids: list[tuple[str, str, str, str]]) -
     db.engine.dispose()
 
 
+WORKING = ("飞书暂时限制了请求频率", "Feishu is limiting requests")   # the "working on it" card of a deferred message (issue 17)
+
+
 def reply_counts(sandbox_db: str) -> dict[str, int]:
+    """Real answers per message: a deferred message's "working on it" card is not one."""
     with sqlite3.connect(f"file:{sandbox_db}?mode=ro", uri=True, timeout=30) as c:
-        rows = c.execute("SELECT parent_id, COUNT(*) FROM sb_messages WHERE sender_type = 'app' "
-                         "AND parent_id LIKE 'om_bench%' GROUP BY parent_id").fetchall()
-    return dict(rows)
+        rows = c.execute("SELECT parent_id, content FROM sb_messages WHERE sender_type = 'app' "
+                         "AND parent_id LIKE 'om_bench%'").fetchall()
+    counts: dict[str, int] = {}
+    for parent, content in rows:
+        if not any(w in (content or "") for w in WORKING):
+            counts[parent] = counts.get(parent, 0) + 1
+    return counts
 
 
 def inbox_status(database_url: str) -> dict[str, int]:
@@ -183,26 +192,36 @@ def main() -> int:
     status = inbox_status(database_url)
     while time.monotonic() < deadline:
         status = inbox_status(database_url)
-        if status.get("new", 0) + status.get("working", 0) == 0:
+        if status.get("new", 0) + status.get("working", 0) + status.get("deferred", 0) == 0:
             break
         time.sleep(2)
     drain_s = time.monotonic() - t_load_end
     counts = reply_counts(sandbox_db)
-    lost = sorted(m for m in acked if counts.get(m, 0) == 0)
+    unreplied = sorted(m for m in acked if counts.get(m, 0) == 0)
+    pending = status.get("new", 0) + status.get("working", 0) + status.get("deferred", 0)
+    # Not replied yet but still in the inbox is late, not lost: Feishu's 1,000 replies a minute
+    # make 30,000 messages a 30-minute drain. Lost = not replied and not pending either.
+    lost = unreplied[:max(0, len(unreplied) - pending)]
     dup = sorted(m for m, c in counts.items() if c > 1)
-    drained = status.get("new", 0) + status.get("working", 0) == 0
+    drained = status.get("new", 0) + status.get("working", 0) + status.get("deferred", 0) == 0
     print()
     print(table(rows, ["events/s", "sent", "acked/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "p99 sched ms",
                        "non-200"]))
     print(f"\ndrain: {'empty' if drained else 'NOT EMPTY'} after {drain_s:.0f}s after the load (inbox {status}); "
-          f"acked {len(acked)}, replied {sum(1 for m in acked if counts.get(m))}, lost {len(lost)}, "
-          f"duplicated {len(dup)}")
+          f"acked {len(acked)}, replied {sum(1 for m in acked if counts.get(m))}, still pending {pending}, "
+          f"lost {len(lost)}, duplicated {len(dup)}")
     target = next((p for p in phases if p["rate"] == 200), None)
     met = None
     if target is not None:
         met = target["p99_ms"] < 100 and not lost and drained
         print(f"target (p99 < 100 ms at 200 events/s, nothing lost): {'MET' if met else 'NOT MET'} "
               f"(p99 {target['p99_ms']:.1f} ms, lost {len(lost)}, drained {drained})")
+    at500 = next((p for p in phases if p["rate"] == 500), None)
+    if at500 is not None:   # issue 17
+        met = at500["p99_ms"] <= 50 and at500["non200"] == 0 and not lost and not dup
+        print(f"target (p99 <= 50 ms at 500 events/s, 0 lost, 0 duplicated): {'MET' if met else 'NOT MET'} "
+              f"(p99 {at500['p99_ms']:.1f} ms, acked {at500['throughput']:.0f}/s, lost {len(lost)}, dup {len(dup)}, "
+              f"drained {drained} after {drain_s:.0f}s)")
     write_out(args.out, dict(info, phases=phases, drain={"seconds": drain_s, "inbox": status, "drained": drained},
                              acked=len(acked), lost=len(lost), lost_ids=lost[:50], duplicated=len(dup),
                              duplicated_ids=dup[:50], target_met=met, tmp=tmp))

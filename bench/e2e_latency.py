@@ -10,7 +10,8 @@ as Feishu does); the next is posted once the reply to the previous one is stored
 
 Latency = reply.created_ms − message.created_ms, both stamped by the sandbox when it stored
 them, so it covers delivery, the ack, the inbox, the worker, every Open Platform call the
-intent needs and the reply. (`wall` = the bench's own post → reply-seen time, polled every
+intent needs and the reply. The sandbox's own share (time spent answering the bot's Open
+Platform calls, from GET /sandbox/api/ratelimit) is reported apart. (`wall` = the bench's own post → reply-seen time, polled every
 5 ms on the sandbox database, for reference.)
 
 Kinds (none needs OAuth): help ("help"/"帮助"), schedule with an exact time (→ proposal card,
@@ -89,7 +90,11 @@ def main() -> int:
         texts = KINDS[kind]
         plan.append((kind, PEOPLE[i % len(PEOPLE)], texts[(i // len(order)) % len(texts)], False))
     missing = 0
+    reset = False
     for kind, who, text, warm in plan:
+        if not warm and not reset:   # the sandbox's own time is counted for the timed messages only
+            http.delete(f"{url}/sandbox/api/ratelimit", timeout=10).raise_for_status()
+            reset = True
         t0 = time.perf_counter()
         r = http.post(f"{url}/sandbox/api/messages", json={"chat_id": f"oc_p2p_{who}", "sender_id": f"ou_{who}",
                                                              "text": text}, timeout=10)
@@ -121,10 +126,19 @@ def main() -> int:
                      summary[kind]["max_ms"], summary[kind]["wall_p50_ms"]])
     print()
     print(table(rows, ["kind", "n", "p50 ms", "p90 ms", "p99 ms", "max ms", "wall p50 ms"]))
-    met = summary["overall"]["p50_ms"] < 150 and missing == 0
+    gateway = http.get(f"{url}/sandbox/api/ratelimit", timeout=10).json()
+    sandbox_ms = sum(a["busy_ms"] for a in gateway["apis"])
+    n_calls = sum(a["calls"] for a in gateway["apis"])
+    print(f"\nthe sandbox's own time (answering the bot's {n_calls} Open Platform calls, delivery apart): "
+          f"{sandbox_ms / max(1, len(samples)):.1f} ms per message on average, "
+          f"{sandbox_ms / max(1, n_calls):.1f} ms per call; 429s: {gateway['refused']}")
+    o = summary["overall"]
+    met = o["p50_ms"] <= 50 and o["p99_ms"] <= 200 and missing == 0   # issue 17
     print(f"\nno reply within {args.timeout:.0f}s: {missing}")
-    print(f"target (overall p50 < 150 ms): {'MET' if met else 'NOT MET'} (p50 {summary['overall']['p50_ms']:.0f} ms)")
-    write_out(args.out, dict(info, summary=summary, missing=missing, target_met=met, samples=samples))
+    print(f"target (overall p50 <= 50 ms, p99 <= 200 ms, every message answered): {'MET' if met else 'NOT MET'} "
+          f"(p50 {o['p50_ms']:.0f} ms, p99 {o['p99_ms']:.0f} ms)")
+    write_out(args.out, dict(info, summary=summary, missing=missing, target_met=met, samples=samples,
+                             sandbox_ms_per_message=sandbox_ms / max(1, len(samples)), gateway=gateway))
     db.close()
     stop_all()
     return 0

@@ -69,6 +69,7 @@ class Settings:
     feishu_domain: str = FEISHU_DOMAIN
     database_url: str = "sqlite:///var/yue.db"
     sandbox_database_url: str = "sqlite:///var/sandbox.db"
+    redis_url: str | None = None        # REDIS_URL: where all instances keep Feishu's rate windows
     secret_key: str | None = field(default=None, repr=False)  # YUE_SECRET_KEY; sandbox generates one under var/
     host: str = "127.0.0.1"
     port: int = 8000
@@ -152,6 +153,7 @@ class Settings:
             feishu_domain=domain,
             database_url=db,
             sandbox_database_url=g("SANDBOX_DATABASE_URL", f"sqlite:///{os.path.join(var_dir, 'sandbox.db')}"),
+            redis_url=g("REDIS_URL") or None,
             secret_key=g("YUE_SECRET_KEY") or None,
             host=g("HOST", "127.0.0.1"),
             port=_int(env, "PORT", 8000, 1, 65535),

@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .drafts import maintenance
 from .config import Settings
-from .feishu import Feishu
+from .feishu import Feishu, background
+from .feishu.limits import limiter_for
 from .inbox import housekeeping
 from .inbox.pool import INBOX_LEASE_S, SWEEP_EVERY_S, InboxPool
 from .router import process_inbox_item
@@ -38,7 +39,8 @@ class Bot:
         self._clock = clock or _utc_now
         self.store = Store(settings, clock=self.now)
         self.store.create_all()
-        self.feishu = Feishu(settings, domain=feishu_domain or settings.feishu_domain)
+        self.feishu = Feishu(settings, domain=feishu_domain or settings.feishu_domain,
+                             limiter=limiter_for(settings.redis_url, self.store.engine))
         # Card clicks have Feishu's 3 s deadline: they never queue behind message handling.
         self.click_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="yue-click")
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
@@ -84,8 +86,10 @@ class Bot:
 
     def housekeeping(self) -> None:
         """Each sweep: expire this period's drafts (every instance), and prune what is past
-        its retention period (one instance per hour, see bot/inbox/housekeeping.py)."""
-        maintenance(self)
+        its retention period (one instance per hour, see bot/inbox/housekeeping.py). Its Feishu
+        calls go after a person's (background priority)."""
+        with background():
+            maintenance(self)
         housekeeping.run_if_due(self.store, self.worker_id, self.now(), self.settings.retention_days)
 
     def kick(self) -> None:

@@ -1,7 +1,8 @@
 """The only package of the bot that calls lark-oapi, one module per concern:
 `calendar` (calendars, events, time-off, sharing, CalDAV), `freebusy`,
 `messages` (IM), `contacts` (people, chats), `rooms`, `oauth` (user tokens);
-`core` (the clients, retries, tenant-token refresh), `errors`, `ratelimit`,
+`core` (the clients, retries, tenant-token refresh), `errors`, `limits` (the rate
+limiter shared by all instances),
 `models` (the typed results). It answers the same against open.feishu.cn and
 against the sandbox (`domain=http://127.0.0.1:PORT`).
 
@@ -23,18 +24,19 @@ from typing import Any
 
 from bot.feishu.calendar import CalendarMixin
 from bot.feishu.contacts import ContactsMixin
-from bot.feishu.core import CallPolicy, Caller, backoff_delay, idempotency_uuid, retry_after_seconds
-from bot.feishu.errors import FeishuError, classify
+from bot.feishu.core import CallPolicy, Caller, background, backoff_delay, idempotency_uuid, retry_after_seconds
+from bot.feishu.errors import FeishuError, RetryLater, classify
 from bot.feishu.freebusy import FreebusyMixin
 from bot.feishu.messages import MessagesMixin
 from bot.feishu.models import (Acl, Attendee, CaldavConf, ChatMember, Event, Interval, Person, Room,
                                TokenGrant)
 from bot.feishu.oauth import OAuthMixin
-from bot.feishu.ratelimit import RateLimiter
+from bot.feishu.limits import SharedLimiter
 from bot.feishu.rooms import RoomsMixin
 
 __all__ = ["Feishu", "FeishuError", "Person", "Room", "ChatMember", "Event", "Attendee", "TokenGrant",
-           "CaldavConf", "Acl", "Interval", "RateLimiter", "CallPolicy", "Caller", "classify", "backoff_delay",
+           "CaldavConf", "Acl", "Interval", "SharedLimiter", "RetryLater", "background", "CallPolicy", "Caller",
+           "classify", "backoff_delay",
            "idempotency_uuid", "retry_after_seconds"]
 
 
@@ -45,7 +47,7 @@ class Feishu(CalendarMixin, FreebusyMixin, MessagesMixin, ContactsMixin, RoomsMi
     domain: where the Open Platform answers; None → settings.feishu_domain. In
       sandbox mode the caller passes settings.base_url.
     user_cache_ttl: seconds a person's profile is cached.
-    options: timeout, retry_budget, max_workers, rate_windows (see `FeishuClient`).
+    options: timeout, retry_budget, max_workers, limiter (see `FeishuClient`).
     """
 
     def __init__(self, settings: Any, domain: str | None = None, *, user_cache_ttl: float = 600.0,

@@ -11,6 +11,8 @@ Feishu has rejected, reports HTTP errors only through `code`, and raises bare
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import logging
 import random
@@ -19,7 +21,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import lark_oapi as lark
@@ -28,12 +30,41 @@ from lark_oapi.core.exception import (AccessTokenException, NoAuthorizationExcep
                                       ObtainAccessTokenException, UnmarshalException)
 from lark_oapi.core.token import TokenManager
 
-from bot.feishu.errors import TENANT_TOKEN_INVALID, FeishuError, classify, redact
-from bot.feishu.ratelimit import RateLimiter
+from bot.feishu.errors import TENANT_TOKEN_INVALID, FeishuError, RetryLater, classify, redact
+from bot.feishu.limits import FEISHU_API_SENT, MemoryBackend, Priority, SharedLimiter, WindowFull
 
 log = logging.getLogger("yue.feishu")
 
 MAX_PAGES = 50                               # a runaway page_token loop stops here
+BACKGROUND_MAX_WAIT = 65.0                   # background work may wait out a whole minute window
+
+# Whose call this is: a person waiting (card click, reply) or background work (digests,
+# sync, housekeeping). Set around the work, read by `Caller` for the shared limiter.
+_PRIORITY: contextvars.ContextVar[Priority] = contextvars.ContextVar("yue_feishu_priority",
+                                                                     default=Priority.INTERACTIVE)
+
+
+def current_priority() -> Priority:
+    return _PRIORITY.get()
+
+
+@contextlib.contextmanager
+def background() -> Iterator[None]:
+    """Feishu calls made inside go after a person's: digests, sync, housekeeping."""
+    token = _PRIORITY.set(Priority.BACKGROUND)
+    try:
+        yield
+    finally:
+        _PRIORITY.reset(token)
+
+
+def with_priority(priority: Priority, fn: Callable[[], T]) -> T:
+    """Run `fn` with `priority` (for a pool thread, which does not inherit the caller's)."""
+    token = _PRIORITY.set(priority)
+    try:
+        return fn()
+    finally:
+        _PRIORITY.reset(token)
 
 
 def header(headers: Mapping[str, str] | None, name: str) -> str | None:
@@ -106,10 +137,15 @@ class Caller:
     into the option, and a stale one must not be reused after invalidation).
     """
 
-    def __init__(self, limiter: RateLimiter, invalidate_tenant_token: Callable[[], None], *,
+    def __init__(self, limiter: SharedLimiter, invalidate_tenant_token: Callable[[], None], *,
                  retry_budget: float = 2.5, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic, rng: Callable[[], float] = random.random):
+                 clock: Callable[[], float] = time.monotonic, rng: Callable[[], float] = random.random,
+                 key_prefix: str = ""):
         self.limiter = limiter
+        self.key_prefix = key_prefix
+        # When the shared store (Redis, PostgreSQL) is away, this process keeps the windows
+        # alone rather than stop calling Feishu: over-sending then is bounded by the 429 path.
+        self._local = SharedLimiter(MemoryBackend(clock), limiter.windows, sleep=sleep)
         self.invalidate_tenant_token = invalidate_tenant_token
         self.retry_budget = retry_budget
         self._sleep = sleep
@@ -122,8 +158,9 @@ class Caller:
         deadline = self._clock() + budget
         attempt = 0
         token_reset = False
+        priority = current_priority()
         while True:
-            self.limiter.acquire(op)
+            self._acquire(op, priority, deadline)
             err, retryable = self._one(op, attempt_fn, policy)
             if err is None:
                 return retryable  # the response, see _one
@@ -148,7 +185,26 @@ class Caller:
                     continue
             log.warning("feishu %s failed: kind=%s code=%s http=%s msg=%s log_id=%s",
                         op, err.kind, err.code, err.http_status, err.msg, err.log_id)
-            raise err
+            raise RetryLater.from_error(err) if err.kind == "rate_limit" else err
+
+    def _acquire(self, op: str, priority: Priority, deadline: float) -> None:
+        """A place in Feishu's windows for `op` (Feishu counts per API × app), shared by every
+        process; a person's call waits at most what is left of its retry budget."""
+        max_wait = (max(0.0, deadline - self._clock()) if priority is Priority.INTERACTIVE
+                    else BACKGROUND_MAX_WAIT)
+        try:
+            try:
+                self.limiter.acquire(self.key_prefix + op, priority, max_wait=max_wait)
+            except WindowFull:
+                raise
+            except Exception as e:
+                log.warning("feishu %s: shared rate limiter unavailable (%s); counting in this process",
+                            op, type(e).__name__)
+                self._local.acquire(self.key_prefix + op, priority, max_wait=max_wait)
+        except WindowFull as full:
+            log.warning("feishu %s: rate window full for %.2fs more; retry later", op, full.wait)
+            raise RetryLater(99991400, "rate window full (client-side)", None, retry_after=full.wait,
+                             op=op) from None
 
     def _one(self, op: str, attempt_fn: Callable[[], T], policy: CallPolicy):
         """One attempt → (None, response) on success, else (FeishuError, retryable)."""
@@ -204,12 +260,14 @@ class FeishuClient:
       sandbox mode the caller passes settings.base_url.
     retry_budget: the most seconds one call spends waiting between retries.
     max_workers: threads for concurrent free/busy queries.
-    rate_windows: (requests, seconds) windows per API, Feishu's 50/s and 1000/min.
+    limiter: the rate limiter every call passes (bot.feishu.limits); one over a shared
+      backend (Redis, PostgreSQL) keeps Feishu's windows for all instances together.
+      None → one for this process only.
     """
 
     def __init__(self, settings: Any, domain: str | None = None, *, timeout: float = 10.0,
                  retry_budget: float = 2.5, max_workers: int = 8,
-                 rate_windows: Sequence[tuple[int, float]] = ((50, 1.0), (1000, 60.0))) -> None:
+                 limiter: SharedLimiter | None = None) -> None:
         self.app_id: str = settings.app_id
         self.domain: str = (domain or settings.feishu_domain).rstrip("/")
         self.default_tz: str = getattr(settings, "default_tz", "Asia/Shanghai")
@@ -223,8 +281,9 @@ class FeishuClient:
             tb, ub = tb.oauth_base_url(self._oauth_base), ub.oauth_base_url(self._oauth_base)
         self._tenant: lark.Client = tb.build()
         self._user: lark.Client = ub.build()
-        self.limiter = RateLimiter(rate_windows)
-        self._caller = Caller(self.limiter, self.invalidate_tenant_token, retry_budget=retry_budget)
+        self.limiter = limiter or SharedLimiter(MemoryBackend(), FEISHU_API_SENT)
+        self._caller = Caller(self.limiter, self.invalidate_tenant_token, retry_budget=retry_budget,
+                              key_prefix=f"{settings.app_id}:")
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="feishu")
         self._lock = threading.Lock()
         self._bot_calendar: str | None = None

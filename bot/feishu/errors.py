@@ -102,3 +102,19 @@ _BEARER = re.compile(r"(?i)(bearer\s+|\b[tu]-)[A-Za-z0-9._\-]{6,}")
 def redact(text: str) -> str:
     """Server messages are logged and shown; make sure no token rides along."""
     return _BEARER.sub(lambda m: m.group(1) + "***", text or "")
+
+
+class RetryLater(FeishuError):
+    """Feishu's request windows stayed full past the retry budget (our shared limiter's
+    or Feishu's 429). Nothing was done, so the whole piece of work can be repeated: the
+    inbox keeps the message and runs it again after `retry_after` seconds, instead of
+    the person getting a "too many requests" card. A `FeishuError` of kind
+    "rate_limit", so code that catches those still does."""
+
+    def __init__(self, code: int, msg: str, log_id: str | None = None, kind: str = "rate_limit",
+                 *, http_status: int | None = None, retry_after: float | None = None, op: str = ""):
+        super().__init__(code, msg, log_id, "rate_limit", http_status=http_status, retry_after=retry_after, op=op)
+
+    @classmethod
+    def from_error(cls, e: FeishuError) -> RetryLater:
+        return cls(e.code, e.msg, e.log_id, http_status=e.http_status, retry_after=e.retry_after, op=e.op)

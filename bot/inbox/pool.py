@@ -14,6 +14,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 
+from bot.feishu.errors import RetryLater
 from bot.store import InboxItem, Store
 
 log = logging.getLogger("yue.runtime")
@@ -21,6 +22,8 @@ log = logging.getLogger("yue.runtime")
 INBOX_LEASE_S = 120       # a worker that dies mid-message gives it up after this
 SWEEP_EVERY_S = 15.0      # how often unfinished or retryable inbox items are looked for
 MAX_ATTEMPTS_BACKOFF_S = 30
+DEFER_MIN_S, DEFER_MAX_S = 1.0, 65.0   # Feishu's windows are a second and a minute
+DEFER_FOR_S = 3600                     # a message rate-limited this long is treated as failing
 
 
 class InboxPool:
@@ -96,9 +99,37 @@ class InboxPool:
         try:
             self._handle(item)
         except Exception as e:
-            log.exception("inbox item %s failed", item.id)
-            delay = min(MAX_ATTEMPTS_BACKOFF_S, 2 ** max(1, getattr(item, "attempts", 1)))
-            self.store.inbox_failed(item.id, f"{type(e).__name__}: {e}"[:500],
-                                    self._clock() + dt.timedelta(seconds=delay))
+            limited = _rate_limited(e)
+            age = (self._clock() - item.created_at).total_seconds() if item.created_at else 0.0
+            if limited is not None and age < DEFER_FOR_S:
+                self._defer(item, limited)
+                return
+            if limited is None:
+                log.exception("inbox item %s failed", item.id)
+            self._failed(item, e)
         else:
             self.store.inbox_done(item.id)
+
+    def _defer(self, item: InboxItem, e: RetryLater) -> None:
+        """Feishu's windows were full: nothing was done, so the item waits (state 'deferred',
+        the attempt given back) until a place frees, then runs again."""
+        delay = min(DEFER_MAX_S, max(DEFER_MIN_S, e.retry_after or 0.0))
+        log.info("inbox item %s deferred %.1fs: %s", item.id, delay, e)
+        self.store.inbox_defer(item.id, f"deferred: {e}"[:500], self._clock() + dt.timedelta(seconds=delay))
+        timer = threading.Timer(delay, self.kick)   # back as soon as it is due, not at the next sweep
+        timer.daemon = True
+        timer.start()
+
+    def _failed(self, item: InboxItem, e: Exception) -> None:
+        delay = min(MAX_ATTEMPTS_BACKOFF_S, 2 ** max(1, getattr(item, "attempts", 1)))
+        self.store.inbox_failed(item.id, f"{type(e).__name__}: {e}"[:500], self._clock() + dt.timedelta(seconds=delay))
+
+
+def _rate_limited(e: BaseException | None) -> RetryLater | None:
+    """The `RetryLater` behind a failure: raised as it is, or wrapped by the handler that
+    told the person it is on it (bot.drafts' TryLater is raised `from` it)."""
+    for _ in range(5):
+        if e is None or isinstance(e, RetryLater):
+            return e
+        e = e.__cause__
+    return None

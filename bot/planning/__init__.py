@@ -192,6 +192,7 @@ def free_slots(bot, draft, lang: str, window: tuple[dt.datetime, dt.datetime],
     room = p.get("room")
     room_ids = [room["room_id"]] if room else []
     band = _band(p)
+    people.lookup_many(bot, ids)   # one contact batch call for everyone not cached yet
     hours = {i: working_hours(bot, i) for i in ids}
     if room:
         # A wanted room must be free too: one more participant with no hours limit.
@@ -205,17 +206,18 @@ def free_slots(bot, draft, lang: str, window: tuple[dt.datetime, dt.datetime],
         return out
 
     duration = int(p.get("duration") or 30)
-    busy = busy_people(ws, we)
+    # Free/busy once, over the widened span too: the asked span is a part of it, and a second
+    # round of calls when nobody is free in the asked span would double the Feishu calls.
+    wide_end = max(we, ws + dt.timedelta(days=WIDEN_DAYS))
+    busy = busy_people(ws, wide_end)
     found = slots.find_slots(busy, hours, ws, we, duration, now, tz=p["tz"], band=band)
     widened = False
     if not found:
         # Nothing in the asked span (e.g. "tomorrow afternoon" is night for someone abroad):
         # the nearest times that suit everyone, in the same part of day, beat times that suit nobody.
         # When the part of day suits nobody on any day (Carol's afternoon is Dave's night), any time of day.
-        wide_end = max(we, ws + dt.timedelta(days=WIDEN_DAYS))
-        wide_busy = busy_people(ws, wide_end)
         for b in dict.fromkeys([band, None]):
-            found = slots.find_slots(wide_busy, hours, ws, wide_end, duration, now, tz=p["tz"], band=b)
+            found = slots.find_slots(busy, hours, ws, wide_end, duration, now, tz=p["tz"], band=b)
             if found:
                 break
         widened = bool(found)

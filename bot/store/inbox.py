@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, and_, delete, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.store.core import StoreCore, _aware, _short_key
 from bot.store.tables import InboxItem, inbox, seen
@@ -44,18 +45,35 @@ class InboxStore(StoreCore):
         """Store an accepted event before answering 200. False if `event_id` is
         already in the inbox (a re-delivery), in which case nothing changes."""
         now = self._when(now)
+        row = dict(event_id=event_id, kind=kind, payload=payload, status="new", attempts=0,
+                   available_at=now, created_at=now, updated_at=now)
+        if self.dialect == "postgresql":
+            return self._put_autocommit(row)
         try:
             with self._tx() as c:
-                c.execute(insert(inbox).values(
-                    event_id=event_id, kind=kind, payload=payload, status="new", attempts=0,
-                    available_at=now, created_at=now, updated_at=now))
+                c.execute(insert(inbox).values(**row))
             return True
         except IntegrityError:
             return False
 
+    def _put_autocommit(self, row: dict[str, Any]) -> bool:
+        """The acknowledgement's insert on PostgreSQL in one round trip; a re-delivery is a
+        conflict that inserts nothing."""
+        stmt = (pg_insert(inbox).values(**row).on_conflict_do_nothing(index_elements=["event_id"])
+                .returning(inbox.c.id))   # rowcount is -1 here with psycopg 3: a returned id says it
+        for attempt in (1, 2):
+            try:
+                with self._autocommit.connect() as c:
+                    return c.execute(stmt).first() is not None
+            except DBAPIError as e:
+                if not e.connection_invalidated or attempt == 2:
+                    raise
+                log.info("inbox insert: the database dropped a pooled connection; once more on a new one")
+        return False  # unreachable
+
     def _claimable(self, now: datetime) -> ColumnElement[bool]:
         return or_(
-            and_(inbox.c.status == "new", inbox.c.available_at <= now),
+            and_(inbox.c.status.in_(("new", "deferred")), inbox.c.available_at <= now),
             and_(inbox.c.status == "working", inbox.c.lease_until < now),
         )
 
@@ -130,6 +148,16 @@ class InboxStore(StoreCore):
                 last_error=error[:2000], updated_at=now))
             return status
 
+    def inbox_defer(self, item_id: int, reason: str, retry_at: datetime, now: datetime | None = None) -> bool:
+        """Put a claimed item back as 'deferred' until `retry_at`: Feishu's rate windows were
+        full, nothing was done, so the attempt is given back (it does not count towards
+        'dead'). False if the item is no longer being worked on."""
+        now = self._when(now)
+        with self._tx() as c:
+            return c.execute(update(inbox).where(inbox.c.id == item_id, inbox.c.status == "working").values(
+                status="deferred", attempts=inbox.c.attempts - 1, available_at=_aware(retry_at, "retry_at"),
+                lease_until=None, lease_token=None, last_error=reason[:2000], updated_at=now)).rowcount == 1
+
     def inbox_get(self, item_id: int) -> InboxItem | None:
         with self._tx(write=False) as c:
             row = c.execute(select(inbox).where(inbox.c.id == item_id)).first()
@@ -139,7 +167,7 @@ class InboxStore(StoreCore):
         """Items not yet finished: new (due or waiting for a retry) or working."""
         with self._tx(write=False) as c:
             return c.execute(select(func.count()).select_from(inbox)
-                             .where(inbox.c.status.in_(("new", "working")))).scalar_one()
+                             .where(inbox.c.status.in_(("new", "working", "deferred")))).scalar_one()
 
     def inbox_prune(self, older_than: datetime) -> int:
         """Delete finished items ('done', and 'dead' ones, kept until then for inspection)

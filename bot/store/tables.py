@@ -22,7 +22,7 @@ UTC = UTC
 # draft whose click handed the message back to the inbox.
 DRAFT_STATUSES = ("pending", "booking", "booked", "cancelled", "expired", "failed", "undoing", "undone",
                   "gone", "done")
-INBOX_STATUSES = ("new", "working", "done", "dead")
+INBOX_STATUSES = ("new", "working", "deferred", "done", "dead")   # deferred: Feishu's rate windows were full
 # A scheduled job (reminder, digest): scheduled ⇄ running → done | cancelled | dropped | dead.
 JOB_STATUSES = ("scheduled", "running", "done", "cancelled", "dropped", "dead")
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from sandbox import store
-from sandbox.quota import RateLimiter  # noqa: F401  (route modules import it from here)
+from sandbox.gateway_limits import RateLimiter  # noqa: F401  (route modules import it from here)
 
 log = logging.getLogger("sandbox")
 
@@ -223,8 +223,9 @@ def authenticate(tenant: bool = True, user: bool = True) -> Identity:
             raise _gateway_error(99991663, "Invalid access token for authorization: this API accepts only a "
                                            "tenant_access_token, a user_access_token was sent.")
         ident = Identity("user", ut.app_id, ut.open_id)
-    rule = request.url_rule.rule if request.url_rule else request.path
-    wait = state().limiter.check((ident.app_id, request.method, rule))
+    key = (ident.app_id, request.method, request.url_rule.rule if request.url_rule else request.path)
+    g.sb_rate_key = key          # the time to answer is added after the request (api/ratelimit.py)
+    wait = state().limiter.check(key)
     if wait is not None:
         raise ApiError(99991400, "request trigger frequency limit", 429,
                        headers={"x-ogw-ratelimit-limit": str(state().limiter.per_second),

@@ -11,16 +11,24 @@ a callback's result>}` as its payload: the ack.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from dataclasses import dataclass
-
-from lark_oapi.ws.pb.pbbp2_pb2 import Frame
 
 CONTROL, DATA = 0, 1
 
 
+@functools.cache
+def _frame_class():
+    """lark-oapi's pbbp2 `Frame` class, imported on first use: importing anything under lark_oapi runs its
+    package __init__, which imports every API module (seconds), and `python app.py` serves
+    the sandbox before that (issue 17)."""
+    from lark_oapi.ws.pb.pbbp2_pb2 import Frame as cls
+    return cls
+
+
 def _frame(method: int, service: int, headers: dict[str, str], payload: bytes = b"", seq_id: int = 0) -> bytes:
-    f = Frame()
+    f = _frame_class()()
     f.SeqID, f.LogID, f.service, f.method = seq_id, seq_id, service, method
     for k, v in headers.items():
         h = f.headers.add()
@@ -62,7 +70,7 @@ class BadFrame(ValueError):
 def parse(raw: bytes | str) -> Inbound:
     if isinstance(raw, str):
         raise BadFrame("text message on a binary protocol")
-    f = Frame()
+    f = _frame_class()()
     try:
         f.ParseFromString(raw)
     except Exception as e:           # the protobuf runtime's DecodeError and friends

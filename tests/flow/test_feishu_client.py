@@ -20,7 +20,8 @@ from bot.feishu import Feishu, FeishuError
 from bot.feishu.core import CallPolicy, Caller, backoff_delay, header, idempotency_uuid, retry_after_seconds
 from bot.feishu.errors import classify, redact
 from bot.feishu.models import chunks, lang_of, parse_rfc3339, time_info
-from bot.feishu.ratelimit import RateLimiter
+from bot.feishu.errors import RetryLater
+from bot.feishu.limits import MemoryBackend, SharedLimiter, Window
 from tests.support.live import LiveServer
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -87,17 +88,40 @@ class FakeClock:
         self.now += s
 
 
-def test_rate_limiter_allows_a_burst_then_paces():
+def test_a_full_window_is_waited_out_within_the_budget_else_retry_later():
     clock = FakeClock()
-    lim = RateLimiter(((5, 1.0), (8, 60.0)), clock=clock, sleep=clock.sleep)
-    waited = [lim.acquire("api") for _ in range(5)]
-    assert waited == [0.0] * 5 and clock.slept == []
-    assert lim.acquire("api") == pytest.approx(0.2)          # 1 token refills in 1/5 s
-    assert lim.acquire("other") == 0.0                       # separate bucket per API
-    for _ in range(2):
-        lim.acquire("api")
-    # The minute window (8) is now empty: the next one waits for it, not the second window.
-    assert 6.0 < lim.acquire("api") <= 60 / 8
+    lim = SharedLimiter(MemoryBackend(clock), (Window(2, 1.0),), sleep=clock.sleep)
+    caller = Caller(lim, lambda: None, retry_budget=2.5, sleep=clock.sleep, clock=clock, key_prefix="cli_x:")
+    fn, calls = scripted(FakeResp(), FakeResp(), FakeResp())
+    for _ in range(3):
+        caller.run("op", fn, CallPolicy(idempotent=True))
+    assert len(calls) == 3 and clock.slept and clock.slept[0] == pytest.approx(1.001)  # the 3rd waited for the window
+    # a window that will not free a place within the budget: nothing sent, typed RetryLater
+    lim = SharedLimiter(MemoryBackend(clock), (Window(1, 60.0),), sleep=clock.sleep)
+    caller = Caller(lim, lambda: None, retry_budget=2.5, sleep=clock.sleep, clock=clock)
+    fn, calls = scripted(FakeResp(), FakeResp())
+    caller.run("op", fn, CallPolicy(idempotent=True))
+    with pytest.raises(RetryLater) as ei:
+        caller.run("op", fn, CallPolicy(idempotent=True))
+    assert len(calls) == 1 and ei.value.kind == "rate_limit" and ei.value.retry_after == pytest.approx(60.0)
+
+
+def test_background_calls_leave_room_for_a_person():
+    from bot.feishu.core import background
+    clock = FakeClock()
+    lim = SharedLimiter(MemoryBackend(clock), (Window(10, 60.0),), sleep=clock.sleep)
+    caller = Caller(lim, lambda: None, sleep=clock.sleep, clock=clock)
+    ok = lambda: FakeResp()  # noqa: E731
+    with background():
+        for _ in range(8):                          # background may fill 80 % of the window at once
+            caller.run("op", ok, CallPolicy(idempotent=True))
+    assert clock.now == 1000.0
+    for _ in range(2):                              # a person's calls still go at once
+        caller.run("op", ok, CallPolicy(idempotent=True))
+    assert clock.now == 1000.0
+    with background():                              # the next background call waits for the window
+        caller.run("op", ok, CallPolicy(idempotent=True))
+    assert clock.now - 1000.0 == pytest.approx(60.001)
 
 
 class FakeResp:
@@ -109,7 +133,8 @@ class FakeResp:
 def make_caller(budget=2.5):
     clock = FakeClock()
     resets = []
-    caller = Caller(RateLimiter(((1000, 1.0),)), lambda: resets.append(1), retry_budget=budget,
+    caller = Caller(SharedLimiter(MemoryBackend(clock), (Window(1000, 1.0),), sleep=clock.sleep),
+                    lambda: resets.append(1), retry_budget=budget,
                     sleep=clock.sleep, clock=clock, rng=lambda: 0.5)
     return caller, clock, resets
 
@@ -505,9 +530,49 @@ def test_stale_tenant_token_in_the_sdk_cache_is_replaced(fs):
     assert TokenManager.cache.get(key) not in (None, "t-stale-token-from-a-previous-life")
 
 
+def test_freebusy_goes_ten_people_per_batch_call_and_rooms_one_by_one(fs, sb):
+    from lark_oapi.api.calendar.v4 import ListFreebusyRequest, ListFreebusyRequestBody
+
+    from sandbox.seed import PEOPLE
+    srv, _ = sb
+    people = [f"ou_{p[0]}" for p in PEOPLE]
+    assert len(people) > 10
+    limiter = srv.app.extensions["sandbox"].limiter
+    limiter.reset()
+    start, end = day_at(1, 0), day_at(141, 0)                  # 140 days: two windows
+    busy = fs.freebusy(people, ["omm_everest"], start, end)
+    counted = {a["path"].rsplit("/", 1)[-1]: a["calls"] for a in limiter.view()["apis"] if "freebusy" in a["path"]}
+    assert counted == {"batch": 2 * -(-len(people) // 10), "list": 2}, counted
+    assert set(busy) == set(people) | {"omm_everest"}
+    for who in people[:3] + people[-2:]:                       # the same as one freebusy.list per person
+        spans = []
+        for ws, we in ((start, start + dt.timedelta(days=90)), (start + dt.timedelta(days=90), end)):
+            resp = fs._tenant.calendar.v4.freebusy.list(ListFreebusyRequest.builder().user_id_type("open_id")
+                                                        .request_body(ListFreebusyRequestBody.builder()
+                                                                      .time_min(ws.isoformat()).time_max(we.isoformat())
+                                                                      .user_id(who).build()).build())
+            assert resp.success(), resp.msg
+            spans += [(parse_rfc3339(f.start_time), parse_rfc3339(f.end_time)) for f in resp.data.freebusy_list or []]
+        assert busy[who] == sorted(set(spans)), who
+
+
 def test_concurrent_freebusy_stays_within_the_sandbox_rate_limit(fs):
     people = ["ou_alice", "ou_bob", "ou_carol", "ou_dave"]
     busy = fs.freebusy(people, ["omm_everest", "omm_kunlun", "omm_taishan"], day_at(0, 0), day_at(200, 0))
     assert set(busy) == set(people) | {"omm_everest", "omm_kunlun", "omm_taishan"}
     for intervals in busy.values():
         assert intervals == sorted(intervals) and all(s < e and s.tzinfo for s, e in intervals)
+
+
+def test_a_shared_limiter_that_is_away_falls_back_to_this_process():
+    class Away:
+        def try_acquire(self, key, limits):
+            raise ConnectionError("redis down")
+
+    clock = FakeClock()
+    caller = Caller(SharedLimiter(Away(), (Window(2, 1.0),), sleep=clock.sleep), lambda: None,
+                    sleep=clock.sleep, clock=clock)
+    fn, calls = scripted(FakeResp(), FakeResp(), FakeResp())
+    for _ in range(3):
+        assert caller.run("op", fn, CallPolicy(idempotent=True)).data == "DATA"
+    assert len(calls) == 3 and clock.slept == [pytest.approx(1.001)]   # the local windows still hold

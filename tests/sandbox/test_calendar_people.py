@@ -171,6 +171,11 @@ def test_freebusy_across_zones_and_limits(lark_client):
         BatchFreebusyRequestBody.builder().time_min(lo.isoformat()).time_max((lo + dt.timedelta(days=1)).isoformat())
         .user_ids(["ou_bob"] * 11).build()).build())
     assert eleven.code == 190002 and "user_ids" in eleven.msg
+    for ids, days, words in (([], 1, "user_ids"), (["ou_bob"], 91, "90 days"), (["ou_nobody"], 1, "user_ids[0]")):
+        refused = lark_client.calendar.v4.freebusy.batch(BatchFreebusyRequest.builder().request_body(
+            BatchFreebusyRequestBody.builder().time_min(lo.isoformat())
+            .time_max((lo + dt.timedelta(days=days)).isoformat()).user_ids(ids).build()).build())
+        assert refused.code != 0 and words in refused.msg, (ids, days, refused.code, refused.msg)
 
 
 def test_token_split_timeoff_caldav_exchange(lark_client, lark_user_client, user_token):

@@ -69,6 +69,27 @@ def test_rate_limiter_windows():
     assert wait is not None and 1 <= wait <= 60
 
 
+def test_rate_limiter_counts_what_each_api_was_sent():
+    rl = RateLimiter(per_second=3)
+    for i in range(5):                                         # 5 offered within 0.4 s: 2 refused
+        rl.check(("app", "POST", "/x"), now=10 + i * 0.1)
+    rl.check(("app", "POST", "/x"), now=12.0)
+    rl.check(("app", "GET", "/y"), now=12.0)
+    view = rl.view()
+    x = next(a for a in view["apis"] if a["path"] == "/x")
+    rl.answered(("app", "POST", "/x"), 2.5)
+    assert x == {"app_id": "app", "method": "POST", "path": "/x", "calls": 6, "refused": 2, "peak_1s": 5,
+                 "peak_60s": 6, "busy_ms": 0.0}
+    assert next(a for a in rl.view()["apis"] if a["path"] == "/x")["busy_ms"] == 2.5
+    assert view["refused"] == 2 and len(view["apis"]) == 2
+    rl.enabled = False                                         # off: still counted, never refused
+    for i in range(5):
+        assert rl.check(("app", "GET", "/y"), now=20 + i * 0.01) is None
+    assert next(a for a in rl.view()["apis"] if a["path"] == "/y")["peak_1s"] == 5
+    rl.reset()
+    assert rl.view()["apis"] == []
+
+
 def test_sandbox_api_bad_input(sandbox_server):
     url = f"{sandbox_server.url}/sandbox/api"
     cases = [

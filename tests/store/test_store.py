@@ -82,6 +82,20 @@ def test_inbox_put_is_idempotent_and_counts(store: Store) -> None:
     assert store.inbox_pending_count() == 0
 
 
+def test_inbox_put_survives_a_dropped_connection(store: Store) -> None:
+    if store.dialect != "postgresql":
+        pytest.skip("the one-round-trip insert is PostgreSQL's")
+    assert store.inbox_put("ev_a", "k", {})
+    with store._autocommit.connect() as c:            # the server drops the pooled connections
+        pids = [r[0] for r in c.execute(text("SELECT pg_backend_pid()"))]
+    with store.engine.begin() as c:
+        for pid in pids:
+            c.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+    assert store.inbox_put("ev_b", "k", {})           # once more on a fresh connection
+    assert not store.inbox_put("ev_b", "k", {})
+    assert store.inbox_pending_count() == 2
+
+
 def test_inbox_claims_oldest_first(store: Store) -> None:
     for i in range(3):
         store.inbox_put(f"ev_{i}", "k", {"i": i}, now=T0 + timedelta(seconds=i))
@@ -138,6 +152,24 @@ def test_inbox_failed_retries_then_dead(make_store) -> None:
     dead = store.inbox_get(item.id)
     assert dead.status == "dead" and dead.last_error == "still failing" and dead.attempts == 3
     assert store.inbox_pending_count() == 0
+
+
+def test_inbox_deferred_item_waits_and_keeps_its_attempts(make_store) -> None:
+    store = make_store(inbox_max_attempts=2)
+    store.inbox_put("ev_busy", "k", {}, now=T0)
+    now = T0
+    for _ in range(5):                             # more deferrals than attempts: never dead
+        item = store.inbox_claim("w", 30, now=now)
+        assert item is not None and item.attempts == 1
+        assert store.inbox_defer(item.id, "deferred: rate window full", now + timedelta(seconds=5), now=now)
+        assert not store.inbox_defer(item.id, "again", now + timedelta(seconds=5), now=now)   # not ours any more
+        got = store.inbox_get(item.id)
+        assert got.status == "deferred" and got.last_error == "deferred: rate window full"
+        assert store.inbox_pending_count() == 1
+        assert store.inbox_claim("w", 30, now=now + timedelta(seconds=4)) is None   # not before it is due
+        now += timedelta(seconds=5)
+    item = store.inbox_claim("w", 30, now=now)
+    assert store.inbox_done(item.id) and store.inbox_pending_count() == 0
 
 
 def test_inbox_worker_dying_every_time_ends_dead(make_store) -> None:

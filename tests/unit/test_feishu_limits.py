@@ -188,3 +188,28 @@ def test_redis_backend_shared_by_separate_clients():
         assert r.zcard(stamps_key) == 28
     finally:
         redis.Redis.from_url(url).delete(stamps_key)
+
+
+def test_limiter_for_picks_the_backend_the_deployment_shares(tmp_path):
+    from bot.feishu.limits import FEISHU_API_SENT, limiter_for
+
+    lim = limiter_for(None, make_engine(f"sqlite:///{tmp_path / 'one-host.db'}"))
+    assert isinstance(lim.backend, MemoryBackend) and lim.windows == FEISHU_API_SENT   # SQLite: this process
+    assert isinstance(limiter_for(None, None).backend, MemoryBackend)
+    assert isinstance(limiter_for("redis://127.0.0.1:1/0", None).backend, RedisBackend)   # lazy: no connection yet
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url and url.startswith("postgresql"):
+        assert isinstance(limiter_for(None, make_engine(url)).backend, SqlBackend)
+
+
+def test_a_full_window_raises_instead_of_waiting_past_max_wait():
+    from bot.feishu.limits import WindowFull
+    clock = SimClock()
+    slept: list[float] = []
+    lim = SharedLimiter(MemoryBackend(clock), (Window(1, 10.0),), sleep=slept.append)
+    lim.acquire("k", max_wait=0.0)
+    with pytest.raises(WindowFull) as ei:
+        lim.acquire("k", max_wait=2.5)
+    assert ei.value.wait == pytest.approx(10.0) and slept == []      # nothing waited, nothing granted
+    clock.t += 10.0
+    assert lim.acquire("k", max_wait=0.0) == 0.0
