@@ -51,6 +51,9 @@ def _on_card(bot, payload: dict) -> dict:
     if value.get("a") == "caldav_revoke":      # acts on the clicker's own account: no draft to check
         from .handlers import caldav
         return caldav.revoke(bot, operator, value)
+    if value.get("a") == "rsvp":               # an attendee answers as themself: not the draft's owner
+        from .handlers import rsvp
+        return rsvp.click(bot, operator, value, payload)
     draft = bot.store.get_draft(str(value.get("d") or "")) if value.get("d") else None
     if draft is None:
         return answer("expired", "zh")
@@ -164,6 +167,8 @@ def book(bot, draft) -> tuple[str, dict]:
                                         "room_declined": declined},
                                 undo_until=bot.now() + UNDO_WINDOW)
     done = done or bot.store.get_draft(draft.id)
+    from .handlers.rsvp import queue_invitations
+    queue_invitations(bot, draft.id)
     return "booked", booked_view(bot, done, bot.now())
 
 

@@ -29,7 +29,12 @@ def init_app(app: Flask, settings: Settings) -> Bot:
     def on_card(payload: dict) -> dict:
         return actions.on_card(bot, payload)
 
-    app.register_blueprint(http.blueprint(settings, on_message, on_card))
+    def on_calendar(payload: dict) -> None:
+        key = (payload.get("header") or {}).get("event_id") or ""
+        if key and bot.store.inbox_put(f"calendar:{key}", "calendar_change", payload):
+            bot.kick()
+
+    app.register_blueprint(http.blueprint(settings, on_message, on_card, on_calendar))
     app.register_blueprint(oauth.blueprint(bot))
     app.extensions["yue_bot"] = bot
     bot.start()

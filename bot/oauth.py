@@ -74,8 +74,13 @@ def blueprint(bot) -> Blueprint:
         bot.store.save_user_token(open_id, tok.access_token, tok.refresh_token, tok.expires_at,
                                   tok.refresh_expires_at)
         payload = resume.get("payload") if isinstance(resume, dict) else None
+        item = resume.get("item") if isinstance(resume, dict) else None
         if payload:
             bot.resume_message(payload, state)
+        elif isinstance(item, dict):          # a click to finish (an RSVP), not a message
+            bot.resume_item(item.get("kind", ""), item.get("payload") or {}, state)
+        from .handlers.changes import queue_watch
+        queue_watch(bot, open_id, state)
         return _page("Your calendar is connected — go back to the chat. 日历已连接，请回到聊天。")
 
     return bp

@@ -15,6 +15,7 @@ from . import people
 from .config import zone
 from .feishu import Person
 from .handlers import dispatch
+from .handlers.registry import item_handler
 
 log = logging.getLogger("yue.router")
 
@@ -86,6 +87,8 @@ def _wordless_lang(bot, person: Person, text: str, command: str | None, intent) 
 def process_inbox_item(bot, item) -> None:
     if item.kind == "message":
         handle_message(bot, item.payload)
+    elif item_handler(item.kind) is not None:
+        item_handler(item.kind)(bot, item.payload)
     else:
         log.warning("unknown inbox item kind %r, dropped", item.kind)
 

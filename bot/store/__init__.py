@@ -8,6 +8,7 @@ touches the bot's database. One module per table family, composed into one
 * `caldav`       — CalDAV accounts minted per device (password encrypted like tokens)
 * `oauth_states` — OAuth `state` values
 * `prefs`        — a person's preferences
+* `links`        — Exchange bindings, watched calendars, meetings Yue booked
 * `cache`        — the shared key → JSON cache, housekeeping of expired rows
 * `tables`       — the tables and the records the store hands out
 """
@@ -18,6 +19,7 @@ from bot.store.caldav import CaldavStore
 from bot.store.core import pg_driver_url
 from bot.store.drafts import DraftStore, idempotency_key, stable_uuid
 from bot.store.inbox import InboxStore
+from bot.store.links import ExchangeLink, LinksStore, Meeting
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.prefs import PrefsStore
 from bot.store.tables import DRAFT_STATUSES, CaldavAccount, Draft, InboxItem, Prefs, UserToken
@@ -25,10 +27,10 @@ from bot.store.tokens import TokenStore, derive_fernet_key
 
 __all__ = [
     "Store", "Draft", "InboxItem", "UserToken", "Prefs", "DRAFT_STATUSES", "CaldavAccount",
-    "idempotency_key", "stable_uuid", "derive_fernet_key", "pg_driver_url",
+    "ExchangeLink", "Meeting", "idempotency_key", "stable_uuid", "derive_fernet_key", "pg_driver_url",
 ]
 
 
-class Store(InboxStore, DraftStore, CaldavStore, TokenStore, OAuthStateStore, PrefsStore, CacheStore):
+class Store(InboxStore, DraftStore, CaldavStore, TokenStore, OAuthStateStore, PrefsStore, CacheStore, LinksStore):
     """The bot's database. Construct with `Store(settings)` or
     `Store(url, secret_key, var_dir)`, call `create_all()` once at start-up."""

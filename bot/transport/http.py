@@ -43,7 +43,8 @@ def _as_dict(obj) -> dict:
 
 
 def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
-                     on_card: Callable[[dict], dict]) -> lark.EventDispatcherHandler:
+                     on_card: Callable[[dict], dict],
+                     on_calendar: Callable[[dict], None] | None = None) -> lark.EventDispatcherHandler:
     def message(data: P2ImMessageReceiveV1) -> None:
         g.yue_reached = True
         on_message(_as_dict(data))
@@ -52,9 +53,19 @@ def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
         g.yue_reached = True
         return on_card(_as_dict(data))
 
+    def calendar(data) -> None:
+        g.yue_reached = True
+        if on_calendar is not None:
+            on_calendar(_as_dict(data))
+
+    # Calendar change pushes Yue asked for on people's behalf (bot/handlers/changes.py).
     return (lark.EventDispatcherHandler.builder(settings.encrypt_key, settings.verification_token)
             .register_p2_im_message_receive_v1(message)
             .register_p2_card_action_trigger(card)
+            .register_p2_calendar_calendar_event_changed_v4(calendar)
+            .register_p2_calendar_calendar_acl_created_v4(calendar)
+            .register_p2_calendar_calendar_acl_deleted_v4(calendar)
+            .register_p2_calendar_calendar_changed_v4(calendar)
             .build())
 
 
@@ -69,9 +80,9 @@ def _stale() -> bool:
 
 
 def blueprint(settings: Settings, on_message: Callable[[dict], None],
-              on_card: Callable[[dict], dict]) -> Blueprint:
+              on_card: Callable[[dict], dict], on_calendar: Callable[[dict], None] | None = None) -> Blueprint:
     bp = Blueprint("feishu_inbound", __name__)
-    dispatcher = build_dispatcher(settings, on_message, on_card)
+    dispatcher = build_dispatcher(settings, on_message, on_card, on_calendar)
 
     def handle(kind: str) -> Response:
         if _stale():
