@@ -68,6 +68,8 @@ def _on_card(bot, payload: dict) -> dict:
     from . import actions_existing as ex
     table = {"confirm": confirm, "retry": confirm, "other": other, "pick": pick, "cancel": cancel,
              "undo": ex.undo, "choose": ex.choose, "scope": ex.scope}
+    from .handlers import share, subscribe
+    table.update({"unshare": share.revoke, "sub_pick": subscribe.pick})
     fn = table.get(a)
     if fn is None:
         return answer("error", lang)

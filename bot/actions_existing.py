@@ -139,7 +139,13 @@ def reverse(bot, draft) -> None:
     elif draft.kind == "share":
         token = _user_token(bot, draft.owner)
         for acl in r.get("acls", []):
-            bot.feishu.delete_acl(r["calendar_id"], acl["acl_id"], token)
+            if acl.get("previous_role"):     # a role change: put the old role back
+                bot.feishu.create_acl(r["calendar_id"], acl["open_id"], acl["previous_role"], token)
+            else:
+                bot.feishu.delete_acl(r["calendar_id"], acl["acl_id"], token)
+    elif draft.kind == "unshare":
+        from .handlers.share import restore
+        restore(bot, draft, _user_token(bot, draft.owner))
     elif draft.kind == "invite":
         token = _user_token(bot, draft.owner) if (p.get("chosen") or {}).get("source") == "user" else None
         if r.get("attendee_ids"):

@@ -25,6 +25,7 @@ from . import (  # noqa: F401  (they register)
     schedule,
     search,
     share,
+    subscribe,
     undo,
 )
 from .registry import handler_for, require
