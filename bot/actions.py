@@ -216,8 +216,14 @@ def cancel(bot, draft, value: dict, now: dt.datetime) -> dict:
 # --- housekeeping (run by the sweeper) --------------------------------------------------------
 
 def maintenance(bot) -> None:
-    """Expire old drafts (and say so on their cards); finish bookings a crash interrupted."""
+    """Expire old drafts (and say so on their cards); finish bookings a crash interrupted;
+    follow Exchange bindings Feishu is still working on."""
     now = bot.now()
+    from .handlers.exchange import poll
+    try:
+        poll(bot)
+    except FeishuError as e:
+        log.info("exchange poll: code=%s", e.code)
     for d in bot.store.expire_drafts(now):
         if d.card_message_id:
             try:

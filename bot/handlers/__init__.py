@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (they register)
     cancel,
     changes,
     coming_soon,
+    exchange,
     find_time,
     help,
     invite,

@@ -120,5 +120,7 @@ def test_subscribe_en_pick_card_and_the_limit_in_plain_words(yue):
     again = yue.say(p2p("ou_erin"), "ou_erin", "subscribe me to the Holidays US calendar")   # under the cap now
     assert "Subscribed to “Holidays US”" in card_text(again["card"])
     assert "Holidays US" in my_list(yue, "ou_erin")
+    listing = yue.say(p2p("ou_erin"), "ou_erin", "which calendars am I subscribed to")
+    assert "Holidays US" in card_text(listing["card"]) and "Holidays Germany" not in card_text(listing["card"])
     off = yue.say(p2p("ou_erin"), "ou_erin", "unsubscribe me from the Holidays US calendar")
     assert "Unsubscribed" in card_text(off["card"]) and "Holidays US" not in my_list(yue, "ou_erin")
