@@ -5,8 +5,10 @@ a meeting (`send_invitations`, a durable inbox item queued at booking), a click 
 consent, `answer_after_consent`), and a message ("明天的评审我去不了", intent rsvp)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
+import re
 
 from .. import cards, oauth, people
 from ..cards.invitation import STATUSES, Invitation, invitation_card, rsvp_done_card, rsvp_pick_card
@@ -18,6 +20,10 @@ from .registry import on_intent, on_item
 
 log = logging.getLogger("yue.rsvp")
 
+# The answer's own words, which the parser leaves in the query ("I can't make the sync").
+_ANSWER_WORDS = re.compile(r"\b(?:i|i'll|i'm|i\s+will|can'?t|cannot|can\s+not|won'?t|will\s+not|not|able|unable|make|"
+                           r"it|to|the|my|attend|join|be|at|skip|miss|going|go|there|sorry|count\s+me\s+(?:in|out))\b",
+                           re.I)
 INVITATIONS = "invitations"        # inbox item kinds
 ANSWER_AFTER_CONSENT = "rsvp_answer"
 
@@ -131,7 +137,8 @@ def handle(ctx) -> None:
     token = oauth.user_token(ctx, "rsvp")
     if token is None:
         return
-    found = candidates(ctx, "rsvp")
+    query = " ".join(_ANSWER_WORDS.sub(" ", ctx.intent.query or "").split())
+    found = candidates(dataclasses.replace(ctx, intent=dataclasses.replace(ctx.intent, query=query)), "rsvp")
     if found is None:
         return
     if not found:

@@ -136,3 +136,17 @@ def test_undo_through_yue_tells_nobody(yue):
     assert undone["toast"]["content"] == "Undone"
     pushes_done(yue, "calendar.calendar.event.changed_v4")
     assert not cards_in(yue, "ou_frank", "Your meeting changed")
+
+
+def test_cant_make_it_by_message_en_in_their_own_zone(yue):
+    connect_now(yue, "ou_jonas", "what's on my calendar today")
+    day = today_in("ou_jonas") + dt.timedelta(days=8)
+    draft = book(yue, "ou_jonas", f"meet with @Frank on {day:%B} {day.day} at 4pm about the design sync")
+    inv = wait_for("Frank's invitation", lambda: cards_in(yue, "ou_frank", draft.payload["title"]))[0]
+    assert "10:00" in card_text(inv["card"])                     # 16:00 in Berlin is 10:00 in New York
+    connect_now(yue, "ou_frank", "what's on my calendar today")
+    reply = yue.say(p2p("ou_frank"), "ou_frank", f"I can't make the design sync on {day:%B} {day.day}")
+    assert "You declined" in card_text(reply["card"]), card_text(reply["card"])
+    assert rsvp_of(yue, draft, "ou_frank") == "decline"
+    notice = wait_for("Jonas told", lambda: cards_in(yue, "ou_jonas", "declined"))
+    assert "Frank Miller declined" in card_text(notice[0]["card"])
