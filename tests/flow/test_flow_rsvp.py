@@ -150,3 +150,16 @@ def test_cant_make_it_by_message_en_in_their_own_zone(yue):
     assert rsvp_of(yue, draft, "ou_frank") == "decline"
     notice = wait_for("Jonas told", lambda: cards_in(yue, "ou_jonas", "declined"))
     assert "Frank Miller declined" in card_text(notice[0]["card"])
+
+
+def test_a_move_through_yue_tells_nobody(yue):
+    connect_now(yue, "ou_ivy", "我今天有什么安排")
+    day = today_in("ou_ivy") + dt.timedelta(days=9)
+    draft = book(yue, "ou_ivy", f"{zh_day(day)}上午10点和 @王丽 开会 招聘复盘")
+    new_day = day + dt.timedelta(days=1)
+    ask = yue.say(p2p("ou_ivy"), "ou_ivy", f"把招聘复盘改到{zh_day(new_day)}下午4点")
+    done = yue.click(ask, "ou_ivy", yue.button(ask, "choose"))
+    assert "会议已改期" in card_text(done["card"])
+    pushes_done(yue, "calendar.calendar.event.changed_v4")
+    assert not cards_in(yue, "ou_ivy", "会议有变化")                   # Ivy moved it herself, through Yue
+    assert yue.store.meeting(draft.result["event_id"]).start != draft.payload["start"]   # Yue knows the new time
