@@ -5,7 +5,7 @@ import logging
 
 from flask import Flask
 
-from . import actions, oauth
+from . import drafts, oauth
 from .config import Settings
 from .runtime import Bot
 from .transport import http
@@ -27,7 +27,7 @@ def init_app(app: Flask, settings: Settings) -> Bot:
             log.info("duplicate delivery of message %s ignored", key)
 
     def on_card(payload: dict) -> dict:
-        return actions.on_card(bot, payload)
+        return drafts.on_card(bot, payload)
 
     def on_calendar(payload: dict) -> None:
         key = (payload.get("header") or {}).get("event_id") or ""

@@ -21,7 +21,8 @@ def redirect_uri(bot) -> str:
 
 
 def fresh_token(bot, open_id: str) -> str | None:
-    """The person's access token, refreshed when due; None when they must connect again."""
+    """The person's access token, refreshed when due; None when they must connect again.
+    The one way to a user token, for a message and for a card click alike."""
     tok = bot.store.get_user_token(open_id)
     if tok is not None and tok.expires_at - REFRESH_MARGIN > bot.now():
         return tok.access_token

@@ -1,6 +1,7 @@
 """From a stored inbound message to the intent handler that answers it."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -11,7 +12,7 @@ from typing import Any
 import intents
 from intents import slash
 
-from . import people
+from . import drafts, people
 from .config import zone
 from .feishu import Person
 from .handlers import dispatch
@@ -22,6 +23,7 @@ log = logging.getLogger("yue.router")
 BOT_NAMES = {"yue", "约", "yue (约)", "yue(约)"}
 LANG_MEMORY_S = 90 * 86400          # a person's language, learnt from their last message with words
 _PLACEHOLDER = re.compile(r"@_user_\d+")
+UNSURE_BELOW = 0.7      # parser confidence under which Yue asks "did you mean" instead of acting
 
 
 @dataclass
@@ -39,6 +41,8 @@ class Ctx:
     command: str | None = None
     raw: dict = field(default_factory=dict)   # the inbound event, to answer again after OAuth
     wordless_lang: str | None = None          # for "/undo", "/caldav": the person's usual language
+    attempt: int = 0                          # 0, or n for the n-th Retry of this message
+    last_attempt: bool = True                 # the inbox will not run it again on failure
 
     @property
     def lang(self) -> str:
@@ -52,7 +56,8 @@ class Ctx:
 
     def reply(self, card: dict, key: str = "reply") -> str:
         """Reply to the message with a card; the uuid makes a re-processed message reply once."""
-        return self.bot.feishu.reply_card(self.message_id, card, key=f"{self.message_id}:{key}")
+        suffix = f"#{self.attempt}" if self.attempt else ""     # a Retry answers anew
+        return self.bot.feishu.reply_card(self.message_id, card, key=f"{self.message_id}:{key}{suffix}")
 
 
 def _is_bot_mention(m: dict, bot_id: str | None) -> bool:
@@ -86,14 +91,29 @@ def _wordless_lang(bot, person: Person, text: str, command: str | None, intent) 
 
 def process_inbox_item(bot, item) -> None:
     if item.kind == "message":
-        handle_message(bot, item.payload)
+        handle_message(bot, item.payload, last_attempt=item.attempts >= bot.store.inbox_max_attempts)
     elif item_handler(item.kind) is not None:
         item_handler(item.kind)(bot, item.payload)
     else:
         log.warning("unknown inbox item kind %r, dropped", item.kind)
 
 
-def handle_message(bot, payload: dict) -> None:
+def unsure_readings(intent) -> list[str]:
+    """The readings to offer when the parser is unsure (confidence below the threshold):
+    its best intent, then its `alternatives`. Empty when it is sure, or says nothing
+    (a parser without `confidence` is taken as sure)."""
+    confidence = getattr(intent, "confidence", None)
+    if not isinstance(confidence, (int, float)) or confidence >= UNSURE_BELOW:
+        return []
+    readings = [intent.intent] if intent.intent != "unknown" else []
+    for alt in getattr(intent, "alternatives", None) or ():
+        name = alt.get("intent") if isinstance(alt, dict) else getattr(alt, "intent", alt)
+        if isinstance(name, str) and name != "unknown" and name not in readings:
+            readings.append(name)
+    return readings
+
+
+def handle_message(bot, payload: dict, last_attempt: bool = True) -> None:
     ev = payload.get("event") or {}
     sender = ev.get("sender") or {}
     msg = ev.get("message") or {}
@@ -122,10 +142,21 @@ def handle_message(bot, payload: dict) -> None:
               for m in mentions if not _is_bot_mention(m, bot.bot_open_id)]
     intent = intents.parse(text, now=now.astimezone(zone(person.tz)), tz=person.tz,
                            mentions=others, bot_id=bot.bot_open_id)
+    forced = payload.get(drafts.INTENT_KEY)
+    if isinstance(forced, str) and forced:       # picked on a did-you-mean card: as if it were clear
+        intent = dataclasses.replace(intent, intent=forced)
+    # Kept to run the message again (Retry, after OAuth consent): with the picked intent, if any.
+    raw = {k: v for k, v in payload.items() if k != drafts.RETRY_KEY}
+    attempt = payload.get(drafts.RETRY_KEY)
     ctx = Ctx(bot=bot, sender=person, chat_id=msg.get("chat_id") or "", chat_type=chat_type,
               message_id=msg.get("message_id") or "", text=text, intent=intent, now=now,
-              mentions=others, command=command, raw=payload,
-              wordless_lang=_wordless_lang(bot, person, text, command, intent))
+              mentions=others, command=command, raw=raw,
+              wordless_lang=_wordless_lang(bot, person, text, command, intent),
+              attempt=attempt if isinstance(attempt, int) and attempt > 0 else 0, last_attempt=last_attempt)
     if msg.get("message_type") != "text" and chat_type != "p2p":
+        return
+    readings = [] if (forced or command) else unsure_readings(intent)
+    if readings:
+        drafts.ask(ctx, readings)
         return
     dispatch(ctx)

@@ -9,7 +9,7 @@ import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .actions import maintenance
+from .drafts import maintenance
 from .config import Settings
 from .feishu import Feishu
 from .inbox.pool import INBOX_LEASE_S, SWEEP_EVERY_S, InboxPool

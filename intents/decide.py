@@ -24,6 +24,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from .patterns import Words
+
 # Language-neutral evidence.
 TIME = "time"                # the message names a time (any of the time fields)
 PEOPLE = "people"            # a mention or an e-mail address
@@ -149,7 +151,7 @@ def decide(evidence: frozenset[str] | set[str], rules: tuple[Rule, ...] = RULES)
     return Decision(best, round(conf, 3), alts, tuple(fired), frozenset(evidence))
 
 
-Patterns = tuple[tuple[str, re.Pattern], ...]
+Patterns = tuple[tuple[str, "re.Pattern | Words"], ...]
 
 
 def gather(text: str, cues: list[str], want: Patterns, words: Patterns, activity: bool,

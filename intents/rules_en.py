@@ -2,7 +2,7 @@
 
 The command-word families (intents/en/intent_words.py) give the `cue:` evidence; this
 module adds request and colloquial words, question and report words, non-calendar topics,
-the v2 intents' own phrases (`want:`), and each intent's action. Text is the prepared,
+the v2 intents' own phrases (`want:`), and the action words (intents/actions.py). Text is the prepared,
 lower-cased text of intents.en.numbers.prepare.
 """
 from __future__ import annotations
@@ -11,11 +11,12 @@ import re
 
 from . import decide as d
 from .actions import ActionWords
+from .patterns import compile_words
 from .en import intent_words
 
 
-def _C(rx: str) -> re.Pattern:
-    return re.compile(rx, re.I)
+def _C(rx: str):
+    return compile_words(rx, re.I)
 
 
 # (the command verbs — book, schedule, add … — are cues already: these are the polite and modal words)
@@ -110,7 +111,7 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                   r"\b(?:see|show|get)\s+(?:my\s+|these\s+|the\s+)?(?:meetings|events|calendar)\s+(?:on|in)\s+my\s+"
                   r"(?:phone|iphone|android|ipad|mac)\b")),
     ("cancel", _C(r"\bget\s+rid\s+of\b|\bis\s+off\b|\bnuke\b|\berase\b|\bwipe\b|\bdrop\s+the\b|\bremove\s+(?:the|my|all|every)\b(?!.{0,40}\bcalendar\b).{0,30}"
-                  r"\b(?:meeting|sync|call|event|appointment|review|standup|retro|\d+\s*(?:am|pm)|o'?clock)\b|"
+                  r"\b(?:meetings?|sync|calls?|events?|appointments?|review|standup|retro|\d+\s*(?:am|pm)|o'?clock)\b|"
                   r"\bremove\b.{0,40}\bfrom\s+(?:my|the)\s+calendar\b|\bclear\s+(?:my|the)\s+(?:calendar|schedule|day|afternoon|morning)\b|"
                   r"\bdrop\s+(?:my|the)\b.{0,30}\b(?:meeting|sync|call|event|appointment)\b")),
     ("reschedule", _C(r"\bbump\b|\s->\s|→")),

@@ -2,7 +2,7 @@
 
 The command-word families (intents/zh/intent_words.py) give the `cue:` evidence; this
 module adds what v2 weighs besides: request and colloquial words, question and report
-words, non-calendar topics, the v2 intents' own phrases (`want:`), and each intent's action.
+words, non-calendar topics, the v2 intents' own phrases (`want:`), and the action words (intents/actions.py).
 """
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import re
 
 from . import decide as d
 from .actions import ActionWords
+from .patterns import compile_words
 from .zh import intent_words
 
-_C = re.compile
+_C = compile_words
 
 REQUEST = _C(r"帮我|帮忙|麻烦|请你|请帮|安排|给我|能不能|可不可以|可以.{0,12}吗|看下|看一下|一起|咱们|"
              r"我们.{0,6}(?:开|聊|碰|过|对)|来个|搞个|整个|弄个|添加|新建|创建|加个|记一下|记下|建个|设置.{0,8}(?:会|日程)|"

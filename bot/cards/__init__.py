@@ -7,8 +7,9 @@ Feishu's 30 KB limit. Button callback values are `{"a": action, "d": draft_id, .
 from .agenda import agenda_card, search_card
 from .booked import booked_card, cancelled_event_card, invite_card, leave_card, rescheduled_card, share_card
 from .connect import connect_card
-from .data import (ACTIONS, CANCEL, CHOOSE, CONFIRM, OTHER, PICK, RETRY, SCOPE, UNDO, Booked, Conflict, Event,
+from .data import (ACTIONS, CANCEL, CHOOSE, CONFIRM, MEAN, OTHER, PICK, RETRY, SCOPE, UNDO, Booked, Conflict, Event,
                    Person, Proposal, Room, SlotChoice, SlotsView, value)
+from .did_you_mean import did_you_mean_card, intent_label
 from .events import choose_event_card, scope_card
 from .format import describe_rrule, fmt_range, fmt_when, zone_label
 from .caldav import caldav_card, caldav_revoked_card
@@ -16,13 +17,13 @@ from .help import help_card, unknown_card
 from .i18n import norm_lang, t
 from .proposal import proposal_card
 from .slots import slots_card
-from .status import error_card, status_card, toast
+from .status import error_card, nothing_to_undo_card, status_card, toast, undone_card
 
 __all__ = [
     "agenda_card", "search_card", "booked_card", "cancelled_event_card", "invite_card", "leave_card",
     "rescheduled_card", "share_card", "connect_card", "choose_event_card", "scope_card", "caldav_card",
     "caldav_revoked_card", "help_card", "unknown_card", "proposal_card", "slots_card", "error_card", "status_card",
-    "toast",
+    "toast", "undone_card", "nothing_to_undo_card", "did_you_mean_card", "intent_label", "MEAN",
     "ACTIONS", "CANCEL", "CHOOSE", "CONFIRM", "OTHER", "PICK", "RETRY", "SCOPE", "UNDO",
     "Booked", "Conflict", "Event", "Person", "Proposal", "Room", "SlotChoice", "SlotsView", "value",
     "describe_rrule", "fmt_range", "fmt_when", "zone_label", "norm_lang", "t",

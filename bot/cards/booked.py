@@ -10,7 +10,7 @@ import datetime as dt
 
 from .base import button, card, esc, md, row, url_button
 from .data import UNDO, Booked, Event, Person, value
-from .format import describe_rrule, fmt_event_time, fmt_hm, fmt_local_short, fmt_range, local
+from .format import describe_rrule, fmt_event_time, fmt_hm, fmt_local_short, fmt_range, local, zone_label
 from .i18n import join, t
 from .proposal import room_text
 
@@ -24,7 +24,9 @@ def _undo(draft_id: str, undo_until: dt.datetime | None, now: dt.datetime, tz: s
         buttons.append(button(t("btn_undo", lang), value(UNDO, draft_id)))
     out = []
     if undo_until is not None and now < undo_until:
-        out.append(md(t("undo_until", lang, time=fmt_hm(local(undo_until, tz))), small=True))
+        # In the reader's zone, named: a deadline with no zone is a guess for anyone abroad.
+        when = local(undo_until, tz)
+        out.append(md(t("undo_until_zone", lang, time=fmt_hm(when), zone=zone_label(when)), small=True))
     if buttons:
         out.append(row(buttons))
     return out
@@ -60,11 +62,11 @@ def leave_card(draft_id: str, start: dt.datetime | dt.date, end: dt.datetime | d
 
 
 def share_card(draft_id: str, grantee: Person, role: str, lang: str, now: dt.datetime, *,
-               undo_until: dt.datetime | None = None) -> dict:
+               undo_until: dt.datetime | None = None, tz: str | None = None) -> dict:
     """The person's calendar is shared (ACL); `role` is a Feishu ACL role."""
     role_txt = t(f"role_{role}", lang) if role in ("free_busy_reader", "reader", "writer", "owner") else esc(role)
     elements = [md(f"🔗 {t('share_done', lang, name=esc(grantee.name), role=role_txt)}")]
-    elements += _undo(draft_id, undo_until, now, None, lang)
+    elements += _undo(draft_id, undo_until, now, tz, lang)
     return card(t("title_share", lang), "green", elements, lang)
 
 

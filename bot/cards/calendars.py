@@ -25,6 +25,7 @@ _S: dict[str, tuple[str, str]] = {
     "unshared": ("{name} 已不能再看到你的日历。", "{name} can no longer see your calendar."),
     "not_shared": ("{name} 本来就看不到你的日历，无需操作。", "{name} cannot see your calendar now, so there is nothing to stop."),
     "undo_until": ("{time} 前可以撤销", "Undo until {time}"),
+    "what_unshare": ("停止与 {names} 共享日历", "stopping sharing your calendar with {names}"),
     "title_subs": ("你订阅的日历", "Calendars you subscribe to"),
     "subs_none": ("你还没有订阅其他日历。", "You do not subscribe to any other calendar."),
     "title_sub_pick": ("订阅哪个日历？", "Which calendar?"),

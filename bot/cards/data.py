@@ -17,7 +17,8 @@ UNDO = "undo"           # {"a", "d"}
 RETRY = "retry"         # {"a", "d"}
 CHOOSE = "choose"       # {"a", "d", "e": event id}
 SCOPE = "scope"         # {"a", "d", "s": "one" | "series"}
-ACTIONS = (CONFIRM, OTHER, CANCEL, PICK, UNDO, RETRY, CHOOSE, SCOPE)
+MEAN = "mean"           # {"a", "d", "i": index of the reading}  on the did-you-mean card
+ACTIONS = (CONFIRM, OTHER, CANCEL, PICK, UNDO, RETRY, CHOOSE, SCOPE, MEAN)
 
 
 def value(action: str, draft_id: str, **extra: object) -> dict:

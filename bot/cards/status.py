@@ -6,15 +6,16 @@ from .data import RETRY, value
 from .i18n import t
 
 STATES = ("cancelled", "expired", "undone", "already_booked", "sent_privately", "booking", "failed",
-          "need_time", "no_match")
+          "need_time", "no_match", "gone", "done", "retrying", "busy", "nothing_to_undo", "hint")
 ERRORS = ("permission", "rate_limit", "not_found", "other")
 TOASTS = {"not_yours": "error", "booked": "success", "cancelled": "info", "expired": "warning",
           "undone": "success", "already_booked": "info", "undo_expired": "warning",
           "working": "info", "error": "error", "picked": "info", "done": "success",
-          "already_done": "info"}
+          "already_done": "info", "gone": "warning", "retrying": "info", "stale": "warning"}
 _TEMPLATE = {"cancelled": "grey", "expired": "grey", "undone": "grey", "already_booked": "green",
              "sent_privately": "blue", "booking": "blue", "failed": "red", "need_time": "orange",
-             "no_match": "orange"}
+             "no_match": "orange", "gone": "orange", "done": "grey", "retrying": "blue", "busy": "blue",
+             "nothing_to_undo": "grey", "hint": "blue"}
 
 
 def status_card(kind: str, lang: str, title: str | None = None) -> dict:
@@ -25,6 +26,18 @@ def status_card(kind: str, lang: str, title: str | None = None) -> dict:
     if title:
         body = f"**{esc(title)}**\n{body}"
     return card(t(f"title_state_{k}", lang), _TEMPLATE[k], [md(body)], lang)
+
+
+def undone_card(what: str, lang: str, restored: bool = False) -> dict:
+    """An action was undone; `what` names it ("cancelling “Budget”"). No buttons."""
+    body = t("state_restored" if restored else "state_undone_what", lang, what=esc(what))
+    return card(t("title_state_undone_what", lang), "grey", [md(body)], lang)
+
+
+def nothing_to_undo_card(lang: str, last: str | None = None) -> dict:
+    """`/undo` with nothing to undo; `last` names the latest action when its window has passed."""
+    body = t("state_last_not_undoable", lang, what=esc(last)) if last else t("state_nothing_to_undo", lang)
+    return card(t("title_state_nothing_to_undo", lang), "grey", [md(body)], lang)
 
 
 def error_card(kind: str, lang: str, draft_id: str | None = None, detail: str | None = None) -> dict:

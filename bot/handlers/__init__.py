@@ -8,7 +8,7 @@ import logging
 
 import intents
 
-from .. import cards
+from .. import drafts
 from ..feishu import FeishuError
 from . import (  # noqa: F401  (they register)
     agenda,
@@ -41,11 +41,8 @@ def dispatch(ctx) -> None:
     try:
         handler(ctx)
     except FeishuError as e:
-        # Told to the person in their language, with what to do; the inbox does not retry
-        # (the card's Retry button does, keeping the draft).
-        log.warning("handler %s: feishu code=%s msg=%s log_id=%s", ctx.intent.intent, e.code, e.msg, e.log_id)
-        ctx.reply(cards.error_card(_error_kind(e), ctx.lang), key="error")
-
-
-def _error_kind(e: FeishuError) -> str:
-    return e.kind if e.kind in ("permission", "rate_limit", "not_found") else "other"
+        # Told to the person in their language with a Retry that runs the message again,
+        # or (rate limit, a reply whose answer was lost) back to the inbox for a later try.
+        log.warning("handler %s: feishu op=%s code=%s msg=%s log_id=%s", ctx.intent.intent, e.op, e.code, e.msg,
+                    e.log_id)
+        drafts.on_failure(ctx, e, last_attempt=ctx.last_attempt)

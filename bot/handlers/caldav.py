@@ -8,7 +8,8 @@ import logging
 import re
 
 from .. import cards, oauth
-from ..actions import answer
+from ..drafts.clicks import answer
+from ..drafts.table import on_draftless_click
 from ..cards.caldav import (DEVICES, NO_CALDAV, CaldavSettings, caldav_card, caldav_revoke_failed_card,
                            caldav_revoked_card)
 from ..feishu import FeishuError
@@ -68,6 +69,7 @@ def _send(ctx, card: dict) -> None:
         ctx.reply(cards.status_card("sent_privately", ctx.lang), key="caldav-note")
 
 
+@on_draftless_click("caldav_revoke")
 def revoke(bot, operator: str, value: dict) -> dict:
     """The Revoke button: the clicker's own account for that device, whoever's card it is."""
     lang = value.get("l") if value.get("l") in ("zh", "en") else "zh"

@@ -70,7 +70,7 @@ def tell_rsvp(bot, event_id: str, who: str, status: str) -> None:
 def _yue_did(bot, meeting, gone: bool, start: dt.datetime | None) -> bool:
     """Whether Yue itself (Undo, cancel, move through the chat) put the meeting in this state."""
     booking = bot.store.get_draft(meeting.draft_id)
-    if gone and booking is not None and booking.status in ("undoing", "undone"):
+    if gone and booking is not None and booking.status in ("undoing", "undone", "gone"):
         return True
     for d in bot.store.find_drafts(owner=meeting.organiser, limit=30):
         r, chosen = d.result or {}, (d.payload.get("chosen") or {})

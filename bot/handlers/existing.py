@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from .. import cards, oauth
-from ..config import zone
+from ..drafts import as_card_event
 from .calendar_view import span
 
 MAX_CANDIDATES = 10
@@ -75,17 +75,6 @@ def candidates(ctx, verb: str) -> list[dict] | None:
     return out[:MAX_CANDIDATES]
 
 
-def as_card_event(c: dict, tz: str) -> cards.Event:
-    z = zone(tz)
-    start, end = dt.datetime.fromisoformat(c["start"]).astimezone(z), dt.datetime.fromisoformat(c["end"]).astimezone(z)
-    if c.get("all_day"):
-        return cards.Event(event_id=c["event_id"], title=c["title"], start=start.date(),
-                           end=max(start.date(), (end - dt.timedelta(days=1)).date()), all_day=True,
-                           recurring=bool(c.get("series_id")), recurrence=c.get("recurrence"))
-    return cards.Event(event_id=c["event_id"], title=c["title"], start=start, end=end,
-                       recurring=bool(c.get("series_id")), recurrence=c.get("recurrence"))
-
-
 def ask(ctx, verb: str, extra: dict) -> None:
     """Reply with the choose card for `verb`, keeping what the action needs in a draft."""
     found = candidates(ctx, verb)
@@ -95,7 +84,8 @@ def ask(ctx, verb: str, extra: dict) -> None:
         ctx.reply(cards.status_card("no_match", ctx.lang), key=verb)
         return
     payload = {"verb": verb, "candidates": found, "tz": ctx.sender.tz, "lang": ctx.lang, **extra}
-    draft = ctx.bot.store.create_draft(ctx.sender.open_id, verb, payload, chat_id=ctx.chat_id)
+    draft = ctx.bot.store.create_draft(ctx.sender.open_id, verb, payload, chat_id=ctx.chat_id,
+                                       key=f"{ctx.message_id}:{verb}")
     events = [as_card_event(c, ctx.sender.tz) for c in found]
     mid = ctx.reply(cards.choose_event_card(draft.id, events, ctx.sender.tz, ctx.lang, verb=verb), key=verb)
     ctx.bot.store.update_draft(draft.id, card_message_id=mid)

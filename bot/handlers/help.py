@@ -1,4 +1,4 @@
-"""help, and the hint for a message Yue cannot act on (silent in groups)."""
+"""help, and the hint for a message Yue cannot act on (short in groups)."""
 from __future__ import annotations
 
 from .. import cards
@@ -12,5 +12,7 @@ def handle(ctx) -> None:
 
 @on_intent("unknown")
 def unknown(ctx) -> None:
-    if ctx.private:
-        ctx.reply(cards.unknown_card(ctx.lang), key="hint")
+    # In a group the router only gets here when Yue was @mentioned (or a command was
+    # used): being spoken to always gets an answer, a short one so the group stays quiet.
+    card = cards.unknown_card(ctx.lang) if ctx.private else cards.status_card("hint", ctx.lang)
+    ctx.reply(card, key="hint")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import cards
-from .immediate import existing, record
+from ..drafts import do_once, leave_view
 from .registry import on_intent
 
 
@@ -28,27 +28,14 @@ def _span(ctx):
 def handle(ctx) -> None:
     bot = ctx.bot
     tz = ctx.sender.tz
-    done = existing(ctx, "leave")
-    if done is None:
-        span = _span(ctx)
-        if span is None:
-            ctx.reply(cards.status_card("need_time", ctx.lang), key="leave")
-            return
-        start, end, all_day = span
-        title = {"zh": "请假", "en": "Out of office"}[ctx.lang if ctx.lang in ("zh", "en") else "en"]
-        tid = bot.feishu.create_timeoff(ctx.sender.open_id, start, end, tz, title)
-        payload = {"start": start.isoformat(), "end": end.isoformat(), "all_day": all_day, "tz": tz,
-                   "lang": ctx.lang}
-        done = record(ctx, "leave", payload, {"timeoff_event_id": tid})
-    mid = ctx.reply(leave_view(done, ctx.lang, bot.now()), key="leave")
+    span = _span(ctx)
+    if span is None:
+        ctx.reply(cards.status_card("need_time", ctx.lang), key="leave")
+        return
+    start, end, all_day = span
+    title = {"zh": "请假", "en": "Out of office"}[ctx.lang if ctx.lang in ("zh", "en") else "en"]
+    payload = {"start": start.isoformat(), "end": end.isoformat(), "all_day": all_day, "tz": tz, "lang": ctx.lang}
+    done = do_once(ctx, "leave", payload,
+                   lambda: {"timeoff_event_id": bot.feishu.create_timeoff(ctx.sender.open_id, start, end, tz, title)})
+    mid = ctx.reply(leave_view(bot, done, ctx.lang, bot.now()), key="leave")
     bot.store.update_draft(done.id, card_message_id=mid)
-
-
-def leave_view(draft, lang: str, now: dt.datetime) -> dict:
-    p = draft.payload
-    conv = dt.date.fromisoformat if p["all_day"] else dt.datetime.fromisoformat
-    undo = draft.undo_until if draft.status == "booked" else None
-    return cards.leave_card(draft.id, conv(p["start"]), conv(p["end"]), p["tz"], lang, now,
-                            all_day=p["all_day"], undo_until=undo)
-
-

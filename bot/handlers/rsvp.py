@@ -13,6 +13,8 @@ import re
 from .. import cards, oauth, people
 from ..cards.invitation import STATUSES, Invitation, invitation_card, rsvp_done_card, rsvp_pick_card
 from ..cards.invitation import s as say
+from ..drafts.clicks import reader_lang
+from ..drafts.table import on_draftless_click
 from ..feishu import FeishuError
 from . import changes
 from .existing import candidates
@@ -25,6 +27,7 @@ _ANSWER_WORDS = re.compile(r"\b(?:i|i'll|i'm|i\s+will|can'?t|cannot|can\s+not|wo
                            r"it|to|the|my|attend|join|be|at|skip|miss|going|go|there|sorry|count\s+me\s+(?:in|out))\b",
                            re.I)
 INVITATIONS = "invitations"        # inbox item kinds
+INVITE_MSG_TTL_S = 90 * 86400      # where each invitation card is, to patch it after consent
 ANSWER_AFTER_CONSENT = "rsvp_answer"
 
 
@@ -32,13 +35,6 @@ def queue_invitations(bot, draft_id: str) -> None:
     """Called once a booking is done: the invitations go out from the durable inbox."""
     if bot.store.inbox_put(f"{INVITATIONS}:{draft_id}", INVITATIONS, {"draft_id": draft_id}):
         bot.kick()
-
-
-def lang_of(bot, person, default: str) -> str:
-    """The person's language: Feishu's profile, else the one of their last message to Yue."""
-    if person.lang:
-        return person.lang
-    return (bot.store.cache_get(f"lang:{person.open_id}") or {}).get("lang") or default
 
 
 def _invitation(bot, draft, lang: str) -> Invitation:
@@ -59,11 +55,11 @@ def send_invitations(bot, payload: dict) -> None:
     for oid in dict.fromkeys(p.get("attendees") or []):
         if oid == draft.owner:
             continue
-        person = people.lookup(bot, oid)
-        lang = lang_of(bot, person, p.get("lang", "zh"))
+        person, lang = people.lookup(bot, oid), reader_lang(bot, oid)
         card = invitation_card(_invitation(bot, draft, lang), person.tz, lang)
         # The key makes a re-run of this item send each invitation once.
-        bot.feishu.send_card(oid, card, "open_id", key=f"invite:{draft.id}:{oid}")
+        mid = bot.feishu.send_card(oid, card, "open_id", key=f"invite:{draft.id}:{oid}")
+        bot.store.cache_put(f"invite_msg:{draft.id}:{oid}", {"message_id": mid}, INVITE_MSG_TTL_S)
 
 
 def _toast(ok: bool, lang: str, text: str | None = None) -> dict:
@@ -78,23 +74,21 @@ def reply_as(bot, open_id: str, token: str, event_id: str, status: str) -> None:
     changes.tell_rsvp(bot, event_id, open_id, status)
 
 
-def click(bot, operator: str, value: dict, payload: dict) -> dict:
-    """Accept / Tentative / Decline on an invitation (or on the pick card of a message)."""
-    person = people.lookup(bot, operator)
-    lang = lang_of(bot, person, "zh")
+@on_draftless_click("rsvp")
+def click(bot, operator: str, value: dict) -> dict:
+    """Accept / Tentative / Decline on an invitation (or on the pick card of a message): the
+    clicker answers for themself, so there is no owner to check — Feishu refuses a non-attendee."""
+    person, lang = people.lookup(bot, operator), reader_lang(bot, operator)
     event_id, status = str(value.get("e") or ""), value.get("s")
     if not event_id or status not in STATUSES:
         return {"toast": _toast(False, lang)}
     draft = bot.store.get_draft(str(value["d"])) if value.get("d") else None
     if draft is not None:
-        lang = lang_of(bot, person, draft.payload.get("lang", "zh"))
         if operator not in (draft.payload.get("attendees") or []) and operator != draft.owner:
             return {"toast": cards.toast("not_yours", lang)}
     token = oauth.fresh_token(bot, operator)
-    message_id = (((payload.get("event") or {}).get("context") or {}).get("open_message_id")) or ""
     if token is None:
-        resume = {"item": {"kind": ANSWER_AFTER_CONSENT,
-                           "payload": {"open_id": operator, "value": value, "message_id": message_id}}}
+        resume = {"item": {"kind": ANSWER_AFTER_CONSENT, "payload": {"open_id": operator, "value": dict(value)}}}
         state = bot.store.create_oauth_state(operator, "", resume)
         url = bot.feishu.authorize_url(oauth.redirect_uri(bot), state)
         out: dict = {"toast": {"type": "info", "content": say("connect_first", lang)}}
@@ -123,11 +117,11 @@ def answer_after_consent(bot, payload: dict) -> None:
         return
     reply_as(bot, open_id, token, str(value.get("e")), value["s"])
     draft = bot.store.get_draft(str(value["d"])) if value.get("d") else None
-    if draft is not None and payload.get("message_id"):
-        person = people.lookup(bot, open_id)
-        lang = lang_of(bot, person, draft.payload.get("lang", "zh"))
-        bot.feishu.update_card(payload["message_id"], invitation_card(_invitation(bot, draft, lang), person.tz,
-                                                                      lang, answered=value["s"]))
+    sent = bot.store.cache_get(f"invite_msg:{draft.id}:{open_id}") if draft is not None else None
+    if draft is not None and sent:
+        person, lang = people.lookup(bot, open_id), reader_lang(bot, open_id)
+        bot.feishu.update_card(sent["message_id"], invitation_card(_invitation(bot, draft, lang), person.tz,
+                                                                   lang, answered=value["s"]))
 
 
 @on_intent("rsvp")

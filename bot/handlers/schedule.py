@@ -93,7 +93,8 @@ def first_future(start: dt.datetime, end: dt.datetime, recurrence: str | None, n
 
 def propose(ctx, payload: dict) -> None:
     bot = ctx.bot
-    draft = bot.store.create_draft(ctx.sender.open_id, "schedule", payload, chat_id=ctx.chat_id)
+    draft = bot.store.create_draft(ctx.sender.open_id, "schedule", payload, chat_id=ctx.chat_id,
+                                   key=f"{ctx.message_id}:schedule")
     card = cards.proposal_card(planning.proposal(bot, draft, ctx.lang), ctx.lang)
     mid = ctx.reply(card, key="proposal")
     bot.store.update_draft(draft.id, card_message_id=mid)
@@ -102,7 +103,8 @@ def propose(ctx, payload: dict) -> None:
 def offer_slots(ctx, payload: dict, window: tuple[dt.datetime, dt.datetime]) -> None:
     bot = ctx.bot
     payload["window"] = [window[0].isoformat(), window[1].isoformat()]
-    draft = bot.store.create_draft(ctx.sender.open_id, "schedule", payload, chat_id=ctx.chat_id)
+    draft = bot.store.create_draft(ctx.sender.open_id, "schedule", payload, chat_id=ctx.chat_id,
+                                   key=f"{ctx.message_id}:schedule")
     view, found = planning.free_slots(bot, draft, ctx.lang, window, ctx.now)
     draft = bot.store.update_draft(draft.id, payload={**draft.payload, "slots": found}) or draft
     mid = ctx.reply(cards.slots_card(view, ctx.lang), key="slots")

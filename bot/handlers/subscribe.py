@@ -3,12 +3,13 @@ card when several match), remove one, or list them — all with the person's use
 Feishu's cap (1,000 subscribed calendars, code 191005) is told in plain words."""
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 
-from .. import oauth
-from ..cards.calendars import Cal, note_card, sub_pick_card, subscriptions_card
+from .. import cards, oauth
+from ..cards.calendars import SUB_PICK, Cal, note_card, sub_pick_card, subscriptions_card
+from ..drafts.clicks import answer, lost_race
+from ..drafts.table import Click, State, StateTable, ended, on_click, table
 from ..feishu import FeishuError
 from .registry import on_intent
 
@@ -103,18 +104,25 @@ def unsubscribe(ctx, token: str, name: str) -> None:
     ctx.reply(note_card("title_unsubscribed", "unsubscribed", ctx.lang, template="grey", name=names), key="subscribe")
 
 
-def pick(bot, draft, value: dict, now: dt.datetime) -> dict:
+table(StateTable(kinds=("subscribe",), states={
+    "pending": State(clicks={SUB_PICK: "booking"}, toast="working"),
+    "booking": State(toast="working"),
+    "booked": ended("already_done"),
+    "expired": ended("expired"),
+}))
+
+
+@on_click("subscribe", SUB_PICK)
+def pick(click: Click) -> dict:
     """A calendar chosen on the pick card: subscribe to it (once; a second click says so)."""
-    from ..actions import _state_answer, answer
-    p = draft.payload
-    lang = p.get("lang", "zh")
+    bot, draft, lang = click.bot, click.draft, click.lang
     try:
-        chosen = p["cals"][int(value.get("i"))]
+        chosen = draft.payload["cals"][int(click.value.get("i"))]
     except (TypeError, ValueError, IndexError, KeyError):
         return answer("error", lang)
     moved = bot.store.transition(draft.id, {"pending"}, "booking")
     if moved is None:
-        return _state_answer(bot, bot.store.get_draft(draft.id), now)
+        return lost_race(click)
     token = oauth.fresh_token(bot, draft.owner)
     try:
         if token is None:
@@ -122,7 +130,6 @@ def pick(bot, draft, value: dict, now: dt.datetime) -> dict:
         ok, card = subscribe_card(bot, chosen["calendar_id"], chosen["name"], token, lang)
     except FeishuError:
         bot.store.transition(draft.id, {"booking"}, "pending")
-        from .. import cards
         return answer("error", lang, cards.error_card("other", lang))
     if not ok:                                  # refused: the pick card stays usable
         bot.store.transition(draft.id, {"booking"}, "pending")

@@ -1,26 +1,12 @@
-"""/undo: undo the person's latest action that is still inside its Undo window."""
+"""/undo: undo the person's most recent action if its Undo window is still open, saying
+what was undone; otherwise say there is nothing to undo (never an older action)."""
 from __future__ import annotations
 
-from .. import cards
-from ..actions_existing import reverse, undo_latest
-from ..feishu import FeishuError
+from ..drafts import undo_latest
 from .registry import on_command
 
 
 @on_command("undo")
 def handle(ctx) -> None:
-    bot = ctx.bot
-    draft = undo_latest(bot, ctx.sender.open_id, bot.now())
-    if draft is None or bot.store.transition(draft.id, {"booked"}, "undoing") is None:
-        ctx.reply(cards.status_card("no_match", ctx.lang), key="undo")
-        return
-    try:
-        reverse(bot, draft)
-    except FeishuError:
-        bot.store.transition(draft.id, {"undoing"}, "booked")
-        raise
-    bot.store.transition(draft.id, {"undoing"}, "undone")
-    card = cards.status_card("undone", ctx.lang, draft.payload.get("title"))
-    if draft.card_message_id:
-        bot.feishu.update_card(draft.card_message_id, card)
+    _, card = undo_latest(ctx.bot, ctx.sender.open_id, ctx.lang)
     ctx.reply(card, key="undo")

@@ -12,7 +12,7 @@ import os
 import signal
 import threading
 
-from bot.actions import maintenance
+from bot.drafts import maintenance
 from bot.config import Settings, settings_or_exit
 from bot.inbox.pool import INBOX_LEASE_S, SWEEP_EVERY_S
 from bot.runtime import Bot

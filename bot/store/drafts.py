@@ -2,6 +2,8 @@
 compare-and-set; and the idempotency keys their Feishu calls send."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -38,6 +40,11 @@ def idempotency_key(draft: Draft | str, salt: str | int | None = None) -> str:
     return stable_uuid(*parts)
 
 
+def keyed_draft_id(key: str) -> str:
+    """The draft id for an idempotent create: 12 URL-safe characters from `key`."""
+    return base64.urlsafe_b64encode(hashlib.sha256(("draft-key\x1f" + key).encode()).digest()[:9]).decode()
+
+
 class DraftStore(StoreCore):
     """Drafts: create, read, compare-and-set `transition`, update, expire, find."""
 
@@ -51,12 +58,23 @@ class DraftStore(StoreCore):
         card_message_id: str | None = None,
         ttl: timedelta = DRAFT_TTL,
         now: datetime | None = None,
+        key: str | None = None,
     ) -> Draft:
         """A new 'pending' draft owned by `owner` (open_id), expiring after `ttl`.
-        The id is 12 URL-safe characters, fit for a card button value."""
+        The id is 12 URL-safe characters, fit for a card button value.
+
+        key: makes the create idempotent ("<message_id>:<kind>"): the id is derived from
+        it, so a message handled twice (re-delivery, inbox retry, a second instance) gets
+        the draft the first pass made, in whatever state it is now, not a second one."""
         now = self._when(now)
+        if key is not None:
+            draft_id = keyed_draft_id(key)
+            existing = self.get_draft(draft_id)
+            if existing is not None:
+                return existing
         for _ in range(5):
-            draft_id = secrets.token_urlsafe(9)
+            if key is None:
+                draft_id = secrets.token_urlsafe(9)
             try:
                 with self._tx() as c:
                     c.execute(insert(drafts).values(
@@ -65,6 +83,10 @@ class DraftStore(StoreCore):
                         expires_at=now + ttl, undo_until=None, version=1))
                     return self._draft(c.execute(select(drafts).where(drafts.c.id == draft_id)).one())
             except IntegrityError:
+                if key is not None:   # another worker made it first: that one is the draft
+                    found = self.get_draft(draft_id)
+                    if found is not None:
+                        return found
                 continue  # 72 random bits: a collision is astronomically rare, but retrying costs nothing
         raise RuntimeError("could not allocate a draft id")
 
@@ -132,6 +154,23 @@ class DraftStore(StoreCore):
                 ).values(status="expired", version=drafts.c.version + 1, updated_at=now)).rowcount == 1:
                     moved.append(self._draft(c.execute(select(drafts).where(drafts.c.id == draft_id)).one()))
         return moved
+
+    def lapse_undo(self, now: datetime | None = None) -> list[Draft]:
+        """Close every Undo window that has passed (booked drafts with `undo_until <= now`
+        get `undo_until = None`). Returns only the drafts this call changed, so each card
+        loses its Undo button once, patched by exactly one instance."""
+        now = self._when(now)
+        with self._tx(write=False) as c:
+            ids = c.execute(select(drafts.c.id).where(drafts.c.status == "booked", drafts.c.undo_until.is_not(None),
+                                                      drafts.c.undo_until <= now)).scalars().all()
+        changed: list[Draft] = []
+        for draft_id in ids:
+            with self._tx() as c:
+                if c.execute(update(drafts).where(
+                        drafts.c.id == draft_id, drafts.c.status == "booked", drafts.c.undo_until <= now
+                ).values(undo_until=None, version=drafts.c.version + 1, updated_at=now)).rowcount == 1:
+                    changed.append(self._draft(c.execute(select(drafts).where(drafts.c.id == draft_id)).one()))
+        return changed
 
     def drafts_in_status(self, status: str, older_than: datetime | None = None) -> list[Draft]:
         """Drafts in `status`, oldest change first; with `older_than`, only those

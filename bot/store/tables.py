@@ -16,8 +16,11 @@ from sqlalchemy import (
 UTC = timezone.utc
 
 # Draft life cycle (see issue 5): pending → booking → booked | cancelled | expired | failed;
-# booked → undoing → undone. `failed` keeps the draft so the person can press Retry.
-DRAFT_STATUSES = ("pending", "booking", "booked", "cancelled", "expired", "failed", "undoing", "undone")
+# booked → undoing → undone | gone (the thing to undo had already been removed, e.g. 193003).
+# `failed` keeps the draft so the person can press Retry; `done` ends an error or did-you-mean
+# draft whose click handed the message back to the inbox.
+DRAFT_STATUSES = ("pending", "booking", "booked", "cancelled", "expired", "failed", "undoing", "undone",
+                  "gone", "done")
 INBOX_STATUSES = ("new", "working", "done", "dead")
 
 

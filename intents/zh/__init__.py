@@ -15,7 +15,8 @@ from . import colloquial, intent_words, script, slots
 from .gates import text_chars
 from .timeparse import MOVE, read_time
 
-_NO_QUERY = frozenset(("help", "caldav", "share", "digest", "rooms", "exchange", "remind"))  # requests that name no existing event
+_NO_QUERY = frozenset(("help", "caldav", "share", "digest", "rooms", "exchange", "remind", "find_time", "agenda",
+                       "leave"))  # requests that name no existing event
 
 
 def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) -> Analysis:

@@ -143,6 +143,13 @@ def room_of(text: str, taken: list[tuple[int, int]]) -> tuple[str | None, tuple[
 _RUN = fast_compile("[^" + re.escape(" \t\n,，。.!！?？;；:：、~-—()（）[]【】\"'“”|") + "]+")
 
 
+# A person named by name before what is done with them (和张三开会, 约王五明天吃饭), and a
+# head count (6人): neither is what the meeting is about.
+_NAME = fast_compile(r"(?:和|跟|与|约|找)((?!客户|大家|团队|我们|他们|领导|老板)[\u4e00-\u9fff]{2,3}?)(?=一起|开会|开个?会|碰|聊|讨论|"
+                     r"吃饭|见面|对一下|对齐|过一下|沟通|商量|约|明天|今天|后天|周|下午|上午|晚上|\d|\s|，|,|$)|"
+                     r"(\d+\s*人(?:的)?)")
+
+
 def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
     """What the message is about: the text outside `spans`, without command words and
     particles. Rules read the folded text; the words come back as the person wrote them."""
@@ -160,6 +167,8 @@ def phrase(orig: str, folded: str, spans: list[tuple[int, int]]) -> str | None:
     while m is not None:
         cuts.append(m.span())
         m = search(folded, m.end())
+    if "和" in folded or "跟" in folded or "与" in folded or "约" in folded or "找" in folded or "人" in folded:
+        cuts += [m.span(1 if m.group(1) else 2) for m in _NAME.finditer(folded)]  # never a title
     cuts.sort()
     cuts.append((n, n))
     out: list[str] = []

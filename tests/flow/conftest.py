@@ -55,6 +55,18 @@ def at(day: dt.date, hh: int, mm: int, open_id: str) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hh, mm, tzinfo=ZoneInfo(ZONES[open_id]))
 
 
+def next_weekday(open_id: str, weekday: int, min_days: int = 2) -> dt.date:
+    """The first `weekday` (0 = Monday) at least `min_days` after the person's today."""
+    d = today_in(open_id) + dt.timedelta(days=min_days)
+    while d.weekday() != weekday:
+        d += dt.timedelta(days=1)
+    return d
+
+
+def zh_day(d: dt.date) -> str:
+    return f"{d.month}月{d.day}日"
+
+
 def card_text(card: dict | None) -> str:
     """Everything a card says (header and every markdown/plain text), one string."""
     out: list[str] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from lark_oapi.api.calendar.v4 import GetExchangeBindingRequest
 
-from bot.actions import maintenance
+from bot.drafts import maintenance
 from tests.flow.conftest import card_text, p2p, wait_for
 
 

@@ -10,24 +10,13 @@ from zoneinfo import ZoneInfo
 
 from lark_oapi.api.calendar.v4 import ListCalendarAclRequest
 
-from tests.flow.conftest import at, card_text, p2p, today_in, url_buttons, wait_for
+from tests.flow.conftest import at, card_text, next_weekday, p2p, today_in, url_buttons, wait_for, zh_day
 
 SH = ZoneInfo("Asia/Shanghai")
 
 
 def t(s: str) -> dt.datetime:
     return dt.datetime.fromisoformat(s)
-
-
-def next_weekday(open_id: str, weekday: int, min_days: int = 2) -> dt.date:
-    d = today_in(open_id) + dt.timedelta(days=min_days)
-    while d.weekday() != weekday:
-        d += dt.timedelta(days=1)
-    return d
-
-
-def zh_day(d: dt.date) -> str:
-    return f"{d.month}月{d.day}日"
 
 
 def book(yue, who: str, text: str) -> tuple[dict, dict]:
@@ -243,11 +232,17 @@ def test_help_in_both_languages(yue):
     assert "Yue · Help" in en and "/meet" in en and "tomorrow" in en
 
 
-def test_unknown_private_hint_group_silence(yue):
+def test_unknown_private_hint_group_mention_short_hint(yue):
     hint = yue.say(p2p("ou_ivy"), "ou_ivy", "你好呀")
     assert "没太明白" in card_text(hint["card"])
-    sent = yue.say_nothing("oc_team", "ou_ivy", "@Yue 你好呀")
-    assert sent["event_id"], "a mention of Yue reaches the bot"
+    # Issue 11: an @mention of Yue in a group always gets an answer — a short hint, no buttons.
+    short = yue.say("oc_team", "ou_ivy", "@Yue 你好呀")
+    assert "没太明白" in card_text(short["card"]) and "/help" in card_text(short["card"])
+    assert yue.buttons(short) == []
+    en = yue.say("oc_team", "ou_carol", "@Yue hmm")
+    assert "I didn't catch that" in card_text(en["card"])
+    # Not spoken to: still silent.
+    sent = yue.say_nothing("oc_team", "ou_ivy", "你好呀大家")
     assert yue.replies(sent["message_id"], "oc_team") == []
 
 
@@ -260,7 +255,7 @@ def test_slash_undo_takes_back_the_last_booking(yue):
     assert yue.events("ou_alice", "周报", day, day + dt.timedelta(days=1)) == []
     assert "已撤销" in card_text(yue.current(reply)["card"])        # the booked card says so too
     nothing = yue.say(p2p("ou_henry"), "ou_henry", "/undo")
-    assert "没有找到" in card_text(nothing["card"])
+    assert "没有可撤销" in card_text(nothing["card"])
 
 
 # --- the other language of each -----------------------------------------------------------------

@@ -43,12 +43,17 @@ def rsvp_of(yue, draft, who: str) -> str:
     return next(a.rsvp_status for a in r.data.items if a.user_id == who)
 
 
-def pushes_done(yue, event_type: str, n: int = 1) -> None:
-    """Wait until `n` pushes of `event_type` reached the bot and its inbox is empty."""
-    def done():
-        recs = yue.http.get(f"{yue.url}/sandbox/api/deliveries", timeout=10).json()["deliveries"]
-        return len([r for r in recs if r["event_type"] == event_type and r["done"]]) >= n
-    wait_for(f"{n} {event_type} push(es)", done)
+CHANGED = "calendar.calendar.event.changed_v4"
+
+
+def push_ids(yue) -> set[str]:
+    recs = yue.http.get(f"{yue.url}/sandbox/api/deliveries", timeout=10).json()["deliveries"]
+    return {r["event_id"] for r in recs if r["event_type"] == CHANGED and r["done"]}
+
+
+def pushes_done(yue, before: set[str], n: int = 1) -> None:
+    """Wait until `n` change pushes not in `before` reached the bot, and its inbox is empty."""
+    wait_for(f"{n} new change push(es)", lambda: len(push_ids(yue) - before) >= n)
     yue.settle()
 
 
@@ -61,6 +66,7 @@ def test_invitation_in_their_zone_decline_needs_connect_then_organiser_hears_onc
     text = card_text(inv["card"])
     # 09:00 in Los Angeles is 17:00 in London, Dave's zone; the organiser is named
     assert "17:00" in text and "Carol Chen" in text, text
+    before = push_ids(yue)
     out = yue.click(inv, "ou_dave", yue.button(inv, "rsvp", s="decline"))
     assert out["toast"]["type"] == "info", out                            # no token yet: connect first
     assert rsvp_of(yue, draft, "ou_dave") == "needs_action"              # nothing answered yet
@@ -71,7 +77,7 @@ def test_invitation_in_their_zone_decline_needs_connect_then_organiser_hears_onc
     assert now
     notice = wait_for("Carol told", lambda: cards_in(yue, "ou_carol", "declined"))
     assert "Dave Zhou declined" in card_text(notice[0]["card"]) and title in card_text(notice[0]["card"])
-    pushes_done(yue, "calendar.calendar.event.changed_v4")               # Feishu's own push of the rsvp
+    pushes_done(yue, before)               # Feishu's own push of the rsvp
     assert len(cards_in(yue, "ou_carol", "declined")) == 1               # told once
 
 
@@ -81,12 +87,13 @@ def test_decline_by_message_zh_and_the_organiser_hears_once(yue):
     day = today_in("ou_henry") + dt.timedelta(days=3)
     draft = book(yue, "ou_henry", f"{zh_day(day)}下午4点和 @黄凯 开会 架构评审")
     wait_for("Kevin's invitation", lambda: cards_in(yue, "ou_kevin", "会议邀请"))
+    before = push_ids(yue)
     reply = yue.say(p2p("ou_kevin"), "ou_kevin", f"{zh_day(day)}的架构评审我去不了")
     assert "你已拒绝" in card_text(reply["card"]), card_text(reply["card"])
     assert rsvp_of(yue, draft, "ou_kevin") == "decline"
     notice = wait_for("Henry told", lambda: cards_in(yue, "ou_henry", "拒绝了会议"))
     assert "黄凯" in card_text(notice[0]["card"])
-    pushes_done(yue, "calendar.calendar.event.changed_v4")
+    pushes_done(yue, before)
     assert len(cards_in(yue, "ou_henry", "拒绝了会议")) == 1
 
 
@@ -106,7 +113,10 @@ def test_accept_by_button_tells_the_organiser_nothing(yue):
 def test_meeting_deleted_or_moved_outside_yue_reaches_the_organiser(yue):
     connect_now(yue, "ou_grace", "what's on my calendar today")
     day = today_in("ou_grace") + dt.timedelta(days=5)
+    before = push_ids(yue)
     draft = book(yue, "ou_grace", f"meet with @Erin on {day:%B} {day.day} at 2pm about hiring")
+    pushes_done(yue, before)                                   # the booking's own push (nothing to tell)
+    before = push_ids(yue)
     cal, eid = draft.result["calendar_id"], draft.result["event_id"]
     start = dt.datetime.fromisoformat(draft.payload["start"]) + dt.timedelta(hours=1)
     ev = CalendarEvent.builder().start_time(TimeInfo.builder().timestamp(str(int(start.timestamp()))).build()) \
@@ -121,7 +131,7 @@ def test_meeting_deleted_or_moved_outside_yue_reaches_the_organiser(yue):
     assert r.success(), r.msg
     gone = wait_for("Grace told of the delete", lambda: cards_in(yue, "ou_grace", "deleted in the calendar"))
     assert draft.payload["title"] in card_text(gone[0]["card"])
-    pushes_done(yue, "calendar.calendar.event.changed_v4", 2)
+    pushes_done(yue, before, 2)
     assert len(cards_in(yue, "ou_grace", "deleted in the calendar")) == 1
     assert len(cards_in(yue, "ou_grace", "moved in the calendar")) == 1
 
@@ -130,11 +140,14 @@ def test_undo_through_yue_tells_nobody(yue):
     connect_now(yue, "ou_frank", "what's on my calendar today")
     day = today_in("ou_frank") + dt.timedelta(days=6)
     reply = yue.say(p2p("ou_frank"), "ou_frank", f"meet with @Jonas on {day:%B} {day.day} at 11am about pricing")
+    before = push_ids(yue)
     out = yue.click(reply, "ou_frank", yue.button(reply, "confirm"))
     assert out["toast"]["type"] == "success"
+    pushes_done(yue, before)                                   # booked (else the undo merges it away)
+    before = push_ids(yue)
     undone = yue.click(reply, "ou_frank", yue.button(out["card"], "undo"))
     assert undone["toast"]["content"] == "Undone"
-    pushes_done(yue, "calendar.calendar.event.changed_v4")
+    pushes_done(yue, before)
     assert not cards_in(yue, "ou_frank", "Your meeting changed")
 
 
@@ -155,11 +168,14 @@ def test_cant_make_it_by_message_en_in_their_own_zone(yue):
 def test_a_move_through_yue_tells_nobody(yue):
     connect_now(yue, "ou_ivy", "我今天有什么安排")
     day = today_in("ou_ivy") + dt.timedelta(days=9)
+    before = push_ids(yue)
     draft = book(yue, "ou_ivy", f"{zh_day(day)}上午10点和 @王丽 开会 招聘复盘")
+    pushes_done(yue, before)
+    before = push_ids(yue)
     new_day = day + dt.timedelta(days=1)
     ask = yue.say(p2p("ou_ivy"), "ou_ivy", f"把招聘复盘改到{zh_day(new_day)}下午4点")
     done = yue.click(ask, "ou_ivy", yue.button(ask, "choose"))
     assert "会议已改期" in card_text(done["card"])
-    pushes_done(yue, "calendar.calendar.event.changed_v4")
+    pushes_done(yue, before)
     assert not cards_in(yue, "ou_ivy", "会议有变化")                   # Ivy moved it herself, through Yue
     assert yue.store.meeting(draft.result["event_id"]).start != draft.payload["start"]   # Yue knows the new time

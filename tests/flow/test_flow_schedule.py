@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from lark_oapi.api.calendar.v4 import GetCalendarEventRequest
 
-from tests.flow.conftest import ZONES, at, card_text, p2p, today_in
+from tests.flow.conftest import ZONES, at, card_text, next_weekday, p2p, today_in, zh_day
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -23,18 +23,6 @@ def t(s: str) -> dt.datetime:
 def hm(d: dt.datetime, tz: str) -> str:
     x = d.astimezone(ZoneInfo(tz))
     return f"{x.hour:02d}:{x.minute:02d}"
-
-
-def next_weekday(open_id: str, weekday: int, min_days: int = 2) -> dt.date:
-    """The first `weekday` (0 = Monday) at least `min_days` after the person's today."""
-    d = today_in(open_id) + dt.timedelta(days=min_days)
-    while d.weekday() != weekday:
-        d += dt.timedelta(days=1)
-    return d
-
-
-def zh_day(d: dt.date) -> str:
-    return f"{d.month}月{d.day}日"
 
 
 def en_day(d: dt.date) -> str:

@@ -10,7 +10,7 @@ import datetime as dt
 import time
 
 from app import create_app
-from bot import actions
+from bot import drafts as actions
 from tests.support.live import LiveServer
 from tests.support.yue import Chatter, action, card_text, settings_for
 

@@ -14,6 +14,8 @@ import pytest
 from bot.cards import (Booked, Event, Person, Proposal, Room, SlotChoice, SlotsView, agenda_card, booked_card,
                        cancelled_event_card, choose_event_card, error_card, invite_card, leave_card, proposal_card,
                        rescheduled_card, scope_card, search_card, share_card, slots_card, status_card)
+from bot.cards.did_you_mean import did_you_mean_card
+from bot.cards.status import nothing_to_undo_card, undone_card
 import bot.cards
 from bot.cards.base import MAX_TEXT
 from bot.cards.caldav import (DEVICES, CaldavSettings, caldav_card, caldav_revoke_failed_card,
@@ -71,6 +73,11 @@ def every_card(lang: str) -> dict[str, dict]:
         cards[f"caldav_{device}_revoked_none"] = caldav_revoked_card(device, lang, had_settings=False)
         for connect in (True, False):
             cards[f"caldav_{device}_revoke_failed_{connect}"] = caldav_revoke_failed_card(device, lang, connect)
+    cards["undone"] = undone_card("cancelling “Sync”", lang)
+    cards["undone_restored"] = undone_card(LONG, lang, restored=True)
+    cards["nothing_to_undo"] = nothing_to_undo_card(lang)
+    cards["nothing_to_undo_last"] = nothing_to_undo_card(lang, "booking “Sync”")
+    cards["did_you_mean"] = did_you_mean_card("dm1", ["schedule", "find_time", "no_such_intent"], lang)
     cards.update(calendar_cards(lang))
     return cards
 
@@ -111,7 +118,8 @@ def calendar_cards(lang: str) -> dict[str, dict]:
 COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_card", "invite_card",
            "cancelled_event_card", "rescheduled_card", "coming_soon_card", "connect_card", "choose_event_card",
            "scope_card", "help_card", "unknown_card", "caldav_card", "caldav_revoked_card", "caldav_revoke_failed_card",
-           "proposal_card", "slots_card", "status_card", "error_card",
+           "proposal_card", "slots_card", "status_card", "error_card", "undone_card", "nothing_to_undo_card",
+           "did_you_mean_card",
            "invitation_card", "rsvp_pick_card", "rsvp_done_card", "notice_card", "acl_list_card", "unshare_ask_card",
            "unshared_card", "note_card", "subscriptions_card", "sub_pick_card", "exchange_card"}
 

@@ -178,7 +178,9 @@ def test_titles(text, title):
     assert r.intent == "schedule" and r.title == title, r.to_json()
 
 
-@pytest.mark.parametrize("text", ["every Friday at 3pm with @_user_1 meeting", "book a room for 6 people tomorrow at 2pm"])
+@pytest.mark.parametrize("text", ["every Friday at 3pm with @_user_1 meeting", "book a room for 6 people tomorrow at 2pm",
+                                  "meeting with Sarah tomorrow at 2", "明天下午3点和张三开会", "约王五明天吃饭",
+                                  "明天下午3点 6人会议室 开会"])
 def test_never_a_title(text):
     title = p(text).title or ""
-    assert not any(w in title.lower() for w in ("friday", "room", "people", "bob"))
+    assert not any(w in title.lower() for w in ("friday", "room", "people", "bob", "sarah", "张三", "王五", "6人"))
