@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .base import button, card, esc, md, row
 from .data import CANCEL, UNDO, value
 from .format import fmt_hm, local
-from .i18n import norm_lang, t
+from .i18n import pick, t
 
 UNSHARE, SUB_PICK = "unshare", "sub_pick"
 ROLES = ("free_busy_reader", "reader", "writer", "owner")
@@ -63,8 +63,7 @@ _S: dict[str, tuple[str, str]] = {
 
 
 def s(key: str, lang: str, **kw: str) -> str:
-    zh, en = _S[key]
-    return (zh if norm_lang(lang) == "zh" else en).format(**kw)
+    return pick(_S, key, lang, **kw)
 
 
 def role_text(role: str, lang: str) -> str:

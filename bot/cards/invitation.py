@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .base import button, card, esc, md, row, url_button
 from .format import fmt_range
-from .i18n import norm_lang
+from .i18n import pick
 
 RSVP = "rsvp"
 STATUSES = ("accept", "tentative", "decline")
@@ -42,8 +42,7 @@ _S: dict[str, tuple[str, str]] = {
 
 
 def s(key: str, lang: str, **kw: str) -> str:
-    zh, en = _S[key]
-    return (zh if norm_lang(lang) == "zh" else en).format(**kw)
+    return pick(_S, key, lang, **kw)
 
 
 @dataclass(frozen=True)
