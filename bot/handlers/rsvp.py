@@ -23,7 +23,7 @@ from .registry import on_intent, on_item
 log = logging.getLogger("yue.rsvp")
 
 # The answer's own words, which the parser leaves in the query ("I can't make the sync").
-_ANSWER_WORDS = re.compile(r"\b(?:i|i'll|i'm|i\s+will|can'?t|cannot|can\s+not|won'?t|will\s+not|not|able|unable|make|"
+_ANSWER_WORDS = re.compile(r"\b(?:i'll|i'm|i\s+will|i|can'?t|cannot|can\s+not|won'?t|will\s+not|not|able|unable|make|"
                            r"it|to|the|my|attend|join|be|at|skip|miss|going|go|there|sorry|count\s+me\s+(?:in|out))\b",
                            re.I)
 INVITATIONS = "invitations"        # inbox item kinds
