@@ -13,7 +13,7 @@ import re
 from .. import cards, oauth, people
 from ..cards.invitation import STATUSES, Invitation, invitation_card, rsvp_done_card, rsvp_pick_card
 from ..cards.invitation import s as say
-from ..drafts.clicks import reader_lang
+from ..drafts.clicks import raw, reader_lang
 from ..drafts.table import on_draftless_click
 from ..feishu import FeishuError
 from . import changes
@@ -93,8 +93,7 @@ def click(bot, operator: str, value: dict) -> dict:
         url = bot.feishu.authorize_url(oauth.redirect_uri(bot), state)
         out: dict = {"toast": {"type": "info", "content": say("connect_first", lang)}}
         if draft is not None:
-            out["card"] = {"type": "raw", "data": invitation_card(_invitation(bot, draft, lang), person.tz, lang,
-                                                                  connect_url=url)}
+            out["card"] = raw(invitation_card(_invitation(bot, draft, lang), person.tz, lang, connect_url=url))
         return out
     try:
         reply_as(bot, operator, token, event_id, status)
@@ -103,8 +102,7 @@ def click(bot, operator: str, value: dict) -> dict:
         return {"toast": _toast(False, lang)}
     out = {"toast": _toast(True, lang, say(f"answered_{status}", lang))}
     if draft is not None:
-        out["card"] = {"type": "raw", "data": invitation_card(_invitation(bot, draft, lang), person.tz, lang,
-                                                              answered=status)}
+        out["card"] = raw(invitation_card(_invitation(bot, draft, lang), person.tz, lang, answered=status))
     return out
 
 
