@@ -99,6 +99,9 @@ def click(bot, operator: str, value: dict) -> dict:
         reply_as(bot, operator, token, event_id, status)
     except FeishuError as e:
         log.warning("rsvp of %s to %s failed: code=%s log_id=%s", operator, event_id, e.code, e.log_id)
+        if e.kind == "not_found":           # cancelled meanwhile (Undo, deleted): the card says so
+            title = draft.payload.get("title") if draft is not None else None
+            return {"toast": cards.toast("cancelled", lang), "card": raw(cards.status_card("cancelled", lang, title))}
         return {"toast": _toast(False, lang)}
     out = {"toast": _toast(True, lang, say(f"answered_{status}", lang))}
     if draft is not None:

@@ -179,3 +179,15 @@ def test_a_move_through_yue_tells_nobody(yue):
     pushes_done(yue, before)
     assert not cards_in(yue, "ou_ivy", "会议有变化")                   # Ivy moved it herself, through Yue
     assert yue.store.meeting(draft.result["event_id"]).start != draft.payload["start"]   # Yue knows the new time
+
+
+def test_an_invitation_to_a_meeting_undone_says_it_was_cancelled(yue):
+    reply = yue.say(p2p("ou_henry"), "ou_henry", f"{zh_day(today_in('ou_henry') + dt.timedelta(days=10))}"
+                                                 f"下午3点和 @赵琳 开会 周报对齐")
+    out = yue.click(reply, "ou_henry", yue.button(reply, "confirm"))
+    inv = wait_for("Lin's invitation", lambda: cards_in(yue, "ou_lin", "周报对齐"))[0]
+    assert yue.click(reply, "ou_henry", yue.button(out["card"], "undo"))["toast"]["type"] == "success"
+    connect_now(yue, "ou_lin", "我今天有什么安排")
+    answer = yue.click(inv, "ou_lin", yue.button(inv, "rsvp", s="accept"))
+    assert answer["toast"]["type"] == "info" and "已取消" in card_text(answer["card"]), answer
+    assert not yue.buttons(answer["card"])
