@@ -13,7 +13,8 @@ from bot.config import Settings, settings_or_exit
 log = logging.getLogger("yue")
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, clock=None) -> Flask:
+    """`clock` (a function returning an aware now) replaces the bot's wall clock (tests)."""
     if settings is None:  # under gunicorn: a bad setting is one line there too
         settings = settings_or_exit()
     os.makedirs(settings.var_dir, exist_ok=True)
@@ -25,11 +26,16 @@ def create_app(settings: Settings | None = None) -> Flask:
         import sandbox
         sandbox.init_app(app, settings)
     import bot.app
-    bot.app.init_app(app, settings)
+    bot.app.init_app(app, settings, clock=clock)
 
     @app.get("/healthz")
     def healthz():
-        return jsonify(ok=True, mode=settings.mode)
+        conn = app.extensions.get("yue_transport")      # the long connection, in ws mode
+        if conn is None:
+            return jsonify(ok=True, mode=settings.mode, transport=settings.transport)
+        status = conn.status()
+        return jsonify(ok=status.state != "failed", mode=settings.mode, transport=settings.transport,
+                       connection=status.as_dict()), 200 if status.state != "failed" else 503
 
     @app.errorhandler(413)
     def too_large(_e):
@@ -51,6 +57,10 @@ def _banner(settings: Settings) -> str:
             f"  Demo app credentials (sandbox only): app id {settings.app_id}, app secret {settings.app_secret}",
             "  Try, as Alice in her private chat with Yue: 明天下午3点和 @Bob 开会 讨论预算",
         ]
+        if settings.transport == "ws":
+            lines.append("  Events reach the bot over the sandbox's long connection (YUE_TRANSPORT=ws)")
+    elif settings.transport == "ws":
+        lines += ["  Events and card callbacks arrive over Feishu's long connection (no public URL needed)"]
     else:
         lines += [f"  Feishu request URLs: {settings.base_url}/feishu/events and {settings.base_url}/feishu/cards"]
     return "\n".join(lines)

@@ -1,11 +1,13 @@
 """How well `intents` reads what people want, on the v2 corpus (tests/corpus/intents_v2).
 
-    python bench/intents_quality.py [--v1] [--out results.json]
+    python bench/intents_quality.py [--v1] [--only corpus|heldout] [--round r1] [--out results.json]
 
 Prints Markdown for bench/RESULTS.md, per language: intent accuracy, the "fully correct" rate
 (every expected field right), family accuracy (create / query / remove / other), the false
 "create" rate on negatives, per-intent precision / recall / F1, and a calibration table of the
 parser's `confidence`. --v1 adds the same tables for the earlier corpus (its lines with an intent).
+--only heldout scores the held-out sets instead (tests/corpus/intents_v2/heldout/{zh,en}/rN.jsonl,
+written before the parser was tuned on them; --round picks one set): the honest unseen estimate.
 """
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.support.intents_corpus import LANGS, Case, load_v1, load_v2, mismatches, run  # noqa: E402
+from tests.support.intents_corpus import CORPUS_V2, LANGS, Case, load_v1, load_v2, mismatches, run  # noqa: E402
+
+HELDOUT = CORPUS_V2 / "heldout"
 
 FAMILY = {"schedule": "create", "remind": "create",
           "agenda": "query", "search": "query", "find_time": "query", "rooms": "query",
@@ -132,14 +136,23 @@ def _commit() -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--v1", action="store_true", help="also score the earlier corpus (tests/corpus/intents)")
+    ap.add_argument("--only", choices=("corpus", "heldout"), default="corpus",
+                    help="heldout: score the held-out sets (tests/corpus/intents_v2/heldout) instead")
+    ap.add_argument("--round", help="with --only heldout: one set, e.g. r1 (default: all of them)")
     ap.add_argument("--out", help="write the numbers as JSON here too")
     a = ap.parse_args(argv)
+    flags = (" --v1" if a.v1 else "") + (" --only heldout" if a.only == "heldout" else "") + (
+        f" --round {a.round}" if a.round else "")
     lines = ["## Intent quality (bench/intents_quality.py)", "",
-             f"`python bench/intents_quality.py{' --v1' if a.v1 else ''}` · {dt.date.today().isoformat()} · commit {_commit()}",
+             f"`python bench/intents_quality.py{flags}` · {dt.date.today().isoformat()} · commit {_commit()}",
              "", "Family: create = schedule/remind; query = agenda/search/find_time/rooms; remove = cancel;"
              " other = the rest incl. unknown. False create: negatives read as schedule or remind.", ""]
     out: dict = {}
-    part, out["v2"] = report("v2 corpus (tests/corpus/intents_v2)", load_v2())
+    if a.only == "heldout":
+        cases = [c for c in load_v2(HELDOUT) if not a.round or c.group == a.round]
+        part, out["heldout"] = report(f"held-out {a.round or 'all rounds'} (tests/corpus/intents_v2/heldout)", cases)
+    else:
+        part, out["v2"] = report("v2 corpus (tests/corpus/intents_v2)", load_v2())
     lines += part
     if a.v1:
         part, out["v1"] = report("earlier corpus (tests/corpus/intents, lines with an intent)", load_v1())

@@ -29,7 +29,7 @@ DEPENDS: dict[str, list[str]] = {
     "e2e_latency": ["bot", "sandbox/api/im.py", "sandbox/delivery.py", "intents"],
     "ack_load": ["bot/inbound.py", "bot/transport", "bot/inbox", "bot/store", "bot/store.py", "bot/runtime.py"],
     "startup": ["app.py", "bot/app.py", "sandbox/__init__.py", "sandbox/seed.py"],
-    "reminders": ["bot/scheduler", "bot/handlers/remind.py"],
+    "reminders": ["bot/scheduler", "bot/handlers/remind.py", "bot/store/jobs.py"],
     "transport": ["bot/transport", "sandbox/ws", "sandbox/delivery.py"],
     "caldav_vdirsyncer": ["sandbox/caldav", "sandbox/api/caldav.py"],
 }

@@ -17,6 +17,9 @@ MODES = ("sandbox", "feishu")
 # all: acknowledge and process in one process (python app.py); web: only acknowledge (and
 # answer card clicks), leaving the inbox to `python -m bot.worker` processes (role worker).
 ROLES = ("all", "web", "worker")
+# How Feishu's events reach the bot: HTTP callbacks to /feishu/events, or the long connection
+# the bot dials out (lark.ws.Client; no public URL needed). See bot/transport/.
+TRANSPORTS = ("http", "ws")
 
 # The seeded sandbox app (see sandbox/seed.py): public demo credentials, not secrets.
 SANDBOX_APP_ID = "cli_sandbox_yue"
@@ -72,11 +75,13 @@ class Settings:
     default_tz: str = "Asia/Shanghai"
     workers: int = 8                    # the worker pool for message handling
     role: str = "all"
+    transport: str = "http"             # YUE_TRANSPORT
     worker_nice: int = 10               # a worker process yields the CPU to acknowledgements
     sandbox_empty: bool = False         # sandbox without the believable demo week
     sandbox_retry_delay: float = 3.0    # seconds between the sandbox's re-deliveries (Feishu: longer)
     log_level: str = "INFO"
     var_dir: str = "var"
+    job_lease_s: float = 60.0           # a scheduler that dies mid-job gives the job up after this
 
     @property
     def base_url(self) -> str:
@@ -98,12 +103,15 @@ class Settings:
         mode = g("YUE_MODE", "feishu" if app_id else "sandbox").lower()
         if mode not in MODES:
             raise ConfigError(f"YUE_MODE must be one of {', '.join(MODES)}, got {mode!r}")
+        transport = g("YUE_TRANSPORT", "http").lower()
+        if transport not in TRANSPORTS:
+            raise ConfigError(f"YUE_TRANSPORT must be one of {', '.join(TRANSPORTS)}, got {transport!r}")
         if mode == "feishu":
             if not app_id:
                 raise ConfigError("FEISHU_APP_ID is required when YUE_MODE=feishu")
             if not secret:
                 raise ConfigError("FEISHU_APP_SECRET is required when FEISHU_APP_ID is set")
-            if not g("FEISHU_VERIFICATION_TOKEN"):
+            if transport == "http" and not g("FEISHU_VERIFICATION_TOKEN"):
                 # lark-oapi refuses every HTTP event without it (see docs/lark-oapi-notes.md).
                 raise ConfigError("FEISHU_VERIFICATION_TOKEN is required in feishu mode "
                                   "(Feishu console → Events and callbacks → Encryption strategy)")
@@ -146,11 +154,13 @@ class Settings:
             default_tz=tz,
             workers=_int(env, "YUE_WORKERS", 8, 1, 256),
             role=role,
+            transport=transport,
             worker_nice=_int(env, "YUE_WORKER_NICE", 10, 0, 19),
             sandbox_empty=empty in ("1", "true", "yes"),
             sandbox_retry_delay=_float(env, "SANDBOX_RETRY_DELAY", 3.0, 0.0, 3600.0),
             log_level=level,
             var_dir=g("YUE_VAR_DIR", "var"),
+            job_lease_s=_float(env, "YUE_JOB_LEASE_S", 60.0, 1.0, 3600.0),
         )
 
 

@@ -8,12 +8,14 @@ import os
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
 from .drafts import maintenance
 from .config import Settings
 from .feishu import Feishu
 from .inbox.pool import INBOX_LEASE_S, SWEEP_EVERY_S, InboxPool
 from .router import process_inbox_item
+from .scheduler import Scheduler
 from .store import InboxItem, Store
 
 log = logging.getLogger("yue.runtime")
@@ -23,10 +25,17 @@ __all__ = ["Bot", "INBOX_LEASE_S", "SWEEP_EVERY_S"]
 BOT_ID_RETRY_S = 60
 
 
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
 class Bot:
-    def __init__(self, settings: Settings, feishu_domain: str | None = None):
+    def __init__(self, settings: Settings, feishu_domain: str | None = None,
+                 clock: Callable[[], dt.datetime] | None = None):
         self.settings = settings
-        self.store = Store(settings)
+        # One clock for the bot and its store: tests inject a fake one and move it.
+        self._clock = clock or _utc_now
+        self.store = Store(settings, clock=self.now)
         self.store.create_all()
         self.feishu = Feishu(settings, domain=feishu_domain or settings.feishu_domain)
         # Card clicks have Feishu's 3 s deadline: they never queue behind message handling.
@@ -37,11 +46,12 @@ class Bot:
                                sweep=settings.role == "all", drain_on_kick=settings.role != "web")
         self._bot_open_id: str | None = None
         self._bot_id_failed_at = -float("inf")
+        self.scheduler = Scheduler(self, lease_s=settings.job_lease_s)
+        self.on_stop: list[Callable[[], None]] = []     # e.g. the long connection: closed first
 
     # -- clock: the only place the bot reads it (handlers receive `now`)
-    @staticmethod
-    def now() -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc)
+    def now(self) -> dt.datetime:
+        return self._clock()
 
     @property
     def bot_open_id(self) -> str | None:
@@ -56,11 +66,17 @@ class Bot:
 
     def start(self) -> None:
         """Pick up what a previous process left unfinished, then keep sweeping. A web-only
-        instance leaves the inbox to its worker processes (bot/inbox/worker.py)."""
+        instance leaves the inbox and the scheduled jobs to its worker processes
+        (bot/inbox/worker.py)."""
         self.inbox.start()
+        if self.settings.role == "all":
+            self.scheduler.start()
 
     def stop(self) -> None:
         """Finish the work in hand; what is left in the inbox waits for the next start."""
+        for fn in self.on_stop:
+            fn()
+        self.scheduler.stop()
         self.inbox.stop()
         self.click_pool.shutdown(wait=True, cancel_futures=True)
         self.feishu.close()

@@ -34,6 +34,8 @@ ACTIVITY = "activity"        # an activity noun: 评审, 周会, review, sync, l
 REQUEST = "request"          # 帮我, 约, 安排, can we, let's, please …
 COLLOQ = "colloquial"        # a colloquial meeting verb: 过一下, 碰一下, catch up, grab 30 min …
 QUESTION = "question"        # ?, 吗, how/what/when …
+WH = "wh"                    # a question word (吗, 什么, how, when …), not just a question mark
+QMARK = "qmark"              # the message ends in a question mark
 TOPIC = "topic"              # words left besides time, people and command words (a possible title)
 REFER = "refer"              # an existing event named by its time: 明天的评审, tomorrow's standup
 PAST = "past"                # the time named is over, or past words (昨天, 上周, last week)
@@ -91,6 +93,7 @@ def _cue_rules() -> list[Rule]:
         out.append(Rule(f"first command-word family beside a v2 phrase → {it}", (f"cue:{it}", WANTED), it, 1.5))
         out.append(Rule(f"another command-word family → {it}", (f"also:{it}",), it, 1.2))
         out.append(Rule(f"specific v2 phrase → {it}", (f"want:{it}",), it, 4.5))
+        out.append(Rule(f"the v2 phrase said first → {it}", (f"lead:{it}",), it, 0.6))
     return out
 
 
@@ -101,6 +104,9 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     # schedule without a command verb: a time and something to meet about
     Rule("<time> + activity noun → schedule", (TIME, ACTIVITY), "schedule", 2.0, unless=_NOT_SCHEDULE + (QUESTION,)),
     Rule("<time> + colloquial verb → schedule", (TIME, COLLOQ), "schedule", 2.5, unless=_NOT_SCHEDULE),
+    # "fri 10am pricing review?", "3:30 today design crit?": a proposal, asked without a question word
+    Rule("<time> + activity + a bare question mark → schedule", (TIME, ACTIVITY, QMARK), "schedule", 2.0,
+         unless=_NOT_SCHEDULE + (WH,)),
     Rule("<time> + topic → schedule", (TIME, TOPIC), "schedule", 0.8, unless=_NOT_SCHEDULE + (QUESTION,)),
     Rule("<time> + with someone → schedule", (TIME, WITH), "schedule", 1.5, unless=_NOT_SCHEDULE + (QUESTION,)),
     Rule("people + colloquial verb → schedule", (PEOPLE, COLLOQ), "schedule", 1.5, unless=_NOT_SCHEDULE),
@@ -121,10 +127,21 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     Rule("report / past / complaint words → unknown", (REPORT,), "unknown", 4.0, unless=(REQUEST,)),
     Rule("report words despite a request → unknown", (REPORT, REQUEST), "unknown", 1.5),
     Rule("a question about the calendar itself → unknown", (DATE_FACT,), "unknown", 4.0, unless=(ACTIVITY,)),
+    # "周三上午11点 订个大会议室，拉 @A @B": a room for people at a time is a meeting
+    Rule("room request + people + <time> → schedule", ("want:rooms", PEOPLE, TIME), "schedule", 5.0),
+    # "cancel all my meetings today, i'm sick", 我病了，明天的会全取消: the illness is the reason, cancel the request
+    Rule("cancel command + a reason for leave → cancel", ("cue:cancel", "want:leave"), "cancel", 3.5),
+    # "remind me to call sam back at 4": the reminder's task may read like a report
+    Rule("a reminder whose task reads like a report → remind", ("want:remind", REPORT), "remind", 2.0),
+    # "ux review next wed 3-4, invite @A @B": invite words on a meeting being made, not an existing one
+    Rule("invite words + <time> + activity, no reference → schedule", ("want:invite", TIME, ACTIVITY), "schedule", 4.0,
+         unless=(REFER,)),
+    Rule("invite cue + <time> + activity, no reference → schedule", ("cue:invite", TIME, ACTIVITY), "schedule", 2.5,
+         unless=(REFER, WANTED)),
     # "明天下午4点开会，要个8人的会议室": the room is for the meeting being made
     Rule("meeting verb + room request → schedule", ("cue:schedule", "want:rooms", ACTIVITY), "schedule", 3.5,
          unless=("want:remind",)),
-    Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind",)),
+    Rule("non-calendar topic → unknown", (OFFTOPIC,), "unknown", 6.0, unless=("want:remind", "want:schedule")),
     Rule("a past time, no request → unknown", (PAST,), "unknown", 1.5, unless=(REQUEST,)),
     Rule("looking up a past event → search", (PAST, "cue:search"), "search", 1.5),
     Rule("a past event is not cancelled now → unknown", (PAST, "cue:cancel"), "unknown", 2.0, unless=(REQUEST,)),
@@ -163,11 +180,18 @@ def gather(text: str, cues: list[str], want: Patterns, words: Patterns, activity
     if cues:
         ev.add("cue:" + cues[0])
         ev.update("also:" + c for c in cues[1:])
+    found: dict[str, int] = {}
     for name, rx in want:
-        if rx.search(text) and keep(name, text):
-            ev.add("want:" + name)
-    if "want:rooms" in ev:
-        ev.discard("want:find_time")  # "any room free at 3?", 有空的会议室吗: the room must be free
+        m = rx.search(text)
+        if m and keep(name, text):
+            found[name] = min(found.get(name, m.start()), m.start())
+    if "rooms" in found:
+        found.pop("find_time", None)  # "any room free at 3?", 有空的会议室吗: the room must be free
+    ev.update("want:" + name for name in found)
+    if len(found) > 1:  # two v2 phrases: the one said first is the request ("remind me … my next meeting")
+        (at, lead), (next_at, _) = sorted((v, k) for k, v in found.items())[:2]
+        if at < next_at:  # two starting together ("remove … from my calendar"): no lead
+            ev.add("lead:" + lead)
     if activity:
         ev.add(ACTIVITY)
     for name, rx in words:
@@ -189,6 +213,7 @@ def judge(evidence: set[str], has_time: bool, has_people: bool, hints: frozenset
         evidence.add(PEOPLE)
     else:
         evidence.discard("want:invite")  # 加上 / "pull into" whom? an invite names someone
+        evidence.discard("lead:invite")
     for e in tuple(evidence):
         if e.startswith("want:"):
             evidence.add(WANTED)

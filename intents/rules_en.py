@@ -22,7 +22,8 @@ def _C(rx: str):
 # (the command verbs — book, schedule, add … — are cues already: these are the polite and modal words)
 REQUEST = _C(r"\b(?:can|could|would|will)\s+(?:we|you|u)\b|\blet'?s\b|\bplease\b|\bpls\b|\bplz\b|\bgrab\b|"
              r"\b(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\s+to\b|\bi'?d\s+like\b|"
-             r"\bsend\s+(?:an?\s+)?invite\b|\bhow\s+about\b|\bwhat\s+about\b|\bare\s+you\s+free\b|\bwanna\b|\bshall\s+we\b")
+             r"\bsend\s+(?:an?\s+)?invite\b|\bhow\s+about\b|\bwhat\s+about\b|\bare\s+you\s+free\b|\bwanna\b|\bshall\s+we\b|"
+             r"\bworks?\s*(?:for\s+(?:you|u|everyone|all|y'?all|both\s+of\s+you))?\s*\?|\bsounds?\s+good\s*\?|\b(?:ok|okay|cool)\s*\?\s*$")
 COLLOQ = _C(r"\bcatch(?:ing)?[\s-]?up\b|\bwalk\s+(?:\w+\s+)?through\b|\bgrab\s+(?:\d+|a|an|some|half)\b|\bsync\s+up\b|"
             r"\b(?:hop|jump)\s+on\s+(?:a\s+)?(?:call|zoom|meet)\b|\btouch\s+base\b|\bgo\s+over\b|\brun\s+through\b|"
             r"\bcircle\s+back\b|\bhuddle\b|\bpair\s+on\b|\bchat\s+about\b|\bquick\s+(?:call|chat|sync)\b|\bcatchup\b|"
@@ -30,21 +31,29 @@ COLLOQ = _C(r"\bcatch(?:ing)?[\s-]?up\b|\bwalk\s+(?:\w+\s+)?through\b|\bgrab\s+(
 # Activity nouns beyond the command rules' meeting nouns (intent_words._MEETING_NOUN).
 ACTIVITY = _C(r"\b(?:planning|hackathon|prep|bug\s+bash|party|dentist|doctor|appointment|crit|dinner|breakfast|brunch|"
               r"sign-?off|training|onboarding|all[\s-]hands|book\s+club|town\s?hall|presentation|meetup|webinar|class|"
-              r"lesson|seminar|conference|happy\s+hour|drinks|sprint|grooming|refinement|retrospective|check-?in|"
+              r"lesson|seminar|church|haircut|checkup|check-up|zoom(?!\s+(?:link|url|id|password))|advisory\s+board|board\s+meeting|committee|webex|game\s+night|movie\s+night|potluck|karaoke|trivia|jam|whiteboard(?:ing)?|brainstorm(?:ing)?|conference|happy\s+hour|drinks|sprint|grooming|refinement|retrospective|check-?in|"
               r"walkthrough|pairing|debrief|post-?mortem|deep\s+dive|hangout|celebration|farewell|orientation|"
               r"ceremony|appraisal|1:1s|one-on-ones|office\s+hours|q&a|ama|standups|syncs|calls|meetings|events)\b")
+# how, when, is …: a question word, as against a bare question mark ("3:30 today design crit?" proposes)
+WH = _C(r"^\s*(?:how|what|when|which|who|where|is|are|am|do|does|did|any|was|were)\b|"
+        r"\b(?:what|when|where|which|who|how|whose|why)(?:'?s)?\b|\b(?:anyone|anybody|someone|somebody)\b")
+QMARK = _C(r"\?\s*$")
 QUESTION = _C(r"\?|^\s*(?:how|what|when|which|who|where|is|are|am|do|does|did|any)\b")
 REPORT = _C(r"(?<!when\s)(?<!where\s)(?<!what\s)(?<!which\s)(?<!how\s)\b(?:was|were)\b|"
-            r"(?<!what\s)(?<!when\s)(?<!where\s)(?<!how\s)(?<!\w'\s)\b(?:is|are)\s+(?:at|on|tomorrow|today|tonight|moved|over|"
+            r"(?<!what\s)(?<!when\s)(?<!where\s)(?<!how\s)(?<!\w'\s)(?<!^)\b(?:is|are)\s+(?:at|on|tomorrow|today|tonight|moved|over|"
             r"done|off\s+(?!for)|cancell?ed|pointless|useless|boring|fun|great|long)\b|"
             r"^\s*who\s+(?:set|picked|booked|organi[sz]ed|made|sent|created|scheduled|invited|moved|cancell?ed|called)\b|"
             r"\b(?:fun|pointless|useless|boring|awesome|terrible|great|nice|good\s+job|well\s+done|congrats|kudos|"
             r"running\s+(?:\d+\s*min(?:ute)?s?\s+)?late|late\s+(?:to|for)|on\s+my\s+way|omw|be\s+there\s+by|decided|can'?t\s+believe|thx|thanks\s+for|thank\s+you\s+for|"
             r"see\s+you|fyi|btw|ugh|missed|sorry|apologies|broken|broke|since|back[\s-]to[\s-]back|no\s+time\s+to|by\s+eod|by\s+end\s+of|took\s+(?:an?\s+|\d+\s+)?(?:hour|hours|minutes|forever|ages))\b|"
             r"^\s*off\s+to\b|\b(?:recording|slides|deck|notes|doc|document|meeting\s+minutes)\s+(?:of|from|for)\b|"
-            r"\b(?:had|did|went|lol|haha|brb|ran|got\s+out|just\s+(?:finished|wrapped|ended|got|left|had)|"
+            r"(?<!time\s)(?<!what\s)(?<!when\s)(?<!where\s)\b(?:had|did|went|lol|haha|brb|ran|got\s+out|just\s+(?:finished|wrapped|ended|got|left|had)|"
             r"back\s+from|back\s+at|recorded|recording\s+is|notes\s+(?:are|from)|minutes\s+(?:are|from)|"
             r"already\s+(?:sent|posted|shared|done|happened)|too\s+many\s+meetings|fewer\s+meetings|"
+            r"\b(?:is|are|was|were)\s+(?:such|so|really|very|kinda|pretty|super|totally)\s+(?:a\s+)?\w+|"
+            r"\b(?:we|they|he|she|someone|somebody|i)\s+(?:already\s+)?(?:moved|cancell?ed|rescheduled|pushed|postponed|booked|scheduled)\b|"
+            r"\bit'?s\s+a\s+(?:bank\s+|public\s+)?holiday\b|\bas\s+usual\b|\bi'?m\s+(?:in|stuck\s+in)\s+(?:meetings|calls|a\s+meeting|back-to-back)\b|\balready\s+(?:have|got|booked|scheduled)\b|\b(?:crashed|froze|died)\b|\b(?:is|are)\s+(?:every|always|usually|normally)\b|\bpray\s+for\s+me\b|\bwish\s+me\s+luck\b|\bsend\s+help\b|"
+            r"\b(?:got|been|gets)\s+(?:bumped|moved|cancell?ed|pushed|postponed|rescheduled|changed|dropped|shifted)\b|"
             r"overran|ran\s+(?:long|over|late)|took\s+forever|again\b(?!\s+(?:on|at|next|tomorrow)))\b")
 OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|umbrella|alarms?|wake\s+me|timer|"
               r"music|songs?|playlist|podcast|radio|order\s+(?:food|pizza|a\s+pizza|takeout|coffee)|takeout|"
@@ -52,7 +61,12 @@ OFFTOPIC = _C(r"\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing)?|temperature|um
               r"play\s+(?:some\s+)?(?:music|songs?|jazz|rock)|translate|exchange\s+rate|cab|table\s+for|restaurant|flight|"
               r"hotel|train\s+tickets?|groceries|delivery|package|parcel|"
               r"order\s+(?:\w+\s+)?(?:lunch|dinner|food|pizza|coffee|takeout|breakfast|sushi)|"
-              r"send\s+(?:an?\s+)?(?:email|e-mail|text|sms|message)|what\s+time\s+is\s+it)\b")
+              r"send\s+(?:an?\s+)?(?:email|e-mail|text|sms|message)|what\s+time\s+is\s+it|headlines|"
+              r"(?:shopping|grocery|groceries|to[\s-]?do)\s+list|grab\s+(?:car|ride|taxi|food)|order\s+(?:a|an|some|my|me|more)\s+(?:grab|uber|lyft|cab|taxi|ride)|"
+              r"^\s*(?:call|phone|ring|dial)\s+(?!with\b|w/|about\b|re\b)[a-z]+(?:'s\s+(?:cell|mobile|phone))?\s*$|book\s+a\s+table|table\s+at|in\s+the\s+world|world\s+news|bus|buses|tube|subway|metro|tram|ferry|tv|television|episode|netflix|coffee\s+(?:machine|maker)|vacuum|heater|blinds|curtains|"
+              r"(?:turn|switch)\s+(?:on|off)\s+the\s+(?:tv|television|fan|oven|kettle|ac|air\s+con\w*|dishwasher|washer|sprinklers?)|"
+              r"(?:call|phone|ring|text|facetime)\s+(?:my\s+)?(?:mom|mum|mother|dad|father|parents|wife|husband|"
+              r"kids?|son|daughter|grandma|grandpa|brother|sister|girlfriend|boyfriend))\b")
 DATE_FACT = _C(r"\bwhen\s+is\s+(?:christmas|thanksgiving|easter|new\s+year'?s?|labou?r\s+day|memorial\s+day|halloween|"
                r"the\s+holiday|chinese\s+new\s+year|diwali|ramadan)|\bwhat\s+(?:day|date)\s+is\b|"
                r"\bhow\s+many\s+days\s+(?:until|till|to|left)\b|\bwhat'?s\s+the\s+date\b")
@@ -92,33 +106,38 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                  r"\bcalling\s+in\s+sick\b|\btaking\s+.{0,30}\boff\b|\bout\s+sick\b|\boff\s+for\s+me\b|"
                  r"\b(?:mon|tues|wednes|thurs|fri|satur|sun|to)day\s+off\b|\btomorrow\s+off\b|"
                  r"^\s*(?:i'?m\s+)?out\s+(?:today|tomorrow|tmr|this|next|on|all|from|until|till)\b|\bworking\s+from\s+home\b(?=.*\b(?:sick|ill)\b)|\bdoctor'?s\s+appointment\b(?=.*\bout\b)")),
-    ("find_time", _C(r"\bam\s+i\s+(?:free|available)\b|\bfree\b[^.!]*\?|\bgot\s+(?:any\s+)?(?:time|\d+\s*min|a\s+slot)|\banyone\s+free\b|"
+    ("find_time", _C(r"\bfind\s+(?:me\s+|us\s+)?(?:a|an|one)\s+(?:free|open|spare)\s+(?:hour|slot|half[\s-]hour|\d+\s*min\w*)\b|\bam\s+i\s+(?:free|available)\b|\bfree\b[^.!]*\?|\bgot\s+(?:any\s+)?(?:time|\d+\s*min|a\s+slot)|\banyone\s+free\b|"
                      r"\b(?:any|a)\s+(?:\d+\s*-?\s*min(?:ute)?s?\s+)?slots?\b|\bwhen\s+can\s+(?:i|we)\s+get\s+time\b|"
                      r"\bwhen'?s\s+.{0,25}\bfree\b|\bsomewhere\b[^.!]*\?|\b(?:is|are)\s+.{0,30}\baround\b|\bwhen\s+works\b|\bwhat\s+works\s+for\b|\bany\s+(?:gaps?|openings?)\b|"
                      r"\bdoes\s+.{0,30}\bhave\s+(?:time|a\s+slot|\d+\s*min)|\bwhen\s+(?:can|could)\s+\w+\s+(?:and\s+\w+\s+)?meet\b")),
     ("agenda", _C(r"\bhow\s+(?:busy|packed|full|booked)\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got|'?s\s+(?:on\s+)?(?:my|the)\s+"
                   r"(?:calendar|schedule|agenda|day))\b|\bwhat\s+(?:meetings|events)\b|\bwhat'?s\s+(?:next|up\s+next)\b|"
                   r"\bmy\s+next\s+meeting\b|\bdo\s+i\s+have\s+(?:anything|any|something|a\s+meeting|meetings)\b|"
-                  r"\bwhat'?s\s+(?:on|left|up)\b(?!\s+with)|\bwhat'?s\s+my\s+\w+\s+look(?:ing)?\s+like\b|"
+                  r"\bwhat'?s\s+(?:on|left|up)\b(?!\s+with)|\bwhat'?s\s+my\s+\w+\s+(?:look(?:ing)?\s+)?like\b|\b(?:show|open|pull\s+up)\s+(?:me\s+|up\s+)?(?:this|next|today'?s|tomorrow'?s|the)\s+.{0,12}\b(?:calendar|schedule|agenda)\b|"
                   r"\b(?:how|what)\s+(?:does|do|is)\s+(?!.*\bavailab).{0,25}\blook(?:ing)?\b|\bany(?:thing|\s+(?:more\s+)?(?:meetings?|calls?|events?))\b|"
-                  r"\bhow\s+many\s+meetings\b|\bread\s+me\b|\b(?:meetings|events|schedule|agenda|calendar|cal)\s*\?\s*$|"
+                  r"\bhow\s+many\s+(?:meetings|calls|events|appointments)\b|\bread\s+(?:me|out|back)\b|"
+                  r"\b(?:rundown|run-down|overview|recap)\s+of\s+(?:my|the|today'?s|tomorrow'?s|this|next)\b|\b(?:meetings|events|schedule|agenda|calendar|cal)\s*\?\s*$|"
                   r"\bis\s+there\s+(?:a|an|any)\s+(?:meeting|event|call)s?\b|"
                   r"\b(?:list|show)\s+(?:me\s+)?(?:my\s+|all\s+|the\s+)?(?:events|meetings|appointments)\b|"
-                  r"\bwhat'?s\s+happening\b|^\s*my\s+day\b|\bmy\s+(?:next|first|1st|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
+                  r"\bwhat'?s\s+happening\b|\bwhat\s+am\s+i\s+(?:doing|up\s+to)\b|\bhow'?s\s+my\s+(?:day|week|morning|afternoon|schedule|calendar)\b|^\s*(?:is|am)\s+(?:i\s+)?(?:today|tomorrow|tmrw|(?:mon|tues|wednes|thurs|fri|satur|sun)day|this\s+\w+|next\s+\w+)\s+(?:busy|packed|full|free|open|clear)\b|\bdo\s+i\s+have\s+(?:any\s+)?plans\b|"
+                  r"\bis\s+my\s+(?:calendar|schedule|day|afternoon|morning|evening)\s+(?:clear|free|open|empty)\b|\b(?:tell|give|read)\s+me\s+(?:my|the)\s+(?:schedule|agenda|appointments|meetings|events|calendar|plans)\b|^\s*my\s+day\b|\bmy\s+(?:next|first|1st|last)\s+(?:meeting|call|event)\b|\bshow\s+(?:me\s+)?my\b(?!.*\bshares?\b)")),
     ("caldav", _C(r"\b(?:see|view|show|get|open)\b.{0,30}\b(?:in|on)\s+(?:my\s+)?(?:outlook|ipad|iphone|phone|android|mac|"
                   r"google\s+calendar|apple\s+calendar)\b|\b(?:phone|iphone|android|ipad|mac|macbook|outlook|google\s+calendar|apple\s+calendar)\b.{0,40}"
                   r"\b(?:show|see|display|get|sync|pull)\b.{0,30}\b(?:meetings|events|calendar|schedule)\b|"
                   r"\b(?:see|show|get)\s+(?:my\s+|these\s+|the\s+)?(?:meetings|events|calendar)\s+(?:on|in)\s+my\s+"
                   r"(?:phone|iphone|android|ipad|mac)\b")),
-    ("cancel", _C(r"\bget\s+rid\s+of\b|\bis\s+off\b|\bnuke\b|\berase\b|\bwipe\b|\bdrop\s+the\b|\bremove\s+(?:the|my|all|every)\b(?!.{0,40}\bcalendar\b).{0,30}"
-                  r"\b(?:meetings?|sync|calls?|events?|appointments?|review|standup|retro|\d+\s*(?:am|pm)|o'?clock)\b|"
-                  r"\bremove\b.{0,40}\bfrom\s+(?:my|the)\s+calendar\b|\bclear\s+(?:my|the)\s+(?:calendar|schedule|day|afternoon|morning)\b|"
+    ("cancel", _C(r"\bclear\s+(?:out\s+)?(?:today|tonight|tomorrow|tmrw|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|\b(?:take|get|knock)\b.{0,40}\boff\s+(?:my|the)\s+(?:calendar|schedule|agenda)\b|\bget\s+rid\s+of\b|\bis\s+off\b|\bnuke\b|\berase\b|\bwipe\b|\bdrop\s+the\b|\bremove\s+(?:the|my|all|every)\b(?!.{0,40}\bcalendar\b).{0,30}"
+                  r"\b(?:meetings?|sync|calls?|events?|appointments?|review|standup|retro|interview|demo|lunch|dinner|1:1|session|kickoff|\d+\s*(?:am|pm)|o'?clock)\b|"
+                  r"\b(?:remove|take\s+off|delete|drop|clear)\b.{0,40}\bfrom\s+(?:my|the)\s+(?:calendar|schedule|agenda)\b|\bclear\s+(?:out\s+)?(?:my|the|all)\b.{0,20}\b(?:calendar|schedule|day|afternoon|morning|meetings?|events?|calls?)\b|"
                   r"\bdrop\s+(?:my|the)\b.{0,30}\b(?:meeting|sync|call|event|appointment)\b")),
-    ("reschedule", _C(r"\bbump\b|\s->\s|→")),
+    ("reschedule", _C(r"\b(?:push|move|shift|bump|pull)\s+(?:the\s+|my\s+|our\s+)?[\w:' -]{1,30}?\s+(?:back\s+|forward\s+)?to\s+"
+                      r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|tmrw|next|later|the\s+\d)|"
+                      r"\b(?:change|switch)\s+(?:my|the|our|this|that|\w+'s)\b.{0,40}\b(?:to|till|until)\b|"
+                      r"\b(?:be|get)\s+(?:pushed|moved|shifted|bumped|rescheduled|changed|postponed)\b|\bbump\b|\s->\s|→")),
     ("invite", _C(r"\b(?:pull|bring|loop|add)\b\s{2,}.{0,30}\b(?:to|into|in)\b")),  # (with a mention: decide.judge)
-    ("search", _C(r"\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is)\s+(?!.*\b(?:free|available|around)\b)"
-                  r"(?!my\s+(?:next|first|last)\b)"
-                  r"(?:the|my|our|\w+\s+(?:club|review|sync|meeting|call))\b")),
+    ("search", _C(r"\bwhat\s+time'?s\s+(?:the|my|our)\b|\bwhat\s+time\s+did\s+(?:i|we|you)\s+(?:set|book|schedule|put|make)\b|\b(?:when'?s|when\s+is|what\s+time\s+is|where'?s|where\s+is|which\s+day\s+is|what\s+day\s+is)\s+(?!.*\b(?:free|available|around)\b)"
+                  r"(?!my\s+(?:next|first|last)\s+(?:meeting|call|event|appointment)s?\b)"
+                  r"(?:the|my|our|\w+\s+(?:club|review|sync|meeting|call|breakfast|lunch|dinner|standup|retro|demo|offsite|party))\b")),
     ("help", _C(r"^\W*help\b|\bhelp\W*$|\bwhat\s+are\s+you\s+for\b|\bhow\s+to\s+use\s+(?:this|you|yue)\b|"
                 r"\b(?:list|show)\s+(?:me\s+)?your\s+commands\b|\bhow\s+does\s+(?:this|the|yue)\s*(?:bot)?\s+work\b")),
     ("schedule", _C(r"\b(?:add|put)\b.{0,60}\b(?:to|on|in)\s+(?:my|the)\s+(?:calendar|schedule|agenda)\b|"
@@ -137,7 +156,7 @@ _RSVP_DECLINE = _C(r"\b(?:can'?t|cannot|won'?t|unable|not\s+able|not\s+coming|de
 _RSVP_MAYBE = _C(r"\b(?:maybe|tentative(?:ly)?|might|not\s+sure)\b")
 
 
-WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.REPORT, REPORT),
+WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.WH, WH), (d.QMARK, QMARK), (d.REPORT, REPORT),
                      (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS), (d.REFER, REFER))
 
 

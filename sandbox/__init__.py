@@ -53,6 +53,9 @@ def init_app(app: Flask, settings: Any, today: dt.date | None = None) -> Any:
     state = common.SandboxState(db=db, settings=settings, delivery=delivery, timeline=timeline,
                                 changes=ChangeMerger(timeline, delivery.deliver_event))
     app.extensions["sandbox"] = state
+    # The long connection (sandbox/ws): its server thread starts when a client discovers it.
+    from sandbox.ws import LongConnections
+    app.extensions["sandbox_ws"] = state.delivery.ws = LongConnections(getattr(settings, "host", "127.0.0.1"))
     common.install(app)
     for bp in blueprints():
         app.register_blueprint(bp)

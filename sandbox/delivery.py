@@ -1,7 +1,9 @@
 """Pushing events and card callbacks to the bot exactly as Feishu does: schema 2.0 envelope,
 verification token in the header, AES-256-CBC `encrypt` when the app has an encrypt key,
 `X-Lark-Signature` over timestamp + nonce + encrypt key + raw body, a 3-second deadline, and for
-events re-delivery (same event_id) after a missed deadline or a non-200 answer.
+events re-delivery (same event_id) after a missed deadline or a non-200 answer. An app that chose
+the long connection gets the same envelope, unencrypted, over one of its WebSockets (sandbox/ws)
+instead, with the same deadline and re-delivery.
 """
 from __future__ import annotations
 
@@ -82,6 +84,13 @@ class Delivery:
         self._cv = threading.Condition()
         self._in_flight = 0
         self._http = requests.Session()
+        self.ws: Any = None           # sandbox.ws.LongConnections, set by sandbox.init_app
+
+    def _over_ws(self, t: Target) -> bool:
+        return self.ws is not None and self.ws.wants(t.app_id)
+
+    def _where(self, t: Target, url: str | None) -> str | None:
+        return "long connection" if self._over_ws(t) else url
 
     # --- building the request ---------------------------------------------------------------
 
@@ -113,7 +122,9 @@ class Delivery:
             headers["X-Lark-Signature"] = sign(ts, nonce, t.encrypt_key, body)
         return body, headers
 
-    def _post(self, t: Target, url: str, payload: dict) -> requests.Response:
+    def _post(self, t: Target, url: str | None, payload: dict) -> requests.Response:
+        if self._over_ws(t):     # raises the same requests exceptions on no connection / no ack
+            return self.ws.push(t.app_id, payload, DEADLINE)
         raw, headers = self.encode(t, payload)    # fresh timestamp/nonce/IV on every attempt, as Feishu does
         return self._http.post(url, data=raw, headers=headers, timeout=DEADLINE)
 
@@ -122,11 +133,11 @@ class Delivery:
     def deliver_event(self, event_type: str, event: dict, event_id: str | None = None) -> str | None:
         """Queue an event push; returns its event_id (None when the app has no event URL)."""
         t = self.target()
-        if t is None or not t.event_url:
+        if t is None or not (t.event_url or self._over_ws(t)):
             log.info("no event URL registered; dropping %s", event_type)
             return None
         env = self.envelope(t, event_type, event, event_id)
-        rec = Record(env["header"]["event_id"], event_type, env, t.event_url)
+        rec = Record(env["header"]["event_id"], event_type, env, self._where(t, t.event_url))
         with self._cv:
             self.records[rec.event_id] = rec
             while len(self.records) > KEEP:
@@ -179,10 +190,10 @@ class Delivery:
     def deliver_callback(self, event_type: str, event: dict) -> dict:
         """POST a callback (card.action.trigger) and return the bot's JSON answer."""
         t = self.target()
-        if t is None or not t.card_url:
+        if t is None or not (t.card_url or self._over_ws(t)):
             raise DeliveryError("the app has no callback URL registered")
         env = self.envelope(t, event_type, event)
-        rec = Record(env["header"]["event_id"], event_type, env, t.card_url, done=True)
+        rec = Record(env["header"]["event_id"], event_type, env, self._where(t, t.card_url), done=True)
         with self._cv:
             self.records[rec.event_id] = rec
         try:

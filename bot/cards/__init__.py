@@ -16,6 +16,7 @@ from .caldav import caldav_card, caldav_revoked_card
 from .help import help_card, unknown_card
 from .i18n import norm_lang, t
 from .proposal import proposal_card
+from . import reminders  # noqa: F401,I001  (adds its strings; its builders are used as cards.reminders.*)
 from .slots import slots_card
 from .status import error_card, nothing_to_undo_card, status_card, toast, undone_card
 

@@ -40,6 +40,12 @@ def agenda_card(events: list[Event] | tuple[Event, ...], first: dt.date, last: d
     """Occurrences (recurring ones already expanded) from `first` to `last`
     (inclusive, dates in `tz`), grouped by day, all-day ones first, each day
     headed with its date and the zone; "nothing scheduled" when empty."""
+    return card(t("title_agenda", lang), "indigo", agenda_elements(events, first, last, tz, lang), lang)
+
+
+def agenda_elements(events: list[Event] | tuple[Event, ...], first: dt.date, last: dt.date, tz: str,
+                    lang: str) -> list[dict]:
+    """The body of `agenda_card` (the daily digest adds its own lines to it)."""
     z = ZoneInfo(tz)
     span = fmt_days(first, last, lang)
     label = zone_label(dt.datetime.combine(first, dt.time(12), z))
@@ -55,7 +61,7 @@ def agenda_card(events: list[Event] | tuple[Event, ...], first: dt.date, last: d
             d += dt.timedelta(days=1)
     if not by_day:
         elements.append(md(t("nothing_scheduled", lang)))
-        return card(t("title_agenda", lang), "indigo", elements, lang)
+        return elements
 
     def order(e: Event) -> tuple:
         start = e.start if isinstance(e.start, dt.datetime) else dt.datetime.combine(e.start, dt.time(), z)
@@ -71,7 +77,7 @@ def agenda_card(events: list[Event] | tuple[Event, ...], first: dt.date, last: d
         elements.append(md(f"**{fmt_day(d, lang)}**\n" + "\n".join(_line(e, z, d, lang) for e in items)))
     if total > shown:
         elements.append(more(total - shown, lang))
-    return card(t("title_agenda", lang), "indigo", elements, lang)
+    return elements
 
 
 def search_card(query: str, events: list[Event] | tuple[Event, ...], tz: str, lang: str) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .base import card, md, row, url_button
 from .i18n import t
 
-REASONS = ("agenda", "search", "share", "caldav", "cancel", "reschedule", "invite")
+REASONS = ("agenda", "search", "share", "caldav", "cancel", "reschedule", "invite", "digest", "remind")
 
 
 def connect_card(url: str, lang: str, reason: str | None = None) -> dict:

@@ -153,10 +153,12 @@ class CalendarMixin(FeishuClient):
     def patch_event(self, calendar_id: str, event_id: str, *, summary: str | None = None,
                     description: str | None = None, start: dt.datetime | None = None,
                     end: dt.datetime | None = None, tz: str | None = None, location: str | None = None,
-                    recurrence: str | None = None, user_token: str | None = None) -> Event:
+                    recurrence: str | None = None, reminders: Sequence[int] | None = None,
+                    user_token: str | None = None) -> Event:
         """Change only the given fields. Feishu applies a new time only when both
         `start` and `end` are sent, so giving one without the other is refused here.
-        Patching an occurrence id (`<uuid>_<ts>`) detaches that occurrence."""
+        Patching an occurrence id (`<uuid>_<ts>`) detaches that occurrence.
+        reminders: the reading identity's own alerts (minutes before), replacing its list."""
         if (start is None) != (end is None):
             raise ValueError("patch_event needs both start and end to move an event")
         ev = CalendarEvent.builder()
@@ -172,6 +174,8 @@ class CalendarMixin(FeishuClient):
             ev = ev.location(EventLocation.builder().name(location).build())
         if recurrence is not None:
             ev = ev.recurrence(recurrence[6:] if recurrence.upper().startswith("RRULE:") else recurrence)
+        if reminders is not None:
+            ev = ev.reminders([Reminder.builder().minutes(m).build() for m in reminders])
         req = lambda: (PatchCalendarEventRequest.builder().calendar_id(calendar_id).event_id(event_id)  # noqa: E731
                        .user_id_type("open_id").request_body(ev.build()).build())
         # Setting fields to given values can be repeated without changing the outcome.

@@ -71,6 +71,7 @@ class Event:
     visibility: str = ""
     free_busy_status: str = ""
     attendees: list[Attendee] = field(default_factory=list)   # rooms only for instance_view
+    reminders: tuple[int, ...] = ()     # minutes before, as the reading identity set them
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ def event_from(e: Any, calendar_id: str = "") -> Event:
         visibility=getattr(e, "visibility", None) or "",
         free_busy_status=getattr(e, "free_busy_status", None) or "",
         attendees=[attendee_from(a) for a in (getattr(e, "attendees", None) or [])],
+        reminders=tuple(r.minutes for r in (getattr(e, "reminders", None) or []) if r.minutes is not None),
     )
 
 

@@ -5,6 +5,7 @@ produce has no handler. A handler replies through `ctx`."""
 from __future__ import annotations
 
 import logging
+import re
 
 import intents
 
@@ -16,11 +17,13 @@ from . import (  # noqa: F401  (they register)
     cancel,
     changes,
     coming_soon,
+    digest,
     exchange,
     find_time,
     help,
     invite,
     leave,
+    remind,
     reschedule,
     rsvp,
     schedule,
@@ -37,7 +40,7 @@ require(set(intents.INTENTS) | set(coming_soon.COMING_SOON))
 
 
 def dispatch(ctx) -> None:
-    handler = handler_for(ctx.intent.intent, ctx.command)
+    handler = handler_for(_about_reminders(ctx) or ctx.intent.intent, ctx.command)
     try:
         handler(ctx)
     except FeishuError as e:
@@ -46,3 +49,21 @@ def dispatch(ctx) -> None:
         log.warning("handler %s: feishu op=%s code=%s msg=%s log_id=%s", ctx.intent.intent, e.op, e.code, e.msg,
                     e.log_id)
         drafts.on_failure(ctx, e, last_attempt=ctx.last_attempt)
+
+
+_REMINDER_WORDS = re.compile(r"提醒|\breminders?\b", re.I)
+_DIGEST_WORDS = re.compile(r"日程推送|\bdigests?\b", re.I)
+_SEND_WORDS = re.compile(r"发到群|发在群|发群里|发给我|发我|\b(send|post)\b", re.I)
+
+
+def _about_reminders(ctx) -> str | None:
+    """What the parser leaves to the bot: "stop my digests", "my digests" (unknown) and
+    "@Yue 每周一早上把本周团队会议发到群里" (unknown: a repeating "send/post" is a digest);
+    a cancel that names reminders is about them, not about a meeting."""
+    if ctx.intent.intent not in ("cancel", "unknown") or ctx.command:
+        return None
+    if _REMINDER_WORDS.search(ctx.text):
+        return "remind"
+    if _DIGEST_WORDS.search(ctx.text) or (ctx.intent.recurrence and _SEND_WORDS.search(ctx.text)):
+        return "digest"
+    return None

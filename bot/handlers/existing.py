@@ -24,6 +24,9 @@ def _matches(title: str, query: str) -> bool:
     return bool(words) and all(w in t for w in words)
 
 
+matches = _matches   # reminders are found by their titles the same way
+
+
 def _query(ctx) -> str:
     return (ctx.intent.query or ctx.intent.title or "").strip()
 

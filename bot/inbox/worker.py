@@ -43,6 +43,7 @@ def run(settings: Settings, stop: threading.Event) -> None:
     threads = [threading.Thread(target=loop, name=f"yue-worker-{i}", daemon=True) for i in range(settings.workers)]
     for t in threads:
         t.start()
+    bot.scheduler.start()
     log.info("worker started: %d threads, nice %d", len(threads), settings.worker_nice)
     while not stop.wait(SWEEP_EVERY_S):
         try:

@@ -10,6 +10,7 @@ touches the bot's database. One module per table family, composed into one
 * `prefs`        — a person's preferences
 * `links`        — Exchange bindings, watched calendars, meetings Yue booked
 * `cache`        — the shared key → JSON cache, housekeeping of expired rows
+* `jobs`         — scheduled jobs (reminders, digests), leased to one worker at a time
 * `tables`       — the tables and the records the store hands out
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.store.caldav import CaldavStore
 from bot.store.core import pg_driver_url
 from bot.store.drafts import DraftStore, idempotency_key, stable_uuid
 from bot.store.inbox import InboxStore
+from bot.store.jobs import Job, JobStore
 from bot.store.links import ExchangeLink, LinksStore, Meeting
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.prefs import PrefsStore
@@ -26,11 +28,12 @@ from bot.store.tables import DRAFT_STATUSES, CaldavAccount, Draft, InboxItem, Pr
 from bot.store.tokens import TokenStore, derive_fernet_key
 
 __all__ = [
-    "Store", "Draft", "InboxItem", "UserToken", "Prefs", "DRAFT_STATUSES", "CaldavAccount",
+    "Store", "Draft", "InboxItem", "UserToken", "Prefs", "DRAFT_STATUSES", "CaldavAccount", "Job",
     "ExchangeLink", "Meeting", "idempotency_key", "stable_uuid", "derive_fernet_key", "pg_driver_url",
 ]
 
 
-class Store(InboxStore, DraftStore, CaldavStore, TokenStore, OAuthStateStore, PrefsStore, CacheStore, LinksStore):
+class Store(InboxStore, DraftStore, CaldavStore, TokenStore, OAuthStateStore, PrefsStore, CacheStore, JobStore,
+            LinksStore):
     """The bot's database. Construct with `Store(settings)` or
     `Store(url, secret_key, var_dir)`, call `create_all()` once at start-up."""

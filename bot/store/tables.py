@@ -22,6 +22,8 @@ UTC = timezone.utc
 DRAFT_STATUSES = ("pending", "booking", "booked", "cancelled", "expired", "failed", "undoing", "undone",
                   "gone", "done")
 INBOX_STATUSES = ("new", "working", "done", "dead")
+# A scheduled job (reminder, digest): scheduled ⇄ running → done | cancelled | dropped | dead.
+JOB_STATUSES = ("scheduled", "running", "done", "cancelled", "dropped", "dead")
 
 
 class UTCDateTime(TypeDecorator):
@@ -151,6 +153,30 @@ cache = Table(
     Column("expires_at", UTCDateTime, nullable=False, index=True),
 )
 
+# Reminders and digests (store/jobs.py). `occurs_at` is the occurrence asked for; `due_at` when
+# a worker next runs it (a retry, or an event re-check, runs earlier or later than it).
+jobs = Table(
+    "yue_jobs", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),            # remind | digest
+    Column("owner", String(128), nullable=False),          # the open_id who asked
+    Column("chat_id", String(128), nullable=True),         # a group to post in; None = the owner privately
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("occurs_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("fired", Integer, nullable=False, default=0),    # occurrences sent
+    Column("lease_until", UTCDateTime, nullable=True),
+    Column("lease_token", String(64), nullable=True),
+    Column("worker_id", String(128), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_yue_jobs_due", "status", "due_at"),
+    Index("ix_yue_jobs_owner", "owner", "kind"),
+)
+
 
 @dataclass(frozen=True)
 class InboxItem:
@@ -231,3 +257,27 @@ class CaldavAccount:
     username: str
     password: str = field(repr=False)
     created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One scheduled job as the store hands it out (see `bot.store.jobs`)."""
+    id: str
+    kind: str
+    owner: str
+    chat_id: str | None
+    payload: dict[str, Any]
+    status: str
+    occurs_at: datetime
+    due_at: datetime
+    attempts: int
+    fired: int
+    lease_token: str | None
+    worker_id: str | None
+    last_error: str | None
+    created_at: datetime
+
+    @property
+    def occurrence_key(self) -> str:
+        """Names this occurrence in message uuids: the same for every attempt at it."""
+        return f"{self.id}:{int(self.occurs_at.timestamp())}"

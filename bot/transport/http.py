@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Callable
+from typing import Any, Callable
 
 import lark_oapi as lark
 from flask import Blueprint, Response, g, jsonify, request
@@ -42,24 +42,23 @@ def _as_dict(obj) -> dict:
     return json.loads(lark.JSON.marshal(obj) or "{}")
 
 
-def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
-                     on_card: Callable[[dict], dict],
-                     on_calendar: Callable[[dict], None] | None = None) -> lark.EventDispatcherHandler:
+def event_handler(on_message: Callable[[dict], None], on_card: Callable[[dict], dict],
+                  encrypt_key: str = "", verification_token: str = "",
+                  on_calendar: Callable[[dict], None] | None = None) -> lark.EventDispatcherHandler:
+    """The registrations both transports use: HTTP (with the app's key and token, which the
+    dispatcher checks) and the long connection (empty: lark.ws.Client does not verify)."""
     def message(data: P2ImMessageReceiveV1) -> None:
-        g.yue_reached = True
         on_message(_as_dict(data))
 
     def card(data: P2CardActionTrigger):
-        g.yue_reached = True
         return on_card(_as_dict(data))
 
     def calendar(data) -> None:
-        g.yue_reached = True
         if on_calendar is not None:
             on_calendar(_as_dict(data))
 
     # Calendar change pushes Yue asked for on people's behalf (bot/handlers/changes.py).
-    return (lark.EventDispatcherHandler.builder(settings.encrypt_key, settings.verification_token)
+    return (lark.EventDispatcherHandler.builder(encrypt_key, verification_token)
             .register_p2_im_message_receive_v1(message)
             .register_p2_card_action_trigger(card)
             .register_p2_calendar_calendar_event_changed_v4(calendar)
@@ -67,6 +66,19 @@ def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
             .register_p2_calendar_calendar_acl_deleted_v4(calendar)
             .register_p2_calendar_calendar_changed_v4(calendar)
             .build())
+
+
+def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
+                     on_card: Callable[[dict], dict],
+                     on_calendar: Callable[[dict], None] | None = None) -> lark.EventDispatcherHandler:
+    def reached(fn: Callable[[dict], Any]) -> Callable[[dict], Any]:
+        def call(payload: dict) -> Any:
+            g.yue_reached = True      # a failure from here on is ours (503), not a forgery (400)
+            return fn(payload)
+        return call
+
+    return event_handler(reached(on_message), reached(on_card), settings.encrypt_key, settings.verification_token,
+                         reached(on_calendar) if on_calendar else None)
 
 
 def _stale() -> bool:

@@ -18,6 +18,7 @@ from bot.cards.did_you_mean import did_you_mean_card
 from bot.cards.status import nothing_to_undo_card, undone_card
 import bot.cards
 from bot.cards.base import MAX_TEXT
+from bot.cards import reminders as rc
 from bot.cards.caldav import (DEVICES, CaldavSettings, caldav_card, caldav_revoke_failed_card,
                               caldav_revoked_card)
 from bot.cards.coming_soon import FEATURES, coming_soon_card
@@ -78,8 +79,32 @@ def every_card(lang: str) -> dict[str, dict]:
     cards["nothing_to_undo"] = nothing_to_undo_card(lang)
     cards["nothing_to_undo_last"] = nothing_to_undo_card(lang, "booking “Sync”")
     cards["did_you_mean"] = did_you_mean_card("dm1", ["schedule", "find_time", "no_such_intent"], lang)
+    cards.update(reminder_cards(lang, crowded))
     cards.update(calendar_cards(lang))
     return cards
+
+
+def reminder_cards(lang: str, crowded: list[Event]) -> dict[str, dict]:
+    """Reminders and digests: set, fired (late, tied to an event), after each click, lists
+    (long, empty), the digest's day (crowded, conflicts, gaps) and week."""
+    one = rc.Reminder("j1", "交周报", START, SH)
+    tied = rc.Reminder("j2", LONG, START, SH, "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", event_title=LONG, before_minutes=15)
+    dig = rc.Reminder("d1", "Today", START, SH, "FREQ=WEEKLY;BYDAY=MO", kind="digest", scope="week", group=True)
+    out = {"reminder_set": rc.reminder_set_card(one, lang), "reminder_set_tied": rc.reminder_set_card(tied, lang, True),
+           "reminder": rc.reminder_card(one, "j1:1", lang),
+           "reminder_late_tied": rc.reminder_card(tied, "j2:1", lang, late=True, event_start=START),
+           "reminders_many": rc.reminders_list_card([one, tied] * 40, lang),
+           "reminders_none": rc.reminders_list_card([], lang), "digests": rc.reminders_list_card([dig], lang, "digest"),
+           "choose_reminder": rc.choose_reminder_card([one, tied], lang), "digest_set": rc.digest_set_card(dig, lang),
+           "digest_stopped": rc.digest_stopped_card(2, lang), "digest_stopped_none": rc.digest_stopped_card(0, lang),
+           "note": rc.note_card("rem_need_time", lang),
+           "digest_day": rc.digest_card(crowded, START.date(), START.date(), SH, lang,
+                                        conflicts=[rc.Conflict(LONG, LONG, START, END)] * 20, gaps=[(START, END)] * 20),
+           "digest_week_late": rc.digest_card(EVENTS, START.date(), START.date() + dt.timedelta(days=6), SH, lang,
+                                              scope="week", late=True)}
+    out.update({f"reminder_{k}": rc.reminder_state_card(k, LONG, lang, until=START, tz=SH)
+                for k in ("done", "snoozed", "cancelled")})
+    return out
 
 
 def calendar_cards(lang: str) -> dict[str, dict]:
@@ -119,7 +144,8 @@ COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_car
            "cancelled_event_card", "rescheduled_card", "coming_soon_card", "connect_card", "choose_event_card",
            "scope_card", "help_card", "unknown_card", "caldav_card", "caldav_revoked_card", "caldav_revoke_failed_card",
            "proposal_card", "slots_card", "status_card", "error_card", "undone_card", "nothing_to_undo_card",
-           "did_you_mean_card",
+           "did_you_mean_card", "reminder_set_card", "reminder_card", "reminder_state_card", "reminders_list_card",
+           "choose_reminder_card", "digest_set_card", "digest_stopped_card", "digest_card", "note_card",
            "invitation_card", "rsvp_pick_card", "rsvp_done_card", "notice_card", "acl_list_card", "unshare_ask_card",
            "unshared_card", "note_card", "subscriptions_card", "sub_pick_card", "exchange_card"}
 

@@ -67,6 +67,15 @@ def test_bad_port_stops_start_up_with_one_line(tmp_path):
     assert "PORT" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_transport_defaults_to_http_and_ws_needs_no_verification_token():
+    assert Settings.from_env({}).transport == "http"
+    s = Settings.from_env({"FEISHU_APP_ID": "cli_x", "FEISHU_APP_SECRET": "s", "YUE_TRANSPORT": "WS"})
+    assert (s.mode, s.transport, s.verification_token) == ("feishu", "ws", "")
+    with pytest.raises(ConfigError) as e:
+        Settings.from_env({"YUE_TRANSPORT": "websocket"})
+    assert "YUE_TRANSPORT" in str(e.value)
+
+
 def test_zone_has_one_default_the_settings_default_tz():
     assert zone("America/New_York").key == "America/New_York"
     for name in (None, "", "Mars/Olympus", "../etc/passwd"):

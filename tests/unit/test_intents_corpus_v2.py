@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from intents import INTENTS
-from tests.support.intents_corpus import GAPS, LANGS, load_gaps, load_v2, mismatches, run, write_gaps
+from tests.support.intents_corpus import CORPUS_V2, GAPS, LANGS, load_gaps, load_v2, mismatches, run, write_gaps
 
 CASES = load_v2()
 GAP_REASONS = load_gaps()
@@ -72,9 +72,26 @@ def test_intent_accuracy_floor(lang):
     assert acc >= INTENT_ACCURACY_FLOOR[lang], f"{lang} intent accuracy {acc:.3f} < floor {INTENT_ACCURACY_FLOOR[lang]}"
 
 
+def test_heldout_sets_are_well_formed_and_apart_from_the_corpus():
+    """The held-out sets (tests/corpus/intents_v2/heldout/{zh,en}/rN.jsonl) are scored by
+    bench/intents_quality.py --only heldout, not run as tests: they stay an unseen estimate.
+    They must still follow the corpus format, and none of their texts may be in the corpus."""
+    heldout = load_v2(CORPUS_V2 / "heldout")
+    assert len(heldout) >= 400, len(heldout)
+    assert {c.lang for c in heldout} == set(LANGS)
+    seen = collections.Counter(c.text for c in heldout)
+    assert [t for t, n in seen.items() if n > 1] == []
+    assert set(seen) & {c.text for c in CASES} == set(), "a held-out text leaked into the corpus"
+    for c in heldout:
+        assert c.group.startswith("r"), c.id
+        assert c.expect.get("intent") in CONTRACT_INTENTS, c.id
+        assert set(c.expect) <= EXPECT_FIELDS, (c.id, set(c.expect) - EXPECT_FIELDS)
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--write-gaps"]:
         n = write_gaps(CASES)
         print(f"{n} known gaps of {len(CASES)} texts written to {GAPS}")
     else:
         sys.exit("usage: python -m tests.unit.test_intents_corpus_v2 --write-gaps")
+

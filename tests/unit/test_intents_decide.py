@@ -3,6 +3,7 @@ alternatives; the chat type; slash commands; actions; the v2 fields in to_json."
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -184,3 +185,28 @@ def test_titles(text, title):
 def test_never_a_title(text):
     title = p(text).title or ""
     assert not any(w in title.lower() for w in ("friday", "room", "people", "bob", "sarah", "张三", "王五", "6人"))
+
+
+# --- held-out rounds (issue 11 round 2): the named rules they added -----------------------
+
+def test_the_v2_phrase_said_first_breaks_a_tie():
+    want = (("agenda", re.compile(r"my next meeting")), ("remind", re.compile(r"remind me")))
+    ev = d.gather("remind me 10 minutes before my next meeting", [], want, (), False)
+    assert "lead:remind" in ev and d.decide(frozenset(ev)).intent == "remind"
+    same_start = d.gather("abc", [], (("cancel", re.compile("a")), ("subscribe", re.compile("ab"))), (), False)
+    assert not any(e.startswith("lead:") for e in same_start)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("3:30 today design crit?", "schedule"),          # a bare question mark proposes
+    ("周五10点 定价评审？", "schedule"),
+    ("what time is the design crit?", "search"),      # a question word asks
+    ("cancel all my meetings today, i'm sick", "cancel"),  # illness is the reason, not the request
+    ("我病了，明天的会全取消", "cancel"),
+    ("remind me to call sam back at 4", "remind"),    # the task reads like a report
+    ("周三上午11点 订个大会议室，拉 @_user_1", "schedule"),  # a room for people at a time
+    ("add my flight to berlin on the 3rd at 7am to my calendar", "schedule"),
+    ("book a flight to berlin on the 3rd", "unknown"),
+])
+def test_heldout_rules(text, intent):
+    assert p(text).intent == intent, p(text).to_json()
