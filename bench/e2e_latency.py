@@ -1,6 +1,6 @@
 """End to end in sandbox mode: a person's message in → the bot's reply card stored.
 
-    python bench/e2e_latency.py [--messages 500] [--out result.json]
+    python bench/e2e_latency.py [--messages 500] [--mix default|rooms] [--out result.json]
 
 One full app as `python app.py` runs it (sandbox + bot in one process, threaded Werkzeug
 server, SQLite in a temporary directory, demo calendar week seeded), started as a child process
@@ -40,8 +40,14 @@ KINDS = {
                  "后天上午10点和 @Dave 开会 30分钟"],
     "find_time": ["/free @Bob", "find a time with @Carol next week", "下周找个时间和 @Henry 开会"],
     "unknown": ["hello there", "今天天气不错"],
+    # --mix rooms: a meeting that asks for a room (free rooms looked up, the best one picked) and
+    # the rooms question (every room's free/busy at a time).
+    "room": ["明天下午3点和 @Bob 在会议室开会", "book a room for 6 people with @Carol tomorrow at 4pm",
+             "后天上午10点和 @Dave 找个8人的会议室开会"],
+    "rooms": ["明天下午2点哪个会议室空", "which rooms are free tomorrow at 3pm", "有哪些会议室？"],
 }
-ORDER = ["help", "schedule", "find_time", "unknown", "schedule", "find_time"]  # the mix, repeated
+MIXES = {"default": ["help", "schedule", "find_time", "unknown", "schedule", "find_time"],   # repeated
+         "rooms": ["schedule", "room", "rooms"]}
 
 
 def main() -> int:
@@ -49,7 +55,10 @@ def main() -> int:
     ap.add_argument("--messages", type=int, default=500)
     ap.add_argument("--timeout", type=float, default=15.0, help="the longest wait for one reply (s)")
     ap.add_argument("--out")
+    ap.add_argument("--mix", choices=sorted(MIXES), default="default")
     args = ap.parse_args()
+    order = MIXES[args.mix]
+    kinds = list(dict.fromkeys(order))
     assert 0 < args.messages <= 5000
 
     tmp = tempfile.mkdtemp(prefix="yue-e2e-")
@@ -58,7 +67,7 @@ def main() -> int:
     env.pop("DATABASE_URL", None)
     env.update(PORT=str(port), HOST="127.0.0.1", YUE_VAR_DIR=f"{tmp}/var", DATABASE_URL=f"sqlite:///{tmp}/yue.db",
                SANDBOX_DATABASE_URL=f"sqlite:///{tmp}/sandbox.db", YUE_SECRET_KEY="bench-secret", LOG_LEVEL="WARNING")
-    mix = {k: sum(1 for i in range(args.messages) if ORDER[i % len(ORDER)] == k) for k in KINDS}
+    mix = {k: sum(1 for i in range(args.messages) if order[i % len(order)] == k) for k in kinds}
     info = header("e2e_latency: message in -> reply card stored (sandbox mode)",
                   {"messages": args.messages, "mix": mix, "app": "python app.py (threaded Werkzeug, SQLite)",
                    "sandbox_rate_limiter": "on"})
@@ -74,11 +83,11 @@ def main() -> int:
 
     # Warm-up (imports, tenant token, contact cache): one of each kind, not counted.
     samples: list[dict] = []
-    plan = [(k, "alice", KINDS[k][0], True) for k in KINDS]
+    plan = [(k, "alice", KINDS[k][0], True) for k in kinds]
     for i in range(args.messages):
-        kind = ORDER[i % len(ORDER)]
+        kind = order[i % len(order)]
         texts = KINDS[kind]
-        plan.append((kind, PEOPLE[i % len(PEOPLE)], texts[(i // len(ORDER)) % len(texts)], False))
+        plan.append((kind, PEOPLE[i % len(PEOPLE)], texts[(i // len(order)) % len(texts)], False))
     missing = 0
     for kind, who, text, warm in plan:
         t0 = time.perf_counter()
@@ -103,7 +112,7 @@ def main() -> int:
                         "reply_type": got[1]})
 
     rows, summary = [], {}
-    for kind in [*KINDS, "overall"]:
+    for kind in [*kinds, "overall"]:
         lat = [s["latency_ms"] for s in samples if kind == "overall" or s["kind"] == kind]
         wall = [s["wall_ms"] for s in samples if kind == "overall" or s["kind"] == kind]
         summary[kind] = {"n": len(lat), "p50_ms": pct(lat, 50), "p90_ms": pct(lat, 90), "p99_ms": pct(lat, 99),

@@ -27,6 +27,8 @@ DEPENDS: dict[str, list[str]] = {
     "find_time": ["bot/planning.py", "bot/planning", "bot/slots.py", "bot/feishu", "bot/feishu.py",
                   "bot/handlers/find_time.py", "sandbox/api/freebusy.py", "sandbox/calendar_query.py"],
     "e2e_latency": ["bot", "sandbox/api/im.py", "sandbox/delivery.py", "intents"],
+    "e2e_latency_rooms": ["bot", "sandbox/api/im.py", "sandbox/delivery.py", "sandbox/api/freebusy.py",
+                          "sandbox/api/rooms.py", "intents"],
     "ack_load": ["bot/inbound.py", "bot/transport", "bot/inbox", "bot/store", "bot/store.py", "bot/runtime.py"],
     "startup": ["app.py", "bot/app.py", "sandbox/__init__.py", "sandbox/seed.py"],
     "reminders": ["bot/scheduler", "bot/handlers/remind.py", "bot/store/jobs.py"],

@@ -123,7 +123,9 @@ class Settings:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"YUE_DEFAULT_TZ must be an IANA time zone such as Asia/Shanghai, got {tz!r}") from None
-        db = g("DATABASE_URL", "sqlite:///var/yue.db")
+        var_dir = g("YUE_VAR_DIR", "var")
+        # The SQLite files live in the var dir unless a URL says otherwise (a fresh YUE_VAR_DIR is a fresh start).
+        db = g("DATABASE_URL", f"sqlite:///{os.path.join(var_dir, 'yue.db')}")
         for name, url in (("DATABASE_URL", db), ("SANDBOX_DATABASE_URL", g("SANDBOX_DATABASE_URL", "x://"))):
             if "://" not in url:
                 raise ConfigError(f"{name} must be a SQLAlchemy URL such as sqlite:///var/yue.db, got {url!r}")
@@ -146,7 +148,7 @@ class Settings:
             verification_token=g("FEISHU_VERIFICATION_TOKEN", SANDBOX_VERIFICATION_TOKEN if sandbox else ""),
             feishu_domain=domain,
             database_url=db,
-            sandbox_database_url=g("SANDBOX_DATABASE_URL", "sqlite:///var/sandbox.db"),
+            sandbox_database_url=g("SANDBOX_DATABASE_URL", f"sqlite:///{os.path.join(var_dir, 'sandbox.db')}"),
             secret_key=g("YUE_SECRET_KEY") or None,
             host=g("HOST", "127.0.0.1"),
             port=_int(env, "PORT", 8000, 1, 65535),
@@ -159,7 +161,7 @@ class Settings:
             sandbox_empty=empty in ("1", "true", "yes"),
             sandbox_retry_delay=_float(env, "SANDBOX_RETRY_DELAY", 3.0, 0.0, 3600.0),
             log_level=level,
-            var_dir=g("YUE_VAR_DIR", "var"),
+            var_dir=var_dir,
             job_lease_s=_float(env, "YUE_JOB_LEASE_S", 60.0, 1.0, 3600.0),
         )
 

@@ -110,6 +110,10 @@ def unsure_readings(intent) -> list[str]:
         name = alt.get("intent") if isinstance(alt, dict) else getattr(alt, "intent", alt)
         if isinstance(name, str) and name != "unknown" and name not in readings:
             readings.append(name)
+    # "开会 找个6人的会议室": a meeting with a room or a rooms question — either handler books a
+    # meeting the message asks to book and lists rooms otherwise, so there is nothing to ask.
+    if set(readings) <= {"schedule", "rooms"}:
+        return []
     return readings
 
 

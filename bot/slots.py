@@ -142,6 +142,25 @@ def _contained(spans: list[tuple[dt.datetime, dt.datetime]], s: dt.datetime, e: 
     return i >= 0 and spans[i][0] <= s and spans[i][1] >= e
 
 
+def within_hours(hours: WorkingHours, start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether [start, end) lies inside one stretch of the person's working hours."""
+    s, e = start.astimezone(UTC), end.astimezone(UTC)
+    return _contained(working_intervals(hours, s, e), s, e)
+
+
+def in_band(s: "Slot", tz: str, band: tuple[dt.time, dt.time] | None) -> bool:
+    """Whether the slot lies inside the daily `band` (local start, end in `tz`): the asked part
+    of the day ("下午" = 14:00–18:00) kept on every day searched."""
+    if band is None:
+        return True
+    z = ZoneInfo(tz)
+    a = s.start.astimezone(z)
+    lo = dt.datetime.combine(a.date(), band[0], z)
+    # An end at or before the start (e.g. 00:00) is the next day's.
+    hi = dt.datetime.combine(a.date() + dt.timedelta(days=0 if band[1] > band[0] else 1), band[1], z)
+    return lo <= a and s.end.astimezone(z) <= hi
+
+
 def conflicts(busy_by_person: Mapping[str, Iterable[Busy]], start: dt.datetime, end: dt.datetime,
               zones: Mapping[str, str] | None = None) -> dict[str, list[Busy]]:
     """Who is busy during [start, end): person → their overlapping busy blocks, by start.
@@ -178,7 +197,7 @@ def _first_candidate(t: dt.datetime, step: int, tz: str) -> dt.datetime:
 
 
 def _candidates(window_start: dt.datetime, window_end: dt.datetime, duration: int, now: dt.datetime,
-                step: int, tz: str) -> list[Slot]:
+                step: int, tz: str, band: tuple[dt.time, dt.time] | None = None) -> list[Slot]:
     if duration <= 0 or step <= 0:
         return []
     begin = max(window_start.astimezone(UTC), now.astimezone(UTC))
@@ -187,7 +206,9 @@ def _candidates(window_start: dt.datetime, window_end: dt.datetime, duration: in
     c = _first_candidate(begin, step, tz)
     out: list[Slot] = []
     while c + length <= stop and len(out) < MAX_CANDIDATES:
-        out.append(Slot(c, c + length))
+        s = Slot(c, c + length)
+        if in_band(s, tz, band):
+            out.append(s)
         c += dt.timedelta(minutes=step)
     return out
 
@@ -251,7 +272,8 @@ def find_slots(busy_by_person: Mapping[str, Iterable[Busy]],
                window_start: dt.datetime, window_end: dt.datetime,
                duration_minutes: int, now: dt.datetime, *,
                tz: str = "Asia/Shanghai", people: Sequence[str] | None = None,
-               step_minutes: int = 30, count: int = 3) -> list[Slot]:
+               step_minutes: int = 30, count: int = 3,
+               band: tuple[dt.time, dt.time] | None = None) -> list[Slot]:
     """Up to `count` slots of `duration_minutes` free for everybody, sorted by start.
 
     - `people`: who must attend (default: everyone named in either mapping);
@@ -260,11 +282,12 @@ def find_slots(busy_by_person: Mapping[str, Iterable[Busy]],
       lie inside every attendee's working hours in their own zone, overlap
       nobody's busy time, and don't start before `now`.
     - Spread over days: the earliest slot of each day first, then fill.
+    - `band` (local times in `tz`): only slots inside it on each day (the asked part of day).
     - An empty list means no common slot; see `best_effort_slots`.
     """
     if count <= 0:
         return []
-    cands = _candidates(window_start, window_end, duration_minutes, now, step_minutes, tz)
+    cands = _candidates(window_start, window_end, duration_minutes, now, step_minutes, tz, band)
     if not cands:
         return []
     ppl = _People(busy_by_person, hours_by_person, people, tz, cands[0].start, cands[-1].end)
@@ -277,7 +300,8 @@ def best_effort_slots(busy_by_person: Mapping[str, Iterable[Busy]],
                       window_start: dt.datetime, window_end: dt.datetime,
                       duration_minutes: int, now: dt.datetime, *,
                       tz: str = "Asia/Shanghai", people: Sequence[str] | None = None,
-                      step_minutes: int = 30, count: int = 3) -> list[BestEffort]:
+                      step_minutes: int = 30, count: int = 3,
+                      band: tuple[dt.time, dt.time] | None = None) -> list[BestEffort]:
     """When no slot suits everybody: the `count` slots that the most people can make.
 
     Same arguments as `find_slots`. Slots nobody can make are never offered.
@@ -287,7 +311,7 @@ def best_effort_slots(busy_by_person: Mapping[str, Iterable[Busy]],
     """
     if count <= 0:
         return []
-    cands = _candidates(window_start, window_end, duration_minutes, now, step_minutes, tz)
+    cands = _candidates(window_start, window_end, duration_minutes, now, step_minutes, tz, band)
     if not cands:
         return []
     ppl = _People(busy_by_person, hours_by_person, people, tz, cands[0].start, cands[-1].end)

@@ -41,6 +41,8 @@ REFER = "refer"              # an existing event named by its time: 明天的评
 PAST = "past"                # the time named is over, or past words (昨天, 上周, last week)
 DATE_FACT = "date_fact"      # a question about the calendar itself: 春节是哪天, what day is it
 REPORT = "report"            # a report, a past event or a complaint: 刚才, 已经, ran long, back from …
+STATEMENT = "statement"      # a declarative clause: subject + verb, aspect 了, copula (the X is …, 定在了, 没人来)
+SELF = "self"                # the writer names themself: 我, i, my, me
 OFFTOPIC = "offtopic"        # weather, alarm, music, food …: nothing a calendar does
 PRIVATE = "private"          # a one-to-one chat with the bot
 SLASH = "slash"              # a slash command picked the intent: the rules only shape title and query
@@ -98,7 +100,9 @@ def _cue_rules() -> list[Rule]:
 
 
 # The generic schedule rules stand down when the message names another request or reports.
-_NOT_SCHEDULE = (REPORT, OTHER, PAST, REFER)
+_NOT_SCHEDULE = (REPORT, OTHER, PAST, REFER, STATEMENT)
+# What asks for something: without any of these a message names no request of its own.
+_ASKS = (REQUEST, COLLOQ, WANTED, OTHER, "cue:schedule")
 
 RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     # schedule without a command verb: a time and something to meet about
@@ -123,6 +127,16 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     # a question about a named event leans towards looking it up rather than making one
     Rule("an existing event named by its time → search", (REFER,), "search", 1.0, unless=(OTHER,)),
     Rule("question + activity noun → search", (QUESTION, ACTIVITY), "search", 0.8, unless=(REQUEST,)),
+    # statements that ask nothing: a declarative clause with no command word or request is a report,
+    # whatever nouns it holds ("the weekly meeting moved online", 架构评审定在了周二)
+    Rule("a declarative clause, nothing asked → unknown", (STATEMENT,), "unknown", 1.5, unless=_ASKS),
+    # "周五我有什么", "what am i doing on monday": a question about my own time, naming no event and no one
+    Rule("a question about my own time → agenda", (QUESTION, TIME, SELF), "agenda", 1.5,
+         unless=(PEOPLE, WITH, OTHER, "cue:schedule", OFFTOPIC, DATE_FACT, REQUEST, ACTIVITY, STATEMENT)),
+    # thin evidence: a time and a noun but no request word. Usually a note-form meeting ("周五三点 团队合影"),
+    # sometimes a remark: weight the remark reading so schedule stays above the ask threshold (0.7), below 0.8
+    Rule("<time> + activity with nothing asked → may be a remark", (TIME, ACTIVITY), "unknown", 1.2,
+         unless=_ASKS + (PEOPLE, WITH) + _NOT_SCHEDULE + (QUESTION,)),
     # statements that ask nothing
     Rule("report / past / complaint words → unknown", (REPORT,), "unknown", 4.0, unless=(REQUEST,)),
     Rule("report words despite a request → unknown", (REPORT, REQUEST), "unknown", 1.5),
@@ -199,6 +213,8 @@ def gather(text: str, cues: list[str], want: Patterns, words: Patterns, activity
             ev.add(name)
     if REQUEST in ev:
         ev.discard(REFER)  # "帮我建个明天十点的会": the time names the new event
+    if REQUEST in ev or COLLOQ in ev:
+        ev.discard(STATEMENT)  # "i have a dentist appointment friday at 3, put it in": the request rules
     return ev
 
 

@@ -20,7 +20,8 @@ def _C(rx: str):
 
 
 # (the command verbs — book, schedule, add … — are cues already: these are the polite and modal words)
-REQUEST = _C(r"\b(?:can|could|would|will)\s+(?:we|you|u)\b|\blet'?s\b|\bplease\b|\bpls\b|\bplz\b|\bgrab\b|"
+REQUEST = _C(r"\b(?:put|add|stick|pop|block)\s+(?:it|that|this)\b|"  # an imperative on "it": put it in
+             r"\b(?:can|could|would|will)\s+(?:we|you|u)\b|\blet'?s\b|\bplease\b|\bpls\b|\bplz\b|\bgrab\b|"
              r"\b(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\s+to\b|\bi'?d\s+like\b|"
              r"\bsend\s+(?:an?\s+)?invite\b|\bhow\s+about\b|\bwhat\s+about\b|\bare\s+you\s+free\b|\bwanna\b|\bshall\s+we\b|"
              r"\bworks?\s*(?:for\s+(?:you|u|everyone|all|y'?all|both\s+of\s+you))?\s*\?|\bsounds?\s+good\s*\?|\b(?:ok|okay|cool)\s*\?\s*$")
@@ -73,6 +74,14 @@ DATE_FACT = _C(r"\bwhen\s+is\s+(?:christmas|thanksgiving|easter|new\s+year'?s?|l
 # An existing event named by its time (tomorrow's standup, the 3pm sync): a reference.
 REFER = _C(r"\b(?:today|tomorrow|tmrw?|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday)'s\s+\w+|"
            r"\bthe\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s+(?:meeting|sync|call|review|standup|1:1|demo|interview)\b")
+# A declarative clause: a subject pronoun followed by a verb other than a wish, a subject noun phrase
+# followed by a finite verb, "there's …", or a sentence opening with a past participle ("been in …").
+STATEMENT = _C(r"^\s*(?:i|we|they|he|she)\s+(?!need\b|want\b|wanna\b|would\b|'d\b|should\b|must\b|have\s+to\b|"
+               r"gotta\b|will\b|'ll\b|can\b|could\b)[a-z']+|"
+               r"^\s*(?:the|my|our|this|that|his|her|their|[a-z]+'s)\s+(?:[\w:'-]+\s+){0,5}?"
+               r"(?:is|are|was|were|got|gets|has|had|seems|looks|wants|moved|ran|went|starts|runs|[a-z]{3,}ed)\b|"
+               r"^\s*(?:there'?s|there\s+(?:is|are)|it'?s|been|just\s+(?:saw|got|had|finished|back))\b")
+SELF = _C(r"\b(?:i|i'm|my|me)\b")
 PAST_WORDS = _C(r"\b(?:yesterday|last\s+(?:week|month|year|time|night)|earlier\s+today|ago)\b")
 
 WANT: tuple[tuple[str, re.Pattern], ...] = (
@@ -157,7 +166,8 @@ _RSVP_MAYBE = _C(r"\b(?:maybe|tentative(?:ly)?|might|not\s+sure)\b")
 
 
 WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.WH, WH), (d.QMARK, QMARK), (d.REPORT, REPORT),
-                     (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS), (d.REFER, REFER))
+                     (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS), (d.REFER, REFER),
+                     (d.STATEMENT, STATEMENT), (d.SELF, SELF))
 
 
 def _keep(name: str, s: str) -> bool:

@@ -27,7 +27,7 @@ WH = _C(r"吗|么|呢$|怎么|什么|啥|哪|谁|几点|几号|多少|是否|有
 QMARK = _C(r"[?？]\s*$")
 QUESTION = _C(r"[?？]|吗|么|呢$|怎么|什么|啥|哪|谁|几点|几号|多少|是否|有没有|是不是|不$|没$|来着|为什么|为啥")
 # Reports, statuses, past events and complaints: they name a meeting but ask for nothing.
-REPORT = _C(r"刚才|刚刚|已经|录屏|录像|录好|纪要|开得|开完|结束了|拖堂|拖了|太长|太久|昨天的会|上次的会|少开|会太多|太多会|"
+REPORT = _C(r"(?<!不)被|刚才|刚刚|已经|录屏|录像|录好|纪要|开得|开完|结束了|拖堂|拖了|太长|太久|昨天的会|上次的会|少开|会太多|太多会|"
             r"好累|累死|又.{0,8}了|又是|开过了|发群里|发到群|睡过头|迟到了|没赶上|错过了|回来了|到了$|吃完|"
             r"开了\d|开了[一二三四五六七八九十几两]|开到|(?:我|先)去(?:开会|吃饭|吃|开)|在开会|晚点回|没去|没参加|没通过|通过了|"
             r"(?:好|挺|太|真|很|超|特别|巨)(?:长|短|快|慢|多|少|累|烦|无聊|好|棒|满|挤|密|高|久|难|顺利|成功|有用|浪费)|"
@@ -110,9 +110,15 @@ _RSVP_DECLINE = _C(r"拒绝|婉拒|去不了|来不了|参加不了|没法|不�
 _RSVP_MAYBE = _C(r"待定|不确定|可能|也许")
 
 
+# A declarative clause: perfective 了 (not 别忘了/好了/算了), a negated past (没人, 没有),
+# a copula (是, 定在, 都有, 都在), where I am (在家办公, 去杭州出差), a causative (让我), hearsay (听说, 好像).
+STATEMENT = _C(r"(?<!别忘)(?<![好算对行])了(?![吗吧])|没人|没有|(?<![是还要])是(?![不否几什哪谁])|定在|都有|都在|"
+               r"(?:在|去)[\u4e00-\u9fff]{2,}(?:办公|出差|休假)|让我|听说|好像|感觉|觉得")
+SELF = _C(r"我(?!们)")
+
 WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.WH, WH), (d.QMARK, QMARK), (d.REPORT, REPORT),
                      (d.OFFTOPIC, OFFTOPIC), (d.REPORT, INFORM), (d.PAST, PAST_WORDS), (d.DATE_FACT, DATE_FACT),
-                     (d.REFER, REFER))
+                     (d.REFER, REFER), (d.STATEMENT, STATEMENT), (d.SELF, SELF))
 
 
 def _keep(name: str, text: str) -> bool:

@@ -12,7 +12,7 @@ from .base import button, card, esc, md, row, url_button
 from .data import UNDO, Booked, Event, Person, value
 from .format import describe_rrule, fmt_event_time, fmt_hm, fmt_local_short, fmt_range, local, zone_label
 from .i18n import join, t
-from .proposal import room_text
+from .rooms import booked_room
 
 
 def _undo(draft_id: str, undo_until: dt.datetime | None, now: dt.datetime, tz: str | None,
@@ -40,9 +40,9 @@ def booked_card(b: Booked, lang: str, now: dt.datetime) -> dict:
     if b.attendees:
         lines.append("👥 " + join([esc(p.name) for p in b.attendees[:30]], lang)
                      + (f" {t('and_more', lang, n=len(b.attendees) - 30)}" if len(b.attendees) > 30 else ""))
-    if b.room:
-        lines.append(f"🏢 {room_text(b.room, lang)}" + (f" — {t('room_taken', lang)}" if b.room.taken else ""))
     elements = [md("\n".join(lines))]
+    # The room as it answered: a declined or taken room is not listed as the meeting's.
+    elements += booked_room(b.draft_id, b.room, b.room_options, lang)
     others = [f"{esc(p.name)}: {fmt_local_short(b.start, p.tz, lang)}" for p in b.attendees[:30]
               if p.tz and local(b.start, p.tz).utcoffset() != local(b.start, b.tz).utcoffset()]
     if others:

@@ -18,7 +18,9 @@ RETRY = "retry"         # {"a", "d"}
 CHOOSE = "choose"       # {"a", "d", "e": event id}
 SCOPE = "scope"         # {"a", "d", "s": "one" | "series"}
 MEAN = "mean"           # {"a", "d", "i": index of the reading}  on the did-you-mean card
-ACTIONS = (CONFIRM, OTHER, CANCEL, PICK, UNDO, RETRY, CHOOSE, SCOPE, MEAN)
+ROOM = "room"           # {"a", "d", "r": room id}  use this room instead
+ASK = "ask"             # {"a", "d"}  ask the organiser to make the change
+ACTIONS = (CONFIRM, OTHER, CANCEL, PICK, UNDO, RETRY, CHOOSE, SCOPE, MEAN, ROOM, ASK)
 
 
 def value(action: str, draft_id: str, **extra: object) -> dict:
@@ -41,6 +43,8 @@ class Room:
     seats: int | None = None
     floor: str | None = None
     taken: bool = False          # busy at the proposed time
+    room_id: str = ""
+    status: str | None = None    # booked: "accept" | "pending" | "decline" | "taken" (not booked)
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,9 @@ class Proposal:
     assumptions: tuple[str, ...] = ()
     recurrence: str | None = None    # RRULE, e.g. "FREQ=WEEKLY;BYDAY=MO"
     organizer: Person | None = None
+    room_options: tuple[Room, ...] = ()      # free rooms to switch to (the room is taken or none fits)
+    room_asked: bool = False                 # the message asked for a room (named or not)
+    off_hours: tuple["OffHours", ...] = ()   # attendees for whom the time is outside working hours
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,7 @@ class SlotChoice:
     start: dt.datetime
     end: dt.datetime
     unavailable: tuple[str, ...] = ()   # names of people who can't make it (best effort)
+    off_hours: tuple["OffHours", ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class SlotsView:
     widened: bool = False            # nothing in the asked window: these are the nearest common times
     attendees: tuple[Person, ...] = ()
     assumptions: tuple[str, ...] = ()
+    intro: str | None = None         # a line above the title ("Pick a new time for …")
 
 
 @dataclass(frozen=True)
@@ -112,3 +121,11 @@ class Booked:
     recurrence: str | None = None
     app_link: str | None = None
     undo_until: dt.datetime | None = None
+    room_options: tuple[Room, ...] = ()      # the room declined or was taken: free ones to add
+
+
+@dataclass(frozen=True)
+class OffHours:
+    """A time outside someone's working hours, on their clock: "01:00 for Carol"."""
+    person: str
+    tz: str

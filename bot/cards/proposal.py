@@ -2,25 +2,14 @@
 from __future__ import annotations
 
 from .base import button, card, esc, md, more, row
-from .data import CANCEL, CONFIRM, OTHER, Proposal, Room, value
+from .data import CANCEL, CONFIRM, OTHER, Proposal, value
 from .format import describe_rrule, fmt_duration, fmt_hm, fmt_local_range, fmt_range, local
 from .i18n import join, t
+from .rooms import off_hours_line, room_buttons, room_text
 
 MAX_PEOPLE = 30
 MAX_CONFLICTS = 15
 ASSUMPTIONS = ("pm_assumed", "am_assumed", "rolled_to_tomorrow", "date_in_past", "default_window")
-
-
-def room_text(room: Room, lang: str) -> str:
-    """"3楼大会议室 · 12人 · 3楼" / "Everest · 12 seats · floor 3"."""
-    bits = [esc(room.name)]
-    if room.seats:
-        bits.append(t("room_seats", lang, n=room.seats))
-    if room.floor:
-        # Floors come as "3" or already labelled ("3F", "5楼"): label only bare numbers.
-        label = room.floor.strip()
-        bits.append(t("room_floor", lang, floor=esc(label)) if label.isdigit() else esc(label))
-    return " · ".join(bits)
 
 
 def assumption_lines(codes: tuple[str, ...] | list[str], start, tz: str, lang: str) -> list[str]:
@@ -61,11 +50,19 @@ def proposal_card(p: Proposal, lang: str) -> dict:
     if others:
         elements.append(md(f"🌐 {t('local_times', lang)}\n" + "\n".join(others), small=True))
 
+    off = off_hours_line(p.start, p.tz, p.off_hours, lang)
+    if off:
+        elements.append(md(f"🌙 {off}"))
+
     if p.room:
         key = "room_taken" if p.room.taken else "room_free"
         elements.append(md(f"🏢 {room_text(p.room, lang)} — {t(key, lang)}"))
     elif p.room_wanted:
         elements.append(md(f"🏢 {t('room_not_found', lang, name=esc(p.room_wanted))}"))
+    elif p.room_asked:
+        elements.append(md(f"🏢 {t('room_none_free', lang)}"))
+    if (p.room is None or p.room.taken) and p.room_options:
+        elements += room_buttons(p.draft_id, p.room_options, lang)
 
     if p.conflicts:
         items = []

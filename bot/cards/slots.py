@@ -6,6 +6,7 @@ from .data import CANCEL, PICK, SlotsView, value
 from .format import fmt_duration, fmt_hm, fmt_range, local, zone_label
 from .i18n import join, t
 from .proposal import assumption_lines
+from .rooms import off_hours_items
 
 MAX_SLOTS = 10
 
@@ -19,6 +20,8 @@ def slots_card(v: SlotsView, lang: str) -> dict:
     slot names who can't make it. With no slots at all it says so.
     """
     head = [f"**{esc(v.title) or t('untitled', lang)}** · {fmt_duration(v.duration_minutes, lang)}"]
+    if v.intro:
+        head.insert(0, esc(v.intro))
     if v.attendees:
         head.append("👥 " + join([esc(p.name) for p in v.attendees[:30]], lang))
     elements = [md("\n".join(head))]
@@ -34,11 +37,15 @@ def slots_card(v: SlotsView, lang: str) -> dict:
     buttons = []
     for i, s in enumerate(slots):
         label = fmt_range(s.start, s.end, v.tz, lang)
-        # People elsewhere see their own clock on the button (a few at most, to keep it short).
-        others = [p for p in v.attendees if p.tz and p.tz != v.tz][:2]
+        # Everyone elsewhere sees their own clock on the button (a group reads one card): one
+        # entry per zone, at most four to keep it short.
+        others = list({p.tz: p for p in v.attendees
+                       if p.tz and local(s.start, p.tz).utcoffset() != local(s.start, v.tz).utcoffset()}.values())[:4]
         if others:
             label += " · " + ", ".join(f"{p.name} {fmt_hm(local(s.start, p.tz))} {zone_label(local(s.start, p.tz))}"
                                        for p in others)
+        if s.off_hours:
+            label += " · 🌙 " + join(off_hours_items(s.start, v.tz, s.off_hours, lang), lang)
         if s.unavailable:
             label += " — " + t("cant_make_it", lang, names=join(list(s.unavailable[:5]), lang))
             if len(s.unavailable) > 5:

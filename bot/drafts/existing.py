@@ -59,7 +59,9 @@ def _status(kind: str):
 
 
 EXISTING = table(StateTable(kinds=VERBS, states={
-    "pending": State(clicks={"choose": "pending", "scope": "booking", "retry": "booking"}),
+    "pending": State(clicks={"choose": "pending", "scope": "booking", "retry": "booking",
+                             # d13b: a slot for a vague new time, ask the organizer, keep it
+                             "pick": "booking", "ask": "cancelled", "cancel": "cancelled"}),
     "booking": State(toast="working"),
     "booked": State(clicks={"undo": "undoing", "retry": "undoing"}, toast="already_done", card=done_view),
     "undoing": State(toast="working"),
@@ -81,6 +83,10 @@ def choose(click: Click) -> dict:
     chosen = next((c for c in p.candidates if c.get("event_id") == click.value.get("e")), None)
     if chosen is None:
         return answer("error", p.lang)
+    from .existing_steps import next_step          # someone else's meeting, a vague new time
+    card = next_step(bot, draft, chosen, click.now, first=False)
+    if card is not None:
+        return answer(None, p.lang, card)
     if chosen.get("series_id"):
         if bot.store.update_draft(draft.id, expected_version=draft.version,
                                   payload=p.with_(chosen=chosen).to_json()) is None:

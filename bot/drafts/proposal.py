@@ -6,6 +6,7 @@ import logging
 
 from bot import cards, planning
 from bot.feishu import FeishuError
+from bot.planning import room_picks
 from bot.store import Draft
 
 from .clicks import answer, lost_race, within_budget
@@ -19,13 +20,17 @@ log = logging.getLogger("yue.drafts")
 def booked_view(bot, draft: Draft, lang: str, now: dt.datetime) -> dict:
     p, r = ProposalPayload.of(draft.payload), draft.result or {}
     room = p.room
-    b = cards.Booked(draft_id=draft.id, title=p.title, start=p.start_dt(), end=p.end_dt(), tz=p.tz,
+    start, end = p.start_dt(), p.end_dt()
+    # The room as it answered (Feishu answers for a room later); declined or taken: other rooms.
+    status = r.get("room_status") or ("decline" if r.get("room_declined") else "accept")
+    options = ()
+    if room and status in ("decline", "taken") and draft.status == "booked" and end > now:
+        options = room_picks.options(bot, draft, start, end, exclude=(room["room_id"],))
+    b = cards.Booked(draft_id=draft.id, title=p.title, start=start, end=end, tz=p.tz,
                      attendees=planning.person_cards(bot, planning.everyone(p.to_json(), draft.owner), lang),
-                     room=cards.Room(name=room["name"], seats=room.get("capacity") or None,
-                                     floor=room.get("floor") or None, taken=bool(r.get("room_declined")))
-                     if room else None,
+                     room=room_picks.card_room(room, status=status) if room else None,
                      recurrence=p.recurrence, app_link=r.get("app_link") or None,
-                     undo_until=draft.undo_until if draft.status == "booked" else None)
+                     undo_until=draft.undo_until if draft.status == "booked" else None, room_options=options)
     return cards.booked_card(b, lang, now)
 
 
@@ -35,9 +40,10 @@ def _status(kind: str):
 
 PROPOSAL = table(StateTable(kinds=("schedule",), states={
     "pending": State(clicks={"confirm": "booking", "retry": "booking", "other": "pending", "pick": "pending",
-                             "cancel": "cancelled"}),
+                             "cancel": "cancelled", "room": "pending"}),
     "booking": State(toast="working"),                       # in progress: clicks get "working on it"
-    "booked": State(clicks={"undo": "undoing", "retry": "undoing"}, toast="already_booked", card=booked_view),
+    "booked": State(clicks={"undo": "undoing", "retry": "undoing", "room": "booked"}, toast="already_booked",
+                    card=booked_view),
     "undoing": State(toast="working"),
     "undone": ended("already_done", _status("undone")),
     "gone": ended("already_done", _status("gone")),
@@ -64,23 +70,26 @@ def book(bot, draft: Draft) -> tuple[str, dict]:
     """Create the event (idempotency key from the draft), invite everyone, mark booked."""
     p = ProposalPayload.of(draft.payload)
     try:
+        # The room is checked again now: a room shown (or become) taken is never booked.
+        draft = room_picks.settle(bot, draft)
+        p = ProposalPayload.of(draft.payload)
+        room = p.room
+        taken = bool(room) and bool(room_picks.taken_rooms(bot, [room["room_id"]], p.start_dt(), p.end_dt()))
         cal = bot.feishu.bot_calendar_id()
         ev = bot.feishu.create_event(cal, p.title, "", p.start_dt(), p.end_dt(), p.tz, p.recurrence,
                                      idempotency_key=bot.store.idempotency_key(draft))
-        room = p.room
         atts = bot.feishu.add_attendees(cal, ev.event_id, users=planning.everyone(p.to_json(), draft.owner),
-                                        rooms=[room["room_id"]] if room else [], emails=p.emails,
+                                        rooms=[room["room_id"]] if room and not taken else [], emails=p.emails,
                                         room_operator=draft.owner)
     except FeishuError as e:
         log.warning("booking draft %s failed: code=%s msg=%s log_id=%s", draft.id, e.code, e.msg, e.log_id)
         bot.store.transition(draft.id, {"booking"}, "pending")   # kept: Retry books with the same key
         kind = e.kind if e.kind in ("permission", "rate_limit", "not_found") else "other"
         return "error", cards.error_card(kind, p.lang, draft_id=draft.id)
-    # A room that is taken declines the invitation: the booked card must not claim it.
-    declined = bool(room) and any(a.type == "resource" and a.room_id == room["room_id"] and a.rsvp_status == "decline"
-                                  for a in atts)
+    # Feishu answers for the room later (needs_action → accept | decline): the card says which.
+    status = ("taken" if taken else room_picks.status_from(atts, room["room_id"])) if room else None
     done = acted(bot, draft, {"booking"}, {"event_id": ev.event_id, "calendar_id": cal, "app_link": ev.app_link,
-                                           "room_declined": declined})
+                                           "room_status": status, "room_declined": status in ("decline", "taken")})
     done = done or bot.store.get_draft(draft.id)
     from bot.handlers.rsvp import queue_invitations     # each attendee's private invitation
     queue_invitations(bot, draft.id)
@@ -91,9 +100,7 @@ def book(bot, draft: Draft) -> tuple[str, dict]:
 def other(click: Click) -> dict:
     bot, draft, now = click.bot, click.draft, click.now
     p = ProposalPayload.of(draft.payload)
-    start = p.start_dt() or now
-    day0 = start.astimezone(planning.people.zone(p.tz)).replace(hour=0, minute=0, second=0, microsecond=0)
-    window = (max(now, day0), day0 + dt.timedelta(days=planning.DEFAULT_WINDOW_DAYS))
+    window = planning.other_window(p.to_json(), now)      # the asked span and part of day kept
     view, found = planning.free_slots(bot, draft, p.lang, window, now)
     if bot.store.update_draft(draft.id, expected_version=draft.version,
                               payload=p.with_(slots=[list(s) for s in found]).to_json()) is None:
@@ -113,6 +120,7 @@ def pick(click: Click) -> dict:
                                      payload=p.with_(start=start, end=end).to_json())
     if updated is None:
         return lost_race(click)
+    updated = room_picks.settle(bot, updated)              # "a room": the best free one at the new time
     return answer("picked", p.lang, cards.proposal_card(planning.proposal(bot, updated, p.lang), p.lang))
 
 

@@ -68,6 +68,7 @@ class Event:
     status: str = ""                # tentative | confirmed | cancelled
     app_link: str = ""
     organizer_name: str = ""
+    organizer_id: str = ""          # the organizer's open_id (user_id_type=open_id), "" when unknown
     visibility: str = ""
     free_busy_status: str = ""
     attendees: list[Attendee] = field(default_factory=list)   # rooms only for instance_view
@@ -183,6 +184,7 @@ def event_from(e: Any, calendar_id: str = "") -> Event:
         status=e.status or "",
         app_link=getattr(e, "app_link", None) or "",
         organizer_name=(org.display_name or "") if org is not None else "",
+        organizer_id=(getattr(org, "user_id", None) or "") if org is not None else "",
         visibility=getattr(e, "visibility", None) or "",
         free_busy_status=getattr(e, "free_busy_status", None) or "",
         attendees=[attendee_from(a) for a in (getattr(e, "attendees", None) or [])],

@@ -25,6 +25,7 @@ from . import (  # noqa: F401  (they register)
     leave,
     remind,
     reschedule,
+    rooms,
     rsvp,
     schedule,
     search,

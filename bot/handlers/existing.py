@@ -4,27 +4,20 @@ and ask on a card which one (and, for a series, this one or all) before acting."
 from __future__ import annotations
 
 import datetime as dt
-import re
+
+import intents
 
 from .. import cards, oauth
+from ..config import zone
 from ..drafts import as_card_event
+from ..planning import matching
 from .calendar_view import span
 
 MAX_CANDIDATES = 10
-_SPLIT = re.compile(r"[\s,，、的]+")
+MAX_OWN = 50         # the person's own latest bookings through Yue
+MAX_RECENT = 200     # everyone's latest, for meetings the person attends (Yue booked them for someone else)
+LOOK_AHEAD = dt.timedelta(days=30)   # the person's own calendar, read when Yue booked nothing that fits
 
-
-def _matches(title: str, query: str) -> bool:
-    if not query:
-        return True
-    t, q = title.lower(), query.lower().strip()
-    if q in t or (t and t in q):
-        return True
-    words = [w for w in _SPLIT.split(q) if len(w) > 1]
-    return bool(words) and all(w in t for w in words)
-
-
-matches = _matches   # reminders are found by their titles the same way
 
 
 def _query(ctx) -> str:
@@ -39,47 +32,91 @@ def _time_filter(ctx, verb: str):
     return span(ctx)
 
 
-def candidates(ctx, verb: str) -> list[dict] | None:
-    """Matching events as plain dicts; None when the connect card was sent instead."""
-    bot, query = ctx.bot, _query(ctx)
+def hints(ctx, verb: str) -> matching.Hints:
+    """What the message says about the meeting. For a reschedule the parsed time is the new one:
+    a day named before "挪到" / "to" ("把明天的预算会挪到周五") says which meeting."""
+    it = ctx.intent
+    day, at = None, None
+    if verb == "reschedule":
+        head = matching.target_part(ctx.text)
+        old = intents.parse(head, now=ctx.now.astimezone(zone(ctx.sender.tz)), tz=ctx.sender.tz) if head else None
+        if old is not None and old.start is not None:
+            at = old.start if isinstance(old.start, dt.datetime) else None
+            day = old.start if not isinstance(old.start, dt.datetime) else None
+    elif isinstance(it.start, dt.datetime) and not it.all_day:
+        at = it.start
+    people = frozenset(a["id"] for a in it.attendees if a.get("type") == "user") if verb != "invite" else frozenset()
+    return matching.Hints(query=_query(ctx), day=day, at=at, people=people)
+
+
+def _bot_candidates(ctx, verb: str, h: matching.Hints) -> list[tuple[float, dict]]:
+    """Meetings Yue booked that the sender organizes or attends, scored against the hints."""
+    bot, me, tz = ctx.bot, ctx.sender.open_id, zone(ctx.sender.tz)
     when = _time_filter(ctx, verb)
-    out: list[dict] = []
-    for d in bot.store.find_drafts(owner=ctx.sender.open_id, kind="schedule", statuses={"booked"}, limit=50):
+    out = []
+    mine = bot.store.find_drafts(owner=me, kind="schedule", statuses={"booked"}, limit=MAX_OWN)
+    recent = bot.store.find_drafts(kind="schedule", statuses={"booked"}, limit=MAX_RECENT)
+    for d in {x.id: x for x in [*mine, *recent]}.values():
         p, r = d.payload, d.result or {}
-        start, end = dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"])
-        if not _matches(p.get("title", ""), query):
+        if d.owner != me and me not in p.get("attendees", []):
             continue
+        start, end = dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"])
         if when and not p.get("recurrence") and not (when[0] <= start < when[1]):
             continue
-        if not when and not p.get("recurrence") and end < ctx.now:
+        if not p.get("recurrence") and end < ctx.now:
             continue
-        out.append({"event_id": r.get("event_id"), "calendar_id": r.get("calendar_id"), "title": p.get("title"),
-                    "start": p["start"], "end": p["end"], "recurrence": p.get("recurrence"),
-                    "series_id": r.get("event_id") if p.get("recurrence") else None, "source": "bot"})
-    if out or not (query or when):
-        return out[:MAX_CANDIDATES]
-    token = oauth.user_token(ctx, verb)
-    if token is None:
-        return None
-    cal = bot.feishu.user_primary_calendar(token)
-    if when:
-        found = [e for e in bot.feishu.instance_view(cal, when[0], when[1], user_token=token)
-                 if _matches(e.summary, query)]
-    else:
-        found = bot.feishu.search_events(cal, query, token)
-    for e in found:
-        if e.status == "cancelled" or (not e.recurrence and e.end < ctx.now):
+        sc = matching.score(p.get("title", ""), start, [d.owner, *p.get("attendees", [])], h, tz,
+                            recurring=bool(p.get("recurrence")))
+        if sc <= 0:
             continue
-        out.append({"event_id": e.event_id, "calendar_id": e.calendar_id or cal, "title": e.summary,
-                    "start": e.start.isoformat(), "end": e.end.isoformat(), "all_day": e.all_day,
-                    "recurrence": e.recurrence or None,
-                    "series_id": e.recurring_event_id or (e.event_id if e.recurrence else None),
-                    "source": "user"})
-    return out[:MAX_CANDIDATES]
+        out.append((sc, {"event_id": r.get("event_id"), "calendar_id": r.get("calendar_id"), "title": p.get("title"),
+                         "start": p["start"], "end": p["end"], "recurrence": p.get("recurrence"),
+                         "series_id": r.get("event_id") if p.get("recurrence") else None, "source": "bot",
+                         "organizer": d.owner, "people": [d.owner, *p.get("attendees", [])]}))
+    return out
+
+
+def candidates(ctx, verb: str) -> list[dict] | None:
+    """Matching events, best first, as plain dicts; None when the connect card was sent instead.
+    A clear winner comes alone (the others would only ask "which one?" for nothing)."""
+    bot, query = ctx.bot, _query(ctx)
+    h = hints(ctx, verb)
+    when = _time_filter(ctx, verb)
+    scored = _bot_candidates(ctx, verb, h)
+    if not scored and (query or when or h.day or h.at):
+        token = oauth.user_token(ctx, verb)
+        if token is None:
+            return None
+        cal = bot.feishu.user_primary_calendar(token)
+        look = when or (ctx.now, ctx.now + LOOK_AHEAD)
+        tz = zone(ctx.sender.tz)
+        for e in bot.feishu.instance_view(cal, look[0], look[1], user_token=token):
+            if e.status == "cancelled" or (not e.recurrence and e.end < ctx.now):
+                continue
+            sc = matching.score(e.summary, e.start, [], h, tz)
+            if sc <= 0:
+                continue
+            scored.append((sc, {"event_id": e.event_id, "calendar_id": e.calendar_id or cal, "title": e.summary,
+                                "start": e.start.isoformat(), "end": e.end.isoformat(), "all_day": e.all_day,
+                                "recurrence": e.recurrence or None,
+                                "series_id": e.recurring_event_id or (e.event_id if e.recurrence else None),
+                                "source": "user", "organizer": e.organizer_id or None}))
+    # A series is one meeting: its next occurrence stands for it (not thirty "which one?" rows).
+    firsts: dict[str, tuple[float, dict]] = {}
+    for sc, c in sorted(scored, key=lambda x: x[1]["start"]):
+        firsts.setdefault(c.get("series_id") or f"{c['event_id']}@{c['start']}", (sc, c))
+    scored = list(firsts.values())
+    best = matching.clear_winner(scored)
+    if best is not None:
+        return [best]
+    ranked = sorted(scored, key=lambda x: (-x[0], x[1]["start"]))
+    return [c for _, c in ranked][:MAX_CANDIDATES]
 
 
 def ask(ctx, verb: str, extra: dict) -> None:
-    """Reply with the choose card for `verb`, keeping what the action needs in a draft."""
+    """Find the meeting and act on it: one clear match goes straight on (a cancel is confirmed
+    first, a vague new time offers slots, someone else's meeting offers to ask its organizer);
+    several get the "which meeting?" card. The draft keeps what the action needs."""
     found = candidates(ctx, verb)
     if found is None:
         return
@@ -89,8 +126,13 @@ def ask(ctx, verb: str, extra: dict) -> None:
     payload = {"verb": verb, "candidates": found, "tz": ctx.sender.tz, "lang": ctx.lang, **extra}
     draft = ctx.bot.store.create_draft(ctx.sender.open_id, verb, payload, chat_id=ctx.chat_id,
                                        key=f"{ctx.message_id}:{verb}")
+    if len(found) == 1:
+        from ..drafts.existing_steps import first_step
+        card = first_step(ctx.bot, draft, found[0], ctx.lang, ctx.now)
+        if card is not None:
+            mid = ctx.reply(card, key=verb)
+            ctx.bot.store.update_draft(draft.id, card_message_id=mid)
+            return
     events = [as_card_event(c, ctx.sender.tz) for c in found]
     mid = ctx.reply(cards.choose_event_card(draft.id, events, ctx.sender.tz, ctx.lang, verb=verb), key=verb)
     ctx.bot.store.update_draft(draft.id, card_message_id=mid)
-
-

@@ -13,6 +13,7 @@ from .. import cards, oauth
 from ..cards.reminders import Reminder
 from ..config import zone
 from ..feishu import FeishuError
+from ..planning import matching
 from ..scheduler import clicks as _clicks  # noqa: F401  (registers the reminder card buttons)
 from ..scheduler.timing import first_occurrence, recheck_at
 from ..store import stable_uuid
@@ -31,6 +32,7 @@ _NOISE = re.compile(r"^\s*/\S+|提醒我一下|提醒我|提醒一下|提醒|^\s
                     r"^\s*(?:cancel|delete|remove)\b|取消|删除|^\s*的|的\s*$", re.I)
 log = logging.getLogger("yue.handlers")
 
+MATCH_SHARE = 0.75  # a reminder matches when its title holds most of the words asked for
 DEFAULT_TITLE = {"zh": "提醒", "en": "Reminder"}
 ALL_DAY_HOUR = 9     # "提醒我明天交周报": a day without a time reminds at 9:00
 
@@ -189,7 +191,7 @@ def show_list(ctx) -> None:
 def cancel(ctx) -> None:
     mine = views(ctx, "remind")
     query = words_of(ctx.intent.query or ctx.intent.title)
-    matched = [r for r in mine if existing.matches(r.title, query)] if query else mine
+    matched = [r for r in mine if matching.word_score(r.title, query) >= MATCH_SHARE] if query else mine
     if not matched:
         _status(ctx, "rem_cancel_none")
     elif len(matched) > 1:

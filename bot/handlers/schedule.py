@@ -7,6 +7,9 @@ from dateutil.rrule import rrulestr
 
 from .. import cards, planning
 from ..config import zone
+from ..planning import room_picks
+from ..planning import rooms as room_rules
+from . import rooms
 from .registry import on_intent
 
 DEFAULT_TITLE = {"zh": "会议", "en": "Meeting"}
@@ -28,20 +31,26 @@ def draft_payload(ctx) -> dict:
         duration = int((it.end - it.start).total_seconds() // 60)
     duration = duration if duration and duration > 0 else prefs.meeting_minutes
     room, title = None, it.title
+    ask = room_rules.room_ask(it.room, getattr(it, "capacity", None), ctx.text, len(users) + 1)
     rooms = bot.feishu.list_rooms()
-    found = planning.find_room(rooms, it.room, len(users) + 1) if it.room else None
-    if found is None and not it.room:
+    found = planning.find_room(rooms, ask.name, ask.seats) if ask.name else None
+    if found is None and not ask.name:
         named = planning.room_named_in(rooms, ctx.text)
         if named:   # "在珠峰和 @Bob 开会": the parser read the room's name as the topic
             found, word = named
             title = planning.without_word(title, word)
+            ask = room_rules.RoomAsk(name=found.name, seats=ask.seats)
     if found:
-        room = {"room_id": found.room_id, "name": found.name, "capacity": found.capacity, "floor": found.floor}
+        room = room_rules.as_payload(found)
+    if ask.wanted:
+        title = room_rules.without_room_words(title)
     return {
         "title": title or DEFAULT_TITLE.get(ctx.lang, "Meeting"),
         "tz": ctx.sender.tz, "lang": ctx.lang, "duration": duration,
         "attendees": users, "emails": emails, "room": room,
-        "room_wanted": it.room if it.room and not room else None,
+        # Any room (no name): the best free one is chosen for the time, and again if the time moves.
+        "room_ask": {"any": ask.any_room, "seats": ask.seats} if ask.wanted else None,
+        "room_wanted": ask.name if ask.name and not room else None,
         "recurrence": it.recurrence, "assumptions": list(it.assumptions),
         "source_message": ctx.message_id,
     }
@@ -64,12 +73,17 @@ def window_of(ctx) -> tuple[dt.datetime, dt.datetime]:
 @on_intent("schedule")
 def handle(ctx) -> None:
     it = ctx.intent
+    if room_rules.is_rooms_question(ctx.text):
+        # "有哪些会议室？" read as a meeting about rooms: it is a question about the rooms.
+        rooms.handle(ctx)
+        return
     payload = draft_payload(ctx)
     if isinstance(it.start, dt.datetime):
         end = it.end if isinstance(it.end, dt.datetime) and it.end > it.start else \
             it.start + dt.timedelta(minutes=payload["duration"])
         start, end = first_future(it.start, end, it.recurrence, ctx.now, payload)
-        payload.update(start=start.isoformat(), end=end.isoformat())
+        payload.update(start=start.isoformat(), end=end.isoformat(),
+                       band=planning.band_of(None, start, ctx.sender.tz))
         propose(ctx, payload)
     else:
         offer_slots(ctx, payload, window_of(ctx))
@@ -95,6 +109,7 @@ def propose(ctx, payload: dict) -> None:
     bot = ctx.bot
     draft = bot.store.create_draft(ctx.sender.open_id, "schedule", payload, chat_id=ctx.chat_id,
                                    key=f"{ctx.message_id}:schedule")
+    draft = room_picks.settle(bot, draft)
     card = cards.proposal_card(planning.proposal(bot, draft, ctx.lang), ctx.lang)
     mid = ctx.reply(card, key="proposal")
     bot.store.update_draft(draft.id, card_message_id=mid)
@@ -103,6 +118,7 @@ def propose(ctx, payload: dict) -> None:
 def offer_slots(ctx, payload: dict, window: tuple[dt.datetime, dt.datetime]) -> None:
     bot = ctx.bot
     payload["window"] = [window[0].isoformat(), window[1].isoformat()]
+    payload.setdefault("band", planning.band_of(window, None, payload["tz"]))
     draft = bot.store.create_draft(ctx.sender.open_id, "schedule", payload, chat_id=ctx.chat_id,
                                    key=f"{ctx.message_id}:schedule")
     view, found = planning.free_slots(bot, draft, ctx.lang, window, ctx.now)

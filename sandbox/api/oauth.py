@@ -31,7 +31,7 @@ button.primary{background:#3370ff;color:#fff;border-color:#3370ff}</style></head
 <form method="post" action="{{ action }}">
 <input type="hidden" name="app_id" value="{{ app.app_id }}"><input type="hidden" name="redirect_uri" value="{{ redirect_uri }}">
 <input type="hidden" name="state" value="{{ state }}"><input type="hidden" name="scope" value="{{ scope }}">
-{% for u in people %}<label><input type="radio" name="open_id" value="{{ u.open_id }}" {% if loop.first %}checked{% endif %}>
+{% for u in people %}<label><input type="radio" name="open_id" value="{{ u.open_id }}" {% if u.open_id == chosen %}checked{% endif %}>
  {{ u.en_name }} {% if u.name != u.en_name %}{{ u.name }}{% endif %} <small>({{ u.open_id }})</small></label>{% endfor %}
 <p><button class="primary" name="decision" value="allow" type="submit">Authorize</button>
 <button name="decision" value="deny" type="submit">Cancel</button></p></form></body></html>"""
@@ -65,8 +65,12 @@ def authorize_page() -> Response:
     app, redirect_uri, state, scope = _authorize_params(request.args)
     people = session().scalars(select(store.User).where(store.User.is_bot.is_(False), store.User.active.is_(True))
                                .order_by(store.User.open_id)).all()
+    # Who is signed in: the console's acting person (its cookie), as a browser session would be.
+    ids = [u.open_id for u in people]
+    asked = request.args.get("sandbox_as") or request.cookies.get("yue_sandbox_as") or ""
+    chosen = asked if asked in ids else (ids[0] if ids else "")
     html = render_template_string(PAGE, app=app, redirect_uri=redirect_uri, state=state, scope=scope,
-                                  people=people, action=request.path)
+                                  people=people, action=request.path, chosen=chosen)
     return Response(html, content_type="text/html; charset=utf-8")
 
 

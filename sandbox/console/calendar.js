@@ -1,12 +1,13 @@
-/* The week grid: Monday–Sunday columns, 07:00–22:00 rows, an all-day row for leave
+/* The week grid: Monday–Sunday columns, 00:00–24:00 rows, an all-day row for leave
    and all-day events, drawn in the acting person's time zone (not the browser's:
    Carol in Los Angeles sees her own wall-clock times wherever the console runs). */
 (function () {
   "use strict";
 
   const t = (k, v) => Yue.i18n.t(k, v);
-  const FIRST_HOUR = 7;
-  const LAST_HOUR = 22;
+  const FIRST_HOUR = 0;
+  const LAST_HOUR = 24;
+  const SCROLL_TO_HOUR = 7;   // a new week opens at the working day; the night is a scroll away
   const DAY_MS = 86400000;
 
   // ---------- time zone arithmetic with Intl only ----------
@@ -308,7 +309,7 @@
       blocks.forEach((bk) => {
         const top = Math.max(bk.startMin - FIRST_HOUR * 60, 0);
         const bottom = Math.min(bk.endMin - FIRST_HOUR * 60, (LAST_HOUR - FIRST_HOUR) * 60);
-        if (bottom <= 0 || top >= (LAST_HOUR - FIRST_HOUR) * 60) return;   // outside 07–22
+        if (bottom <= 0 || top >= (LAST_HOUR - FIRST_HOUR) * 60) return;   // outside the week
         const it = bk.item;
         const b = el("div", "ev k-" + it.kind + (it.owner.other ? " other" : ""));
         b.style.top = (top / 60) * hourPx + "px";
@@ -344,7 +345,8 @@
 
     const scrollTop = container.scrollTop;
     container.replaceChildren(grid, el("div", "cal-tz", t("tz", { tz })));
-    container.scrollTop = scrollTop;
+    // The same week redrawn keeps its scroll; a new one opens at the morning.
+    container.scrollTop = previousView === view ? scrollTop : (SCROLL_TO_HOUR - FIRST_HOUR) * hourPx;
     previousKeys = keys;
     previousView = view;
   }

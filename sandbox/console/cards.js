@@ -29,6 +29,15 @@
     return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
 
+  const ENTITIES = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", nbsp: "\u00a0" };
+  function unentity(s) {
+    return String(s).replace(/&(#\d{1,7}|#x[0-9a-f]{1,6}|lt|gt|amp|quot|apos|nbsp);/gi, (m, e) => {
+      if (e[0] !== "#") return ENTITIES[e.toLowerCase()];
+      const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+    });
+  }
+
   /** Text of a text object: {tag, content, i18n_content} or a bare string. */
   function textOf(obj) {
     if (obj == null) return "";
@@ -98,7 +107,9 @@
       return keep('<a href="' + esc(url) + '" target="_blank" rel="noopener noreferrer">') + label + keep("</a>");
     });
 
-    s = esc(s);
+    // Feishu shows "&#60;" in card markdown as "<" (it is how "<" is written without making a tag):
+    // decode entities to their characters, then escape everything once.
+    s = esc(unentity(s));
     s = s.replace(/\*\*([^*\n]+?)\*\*/g, "<strong>$1</strong>");
     s = s.replace(/__([^_\n]+?)__/g, "<strong>$1</strong>");
     s = s.replace(/(^|[^*])\*([^*\n]+?)\*(?!\*)/g, "$1<em>$2</em>");
@@ -195,6 +206,13 @@
   }
 
   function openUrl(url) {
+    // "Open in Calendar": Feishu's app link has nowhere to go in the sandbox; the console's own
+    // week view shows the event instead.
+    const link = /^https:\/\/applink\.feishu\.cn\/client\/calendar\/event\/detail\?(.*)$/i.exec(url || "");
+    if (link && window.Yue.showCalendarAt) {
+      const start = Number(new URLSearchParams(link[1]).get("startTime"));
+      if (start > 0) { window.Yue.showCalendarAt(start * 1000); return; }
+    }
     if (url && /^(https?:|mailto:|lark:|feishu:)/i.test(url)) window.open(url, "_blank", "noopener");
   }
 

@@ -14,6 +14,7 @@
     timer: null,
     loaded: false,       // first page drawn (later bot messages count as activity)
     hooks: {},           // {onBotActivity(), me(), nameOf(id), people(), isBot(id)}
+    awaiting: null,      // the message just sent: its reply is scrolled into view
   };
 
   const $ = (id) => document.getElementById(id);
@@ -57,6 +58,7 @@
       created: Number(m.create_ms || m.create_time || m.created_ms || 0),
       updated: Number(m.update_ms || m.update_time || m.updated_ms || 0),
       edited: !!(m.updated === true || m.is_updated),
+      parentId: m.parent_id || m.root_id || "",
     };
   }
 
@@ -149,11 +151,21 @@
 
   function scrollToBottom() { const box = $("messages"); box.scrollTop = box.scrollHeight; }
 
+  /** Bring the bot's reply into view: all of it when it fits, else its top (a tall card is read
+      from its title down, not from its buttons up). */
+  function revealReply(node) {
+    const box = $("messages");
+    const top = node.offsetTop - box.offsetTop - 8;
+    box.scrollTop = node.offsetHeight + 16 > box.clientHeight ? top : box.scrollHeight;
+  }
+
   /** Add new messages, re-draw changed ones in place. Returns true if the bot did something. */
   function apply(items) {
     const box = $("messages");
     const stick = nearBottom(box);
     let botActivity = false;
+    let sentNode = null;    // the message just sent, and the bot's reply to it, when they arrive
+    let replyNode = null;
     items.forEach((raw) => {
       if (!raw || !raw.message_id) return;
       const msg = norm(raw);   // a recalled message arrives as "This message was recalled" text
@@ -178,11 +190,18 @@
       }
       S.byId.set(msg.id, { node, sig, msg });
       if (msg.isBot) botActivity = true;
+      if (S.awaiting && msg.id === S.awaiting) sentNode = node;
+      if (S.awaiting && msg.isBot && msg.parentId === S.awaiting) replyNode = node;
     });
     const empty = box.querySelector(".empty");
     if (S.byId.size && empty) empty.remove();
     if (!S.byId.size && !empty) box.appendChild(el("div", "empty", t("noMessages")));
-    if (stick) scrollToBottom();
+    if (replyNode) {
+      S.awaiting = null;
+      revealReply(replyNode);
+    } else if (stick || sentNode) {
+      scrollToBottom();
+    }
     return botActivity;
   }
 
@@ -353,7 +372,9 @@
     const btn = $("send-btn");
     btn.disabled = true;
     try {
-      await Yue.api.send(S.chat.chat_id, S.hooks.me(), text);
+      const sent = await Yue.api.send(S.chat.chat_id, S.hooks.me(), text);
+      // Follow the conversation: when the reply to this message arrives, scroll to it.
+      S.awaiting = (sent && sent.message_id) || null;
       input.value = "";
       autosize();
       refreshNow();

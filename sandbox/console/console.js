@@ -260,6 +260,8 @@
     if (!me) return;
     state.me = me;
     store(STORE_PERSON, me.open_id);
+    // The sandbox's sign-in page (Connect calendar) pre-selects whoever the console acts as.
+    document.cookie = "yue_sandbox_as=" + encodeURIComponent(me.open_id) + "; path=/; SameSite=Lax";
     $("person-select").value = me.open_id;
     Yue.i18n.setLang(me.language || "zh");
     $("me-avatar").replaceWith(Object.assign(Yue.avatar(me.open_id, displayName(me)), { id: "me-avatar" }));
@@ -336,6 +338,13 @@
     state.monday = n === 0 ? Yue.calendar.mondayOf(new Date(), tz()) : Yue.calendar.addDays(state.monday, 7 * n);
     loadCalendar();
   }
+
+  /** "Open in Calendar" on a card: the week holding `ms` in the right-hand panel (a tab on a phone). */
+  Yue.showCalendarAt = function (ms) {
+    state.monday = Yue.calendar.mondayOf(new Date(ms), tz());
+    if ($("app").getAttribute("data-tab") !== "cal" && window.matchMedia("(max-width: 860px)").matches) setTab("cal");
+    else loadCalendar();
+  };
 
   // ---------- phone-width tabs ----------
 

@@ -17,7 +17,7 @@ from lark_oapi.api.im.v1 import CreateMessageRequest, CreateMessageRequestBody
 from playwright.sync_api import Page, expect
 
 HOUR_PX = 44          # calendar.js: pixels per hour at desktop width
-FIRST_HOUR = 7        # the grid starts at 07:00
+FIRST_HOUR = 0        # the grid starts at 00:00 (a whole day)
 BOOKED = re.compile(r"会议已预订|Meeting booked")
 CONFIRM = re.compile(r"^\s*(确认|Confirm)\s*$")
 

@@ -192,9 +192,10 @@ def _room_taken_is_said_and_a_free_room_is_booked(yue):
     text = card_text(taken["card"])
     assert "珠峰" in text and "该时间已被占用" in text, text
     assert taken["card"]["header"]["template"] == "orange"
-    # Confirmed anyway: the meeting is booked, the room declines, and the booked card does not claim it.
+    # Confirmed anyway: the meeting is booked without the room (checked again at Confirm, never
+    # added), and the booked card says so instead of claiming it.
     anyway = yue.click(taken, "ou_grace", yue.button(taken, "confirm"))
-    assert anyway["toast"]["content"] == "已预订" and "该时间已被占用" in card_text(anyway["card"])
+    assert anyway["toast"]["content"] == "已预订" and "已被占用，没有预订它" in card_text(anyway["card"])
     evs = yue.events("ou_bob", "季度复盘", day, day + dt.timedelta(days=1))
     assert len(evs) == 1 and not any("珠峰" in r for r in evs[0]["rooms"]), evs
     free = yue.say(p2p("ou_grace"), "ou_grace", f"{zh_day(day)}上午11点和 @李博 在泰山会议室开会 季度预算")

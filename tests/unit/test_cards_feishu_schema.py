@@ -66,6 +66,7 @@ def every_card(lang: str) -> dict[str, dict]:
     cards["agenda_crowded"] = agenda_card(crowded, START.date(), START.date() + dt.timedelta(days=13), SH, lang)
     cards["search_crowded"] = search_card(LONG, crowded, SH, lang)
     cards.update({f"coming_soon_{k}": coming_soon_card(k, lang) for k in (*FEATURES, "no_such_intent")})
+    cards.update(room_and_organizer_cards(lang))
     conf = CaldavSettings("http://127.0.0.1:8000/caldav/", "u_1", "p*ss <w>rd", shown_before=True)
     for device in DEVICES:
         cards[f"caldav_{device}"] = caldav_card(device, lang, conf)
@@ -104,6 +105,32 @@ def reminder_cards(lang: str, crowded: list[Event]) -> dict[str, dict]:
                                               scope="week", late=True)}
     out.update({f"reminder_{k}": rc.reminder_state_card(k, LONG, lang, until=START, tz=SH)
                 for k in ("done", "snoozed", "cancelled")})
+    return out
+
+
+def room_and_organizer_cards(lang: str) -> dict[str, dict]:
+    """Rooms as they answer (pending, declined with free rooms to add), the rooms list, off-hours
+    marks, and the organizer's cards."""
+    from bot.cards import (OffHours, ask_organizer_card, confirm_cancel_card, not_organizer_card,
+                           rooms_card)
+    free = (Room("昆仑", 6, "3F", room_id="r1"), Room("黄山", 8, "5F", room_id="r2"))
+    carol = (OffHours("Carol", "America/Los_Angeles"),)
+    out = {f"booked_room_{s}": booked_card(Booked("b3", "Sync", START, END, SH, PEOPLE,
+                                                  Room("珠峰", 12, "3F", room_id="r0", status=s),
+                                                  room_options=free if s in ("decline", "taken") else ()), lang, NOW)
+           for s in ("accept", "pending", "decline", "taken")}
+    out["proposal_room_options"] = proposal_card(Proposal("p4", "Sync", START, END, SH, PEOPLE,
+                                                          Room("珠峰", 12, taken=True), room_options=free,
+                                                          off_hours=carol), lang)
+    out["proposal_no_room_free"] = proposal_card(Proposal("p5", "Sync", START, END, SH, room_asked=True), lang)
+    out["slots_off_hours"] = slots_card(SlotsView("s3", "Sync", SH, 30, (SlotChoice(START, END, off_hours=carol),),
+                                                  best_effort=True, attendees=PEOPLE, intro=LONG), lang)
+    out["rooms_at"] = rooms_card([(r, i == 0) for i, r in enumerate(free)], lang, at=START, tz=SH, seats=6)
+    out["rooms_list"] = rooms_card([(r, None) for r in free], lang)
+    out["rooms_none"] = rooms_card([], lang, seats=99)
+    out["not_organizer"] = not_organizer_card("n1", LONG, "王丽", "reschedule", lang)
+    out["ask_organizer"] = ask_organizer_card(LONG, lang)
+    out["confirm_cancel"] = confirm_cancel_card("cc1", EVENTS[0], SH, lang)
     return out
 
 
@@ -147,7 +174,8 @@ COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_car
            "did_you_mean_card", "reminder_set_card", "reminder_card", "reminder_state_card", "reminders_list_card",
            "choose_reminder_card", "digest_set_card", "digest_stopped_card", "digest_card", "note_card",
            "invitation_card", "rsvp_pick_card", "rsvp_done_card", "notice_card", "acl_list_card", "unshare_ask_card",
-           "unshared_card", "note_card", "subscriptions_card", "sub_pick_card", "exchange_card"}
+           "unshared_card", "note_card", "subscriptions_card", "sub_pick_card", "exchange_card",
+           "rooms_card", "not_organizer_card", "ask_organizer_card", "confirm_cancel_card"}
 
 
 def test_every_card_builder_is_covered():

@@ -20,6 +20,15 @@ def test_defaults_are_sandbox():
     assert s.base_url == "http://127.0.0.1:8000"
 
 
+def test_var_dir_holds_the_sqlite_files_unless_a_url_is_given():
+    s = Settings.from_env({"YUE_VAR_DIR": "/tmp/yue-fresh"})
+    assert s.database_url == "sqlite:////tmp/yue-fresh/yue.db"
+    assert s.sandbox_database_url == "sqlite:////tmp/yue-fresh/sandbox.db"
+    assert Settings.from_env({}).database_url == "sqlite:///var/yue.db"
+    given = Settings.from_env({"YUE_VAR_DIR": "/tmp/x", "DATABASE_URL": "postgresql://db/yue"})
+    assert given.database_url == "postgresql://db/yue"
+
+
 def test_app_id_switches_to_feishu_mode():
     s = Settings.from_env({"FEISHU_APP_ID": "cli_x", "FEISHU_APP_SECRET": "sec",
                            "FEISHU_VERIFICATION_TOKEN": "vt", "PORT": "9000"})

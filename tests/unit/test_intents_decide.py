@@ -210,3 +210,34 @@ def test_the_v2_phrase_said_first_breaks_a_tie():
 ])
 def test_heldout_rules(text, intent):
     assert p(text).intent == intent, p(text).to_json()
+
+
+# --- held-out round 3 (issue 11): structure rather than word lists ------------------------
+
+@pytest.mark.parametrize("text", [
+    "the design review moved to zoom", "we have the kickoff at 3 every week", "my 4pm ran long",
+    "there's a retro every friday", "评审定在了周五", "3点的周会没人来", "周会被挪到线上"])
+def test_a_declarative_clause_with_nothing_asked_is_a_report(text):
+    got = p(text)
+    assert got.intent == "unknown", got.to_json()
+
+
+@pytest.mark.parametrize("text", ["i have a dentist appointment friday at 4, put it in", "我周五4点看牙，帮我加个日程"])
+def test_a_request_outweighs_the_declarative_clause(text):
+    assert p(text).intent == "schedule", p(text).to_json()
+
+
+def test_a_command_word_still_beats_a_declarative_clause():
+    ev = {"cue:cancel", d.STATEMENT, d.TOPIC}
+    assert d.judge(ev, has_time=False, has_people=False).intent == "cancel"
+
+
+def test_thin_evidence_acts_but_below_0_8_and_a_request_is_surer():
+    bare, asked = p("周五三点 设计评审"), p("帮我约周五三点 设计评审")
+    assert bare.intent == asked.intent == "schedule"
+    assert 0.7 <= bare.confidence < 0.8 <= asked.confidence
+
+
+@pytest.mark.parametrize("text", ["what am i doing on friday", "我周四都有啥"])
+def test_a_question_about_my_own_time_is_agenda(text):
+    assert p(text).intent == "agenda", p(text).to_json()

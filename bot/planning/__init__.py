@@ -6,8 +6,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from . import cards, people, slots
-from .feishu import Room
+from .. import cards, people, slots
+from ..feishu import Room
+from . import room_picks
 
 DEFAULT_WINDOW_DAYS = 5
 WIDEN_DAYS = 7          # how far past the asked span to look when nobody is free in it
@@ -99,65 +100,133 @@ def proposal(bot, draft, lang: str) -> cards.Proposal:
     for oid, blocks in slots.conflicts({i: busy.get(i, []) for i in ids}, start, end).items():
         for b in blocks:
             conflicts.append(cards.Conflict(person=names.get(oid, oid), start=b.start, end=b.end, title=b.title))
-    card_room = None
+    card_room, options = None, ()
     if room:
         taken = bool(slots.conflicts({"room": busy.get(room["room_id"], [])}, start, end))
-        card_room = cards.Room(name=room["name"], seats=room.get("capacity") or None,
-                               floor=room.get("floor") or None, taken=taken)
+        card_room = room_picks.card_room(room, taken=taken)
+        if taken:
+            options = room_picks.options(bot, draft, start, end, exclude=(room["room_id"],))
+    elif p.get("room_ask") or p.get("room_wanted"):
+        options = room_picks.options(bot, draft, start, end)
     attendees = person_cards(bot, p.get("attendees", []), lang)
     organizer = person_cards(bot, [draft.owner], lang)[0]
+    off = off_hours(bot, [i for i in ids if i != draft.owner], start, end, names)   # the requester chose it
     return cards.Proposal(draft_id=draft.id, title=p["title"], start=start, end=end, tz=p["tz"],
                           attendees=attendees, room=card_room, room_wanted=p.get("room_wanted"),
                           conflicts=tuple(conflicts), assumptions=tuple(p.get("assumptions", [])),
-                          recurrence=p.get("recurrence"), organizer=organizer)
+                          recurrence=p.get("recurrence"), organizer=organizer, room_options=options,
+                          room_asked=bool(p.get("room_ask")), off_hours=off)
+
+
+def off_hours(bot, ids: list[str], start: dt.datetime, end: dt.datetime,
+              names: dict[str, str]) -> tuple[cards.OffHours, ...]:
+    """Who would meet outside their working hours at [start, end), with their zone."""
+    out = []
+    for oid in ids:
+        h = working_hours(bot, oid)
+        if not slots.within_hours(h, start, end):
+            out.append(cards.OffHours(person=names.get(oid, oid), tz=h.tz))
+    return tuple(out)
+
+
+PARTS_OF_DAY = ((dt.time(9), dt.time(12)), (dt.time(12), dt.time(14)), (dt.time(14), dt.time(18)),
+                (dt.time(18), dt.time(21)))
+
+
+def band_of(window: tuple[dt.datetime, dt.datetime] | None, start: dt.datetime | None,
+            tz: str) -> list[str] | None:
+    """The part of day a request asked for, kept when looking on other days: a window inside
+    one day that is not the whole day ("下午" → 14:00–18:00), else the part of day holding an
+    exact start ("3pm" → afternoon). None when the request names no part of day."""
+    z = people.zone(tz)
+    if window:
+        ws, we = window[0].astimezone(z), window[1].astimezone(z)
+        one_day = ws.date() == we.date() or (we - ws <= dt.timedelta(days=1) and we.time() == dt.time(0))
+        if one_day and not (ws.time() == dt.time(0) and we.time() == dt.time(0)) and we - ws < dt.timedelta(hours=12):
+            return [ws.strftime("%H:%M"), we.strftime("%H:%M")]
+        return None
+    if start is not None:
+        at = start.astimezone(z).time()
+        for lo, hi in PARTS_OF_DAY:
+            if lo <= at < hi:
+                return [lo.strftime("%H:%M"), hi.strftime("%H:%M")]
+    return None
+
+
+def other_window(p: dict, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """Where "Other times" looks: the span the message asked for while it lasts (its part of day
+    is kept by the payload's `band`), else the working days from the proposed day on."""
+    if p.get("window"):
+        ws, we = parse(p["window"][0]), parse(p["window"][1])
+        if we > now:
+            return max(ws, now), we
+    start = parse(p["start"]) if p.get("start") else now
+    day0 = start.astimezone(people.zone(p["tz"])).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(now, day0), day0 + dt.timedelta(days=DEFAULT_WINDOW_DAYS)
+
+
+def _band(p: dict) -> tuple[dt.time, dt.time] | None:
+    b = p.get("band")
+    return (dt.time.fromisoformat(b[0]), dt.time.fromisoformat(b[1])) if b else None
 
 
 def free_slots(bot, draft, lang: str, window: tuple[dt.datetime, dt.datetime],
-               now: dt.datetime) -> tuple[cards.SlotsView, list[tuple[str, str]]]:
-    """Up to three slots inside everyone's working hours; best effort when none."""
+               now: dt.datetime, *, ids: list[str] | None = None, ignore: tuple[dt.datetime, dt.datetime] | None = None,
+               intro: str | None = None) -> tuple[cards.SlotsView, list[tuple[str, str]]]:
+    """Up to three slots inside everyone's working hours and the asked part of day (`band` in
+    the payload); the nearest later ones when none; else best effort, marking who would meet
+    outside their hours ("01:00 for Carol"). `ids`: who must attend (default: the draft's
+    people); `ignore`: a busy block not to count (the meeting being moved)."""
     p = draft.payload
-    ids = everyone(p, draft.owner)
+    ids = ids or everyone(p, draft.owner)
     ws, we = window
     ws = max(ws, now)
     if we <= ws:
         we = ws + dt.timedelta(days=DEFAULT_WINDOW_DAYS)
     room = p.get("room")
-    busy = busy_by_id(bot, ids, [room["room_id"]] if room else [], ws, we)
-    if room:
-        # A wanted room must be free too: count it as one more participant with no hours limit.
-        busy_people = {i: busy.get(i, []) for i in ids}
-        busy_people["__room__"] = busy.get(room["room_id"], [])
-    else:
-        busy_people = {i: busy.get(i, []) for i in ids}
+    room_ids = [room["room_id"]] if room else []
+    band = _band(p)
     hours = {i: working_hours(bot, i) for i in ids}
     if room:
-        hours["__room__"] = slots.WorkingHours(tz="UTC", start=dt.time(0), end=dt.time(23, 59),
-                                               days=frozenset(range(7)))
+        # A wanted room must be free too: one more participant with no hours limit.
+        hours["__room__"] = slots.WorkingHours(tz="UTC", start=dt.time(0), end=dt.time(0), days=frozenset(range(7)))
+
+    def busy_people(start: dt.datetime, end: dt.datetime) -> dict[str, list[slots.Busy]]:
+        busy = busy_by_id(bot, ids, room_ids, start, end)
+        out = {i: [b for b in busy.get(i, []) if (b.start, b.end) != ignore] for i in ids}
+        if room:
+            out["__room__"] = [b for b in busy.get(room["room_id"], []) if (b.start, b.end) != ignore]
+        return out
+
     duration = int(p.get("duration") or 30)
-    found = slots.find_slots(busy_people, hours, ws, we, duration, now, tz=p["tz"])
-    names = {c.open_id: c.name for c in person_cards(bot, ids, lang)}
-    names["__room__"] = room["name"] if room else ""
+    busy = busy_people(ws, we)
+    found = slots.find_slots(busy, hours, ws, we, duration, now, tz=p["tz"], band=band)
     widened = False
     if not found:
         # Nothing in the asked span (e.g. "tomorrow afternoon" is night for someone abroad):
-        # the nearest times that suit everyone beat a list of times that suit nobody.
+        # the nearest times that suit everyone, in the same part of day, beat times that suit nobody.
+        # When the part of day suits nobody on any day (Carol's afternoon is Dave's night), any time of day.
         wide_end = max(we, ws + dt.timedelta(days=WIDEN_DAYS))
-        wide_busy = busy_by_id(bot, ids, [room["room_id"]] if room else [], ws, wide_end)
-        wide_people = {i: wide_busy.get(i, []) for i in ids}
-        if room:
-            wide_people["__room__"] = wide_busy.get(room["room_id"], [])
-        found = slots.find_slots(wide_people, hours, ws, wide_end, duration, now, tz=p["tz"])
+        wide_busy = busy_people(ws, wide_end)
+        for b in dict.fromkeys([band, None]):
+            found = slots.find_slots(wide_busy, hours, ws, wide_end, duration, now, tz=p["tz"], band=b)
+            if found:
+                break
         widened = bool(found)
+    names = {c.open_id: c.name for c in person_cards(bot, ids, lang)}
+    names["__room__"] = room["name"] if room else ""
     if found:
         choices = tuple(cards.SlotChoice(s.start, s.end) for s in found)
         best_effort = False
     else:
-        be = slots.best_effort_slots(busy_people, hours, ws, we, duration, now, tz=p["tz"])
-        choices = tuple(cards.SlotChoice(b.slot.start, b.slot.end,
-                                         unavailable=tuple(names.get(x, x) for x in b.unavailable)) for b in be)
+        be = slots.best_effort_slots(busy, hours, ws, we, duration, now, tz=p["tz"], band=band)
+        choices = tuple(cards.SlotChoice(
+            b.slot.start, b.slot.end, unavailable=tuple(names.get(x, x) for x in b.busy),
+            off_hours=tuple(cards.OffHours(person=names.get(x, x), tz=hours[x].tz)
+                            for x in b.outside_hours if x != "__room__" and x not in b.busy)) for b in be)
         best_effort = True
     view = cards.SlotsView(draft_id=draft.id, title=p["title"], tz=p["tz"], duration_minutes=duration,
                            slots=choices, best_effort=best_effort, widened=widened,
-                           attendees=person_cards(bot, p.get("attendees", []), lang),
-                           assumptions=tuple(p.get("assumptions", [])))
+                           attendees=person_cards(bot, [i for i in ids if i != draft.owner], lang),
+                           assumptions=tuple(p.get("assumptions", [])), intro=intro)
     return view, [(iso(c.start), iso(c.end)) for c in choices]

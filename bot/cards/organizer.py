@@ -1,0 +1,36 @@
+"""Cards about someone else's meeting, and the one-meeting confirmation: "only the organizer
+can change it — ask them?", the request the organizer receives, and "cancel this meeting?"."""
+from __future__ import annotations
+
+from .base import button, card, esc, md, row
+from .data import ASK, CANCEL, CHOOSE, Event, value
+from .format import fmt_event_time
+from .i18n import t
+
+VERBS = ("reschedule", "cancel", "invite")
+
+
+def not_organizer_card(draft_id: str, title: str, organizer: str, verb: str, lang: str) -> dict:
+    """The sender is not the organizer: who is, and Ask `{"a": "ask", "d"}` / Cancel."""
+    v = verb if verb in VERBS else "reschedule"
+    body = t("not_organizer", lang, title=esc(title) or t("untitled", lang), name=esc(organizer),
+             verb=t(f"verb_{v}", lang))
+    return card(t("title_not_organizer", lang), "orange",
+                [md(body), row([button(t("btn_ask_organizer", lang, name=organizer), value(ASK, draft_id), "primary"),
+                                button(t("btn_cancel", lang), value(CANCEL, draft_id))])], lang)
+
+
+def ask_organizer_card(text: str, lang: str) -> dict:
+    """What the organizer receives: the request in words (they act on it themselves)."""
+    return card(t("title_ask", lang), "blue", [md(esc(text))], lang)
+
+
+def confirm_cancel_card(draft_id: str, event: Event, tz: str, lang: str) -> dict:
+    """One meeting matches a cancel: name it and ask, `{"a": "choose", "d", "e"}` / Keep it."""
+    lines = [f"**{esc(event.title) or t('untitled', lang)}**",
+             f"🕒 {fmt_event_time(event.start, event.end, event.all_day, tz, lang)}",
+             t("confirm_cancel_one", lang)]
+    return card(t("title_confirm_cancel", lang), "orange",
+                [md("\n".join(lines)),
+                 row([button(t("btn_cancel_meeting", lang), value(CHOOSE, draft_id, e=event.event_id), "danger"),
+                      button(t("btn_keep", lang), value(CANCEL, draft_id))])], lang)
