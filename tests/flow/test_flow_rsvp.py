@@ -174,8 +174,9 @@ def test_a_move_through_yue_tells_nobody(yue):
     before = push_ids(yue)
     new_day = day + dt.timedelta(days=1)
     ask = yue.say(p2p("ou_ivy"), "ou_ivy", f"把招聘复盘改到{zh_day(new_day)}下午4点")
-    done = yue.click(ask, "ou_ivy", yue.button(ask, "choose"))
-    assert "会议已改期" in card_text(done["card"])
+    if "会议已改期" not in card_text(ask["card"]):               # one match is moved at once, else pick it
+        ask = {"card": yue.click(ask, "ou_ivy", yue.button(ask, "choose"))["card"]}
+    assert "会议已改期" in card_text(ask["card"])
     pushes_done(yue, before)
     assert not cards_in(yue, "ou_ivy", "会议有变化")                   # Ivy moved it herself, through Yue
     assert yue.store.meeting(draft.result["event_id"]).start != draft.payload["start"]   # Yue knows the new time
