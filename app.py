@@ -17,7 +17,7 @@ def create_app(settings: Settings | None = None, clock=None) -> Flask:
     """`clock` (a function returning an aware now) replaces the bot's wall clock (tests)."""
     if settings is None:  # under gunicorn: a bad setting is one line there too
         settings = settings_or_exit()
-    os.makedirs(settings.var_dir, exist_ok=True)
+    os.makedirs(settings.var_dir, mode=0o700, exist_ok=True)   # databases, the generated key
     app = Flask(__name__, static_folder=None)
     app.config["YUE_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # Feishu's events are small; bigger bodies are refused (413)

@@ -17,7 +17,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
@@ -67,7 +68,7 @@ def header(title: str, params: dict) -> dict:
 def table(rows: Sequence[Sequence[Any]], head: Sequence[str]) -> str:
     cells = [[str(c) for c in head]] + [[fmt(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(head))]
-    line = lambda r: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
+    line = lambda r: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))  # noqa: E731
     return "\n".join([line(cells[0]), "  ".join("-" * w for w in widths)] + [line(r) for r in cells[1:]])
 
 
@@ -235,7 +236,7 @@ class OpenLoop:
                 if reused and attempt == 0:
                     continue  # the server closed an idle keep-alive connection: once more on a new one
                 raise e
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self._drop(c)
                 raise
             if close:
@@ -251,7 +252,7 @@ class OpenLoop:
             sent = time.perf_counter()
             try:
                 status, done = await self._post(body, headers)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 status, done, error = -1, time.perf_counter(), "timeout"
             except Exception as e:
                 status, done, error = -2, time.perf_counter(), f"{type(e).__name__}: {e}"[:120]

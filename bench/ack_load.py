@@ -157,7 +157,7 @@ def main() -> int:
         results, t0, sent_end = asyncio.run(gen.run(reqs, rate))
         # results come in completion order; map back via the schedule (due times are unique per index)
         by_due = sorted(results, key=lambda r: r["due"])
-        for (mid, *_), r in zip(msgs, by_due):
+        for (mid, *_), r in zip(msgs, by_due, strict=False):
             if r["status"] == 200:
                 acked.add(mid)
         lat = [(r["done"] - r["sent"]) * 1000 for r in results if r["status"] == 200]

@@ -134,7 +134,7 @@ def main() -> int:
     app = sandbox.create_app(sb_settings)
     people = [f"ou_{p[0]}" for p in PEOPLE] + [f"ou_{k}" for k, _, _ in EXTRA]
     people = people[:args.attendees]
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     ws, we = next_week(now)
     t = time.perf_counter()
     counts = populate(app, people, ws, args.events)
@@ -170,7 +170,7 @@ def main() -> int:
             n0 = len(hits)
             t0 = time.perf_counter()
             draft = bot.store.create_draft(people[0], "schedule", dict(payload), chat_id="oc_p2p_alice")
-            view, found = planning.free_slots(bot, draft, "zh", (ws, we), dt.datetime.now(dt.timezone.utc))
+            view, found = planning.free_slots(bot, draft, "zh", (ws, we), dt.datetime.now(dt.UTC))
             ms = (time.perf_counter() - t0) * 1000
             return ms, view, len(hits) - n0
 

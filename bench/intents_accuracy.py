@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     for lang in ("en", "zh"):
         hit = n = 0
         for kind in ("date", "datetime", "time"):
-            out = _run([py, str(BENCH / "score.py"), "--cmd", f"{py} -m intents --jsonl", "--lang", lang, "--kind", kind])
+            out = _run([py, str(BENCH / "score.py"), "--cmd", f"{py} -m intents --jsonl",
+                        "--lang", lang, "--kind", kind])
             m = re.search(rf"^{lang}/{kind}\s+(\d+)/(\d+)", out, re.M)
             if m:
                 hit, n = hit + int(m.group(1)), n + int(m.group(2))
@@ -57,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n# dateparser baseline (score_dateparser.py: date/datetime/time only)")
     print(base.strip())
     if a.out:
-        pathlib.Path(a.out).write_text(json.dumps({"intents": ours, "intents_date_datetime_time": same, "dateparser_raw": base}, indent=1), encoding="utf-8")
+        report = {"intents": ours, "intents_date_datetime_time": same, "dateparser_raw": base}
+        pathlib.Path(a.out).write_text(json.dumps(report, indent=1), encoding="utf-8")
     return 0
 
 

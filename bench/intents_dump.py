@@ -51,7 +51,8 @@ words = sorted({w for text, *_ in items for w in text.replace(",", " , ").split(
                set("0 1 2 3 4 5 7 9 10 11 12 13 15 20 23 24 30 31 45 59 60 99 100 2026 1999 0930 1530 20261201 "
                    ": . / - ~ ' ( ) am pm a p h m min hrs st nd rd th the of at on in to from until before after "
                    "between and by for every other next last this coming weekend week month year day days "
-                   "点 半 刻 分 号 日 月 年 周 星期 下午 上午 晚上 到 至 每 个 小时 两 三 十 二十 下 上 这 明天 后天".split()))
+                   "点 半 刻 分 号 日 月 年 周 星期 下午 上午 晚上 到 至 每 个 小时 两 三 十 二十 "
+                   "下 上 这 明天 后天".split()))
 now = dt.datetime(2026, 11, 25, 10, 0, tzinfo=zone("Asia/Shanghai"))
 for _ in range(int(sys.argv[sys.argv.index("--fuzz") + 1]) if "--fuzz" in sys.argv else 0):
     n = rnd.randint(1, 8)

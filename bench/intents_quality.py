@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     flags = (" --v1" if a.v1 else "") + (" --only heldout" if a.only == "heldout" else "") + (
         f" --round {a.round}" if a.round else "")
     lines = ["## Intent quality (bench/intents_quality.py)", "",
-             f"`python bench/intents_quality.py{flags}` · {dt.date.today().isoformat()} · commit {_commit()}",
+             f"`python bench/intents_quality.py{flags}` · {dt.date.today().isoformat()}"
+             f" · commit {_commit()}",
              "", "Family: create = schedule/remind; query = agenda/search/find_time/rooms; remove = cancel;"
              " other = the rest incl. unknown. False create: negatives read as schedule or remind.", ""]
     out: dict = {}

@@ -99,8 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     for m in msgs:
         settings = dateparser_settings(m, a.naive)
         ours = _time(lambda: parse(m["text"], now=m["now"], tz=m["tz"]), a.repeat)
-        theirs = _time(lambda: dateparser.search.search_dates(m["text"], languages=[m["lang"]], settings=settings), a.repeat)
-        both = _time(lambda: dateparser.search.search_dates(m["text"], languages=["zh", "en"], settings=settings), a.repeat)
+        theirs = _time(lambda: dateparser.search.search_dates(m["text"], languages=[m["lang"]], settings=settings),
+                       a.repeat)
+        both = _time(lambda: dateparser.search.search_dates(m["text"], languages=["zh", "en"], settings=settings),
+                     a.repeat)
         rows.append({"text": m["text"], "lang": m["lang"], "intents_ms": ours, "dateparser_ms": theirs,
                      "dateparser_bilingual_ms": both,
                      "ratio": theirs / ours if ours > 0 else None,
@@ -125,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     summary["n"] = len(rows)
     summary["repeat"] = a.repeat
     summary["dateparser_settings"] = "naive" if a.naive else "baseline (TIMEZONE, aware)"
-    print(f"messages: {len(rows)} (en {sum(r['lang'] == 'en' for r in rows)}, zh {sum(r['lang'] == 'zh' for r in rows)}), "
+    en, zh = sum(r['lang'] == 'en' for r in rows), sum(r['lang'] == 'zh' for r in rows)
+    print(f"messages: {len(rows)} (en {en}, zh {zh}), "
           f"repeat {a.repeat}, median of repeats per message; dateparser settings: {summary['dateparser_settings']}")
     for name in ("intents.parse", "intents.parse[en]", "intents.parse[zh]", "dateparser.search_dates",
                  "dateparser.search_dates[zh,en]"):
@@ -139,9 +142,10 @@ def main(argv: list[str] | None = None) -> int:
           f"ratio of medians {rm['languages=[zh,en]']:.1f}x")
     if a.autodetect:
         auto = []
-        for r, m in list(zip(rows, msgs))[:a.autodetect]:
+        for r, m in list(zip(rows, msgs, strict=True))[:a.autodetect]:
             settings = dateparser_settings(m, a.naive)
-            auto.append(_time(lambda: dateparser.search.search_dates(m["text"], settings=settings), 1) / r["intents_ms"])
+            auto.append(_time(lambda: dateparser.search.search_dates(m["text"], settings=settings), 1)
+                        / r["intents_ms"])
         summary["median_ratio_dateparser_autodetect_over_intents"] = statistics.median(auto)
         print(f"dateparser with no languages (auto-detect), first {len(auto)} messages: "
               f"median per-message ratio {statistics.median(auto):.1f}x")

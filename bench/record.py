@@ -43,7 +43,8 @@ def record(name: str, log_text: str, command: str, text: str, when: str, sha: st
     if pattern.search(text):
         return pattern.sub(lambda _m: new, text)
     if SECTION not in text:
-        text = text.rstrip() + f"\n\n{SECTION}\n\nWritten by `bench/record.py`; `bench/stale.py` lists what is out of date.\n"
+        text = (text.rstrip() + f"\n\n{SECTION}\n\n"
+                "Written by `bench/record.py`; `bench/stale.py` lists what is out of date.\n")
     return text.rstrip() + "\n\n" + new + "\n"
 
 
@@ -56,7 +57,7 @@ def main(argv: list[str]) -> int:
         log_text = f.read()
     with open(RESULTS, encoding="utf-8") as f:
         text = f.read()
-    when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     with open(RESULTS, "w", encoding="utf-8") as f:
         f.write(record(name, log_text, command, text, when, commit()))
     return 0

@@ -110,9 +110,10 @@ def run(args, info: dict, tmp: str, db_url: str) -> int:
     store = Store(db_url, "bench-secret", f"{tmp}/var")
     store.create_all()
     for i in range(args.instances):
-        spawn([sys.executable, "-m", "bot.worker"], dict(bot_env, YUE_VAR_DIR=f"{tmp}/var-{i}"), f"{tmp}/worker-{i}.log")
+        spawn([sys.executable, "-m", "bot.worker"], dict(bot_env, YUE_VAR_DIR=f"{tmp}/var-{i}"),
+              f"{tmp}/worker-{i}.log")
     time.sleep(3.0)   # the workers import and connect; the first reminder is due --lead s after this
-    first = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=args.lead)
+    first = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=args.lead)
     due: dict[str, dt.datetime] = {}
     for i in range(args.n):
         title = f"bench-{i:05d}"

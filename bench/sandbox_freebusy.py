@@ -64,7 +64,7 @@ def build(app, n_events: int, seed: int = 7) -> dict:
                 elif r < 0.75:
                     rule = f"FREQ=DAILY;COUNT={rnd.randint(5, 30)}"
                 else:
-                    until = dt.datetime.fromtimestamp(start + rnd.randint(30, 365) * 86400, dt.timezone.utc)
+                    until = dt.datetime.fromtimestamp(start + rnd.randint(30, 365) * 86400, dt.UTC)
                     rule = f"FREQ=WEEKLY;INTERVAL=2;UNTIL={until:%Y%m%dT%H%M%SZ}"
             # One in ten is organised by someone else and attended: the attendee path is timed too.
             attended = i % 10 == 5

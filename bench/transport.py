@@ -52,7 +52,10 @@ class App:
         self.http = requests.Session()
         if transport == "ws":
             deadline = time.monotonic() + 60
-            while self.http.get(f"{self.url}/healthz", timeout=5).json().get("connection", {}).get("state") != "connected":
+            def state() -> str | None:
+                return self.http.get(f"{self.url}/healthz", timeout=5).json().get("connection", {}).get("state")
+
+            while state() != "connected":
                 if time.monotonic() > deadline:
                     raise RuntimeError("the long connection did not come up within 60 s")
                 time.sleep(0.05)

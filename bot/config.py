@@ -8,8 +8,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 FEISHU_DOMAIN = "https://open.feishu.cn"
@@ -26,36 +27,36 @@ SANDBOX_APP_ID = "cli_sandbox_yue"
 SANDBOX_APP_SECRET = "sandbox-secret"
 SANDBOX_ENCRYPT_KEY = "sandbox-encrypt-key"
 SANDBOX_VERIFICATION_TOKEN = "sandbox-verification-token"
+SANDBOX_TENANT_KEY = "736588c9260f175d"   # the sandbox's one tenant (sandbox/store.py)
+
+
+N = TypeVar("N", int, float)
 
 
 class ConfigError(ValueError):
     """A configuration value is wrong; the message names the variable."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
+def _number(env: Mapping[str, str], name: str, default: N, lo: N, hi: N, kind: Callable[[str], N],
+            what: str) -> N:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+        raise ConfigError(f"{name} must be {what}, got {raw!r}") from None
     if not lo <= value <= hi:
         raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
     return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
+    return _number(env, name, default, lo, hi, int, "a whole number")
 
 
 def _float(env: Mapping[str, str], name: str, default: float, lo: float, hi: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if not lo <= value <= hi:
-        raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
-    return value
+    return _number(env, name, default, lo, hi, float, "a number")
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class Settings:
     sandbox_retry_delay: float = 3.0    # seconds between the sandbox's re-deliveries (Feishu: longer)
     log_level: str = "INFO"
     var_dir: str = "var"
+    tenant_key: str | None = None       # FEISHU_TENANT_KEY: events of any other tenant are dropped
+    retention_days: int = 30            # finished inbox items, seen ids, finished drafts (bot/inbox/housekeeping.py)
     job_lease_s: float = 60.0           # a scheduler that dies mid-job gives the job up after this
 
     @property
@@ -92,11 +95,11 @@ class Settings:
         """Where the Open Platform answers: Feishu, or in sandbox mode this very app."""
         return self.base_url if self.mode == "sandbox" else self.feishu_domain
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         return replace(self, **changes)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         g = lambda name, default="": (env.get(name) or default).strip()  # noqa: E731
         app_id, secret = g("FEISHU_APP_ID"), g("FEISHU_APP_SECRET")
@@ -162,6 +165,8 @@ class Settings:
             sandbox_retry_delay=_float(env, "SANDBOX_RETRY_DELAY", 3.0, 0.0, 3600.0),
             log_level=level,
             var_dir=var_dir,
+            tenant_key=SANDBOX_TENANT_KEY if sandbox else (g("FEISHU_TENANT_KEY") or None),
+            retention_days=_int(env, "YUE_RETENTION_DAYS", 30, 1, 3650),
             job_lease_s=_float(env, "YUE_JOB_LEASE_S", 60.0, 1.0, 3600.0),
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import re
 
 from flask import Blueprint, request
 
@@ -14,6 +15,30 @@ from .feishu import FeishuError
 log = logging.getLogger("yue.oauth")
 
 REFRESH_MARGIN = dt.timedelta(minutes=5)
+# The callback's one-time `code` and `state` would sit in every access log line of it.
+_ONE_TIME_PARAMS = re.compile(r"([?&](?:code|state)=)[^&\s\"']*")
+
+
+def redact(text: str) -> str:
+    return _ONE_TIME_PARAMS.sub(r"\1[redacted]", text)
+
+
+class RedactOAuthParams(logging.Filter):
+    """Removes OAuth `code`/`state` values from access log records: werkzeug's (a tuple of
+    arguments) and gunicorn's (a dict of atoms). Never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()}
+        return True
+
+
+for _access_log in ("werkzeug", "gunicorn.access"):
+    logging.getLogger(_access_log).addFilter(RedactOAuthParams())
 
 
 def redirect_uri(bot) -> str:
@@ -71,7 +96,8 @@ def blueprint(bot) -> Blueprint:
             log.warning("oauth code exchange failed: code=%s msg=%s log_id=%s", e.code, e.msg, e.log_id)
             return _page("Feishu did not accept the authorization. Please try again. 授权失败，请重试。"), 400
         if tok.open_id and tok.open_id != open_id:
-            return _page("You signed in as someone else than the person who asked. 登录的账号与发起请求的人不一致。"), 403
+            return _page("You signed in as someone else than the person who asked. "
+                         "登录的账号与发起请求的人不一致。"), 403
         bot.store.save_user_token(open_id, tok.access_token, tok.refresh_token, tok.expires_at,
                                   tok.refresh_expires_at)
         payload = resume.get("payload") if isinstance(resume, dict) else None

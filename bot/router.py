@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import logging
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +25,10 @@ log = logging.getLogger("yue.router")
 BOT_NAMES = {"yue", "约", "yue (约)", "yue(约)"}
 LANG_MEMORY_S = 90 * 86400          # a person's language, learnt from their last message with words
 _PLACEHOLDER = re.compile(r"@_user_\d+")
+# Texts the parser failed on, by hash → times seen (bounded): each is logged once.
+PARSE_FAILURES: dict[str, int] = {}
+_MAX_FAILURES_KEPT = 1000
+_failures_lock = threading.Lock()
 UNSURE_BELOW = 0.7      # parser confidence under which Yue asks "did you mean" instead of acting
 
 
@@ -89,6 +95,37 @@ def _wordless_lang(bot, person: Person, text: str, command: str | None, intent) 
     return (remembered or {}).get("lang")
 
 
+def message_text(content: Any) -> str | None:
+    """The text of a text message's `content` (a JSON object as a string), or None when
+    it is anything else (a number, a list, not JSON)."""
+    if not isinstance(content, str):
+        return None
+    try:
+        body = json.loads(content or "{}")
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("text", ""), (str, type(None))):
+        return None
+    return body.get("text") or ""
+
+
+def parse(text: str, now: dt.datetime, tz: str, mentions: list[dict], bot_id: str | None) -> intents.Intent:
+    """`intents.parse`, which never raises: a text it failed on is counted, and logged once
+    by its hash (never the text itself: it is someone's message)."""
+    intent = intents.parse(text, now=now, tz=tz, mentions=mentions, bot_id=bot_id)
+    if intent.error:
+        digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
+        with _failures_lock:
+            first = digest not in PARSE_FAILURES
+            if first and len(PARSE_FAILURES) >= _MAX_FAILURES_KEPT:
+                PARSE_FAILURES.pop(next(iter(PARSE_FAILURES)))
+            PARSE_FAILURES[digest] = PARSE_FAILURES.get(digest, 0) + 1
+        if first:
+            log.warning("the parser failed on a text (sha256 %s, %d chars): %s; answered as unknown",
+                        digest, len(text), intent.error)
+    return intent
+
+
 def process_inbox_item(bot, item) -> None:
     if item.kind == "message":
         handle_message(bot, item.payload, last_attempt=item.attempts >= bot.store.inbox_max_attempts)
@@ -128,10 +165,11 @@ def handle_message(bot, payload: dict, last_attempt: bool = True) -> None:
     mentions = msg.get("mentions") or []
     text = ""
     if msg.get("message_type") == "text":
-        try:
-            text = str(json.loads(msg.get("content") or "{}").get("text") or "")
-        except (ValueError, AttributeError):
-            text = ""
+        read = message_text(msg.get("content"))
+        if read is None:   # Feishu always sends a JSON object; anything else is not a message to answer
+            log.info("ignored message %s: its content is not a text object", msg.get("message_id"))
+            return
+        text = read
     bot_keys = [m.get("key") for m in mentions if _is_bot_mention(m, bot.bot_open_id)]
     for key in bot_keys:
         if key:
@@ -144,8 +182,8 @@ def handle_message(bot, payload: dict, last_attempt: bool = True) -> None:
     person = people.lookup(bot, sender_id, now)
     others = [{"key": m.get("key"), "id": (m.get("id") or {}).get("open_id"), "name": m.get("name")}
               for m in mentions if not _is_bot_mention(m, bot.bot_open_id)]
-    intent = intents.parse(text, now=now.astimezone(zone(person.tz)), tz=person.tz,
-                           mentions=others, bot_id=bot.bot_open_id)
+    local_zone = zone(person.tz)     # the person's, or the bot's default zone
+    intent = parse(text, now.astimezone(local_zone), local_zone.key, others, bot.bot_open_id)
     forced = payload.get(drafts.INTENT_KEY)
     if isinstance(forced, str) and forced:       # picked on a did-you-mean card: as if it were clear
         intent = dataclasses.replace(intent, intent=forced)

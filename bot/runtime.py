@@ -7,12 +7,13 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
 
 from .drafts import maintenance
 from .config import Settings
 from .feishu import Feishu
+from .inbox import housekeeping
 from .inbox.pool import INBOX_LEASE_S, SWEEP_EVERY_S, InboxPool
 from .router import process_inbox_item
 from .scheduler import Scheduler
@@ -26,7 +27,7 @@ BOT_ID_RETRY_S = 60
 
 
 def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Bot:
@@ -42,7 +43,7 @@ class Bot:
         self.click_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="yue-click")
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.inbox = InboxPool(self.store, lambda item: process_inbox_item(self, item), workers=settings.workers,
-                               worker_id=self.worker_id, clock=lambda: self.now(), housekeeping=lambda: maintenance(self),
+                               worker_id=self.worker_id, clock=lambda: self.now(), housekeeping=self.housekeeping,
                                sweep=settings.role == "all", drain_on_kick=settings.role != "web")
         self._bot_open_id: str | None = None
         self._bot_id_failed_at = -float("inf")
@@ -80,6 +81,12 @@ class Bot:
         self.inbox.stop()
         self.click_pool.shutdown(wait=True, cancel_futures=True)
         self.feishu.close()
+
+    def housekeeping(self) -> None:
+        """Each sweep: expire this period's drafts (every instance), and prune what is past
+        its retention period (one instance per hour, see bot/inbox/housekeeping.py)."""
+        maintenance(self)
+        housekeeping.run_if_due(self.store, self.worker_id, self.now(), self.settings.retention_days)
 
     def kick(self) -> None:
         """Ask a worker to drain the inbox (called right after an item is stored)."""

@@ -11,10 +11,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 WEEKDAYS = frozenset({0, 1, 2, 3, 4})   # Monday = 0
 # Guards against a window of years: slots beyond this many candidates are not examined.
 MAX_CANDIDATES = 20000
@@ -31,7 +31,7 @@ class Busy:
 
     @classmethod
     def all_day(cls, first: dt.date, last: dt.date | None = None, tz: str = "UTC",
-                title: str | None = None) -> "Busy":
+                title: str | None = None) -> Busy:
         """Whole days `first`..`last` (inclusive) in zone `tz`, as an aware interval."""
         z = ZoneInfo(tz)
         last = last or first
@@ -148,7 +148,7 @@ def within_hours(hours: WorkingHours, start: dt.datetime, end: dt.datetime) -> b
     return _contained(working_intervals(hours, s, e), s, e)
 
 
-def in_band(s: "Slot", tz: str, band: tuple[dt.time, dt.time] | None) -> bool:
+def in_band(s: Slot, tz: str, band: tuple[dt.time, dt.time] | None) -> bool:
     """Whether the slot lies inside the daily `band` (local start, end in `tz`): the asked part
     of the day ("下午" = 14:00–18:00) kept on every day searched."""
     if band is None:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 from . import actions, decide, fallback, normalize, people, slash
 from .model import INTENTS, Analysis, Intent, TimeSpec
@@ -28,10 +29,7 @@ def _analyzer(lang: str):
     """The language's analyze function, imported on first use (an import per call costs)."""
     fn = _ANALYZERS.get(lang)
     if fn is None:
-        if lang == "zh":
-            from . import zh as mod
-        else:
-            from . import en as mod
+        mod = importlib.import_module(f".{'zh' if lang == 'zh' else 'en'}", __name__)
         fn = _ANALYZERS[lang] = mod.analyze
     return fn
 
@@ -61,8 +59,8 @@ def parse(text: str, now: dt.datetime | None = None, tz: str = "Asia/Shanghai",
             raise ValueError("now must be a datetime")  # the caller owns the clock
         now = _to_tz(now, tzinfo)
         return _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type)
-    except Exception:  # the contract: never raise on any text
-        return Intent(intent="unknown", lang=lang)
+    except Exception as e:  # the contract: never raise on any text; the caller learns it failed
+        return Intent(intent="unknown", lang=lang, error=type(e).__name__)
 
 
 def _hints(rest: str, chat_type: str | None) -> frozenset[str]:
@@ -87,6 +85,7 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
         a = _analyzer(lang)(body, now, frozenset(hints))
     t: TimeSpec = a.time
     dec: decide.Decision = a.decision or decide.Decision("unknown", 1.0)
+    alternatives: tuple[tuple[str, float], ...]
     if command:
         intent, confidence, alternatives = slash.COMMANDS.get(command), 1.0, ()
     else:
@@ -131,7 +130,7 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
         attendees=tuple(att), room=a.room, title=title, recurrence=t.recurrence,
         query=query, lang=lang, assumptions=tuple(assumptions), role=role,
         confidence=confidence, alternatives=tuple({"intent": i, "confidence": c} for i, c in alternatives),
-        action=slash.ACTIONS.get(command) or _action(intent, lang, body),
+        action=slash.ACTIONS.get(command or "") or _action(intent, lang, body),
         capacity=a.capacity, remind_before_minutes=a.remind_before_minutes,
     )
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .patterns import Words
+
 
 @dataclass(frozen=True)
 class ActionWords:
-    share_list: re.Pattern     # who can see my calendar → list
-    share_revoke: re.Pattern   # stop sharing → revoke (else grant)
-    off: re.Pattern            # digest / subscribe: stop, 退订 → off (else on)
-    unbind: re.Pattern         # exchange: 解绑, disconnect → unbind
-    status: re.Pattern         # exchange: is it linked? → status (else bind)
-    decline: re.Pattern        # rsvp: can't make it → decline (else accept)
-    maybe: re.Pattern          # rsvp: 待定, maybe → tentative
+    share_list: re.Pattern | Words    # who can see my calendar → list
+    share_revoke: re.Pattern | Words  # stop sharing → revoke (else grant)
+    off: re.Pattern | Words           # digest / subscribe: stop, 退订 → off (else on)
+    unbind: re.Pattern | Words        # exchange: 解绑, disconnect → unbind
+    status: re.Pattern | Words        # exchange: is it linked? → status (else bind)
+    decline: re.Pattern | Words       # rsvp: can't make it → decline (else accept)
+    maybe: re.Pattern | Words         # rsvp: 待定, maybe → tentative
 
 
 def action(intent: str, text: str, w: ActionWords) -> str | None:

@@ -42,6 +42,10 @@ PAST = "past"                # the time named is over, or past words (昨天, �
 DATE_FACT = "date_fact"      # a question about the calendar itself: 春节是哪天, what day is it
 REPORT = "report"            # a report, a past event or a complaint: 刚才, 已经, ran long, back from …
 STATEMENT = "statement"      # a declarative clause: subject + verb, aspect 了, copula (the X is …, 定在了, 没人来)
+HEDGE = "hedge"              # the writer reports with reserve, or about someone else's: 好像, 感觉, 他们的…, seems, their …
+REMOVE = "remove"            # a removal verb: 删除, 删了, 撤销, 去掉, delete, drop, scrap
+NEXT = "next"                # the next meeting, whichever it is: 下一个会, 接下来的会, my next meeting
+HEARSAY = "hearsay"          # reported speech: 客户说…, 听说…, "client said …": the words quoted are not a request
 SELF = "self"                # the writer names themself: 我, i, my, me
 OFFTOPIC = "offtopic"        # weather, alarm, music, food …: nothing a calendar does
 PRIVATE = "private"          # a one-to-one chat with the bot
@@ -100,7 +104,7 @@ def _cue_rules() -> list[Rule]:
 
 
 # The generic schedule rules stand down when the message names another request or reports.
-_NOT_SCHEDULE = (REPORT, OTHER, PAST, REFER, STATEMENT)
+_NOT_SCHEDULE = (REPORT, OTHER, PAST, REFER, STATEMENT, HEARSAY, REMOVE)
 # What asks for something: without any of these a message names no request of its own.
 _ASKS = (REQUEST, COLLOQ, WANTED, OTHER, "cue:schedule")
 
@@ -130,6 +134,25 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     # statements that ask nothing: a declarative clause with no command word or request is a report,
     # whatever nouns it holds ("the weekly meeting moved online", 架构评审定在了周二)
     Rule("a declarative clause, nothing asked → unknown", (STATEMENT,), "unknown", 1.5, unless=_ASKS),
+    # "他们的会议改到了下午", 日历好像没同步过来: a command word beside a hedge or a third-person subject, with no
+    # request word or v2 phrase, is as likely a report as a command: weigh the report so neither reading is sure
+    Rule("a command word inside a hedged or third-person report → may be a report", (HEDGE, OTHER), "unknown", 2.0,
+         unless=(REQUEST, COLLOQ, WANTED)),
+    # "客户说下周再约", "client said let's meet next week": what someone said is reported, not asked of the bot
+    Rule("reported speech → unknown", (HEARSAY,), "unknown", 3.0, unless=("want:remind",)),
+    # "@B 周四请假": someone else's leave is news (one's own, 我明天请假, is the leave command)
+    Rule("someone else's leave → may be a report", ("want:leave", PEOPLE), "unknown", 5.0, unless=(SELF, REQUEST)),
+    # "am i free friday morning", 周五上午我有空吗: my own availability, nobody else's — as much a look at my day
+    # (agenda) as a search for a slot (find_time); both are queries, neither reading is sure
+    Rule("my own availability, no one else → agenda too", ("want:find_time", SELF), "agenda", 3.5,
+         unless=(PEOPLE, WITH, REQUEST, COLLOQ)),
+    Rule("my own availability (cue), no one else → agenda too", ("cue:find_time", SELF, QUESTION), "agenda", 2.5,
+         unless=(PEOPLE, WITH, REQUEST, COLLOQ, WANTED)),
+    # "找个时间和市场部对一下发布计划", "find a slot to go over the plan with marketing": the slot is for a meeting
+    # with a purpose (a colloquial meeting verb), so making it is as likely as only finding the time
+    Rule("a time to find for a meeting with a purpose → schedule", ("cue:find_time", COLLOQ, WITH), "schedule", 1.2),
+    Rule("a time to find (phrase) for a meeting with a purpose → schedule", ("want:find_time", COLLOQ, WITH),
+         "schedule", 4.0),
     # "周五我有什么", "what am i doing on monday": a question about my own time, naming no event and no one
     Rule("a question about my own time → agenda", (QUESTION, TIME, SELF), "agenda", 1.5,
          unless=(PEOPLE, WITH, OTHER, "cue:schedule", OFFTOPIC, DATE_FACT, REQUEST, ACTIVITY, STATEMENT)),
@@ -161,6 +184,22 @@ RULES: tuple[Rule, ...] = tuple(_cue_rules() + [
     Rule("a past event is not cancelled now → unknown", (PAST, "cue:cancel"), "unknown", 2.0, unless=(REQUEST,)),
     Rule("a bare question with a time and no cue → unknown", (QUESTION, TIME), "unknown", 0.8,
          unless=(REQUEST, OTHER, "cue:schedule")),
+    # "18号全天 外出培训", 15号 团队外出团建: a leave word beside an activity noun, nobody's own leave asked for,
+    # is as likely an event away from the office as a leave: neither reading is sure
+    Rule("a leave word beside an activity, no leave phrase → may be an event", ("cue:leave", ACTIVITY), "unknown", 1.5,
+         unless=(WANTED, SELF)),
+    # "明天上午空吗", 今天接下来是什么会: asked of the bot about a time, naming no one and no event — the asker's
+    # own day, like the first-person rule above, but with less to go on (so the confidence stays lower)
+    Rule("a bare question about a time, no one named → agenda", (QUESTION, TIME), "agenda", 1.2,
+         unless=(SELF, PEOPLE, WITH, OTHER, "cue:schedule", OFFTOPIC, DATE_FACT, REQUEST, ACTIVITY, STATEMENT, PAST)),
+    # 删除明天的设计评审, 团队早餐删了, "drop my 1:1 with @A": a removal verb on an event is a cancel
+    Rule("a removal verb on an event → cancel", (REMOVE, ACTIVITY), "cancel", 3.5, unless=("want:remind",)),
+    Rule("a removal verb on an event named by its time → cancel", (REMOVE, REFER), "cancel", 2.5,
+         unless=("want:remind", ACTIVITY)),
+    # "下一个会是什么时候", "what's my next meeting": the calendar decides which event that is — a look at my day
+    Rule("the next meeting, whichever it is → agenda", (NEXT,), "agenda", 6.0,
+         unless=(PEOPLE, WITH, "want:remind", "cue:remind", "cue:cancel", "want:cancel", "cue:reschedule",
+                 "want:reschedule", "want:invite")),
 ])
 
 
@@ -213,6 +252,8 @@ def gather(text: str, cues: list[str], want: Patterns, words: Patterns, activity
             ev.add(name)
     if REQUEST in ev:
         ev.discard(REFER)  # "帮我建个明天十点的会": the time names the new event
+    if HEARSAY in ev:  # "client said let's meet": the request words are the quoted speaker's
+        ev.discard(REQUEST)
     if REQUEST in ev or COLLOQ in ev:
         ev.discard(STATEMENT)  # "i have a dentist appointment friday at 3, put it in": the request rules
     return ev

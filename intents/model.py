@@ -63,7 +63,7 @@ class Intent:
     duration_minutes: int | None = None
     window_start: dt.datetime | None = None
     window_end: dt.datetime | None = None
-    attendees: tuple[dict, ...] = ()
+    attendees: tuple[dict[str, Any], ...] = ()
     room: str | None = None
     title: str | None = None
     recurrence: str | None = None
@@ -72,13 +72,16 @@ class Intent:
     assumptions: tuple[str, ...] = ()
     role: str | None = None            # extension of the contract, for `share`
     confidence: float = 0.0            # (v2) how sure the parser is of `intent`
-    alternatives: tuple[dict, ...] = ()  # (v2) up to two {"intent", "confidence"}, best first
+    alternatives: tuple[dict[str, Any], ...] = ()  # (v2) up to two {"intent", "confidence"}, best first
     action: str | None = None          # (v2) share grant/revoke/list, digest on/off, …
     capacity: int | None = None        # v2
     remind_before_minutes: int | None = None  # v2
+    # Not in the contract: the exception's type name when the parser failed on this text
+    # (the Intent is then `unknown`); the caller counts and logs it, the parser stays pure.
+    error: str | None = None
 
     @classmethod
-    def of(cls, **fields: Any) -> "Intent":
+    def of(cls, **fields: Any) -> Intent:
         """The same Intent as cls(**fields) given every field, without the frozen __init__'s
         object.__setattr__ per field (the parser's hot path)."""
         obj = object.__new__(cls)
@@ -92,4 +95,6 @@ class Intent:
         d["attendees"] = [dict(a) for a in self.attendees]
         d["assumptions"] = list(self.assumptions)
         d["alternatives"] = [dict(a) for a in self.alternatives]
+        if d["error"] is None:
+            del d["error"]
         return d

@@ -82,6 +82,12 @@ STATEMENT = _C(r"^\s*(?:i|we|they|he|she)\s+(?!need\b|want\b|wanna\b|would\b|'d\
                r"(?:is|are|was|were|got|gets|has|had|seems|looks|wants|moved|ran|went|starts|runs|[a-z]{3,}ed)\b|"
                r"^\s*(?:there'?s|there\s+(?:is|are)|it'?s|been|just\s+(?:saw|got|had|finished|back))\b")
 SELF = _C(r"\b(?:i|i'm|my|me)\b")
+# A hedge (seems, looks like, i think) or a third party's event as the subject (their meeting …): reserve.
+HEDGE = _C(r"\b(?:seems?|looks\s+like|i\s+think|i\s+guess|probably)\b|^\s*(?:they|their|his|her|he|she)\b")
+REMOVE = _C(r"^\s*(?:please\s+)?(?:delete|drop|scrap|remove|nix|kill)\b")
+NEXT = _C(r"\bnext\s+(?:meeting|call|event|appointment)\b")
+# Reported speech: someone said / told me / heard that …
+HEARSAY = _C(r"\b(?:said|says|told\s+(?:me|us)|heard|apparently)\b")
 PAST_WORDS = _C(r"\b(?:yesterday|last\s+(?:week|month|year|time|night)|earlier\s+today|ago)\b")
 
 WANT: tuple[tuple[str, re.Pattern], ...] = (
@@ -119,7 +125,8 @@ WANT: tuple[tuple[str, re.Pattern], ...] = (
                      r"\b(?:any|a)\s+(?:\d+\s*-?\s*min(?:ute)?s?\s+)?slots?\b|\bwhen\s+can\s+(?:i|we)\s+get\s+time\b|"
                      r"\bwhen'?s\s+.{0,25}\bfree\b|\bsomewhere\b[^.!]*\?|\b(?:is|are)\s+.{0,30}\baround\b|\bwhen\s+works\b|\bwhat\s+works\s+for\b|\bany\s+(?:gaps?|openings?)\b|"
                      r"\bdoes\s+.{0,30}\bhave\s+(?:time|a\s+slot|\d+\s*min)|\bwhen\s+(?:can|could)\s+\w+\s+(?:and\s+\w+\s+)?meet\b")),
-    ("agenda", _C(r"\bhow\s+(?:busy|packed|full|booked)\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got|'?s\s+(?:on\s+)?(?:my|the)\s+"
+    ("agenda", _C(r"^\s*(?:my|this\s+week'?s|next\s+week'?s|today'?s|tomorrow'?s)\s+(?:schedule|calendar|agenda|itinerary|plans)\s*(?:\?|$|(?:for|on)\b(?!.*\b(?:add|put|book|block|share|sync)\b))|"
+                  r"\bhow\s+(?:busy|packed|full|booked)\b|\bwhat\s+(?:do\s+i\s+have|have\s+i\s+got|'?s\s+(?:on\s+)?(?:my|the)\s+"
                   r"(?:calendar|schedule|agenda|day))\b|\bwhat\s+(?:meetings|events)\b|\bwhat'?s\s+(?:next|up\s+next)\b|"
                   r"\bmy\s+next\s+meeting\b|\bdo\s+i\s+have\s+(?:anything|any|something|a\s+meeting|meetings)\b|"
                   r"\bwhat'?s\s+(?:on|left|up)\b(?!\s+with)|\bwhat'?s\s+my\s+\w+\s+(?:look(?:ing)?\s+)?like\b|\b(?:show|open|pull\s+up)\s+(?:me\s+|up\s+)?(?:this|next|today'?s|tomorrow'?s|the)\s+.{0,12}\b(?:calendar|schedule|agenda)\b|"
@@ -167,7 +174,8 @@ _RSVP_MAYBE = _C(r"\b(?:maybe|tentative(?:ly)?|might|not\s+sure)\b")
 
 WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.WH, WH), (d.QMARK, QMARK), (d.REPORT, REPORT),
                      (d.OFFTOPIC, OFFTOPIC), (d.DATE_FACT, DATE_FACT), (d.PAST, PAST_WORDS), (d.REFER, REFER),
-                     (d.STATEMENT, STATEMENT), (d.SELF, SELF))
+                     (d.STATEMENT, STATEMENT), (d.SELF, SELF), (d.HEARSAY, HEARSAY), (d.HEDGE, HEDGE),
+                     (d.REMOVE, REMOVE), (d.NEXT, NEXT))
 
 
 def _keep(name: str, s: str) -> bool:

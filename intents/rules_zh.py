@@ -10,7 +10,7 @@ import re
 
 from . import decide as d
 from .actions import ActionWords
-from .patterns import compile_words
+from .patterns import Words, compile_words
 from .zh import intent_words
 
 _C = compile_words
@@ -55,7 +55,7 @@ OFFTOPIC = _C(r"天气|气温|下雨|下雪|刮风|雾霾|闹钟|叫醒|定时�
               r"给(?:妈妈?|爸爸?|老妈|老爸|爸妈|父母|老婆|老公|媳妇|孩子|儿子|女儿|爷爷|奶奶|外婆|姥姥)打(?:个)?电话")
 
 # The v2 intents' own phrases; each outranks a generic cue (评审 in 明天的评审我去不了).
-WANT: tuple[tuple[str, re.Pattern], ...] = (
+WANT: tuple[tuple[str, re.Pattern | Words], ...] = (
     ("subscribe", _C(r"(?:取消订阅|退订|订阅|关注)(?!我的日历)(?:一下)?.{0,14}日历|(?:取消|退)订(?:阅)?.{0,12}(?:日历|频道)|"
                      r"订阅.{0,2}[「“\"《].{1,20}[」”\"》]")),
     ("subscribe", _C(r"^(?!.*(?:共享|分享|权限))(?:.*(?:订|退|关注|加到我|不要|取消).{0,14}(?<![我的书机统])日历|"
@@ -115,10 +115,18 @@ _RSVP_MAYBE = _C(r"待定|不确定|可能|也许")
 STATEMENT = _C(r"(?<!别忘)(?<![好算对行])了(?![吗吧])|没人|没有|(?<![是还要])是(?![不否几什哪谁])|定在|都有|都在|"
                r"(?:在|去)[\u4e00-\u9fff]{2,}(?:办公|出差|休假)|让我|听说|好像|感觉|觉得")
 SELF = _C(r"我(?!们)")
+# A hedge (好像, 似乎, 感觉) or a third party's event as the subject (他们的会, 对方的…): reserve, not a request.
+HEDGE = _C(r"好像|似乎|貌似|感觉|觉得|^(?:[他她]们?|对方|客户)的?")
+REMOVE = _C(r"删除|删掉|删了|撤销|撤掉|去掉")
+NEXT = _C(r"(?:下一个|下个|接下来(?:的|一个)?)(?:会|会议)(?!室)")
+# Reported speech: a third party said it (客户说, 老板说, 他们说), or hearsay (听说, 据说).
+HEARSAY = _C(r"(?:^|[，,。\s])(?:[他她]们?|对方|客户|老板|领导|同事|[A-Za-z]+|@_user_\d+)\s*(?:说|讲|表示)(?!一下|说)|听说|据说")
 
 WORDS: d.Patterns = ((d.REQUEST, REQUEST), (d.COLLOQ, COLLOQ), (d.QUESTION, QUESTION), (d.WH, WH), (d.QMARK, QMARK), (d.REPORT, REPORT),
                      (d.OFFTOPIC, OFFTOPIC), (d.REPORT, INFORM), (d.PAST, PAST_WORDS), (d.DATE_FACT, DATE_FACT),
-                     (d.REFER, REFER), (d.STATEMENT, STATEMENT), (d.SELF, SELF))
+                     (d.REFER, REFER), (d.STATEMENT, STATEMENT), (d.SELF, SELF),
+                     (d.HEARSAY, HEARSAY), (d.HEDGE, HEDGE),
+                     (d.REMOVE, REMOVE), (d.NEXT, NEXT))
 
 
 def _keep(name: str, text: str) -> bool:

@@ -33,7 +33,7 @@ def zone(name: str) -> dt.tzinfo:
             raise ValueError(f"bad offset {name!r}")
         return dt.timezone(sign * dt.timedelta(hours=h, minutes=mi))
     if name.upper() in ("UTC", "GMT", "Z"):
-        return dt.timezone.utc
+        return dt.UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as e:

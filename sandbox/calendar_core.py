@@ -4,7 +4,7 @@ Event serialisation and lookup live in calendar_events_core.py."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from sqlalchemy import func, select
@@ -240,9 +240,9 @@ def time_info(data: dict, name: str) -> tuple[int, str | None, str]:
         if not isinstance(d, str):
             raise bad(f"{name}.date must be a string")
         try:
-            day = datetime.strptime(d, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+            day = datetime.strptime(d, "%Y-%m-%d").replace(tzinfo=UTC)
         except ValueError:
-            raise bad(f"{name}.date must be YYYY-MM-DD, got {d!r}")
+            raise bad(f"{name}.date must be YYYY-MM-DD, got {d!r}") from None
         return int(day.timestamp()), d, "UTC"
     if ts is None or ts == "":
         raise bad(f"{name}: one of date or timestamp is required")
@@ -257,7 +257,7 @@ def time_info(data: dict, name: str) -> tuple[int, str | None, str]:
     try:
         zone(tz)
     except RecurrenceError:
-        raise bad(f"{name}.timezone is not a valid IANA time zone: {tz!r}")
+        raise bad(f"{name}.timezone is not a valid IANA time zone: {tz!r}") from None
     return value, None, tz
 
 

@@ -122,7 +122,7 @@ def check_recurrence(ev: CalEvent) -> None:
             validate(ev.recurrence, ev.start_ts, ev.start_tz)
             ev.series_end = series_end(ev.recurrence, ev.start_ts, ev.end_ts, ev.start_tz)
         except RecurrenceError as e:
-            raise bad(str(e))
+            raise bad(str(e)) from e
     else:
         ev.series_end = ev.end_ts
 

@@ -4,8 +4,9 @@ calendars and rooms' calendars under the same event_id (contract §4.3, §4.4)."
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from datetime import datetime, UTC
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -173,9 +174,9 @@ def event_json(s: Session, ev: CalEvent, ident: Identity, *, view: str = "full",
     start_date, end_date = ev.start_date, ev.end_date
     if occ is not None and ev.start_date and not ev.is_exception:
         # Echo the master's all-day convention (an end date equal to the start means one day).
-        start_date = datetime.fromtimestamp(start, timezone.utc).date().isoformat()
+        start_date = datetime.fromtimestamp(start, UTC).date().isoformat()
         end_date = start_date if ev.end_date == ev.start_date else \
-            datetime.fromtimestamp(end, timezone.utc).date().isoformat()
+            datetime.fromtimestamp(end, UTC).date().isoformat()
     out = {
         "event_id": event_id, "organizer_calendar_id": ev.calendar_id,
         "summary": ev.summary if view == "full" else "", "description": ev.description if view == "full" else "",

@@ -80,7 +80,7 @@ class Delivery:
         self.db = db
         self.settings = settings
         self.retry_delay = float(getattr(settings, "sandbox_retry_delay", 3.0))
-        self.records: "OrderedDict[str, Record]" = OrderedDict()
+        self.records: OrderedDict[str, Record] = OrderedDict()
         self._cv = threading.Condition()
         self._in_flight = 0
         self._http = requests.Session()

@@ -28,6 +28,11 @@ class Faults:
     fail_code: int = 0               # with fail_count: the next N calls under path_prefix get this
     fail_count: int = 0              # Feishu code (HTTP 400), e.g. 191005 at the subscription cap
     injected: dict = field(default_factory=lambda: {"error": 0, "drop": 0, "rate_limit": 0, "token": 0, "code": 0})
+    # Every call under path_prefix by route ("POST /open-apis/…/<rule>"), and how many were a
+    # retry: the same route and request key (idempotency_key / uuid) as a call that was faulted.
+    calls: dict = field(default_factory=dict)
+    retried: int = 0
+    _faulted: set = field(default_factory=set, repr=False)
     _rng: random.Random = field(default_factory=random.Random, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -58,10 +63,23 @@ class Faults:
             for k in FIELDS:
                 setattr(self, k, getattr(fresh, k))
             self.injected = fresh.injected
+            self.calls, self.retried, self._faulted = {}, 0, set()
 
     def view(self) -> dict:
         with self._lock:
-            return {**{k: getattr(self, k) for k in FIELDS}, "injected": dict(self.injected)}
+            return {**{k: getattr(self, k) for k in FIELDS}, "injected": dict(self.injected),
+                    "calls": dict(self.calls), "retried": self.retried}
+
+    def record(self, route: str, key: str | None, outcome: str | None) -> None:
+        """Count a call; `key` names the request across attempts (None: it has no key)."""
+        with self._lock:
+            self.calls[route] = self.calls.get(route, 0) + 1
+            if key is None:
+                return
+            if (route, key) in self._faulted:
+                self.retried += 1
+            if outcome is not None:
+                self._faulted.add((route, key))
 
     def decide(self, path: str, tenant_token: bool) -> str | None:
         """What to do with this call: None, 'error', 'rate_limit', 'token', 'code' or 'drop'."""

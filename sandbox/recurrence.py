@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import time
-from datetime import date, datetime, timedelta, timezone
-from typing import Iterable, NamedTuple
+from datetime import date, datetime, timedelta, timezone, UTC
+from collections.abc import Iterable
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrule, rrulestr
@@ -46,7 +47,7 @@ def zone(name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(name or "Asia/Shanghai")
     except (ZoneInfoNotFoundError, ValueError):
-        raise RecurrenceError(f"invalid timezone: {name!r}")
+        raise RecurrenceError(f"invalid timezone: {name!r}") from None
 
 
 def _until(value: str, tz: ZoneInfo) -> datetime:
@@ -55,10 +56,10 @@ def _until(value: str, tz: ZoneInfo) -> datetime:
             d = datetime.strptime(value, "%Y%m%d")
             return d.replace(hour=23, minute=59, second=59, tzinfo=tz)
         if value.endswith("Z"):
-            return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+            return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         return datetime.strptime(value, "%Y%m%dT%H%M%S").replace(tzinfo=tz)
     except ValueError:
-        raise RecurrenceError(f"invalid recurrence: bad UNTIL value {value!r}")
+        raise RecurrenceError(f"invalid recurrence: bad UNTIL value {value!r}") from None
 
 
 def _split(rule: str) -> dict[str, str]:
@@ -103,7 +104,7 @@ def build_rule(rule: str, start_ts: int, tz_name: str) -> rrule:
     try:
         r = rrulestr(text, dtstart=dtstart)
     except (ValueError, TypeError) as e:
-        raise RecurrenceError(f"invalid recurrence: {e}")
+        raise RecurrenceError(f"invalid recurrence: {e}") from e
     if until is not None:
         r = r.replace(until=_until(until, tz))
     return r
@@ -115,7 +116,7 @@ def validate(rule: str, start_ts: int, tz_name: str) -> None:
     try:
         first = next(iter(r), None)
     except (ValueError, OverflowError) as e:
-        raise RecurrenceError(f"invalid recurrence: {e}")
+        raise RecurrenceError(f"invalid recurrence: {e}") from e
     if first is None:
         raise RecurrenceError("invalid recurrence: the rule yields no occurrence")
 
@@ -134,7 +135,7 @@ def series_end(rule: str, start_ts: int, end_ts: int, tz_name: str) -> int:
             return FOREVER
         r = build_rule(rule, start_ts, tz_name)
         last = None
-        for last in r:
+        for last in r:  # noqa: B007 - the loop runs to the series' last occurrence
             pass
         return int(last.timestamp()) + dur if last is not None else end_ts
     return FOREVER
@@ -163,8 +164,8 @@ def expand(rule: str, start_ts: int, end_ts: int, tz_name: str, win_start: int, 
 def all_day_bounds(start_date: str, end_date: str) -> tuple[int, int]:
     """All-day events are pinned to UTC midnights (Feishu reports their timezone as UTC); an end
     date equal to the start date means that one day."""
-    s = datetime.combine(date.fromisoformat(start_date), datetime.min.time(), timezone.utc)
-    e = datetime.combine(date.fromisoformat(end_date), datetime.min.time(), timezone.utc)
+    s = datetime.combine(date.fromisoformat(start_date), datetime.min.time(), UTC)
+    e = datetime.combine(date.fromisoformat(end_date), datetime.min.time(), UTC)
     if e <= s:
         e = s + timedelta(days=1)
     return int(s.timestamp()), int(e.timestamp())

@@ -47,7 +47,8 @@ def _event(s: Session, cal: CalCalendar, summary: str, day: date, start: tuple[i
         s.add(CalAttendee(attendee_id=new_short_id("resource_"), series_uid=uid, type="resource", room_id=room_id,
                           rsvp_status="accept", display_name=room.display_name if room else room_id))
     if people or rooms:
-        ev.extra = {**ev.extra, "vchat": {"vc_type": "vc", "meeting_url": f"https://vc.feishu.cn/j/{abs(hash(uid)) % 900000000 + 100000000}"}}
+        meeting_url = f"https://vc.feishu.cn/j/{abs(hash(uid)) % 900000000 + 100000000}"
+        ev.extra = {**ev.extra, "vchat": {"vc_type": "vc", "meeting_url": meeting_url}}
     materialize_series(s, uid)
     return ev
 

@@ -15,7 +15,8 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger("sandbox.timeline")
 
@@ -31,7 +32,7 @@ class Delays:
     exchange_step: float = EXCHANGE_STEP
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "Delays":
+    def from_settings(cls, settings: Any) -> Delays:
         room = getattr(settings, "sandbox_room_delay", ROOM_DELAY)
         return cls(room=None if room is None or room < 0 else float(room),
                    merge_window=float(getattr(settings, "sandbox_merge_window", MERGE_WINDOW)),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .base import card, esc, md, more
@@ -36,7 +37,7 @@ def _line(e: Event, z: ZoneInfo, day: dt.date, lang: str) -> str:
 
 
 def agenda_card(events: list[Event] | tuple[Event, ...], first: dt.date, last: dt.date, tz: str,
-                lang: str) -> dict:
+                lang: str) -> dict[str, Any]:
     """Occurrences (recurring ones already expanded) from `first` to `last`
     (inclusive, dates in `tz`), grouped by day, all-day ones first, each day
     headed with its date and the zone; "nothing scheduled" when empty."""
@@ -44,7 +45,7 @@ def agenda_card(events: list[Event] | tuple[Event, ...], first: dt.date, last: d
 
 
 def agenda_elements(events: list[Event] | tuple[Event, ...], first: dt.date, last: dt.date, tz: str,
-                    lang: str) -> list[dict]:
+                    lang: str) -> list[dict[str, Any]]:
     """The body of `agenda_card` (the daily digest adds its own lines to it)."""
     z = ZoneInfo(tz)
     span = fmt_days(first, last, lang)
@@ -63,24 +64,26 @@ def agenda_elements(events: list[Event] | tuple[Event, ...], first: dt.date, las
         elements.append(md(t("nothing_scheduled", lang)))
         return elements
 
-    def order(e: Event) -> tuple:
+    def order(e: Event) -> tuple[Any, ...]:
         start = e.start if isinstance(e.start, dt.datetime) else dt.datetime.combine(e.start, dt.time(), z)
         return (not e.all_day, start.timestamp(), e.title or "", e.event_id)
 
     shown = 0
     total = sum(len(v) for v in by_day.values())
+    one_day = first == last       # the span line already names the day: no second heading
     for d in sorted(by_day):
         if shown >= MAX_ITEMS:
             break
         items = sorted(by_day[d], key=order)[: MAX_ITEMS - shown]
         shown += len(items)
-        elements.append(md(f"**{fmt_day(d, lang)}**\n" + "\n".join(_line(e, z, d, lang) for e in items)))
+        heading = "" if one_day else f"**{fmt_day(d, lang)}**\n"
+        elements.append(md(heading + "\n".join(_line(e, z, d, lang) for e in items)))
     if total > shown:
         elements.append(more(total - shown, lang))
     return elements
 
 
-def search_card(query: str, events: list[Event] | tuple[Event, ...], tz: str, lang: str) -> dict:
+def search_card(query: str, events: list[Event] | tuple[Event, ...], tz: str, lang: str) -> dict[str, Any]:
     """Events matching `query`, in the given order, each with its time and zone."""
     elements = [md(t("search_for", lang, query=esc(query, 80)))]
     if not events:

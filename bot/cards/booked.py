@@ -7,6 +7,7 @@ so, without a button.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from .base import button, card, esc, md, row, url_button
 from .data import UNDO, Booked, Event, Person, value
@@ -16,7 +17,7 @@ from .rooms import booked_room
 
 
 def _undo(draft_id: str, undo_until: dt.datetime | None, now: dt.datetime, tz: str | None,
-          lang: str, link: str | None = None) -> list[dict]:
+          lang: str, link: str | None = None) -> list[dict[str, Any]]:
     buttons = []
     if link:
         buttons.append(url_button(t("btn_open", lang), link, "default"))
@@ -32,7 +33,7 @@ def _undo(draft_id: str, undo_until: dt.datetime | None, now: dt.datetime, tz: s
     return out
 
 
-def booked_card(b: Booked, lang: str, now: dt.datetime) -> dict:
+def booked_card(b: Booked, lang: str, now: dt.datetime) -> dict[str, Any]:
     """The meeting is on the calendar: time with zone, other-zone clocks, room, link, Undo."""
     lines = [f"**{esc(b.title) or t('untitled', lang)}**", f"🕒 {fmt_range(b.start, b.end, b.tz, lang)}"]
     if b.recurrence:
@@ -53,7 +54,7 @@ def booked_card(b: Booked, lang: str, now: dt.datetime) -> dict:
 
 def leave_card(draft_id: str, start: dt.datetime | dt.date, end: dt.datetime | dt.date, tz: str,
                lang: str, now: dt.datetime, *, all_day: bool = True,
-               undo_until: dt.datetime | None = None) -> dict:
+               undo_until: dt.datetime | None = None) -> dict[str, Any]:
     """Time off recorded. All-day: `start`/`end` are dates, `end` inclusive."""
     when = fmt_event_time(start, end, all_day, tz, lang)
     elements = [md(f"🌴 {t('leave_done', lang, when=when)}")]
@@ -62,7 +63,7 @@ def leave_card(draft_id: str, start: dt.datetime | dt.date, end: dt.datetime | d
 
 
 def share_card(draft_id: str, grantee: Person, role: str, lang: str, now: dt.datetime, *,
-               undo_until: dt.datetime | None = None, tz: str | None = None) -> dict:
+               undo_until: dt.datetime | None = None, tz: str | None = None) -> dict[str, Any]:
     """The person's calendar is shared (ACL); `role` is a Feishu ACL role."""
     role_txt = t(f"role_{role}", lang) if role in ("free_busy_reader", "reader", "writer", "owner") else esc(role)
     elements = [md(f"🔗 {t('share_done', lang, name=esc(grantee.name), role=role_txt)}")]
@@ -71,7 +72,7 @@ def share_card(draft_id: str, grantee: Person, role: str, lang: str, now: dt.dat
 
 
 def invite_card(draft_id: str, event: Event, added: tuple[Person, ...] | list[Person], tz: str,
-                lang: str, now: dt.datetime, *, undo_until: dt.datetime | None = None) -> dict:
+                lang: str, now: dt.datetime, *, undo_until: dt.datetime | None = None) -> dict[str, Any]:
     """People added to an existing event."""
     names = join([esc(p.name) for p in added[:30]], lang)
     lines = [t("invite_done", lang, names=names, title=esc(event.title) or t("untitled", lang)),
@@ -82,7 +83,7 @@ def invite_card(draft_id: str, event: Event, added: tuple[Person, ...] | list[Pe
 
 
 def cancelled_event_card(draft_id: str, event: Event, tz: str, lang: str, now: dt.datetime, *,
-                         series: bool = False, undo_until: dt.datetime | None = None) -> dict:
+                         series: bool = False, undo_until: dt.datetime | None = None) -> dict[str, Any]:
     """An existing event was cancelled (one occurrence, or the whole series)."""
     key = "cancel_series_done" if series else "cancel_done"
     lines = [t(key, lang, title=esc(event.title) or t("untitled", lang)),
@@ -94,7 +95,7 @@ def cancelled_event_card(draft_id: str, event: Event, tz: str, lang: str, now: d
 
 def rescheduled_card(draft_id: str, event: Event, new_start: dt.datetime, new_end: dt.datetime,
                      tz: str, lang: str, now: dt.datetime, *,
-                     undo_until: dt.datetime | None = None) -> dict:
+                     undo_until: dt.datetime | None = None) -> dict[str, Any]:
     """An event moved: old time struck through, new time with zone."""
     old = fmt_event_time(event.start, event.end, event.all_day, tz, lang)
     lines = [t("reschedule_done", lang, title=esc(event.title) or t("untitled", lang)),

@@ -4,6 +4,7 @@ the person's private chat (the handler sees to that)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .base import button, card, md, row
 
@@ -117,7 +118,7 @@ class CaldavSettings:
     shown_before: bool = False       # these were minted earlier and are shown again
 
 
-def caldav_card(device: str, lang: str, conf: CaldavSettings | None = None) -> dict:
+def caldav_card(device: str, lang: str, conf: CaldavSettings | None = None) -> dict[str, Any]:
     """The settings for `device` with its steps (and a Revoke button), or, for a client that
     cannot do CalDAV (`conf` None), what to do instead."""
     device = device if device in DEVICES else "other"
@@ -140,14 +141,14 @@ def caldav_card(device: str, lang: str, conf: CaldavSettings | None = None) -> d
     return card(title, "red" if conf is not None else "orange", elements, lang)
 
 
-def caldav_revoked_card(device: str, lang: str, had_settings: bool = True) -> dict:
+def caldav_revoked_card(device: str, lang: str, had_settings: bool = True) -> dict[str, Any]:
     name = device_name(device, lang)
     body = s("revoked", lang, device=name, hint=_HINT.get(device, "")) if had_settings \
         else s("revoked_none", lang, device=name)
     return card(s("title_revoked", lang), "grey", [md(body)], lang)
 
 
-def caldav_revoke_failed_card(device: str, lang: str, need_connect: bool) -> dict:
+def caldav_revoke_failed_card(device: str, lang: str, need_connect: bool) -> dict[str, Any]:
     """Revoke did not happen: why, and the button to try again."""
     body = s("revoke_connect", lang, hint=_HINT.get(device, "")) if need_connect else s("revoke_failed", lang)
     return card(f"{s('title', lang)} · {device_name(device, lang)}", "orange",

@@ -1,6 +1,8 @@
 """The answer to a request Yue understands but cannot act on yet."""
 from __future__ import annotations
 
+from typing import Any
+
 from .base import card, md
 from .i18n import norm_lang
 
@@ -16,7 +18,7 @@ FEATURES: dict[str, tuple[str, str]] = {
 }
 
 
-def coming_soon_card(intent: str, lang: str) -> dict:
+def coming_soon_card(intent: str, lang: str) -> dict[str, Any]:
     """"I understood, but <feature> is not available yet" — never claims it was done."""
     zh, en = FEATURES.get(intent, ("这项功能", "this feature"))
     if norm_lang(lang) == "zh":

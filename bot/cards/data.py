@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 # Button actions: the "a" of every callback value.
 CONFIRM = "confirm"     # {"a", "d"}
@@ -23,9 +24,9 @@ ASK = "ask"             # {"a", "d"}  ask the organiser to make the change
 ACTIONS = (CONFIRM, OTHER, CANCEL, PICK, UNDO, RETRY, CHOOSE, SCOPE, MEAN, ROOM, ASK)
 
 
-def value(action: str, draft_id: str, **extra: object) -> dict:
+def value(action: str, draft_id: str, **extra: object) -> dict[str, Any]:
     """The callback value of a button: `{"a": action, "d": draft_id, **extra}`."""
-    v: dict = {"a": action, "d": draft_id}
+    v: dict[str, Any] = {"a": action, "d": draft_id}
     v.update({k: x for k, x in extra.items() if x is not None})
     return v
 
@@ -71,7 +72,7 @@ class Proposal:
     organizer: Person | None = None
     room_options: tuple[Room, ...] = ()      # free rooms to switch to (the room is taken or none fits)
     room_asked: bool = False                 # the message asked for a room (named or not)
-    off_hours: tuple["OffHours", ...] = ()   # attendees for whom the time is outside working hours
+    off_hours: tuple[OffHours, ...] = ()   # attendees for whom the time is outside working hours
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class SlotChoice:
     start: dt.datetime
     end: dt.datetime
     unavailable: tuple[str, ...] = ()   # names of people who can't make it (best effort)
-    off_hours: tuple["OffHours", ...] = ()
+    off_hours: tuple[OffHours, ...] = ()
 
 
 @dataclass(frozen=True)

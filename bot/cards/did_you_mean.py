@@ -1,6 +1,8 @@
 """The "did you mean" card: the parser was unsure, so the person picks the reading."""
 from __future__ import annotations
 
+from typing import Any
+
 from .base import button, card, md, row
 from .data import MEAN, value
 from .i18n import STRINGS, t
@@ -14,7 +16,7 @@ def intent_label(intent: str, lang: str) -> str:
     return t(key, lang) if key in STRINGS else t("intent_other", lang, intent=intent)
 
 
-def did_you_mean_card(draft_id: str, readings: list[str] | tuple[str, ...], lang: str) -> dict:
+def did_you_mean_card(draft_id: str, readings: list[str] | tuple[str, ...], lang: str) -> dict[str, Any]:
     """The best reading first, then the alternatives: one button each, `{"a": "mean", "d", "i"}`."""
     shown = list(readings)[:MAX_CHOICES]
     body = t("did_you_mean_body", lang, best=intent_label(shown[0], lang)) if shown else ""

@@ -1,6 +1,8 @@
 """Which event? One button per matching event; and "this one or the whole series"."""
 from __future__ import annotations
 
+from typing import Any
+
 from .base import button, card, esc, md, more, row, stack
 from .data import CANCEL, CHOOSE, SCOPE, Event, value
 from .format import describe_rrule, fmt_event_time
@@ -16,7 +18,7 @@ def _label(e: Event, tz: str, lang: str) -> str:
 
 
 def choose_event_card(draft_id: str, events: list[Event] | tuple[Event, ...], tz: str, lang: str,
-                      verb: str = "cancel") -> dict:
+                      verb: str = "cancel") -> dict[str, Any]:
     """Several events match: a button per event `{"a": "choose", "d", "e": event_id}`
     (at most 10, then "…and N more"), and Cancel `{"a": "cancel", "d"}`.
     `verb` ("cancel" | "reschedule" | "invite") words the question."""
@@ -29,7 +31,7 @@ def choose_event_card(draft_id: str, events: list[Event] | tuple[Event, ...], tz
     return card(t("title_choose", lang), "orange", elements, lang)
 
 
-def scope_card(draft_id: str, event: Event, tz: str, lang: str, verb: str = "cancel") -> dict:
+def scope_card(draft_id: str, event: Event, tz: str, lang: str, verb: str = "cancel") -> dict[str, Any]:
     """A recurring event: `{"a": "scope", "d", "s": "one"}` (this occurrence) or
     `{"a": "scope", "d", "s": "series"}`, and Cancel `{"a": "cancel", "d"}`."""
     v = verb if verb in VERBS else "cancel"

@@ -135,9 +135,10 @@ def describe_rrule(rule: str, lang: str) -> str:
     except ValueError:
         return rule
     freq = parts.get("FREQ")
-    days = [_byday(x, lang) for x in parts["BYDAY"].split(",")] if "BYDAY" in parts else []
-    if any(d is None for d in days) or freq not in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
+    read = [_byday(x, lang) for x in parts["BYDAY"].split(",")] if "BYDAY" in parts else []
+    if any(d is None for d in read) or freq not in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
         return rule
+    days = [d for d in read if d is not None]
     sep = "、" if zh else ", "
     every = {"DAILY": ("天", "day"), "WEEKLY": ("周", "week"), "MONTHLY": ("月", "month"),
              "YEARLY": ("年", "year")}[freq]
@@ -166,5 +167,6 @@ def describe_rrule(rule: str, lang: str) -> str:
             day = dt.date(int(u[:4]), int(u[4:6]), int(u[6:8]))
         except ValueError:
             return rule
-        text += f"，至{day.year}年{day.month}月{day.day}日" if zh else f", until {_MON_EN[day.month - 1]} {day.day}, {day.year}"
+        text += (f"，至{day.year}年{day.month}月{day.day}日" if zh
+                 else f", until {_MON_EN[day.month - 1]} {day.day}, {day.year}")
     return text

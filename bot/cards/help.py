@@ -1,6 +1,8 @@
 """Help and the unknown-message hint (CalDAV settings are in caldav.py)."""
 from __future__ import annotations
 
+from typing import Any
+
 from .base import card, md
 from .i18n import t
 
@@ -8,7 +10,7 @@ COMMANDS = ("meet", "free", "agenda", "search", "invite", "cancel", "reschedule"
             "caldav", "undo", "help")
 
 
-def help_card(lang: str) -> dict:
+def help_card(lang: str) -> dict[str, Any]:
     """What Yue does: each command with an example, in the viewer's language."""
     lines = [f"- `/{c}` — {t(f'help_{c}', lang)}" for c in COMMANDS]
     elements = [md(t("help_intro", lang)), md("\n".join(lines)),
@@ -17,7 +19,7 @@ def help_card(lang: str) -> dict:
     return card(t("title_help", lang), "purple", elements, lang)
 
 
-def unknown_card(lang: str) -> dict:
+def unknown_card(lang: str) -> dict[str, Any]:
     """A short hint with three examples (private chats only; groups stay silent)."""
     return card(t("title_unknown", lang), "grey",
                 [md(f"{t('unknown_body', lang)}\n{t('unknown_examples', lang)}")], lang)

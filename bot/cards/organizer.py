@@ -2,6 +2,8 @@
 can change it — ask them?", the request the organizer receives, and "cancel this meeting?"."""
 from __future__ import annotations
 
+from typing import Any
+
 from .base import button, card, esc, md, row
 from .data import ASK, CANCEL, CHOOSE, Event, value
 from .format import fmt_event_time
@@ -10,7 +12,7 @@ from .i18n import t
 VERBS = ("reschedule", "cancel", "invite")
 
 
-def not_organizer_card(draft_id: str, title: str, organizer: str, verb: str, lang: str) -> dict:
+def not_organizer_card(draft_id: str, title: str, organizer: str, verb: str, lang: str) -> dict[str, Any]:
     """The sender is not the organizer: who is, and Ask `{"a": "ask", "d"}` / Cancel."""
     v = verb if verb in VERBS else "reschedule"
     body = t("not_organizer", lang, title=esc(title) or t("untitled", lang), name=esc(organizer),
@@ -20,12 +22,12 @@ def not_organizer_card(draft_id: str, title: str, organizer: str, verb: str, lan
                                 button(t("btn_cancel", lang), value(CANCEL, draft_id))])], lang)
 
 
-def ask_organizer_card(text: str, lang: str) -> dict:
+def ask_organizer_card(text: str, lang: str) -> dict[str, Any]:
     """What the organizer receives: the request in words (they act on it themselves)."""
     return card(t("title_ask", lang), "blue", [md(esc(text))], lang)
 
 
-def confirm_cancel_card(draft_id: str, event: Event, tz: str, lang: str) -> dict:
+def confirm_cancel_card(draft_id: str, event: Event, tz: str, lang: str) -> dict[str, Any]:
     """One meeting matches a cancel: name it and ask, `{"a": "choose", "d", "e"}` / Keep it."""
     lines = [f"**{esc(event.title) or t('untitled', lang)}**",
              f"🕒 {fmt_event_time(event.start, event.end, event.all_day, tz, lang)}",

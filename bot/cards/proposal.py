@@ -1,6 +1,9 @@
 """The proposal card: one time, the people, the room, conflicts; Confirm / Other times / Cancel."""
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from .base import button, card, esc, md, more, row
 from .data import CANCEL, CONFIRM, OTHER, Proposal, value
 from .format import describe_rrule, fmt_duration, fmt_hm, fmt_local_range, fmt_range, local
@@ -12,7 +15,8 @@ MAX_CONFLICTS = 15
 ASSUMPTIONS = ("pm_assumed", "am_assumed", "rolled_to_tomorrow", "date_in_past", "default_window")
 
 
-def assumption_lines(codes: tuple[str, ...] | list[str], start, tz: str, lang: str) -> list[str]:
+def assumption_lines(codes: tuple[str, ...] | list[str], start: dt.datetime | None, tz: str,
+                     lang: str) -> list[str]:
     """Each parser convention in words, so the person can correct it; unknown codes are skipped."""
     timed = ("pm_assumed", "am_assumed")
     when = fmt_hm(local(start, tz)) if start is not None else ""
@@ -21,7 +25,7 @@ def assumption_lines(codes: tuple[str, ...] | list[str], start, tz: str, lang: s
             if c in ASSUMPTIONS and (start is not None or c not in timed)]
 
 
-def proposal_card(p: Proposal, lang: str) -> dict:
+def proposal_card(p: Proposal, lang: str) -> dict[str, Any]:
     """Proposal for draft `p.draft_id`.
 
     Buttons: Confirm `{"a": "confirm", "d"}` (primary), Other times

@@ -4,7 +4,9 @@ table, not a draft, holds what a click acts on (bot/scheduler/clicks.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .agenda import agenda_elements
 from .base import button, card, esc, md, row
@@ -89,8 +91,8 @@ class Reminder:
     group: bool = False                  # digest: posted in a group
 
 
-def _v(action: str, job_id: str, **extra: object) -> dict:
-    v: dict = {"a": action, "j": job_id}
+def _v(action: str, job_id: str, **extra: object) -> dict[str, Any]:
+    v: dict[str, Any] = {"a": action, "j": job_id}
     v.update({k: x for k, x in extra.items() if x is not None})
     return v
 
@@ -104,7 +106,7 @@ def _describe(r: Reminder, lang: str) -> list[str]:
     return lines
 
 
-def reminder_set_card(r: Reminder, lang: str, on_calendar: bool = False) -> dict:
+def reminder_set_card(r: Reminder, lang: str, on_calendar: bool = False) -> dict[str, Any]:
     """The answer to "remind me …": what and when, and a Cancel button. `on_calendar`
     only when the calendar reminder was really written."""
     lines = [f"**{esc(r.title) or t('untitled', lang)}**", *_describe(r, lang)]
@@ -117,7 +119,7 @@ def reminder_set_card(r: Reminder, lang: str, on_calendar: bool = False) -> dict
 
 
 def reminder_card(r: Reminder, occurrence: str, lang: str, late: bool = False,
-                  event_start: dt.datetime | None = None) -> dict:
+                  event_start: dt.datetime | None = None) -> dict[str, Any]:
     """The reminder itself, with Done and Snooze (10 min, 1 h, tomorrow 9:00)."""
     lines = [f"**{esc(r.title) or t('untitled', lang)}**"]
     if event_start is not None:
@@ -133,7 +135,7 @@ def reminder_card(r: Reminder, occurrence: str, lang: str, late: bool = False,
 
 
 def reminder_state_card(state: str, title: str, lang: str, until: dt.datetime | None = None,
-                        tz: str | None = None) -> dict:
+                        tz: str | None = None) -> dict[str, Any]:
     """After a click: "done" | "snoozed" (until `until`) | "cancelled". No buttons."""
     body = {"done": t("rem_done_body", lang), "cancelled": t("rem_cancelled_body", lang)}.get(state)
     if state == "snoozed" and until is not None:
@@ -143,7 +145,7 @@ def reminder_state_card(state: str, title: str, lang: str, until: dt.datetime | 
                 [md(f"**{esc(title) or t('untitled', lang)}**\n{body or ''}")], lang)
 
 
-def reminders_list_card(items: list[Reminder], lang: str, kind: str = "remind", note: str | None = None) -> dict:
+def reminders_list_card(items: list[Reminder], lang: str, kind: str = "remind", note: str | None = None) -> dict[str, Any]:
     """Active reminders (or digests), soonest first, each with its Cancel/Stop button."""
     elements = [md(t(note, lang))] if note else []
     if not items:
@@ -162,7 +164,7 @@ def _hm_of(r: Reminder) -> str:
     return fmt_hm(local(r.at, r.tz))
 
 
-def digest_set_card(r: Reminder, lang: str) -> dict:
+def digest_set_card(r: Reminder, lang: str) -> dict[str, Any]:
     rule = describe_rrule(r.recurrence, lang) if r.recurrence else ""
     body = t("dig_set_body", lang, rule=rule, time=f"{_hm_of(r)} ({zone_label(local(r.at, r.tz))})",
              what=t(f"dig_what_{r.scope}", lang))
@@ -172,7 +174,7 @@ def digest_set_card(r: Reminder, lang: str) -> dict:
                 [md("\n".join(lines)), row([button(t("btn_rem_stop", lang), _v(CANCEL, r.job_id))])], lang)
 
 
-def digest_stopped_card(n: int, lang: str) -> dict:
+def digest_stopped_card(n: int, lang: str) -> dict[str, Any]:
     body = t("dig_stopped_body", lang, n=n) if n else t("dig_nothing_to_stop", lang)
     return card(t("title_digest_stopped", lang), "grey", [md(body)], lang)
 
@@ -186,8 +188,8 @@ class Conflict:
 
 
 def digest_card(events: list[Event], first: dt.date, last: dt.date, tz: str, lang: str, *,
-                conflicts: list[Conflict] = (), gaps: list[tuple[dt.datetime, dt.datetime]] = (),
-                scope: str = "day", late: bool = False, show_gaps: bool = True) -> dict:
+                conflicts: Sequence[Conflict] = (), gaps: Sequence[tuple[dt.datetime, dt.datetime]] = (),
+                scope: str = "day", late: bool = False, show_gaps: bool = True) -> dict[str, Any]:
     """The agenda of a digest, with overlapping events and the free gaps of the working
     day marked (gaps only for a day's digest)."""
     elements = agenda_elements(events, first, last, tz, lang)
@@ -205,12 +207,12 @@ def digest_card(events: list[Event], first: dt.date, last: dt.date, tz: str, lan
     return card(title, "indigo", elements, lang)
 
 
-def note_card(key: str, lang: str) -> dict:
+def note_card(key: str, lang: str) -> dict[str, Any]:
     """A short answer that sets nothing: "rem_need_time", "rem_in_past", "rem_no_event", …"""
     return card(t("title_reminder", lang), "orange", [md(t(key, lang))], lang)
 
 
-def choose_reminder_card(items: list[Reminder], lang: str) -> dict:
+def choose_reminder_card(items: list[Reminder], lang: str) -> dict[str, Any]:
     """"cancel the bank reminder" matched several: one Cancel button per match."""
     return reminders_list_card(items, lang, "remind", note="rem_cancel_which")
 

@@ -3,6 +3,7 @@ rooms to switch to), the `rooms` list, and the off-hours line ("01:00 for Carol"
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from .base import button, card, esc, md, row
 from .data import ROOM, OffHours, Room, value
@@ -22,7 +23,7 @@ def room_text(room: Room, lang: str) -> str:
     return " · ".join(bits)
 
 
-def room_buttons(draft_id: str, options: tuple[Room, ...], lang: str) -> list[dict]:
+def room_buttons(draft_id: str, options: tuple[Room, ...], lang: str) -> list[dict[str, Any]]:
     """"These rooms are free then:" and a button per room `{"a": "room", "d", "r": room_id}`."""
     if not options:
         return []
@@ -32,7 +33,7 @@ def room_buttons(draft_id: str, options: tuple[Room, ...], lang: str) -> list[di
                  for r in options if r.room_id])]
 
 
-def booked_room(draft_id: str, room: Room | None, options: tuple[Room, ...], lang: str) -> list[dict]:
+def booked_room(draft_id: str, room: Room | None, options: tuple[Room, ...], lang: str) -> list[dict[str, Any]]:
     """The booked meeting's room as the room answered: confirmed, pending, or — declined or
     taken at Confirm — not the meeting's room at all, with free rooms to add instead."""
     if room is None:
@@ -63,7 +64,7 @@ def off_hours_line(start: dt.datetime, tz: str, off: tuple[OffHours, ...], lang:
 
 
 def rooms_card(rooms: list[tuple[Room, bool | None]], lang: str, *, at: dt.datetime | None = None,
-               tz: str | None = None, seats: int = 0) -> dict:
+               tz: str | None = None, seats: int = 0) -> dict[str, Any]:
     """The tenant's rooms, each with seats and floor, and — given a time `at` — free or taken
     (the bool; None when no time was asked). Free rooms first."""
     head = []

@@ -1,6 +1,8 @@
 """The slots card: up to N times as buttons, or "nobody is free" with best-effort options."""
 from __future__ import annotations
 
+from typing import Any
+
 from .base import button, card, esc, md, row, stack
 from .data import CANCEL, PICK, SlotsView, value
 from .format import fmt_duration, fmt_hm, fmt_range, local, zone_label
@@ -11,7 +13,7 @@ from .rooms import off_hours_items
 MAX_SLOTS = 10
 
 
-def slots_card(v: SlotsView, lang: str) -> dict:
+def slots_card(v: SlotsView, lang: str) -> dict[str, Any]:
     """Free times for draft `v.draft_id`.
 
     Each slot button carries `{"a": "pick", "d": draft_id, "i": index}` (index
@@ -50,7 +52,8 @@ def slots_card(v: SlotsView, lang: str) -> dict:
             label += " — " + t("cant_make_it", lang, names=join(list(s.unavailable[:5]), lang))
             if len(s.unavailable) > 5:
                 label += " " + t("and_more", lang, n=len(s.unavailable) - 5)
-        buttons.append(button(label, value(PICK, v.draft_id, i=i), "primary" if i == 0 and not v.best_effort else "default"))
+        kind = "primary" if i == 0 and not v.best_effort else "default"
+        buttons.append(button(label, value(PICK, v.draft_id, i=i), kind))
     elements.extend(stack(buttons))
     notes = assumption_lines(v.assumptions, None, v.tz, lang)
     if notes:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import logging
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from bot import cards, people
 from bot.store import Draft

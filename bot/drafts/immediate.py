@@ -4,7 +4,8 @@ same result instead of doing it twice."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from bot import cards, oauth, people
 from bot.feishu import FeishuError

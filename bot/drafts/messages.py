@@ -57,7 +57,7 @@ def retry(click: Click) -> dict:
 def mean(click: Click) -> dict:
     p = MessagePayload.of(click.draft.payload)
     try:
-        chosen = p.readings[int(click.value.get("i"))]
+        chosen = p.readings[int(click.value.get("i", ""))]
     except (TypeError, ValueError, IndexError):
         return answer("error", p.lang)
     if click.bot.store.transition(click.draft.id, {"pending"}, "done") is None:

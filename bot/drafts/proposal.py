@@ -21,6 +21,7 @@ def booked_view(bot, draft: Draft, lang: str, now: dt.datetime) -> dict:
     p, r = ProposalPayload.of(draft.payload), draft.result or {}
     room = p.room
     start, end = p.start_dt(), p.end_dt()
+    assert start is not None and end is not None, "a booked draft has its time"
     # The room as it answered (Feishu answers for a room later); declined or taken: other rooms.
     status = r.get("room_status") or ("decline" if r.get("room_declined") else "accept")
     options = ()
@@ -113,7 +114,7 @@ def pick(click: Click) -> dict:
     bot, draft = click.bot, click.draft
     p = ProposalPayload.of(draft.payload)
     try:
-        start, end = (p.slots or [])[int(click.value.get("i"))]
+        start, end = (p.slots or [])[int(click.value.get("i", ""))]
     except (TypeError, ValueError, IndexError):
         return answer("error", p.lang)
     updated = bot.store.update_draft(draft.id, expected_version=draft.version,

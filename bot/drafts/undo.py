@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from bot import cards
 from bot.feishu import FeishuError

@@ -3,7 +3,8 @@ time-off, sharing (ACLs) and CalDAV settings."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from lark_oapi.api.calendar.v4 import (
     AclScope, BatchDeleteCalendarEventAttendeeRequest, BatchDeleteCalendarEventAttendeeRequestBody,
@@ -283,7 +284,7 @@ class CalendarMixin(FeishuClient):
         Feishu has no idempotency key here, so only rate-limit refusals are retried."""
         if isinstance(start, dt.datetime) != isinstance(end, dt.datetime):
             raise ValueError("create_timeoff needs two datetimes or two dates")
-        if isinstance(start, dt.datetime):
+        if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
             s, e = unix_s(start), unix_s(end)
         else:
             s, e = start.isoformat(), end.isoformat()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 import lark_oapi as lark
 from lark_oapi.api.contact.v3 import BatchUserRequest, GetUserRequest

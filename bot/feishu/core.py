@@ -19,7 +19,8 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import lark_oapi as lark
 import requests
@@ -125,7 +126,7 @@ class Caller:
             self.limiter.acquire(op)
             err, retryable = self._one(op, attempt_fn, policy)
             if err is None:
-                return retryable  # type: ignore[return-value]  # the response, see _one
+                return retryable  # the response, see _one
             if (err.code in TENANT_TOKEN_INVALID and not policy.user_token and not token_reset):
                 # The SDK caches the tenant token process-wide and never drops a
                 # rejected one; drop it and try once more (the gateway refused

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 from lark_oapi.api.calendar.v4 import ListFreebusyRequest, ListFreebusyRequestBody
 

@@ -25,7 +25,8 @@ import uuid
 import zlib
 from collections import deque
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import redis
 import sqlalchemy as sa

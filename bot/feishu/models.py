@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.config import zone
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 
 class RateLimiter:
@@ -27,7 +27,7 @@ class RateLimiter:
         now = self._clock()
         buckets = self._state.setdefault(key, [[float(n), now] for n, _ in self.windows])
         wait = 0.0
-        for (n, per), b in zip(self.windows, buckets):
+        for (n, per), b in zip(self.windows, buckets, strict=True):
             b[0] = min(float(n), b[0] + (now - b[1]) * n / per)
             b[1] = now
             if b[0] < 1.0 - 1e-9:  # tolerance: float refill after an exact sleep lands at 0.999…

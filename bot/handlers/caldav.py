@@ -72,7 +72,7 @@ def _send(ctx, card: dict) -> None:
 @on_draftless_click("caldav_revoke")
 def revoke(bot, operator: str, value: dict) -> dict:
     """The Revoke button: the clicker's own account for that device, whoever's card it is."""
-    lang = value.get("l") if value.get("l") in ("zh", "en") else "zh"
+    lang = str(value["l"]) if value.get("l") in ("zh", "en") else "zh"
     device = value.get("dev")
     if device not in DEVICES or device in NO_CALDAV:
         return answer("error", lang)

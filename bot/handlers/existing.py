@@ -24,12 +24,25 @@ def _query(ctx) -> str:
     return (ctx.intent.query or ctx.intent.title or "").strip()
 
 
+PART_OF_DAY_SLACK = dt.timedelta(hours=1)
+
+
 def _time_filter(ctx, verb: str):
-    """For cancel/invite a named time says which event; for reschedule it is the new time."""
+    """For cancel/invite a named time says which event; for reschedule it is the new time.
+    A part of day names the event loosely: "今晚的上线复盘" is the 23:00 one although the
+    parser's evening window ends at 21:00, so such a window reaches an hour either side and an
+    evening runs to midnight."""
     it = ctx.intent
     if verb == "reschedule" or (it.start is None and it.window_start is None):
         return None
-    return span(ctx)
+    start, end = span(ctx)
+    if it.window_start is not None and end - start < dt.timedelta(days=1):
+        tz = zone(ctx.sender.tz)
+        local_end = end.astimezone(tz)
+        midnight = dt.datetime.combine(local_end.date() + dt.timedelta(days=1), dt.time(0), tz)
+        end = midnight if local_end.hour >= 18 else end + PART_OF_DAY_SLACK
+        start = start - PART_OF_DAY_SLACK
+    return start, end
 
 
 def hints(ctx, verb: str) -> matching.Hints:

@@ -4,7 +4,8 @@ found by searching for the decorator. `bot.handlers` checks at import time that
 every intent the parser can produce has one."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 Handler = Callable[[Any], None]
 

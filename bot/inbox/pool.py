@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from collections.abc import Callable
 
 from bot.store import InboxItem, Store
 

@@ -12,7 +12,6 @@ import os
 import signal
 import threading
 
-from bot.drafts import maintenance
 from bot.config import Settings, settings_or_exit
 from bot.inbox.pool import INBOX_LEASE_S, SWEEP_EVERY_S
 from bot.runtime import Bot
@@ -47,9 +46,9 @@ def run(settings: Settings, stop: threading.Event) -> None:
     log.info("worker started: %d threads, nice %d", len(threads), settings.worker_nice)
     while not stop.wait(SWEEP_EVERY_S):
         try:
-            maintenance(bot)
+            bot.housekeeping()
         except Exception:
-            log.exception("maintenance failed")
+            log.exception("housekeeping failed")
     for t in threads:
         t.join(timeout=10)
     bot.stop()

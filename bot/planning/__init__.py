@@ -99,7 +99,9 @@ def proposal(bot, draft, lang: str) -> cards.Proposal:
     conflicts = []
     for oid, blocks in slots.conflicts({i: busy.get(i, []) for i in ids}, start, end).items():
         for b in blocks:
-            conflicts.append(cards.Conflict(person=names.get(oid, oid), start=b.start, end=b.end, title=b.title))
+            span = slots.normalize(b, p["tz"])   # a date-only block (a day off) as its hours: cards show times
+            if span is not None:
+                conflicts.append(cards.Conflict(person=names.get(oid, oid), start=span[0], end=span[1], title=b.title))
     card_room, options = None, ()
     if room:
         taken = bool(slots.conflicts({"room": busy.get(room["room_id"], [])}, start, end))

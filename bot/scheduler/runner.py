@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from ..feishu import FeishuError
 

@@ -44,7 +44,7 @@ def next_occurrence(rrule: str | None, dtstart: dt.datetime, tz: str, after: dt.
     nxt = rule.after(after.astimezone(z).replace(tzinfo=None))
     while nxt is not None and nxt.replace(tzinfo=z) <= after:
         nxt = rule.after(nxt)
-    return None if nxt is None else nxt.replace(tzinfo=z).astimezone(dt.timezone.utc)
+    return None if nxt is None else nxt.replace(tzinfo=z).astimezone(dt.UTC)
 
 
 def first_occurrence(rrule: str | None, dtstart: dt.datetime, tz: str, now: dt.datetime) -> dt.datetime | None:
@@ -52,7 +52,7 @@ def first_occurrence(rrule: str | None, dtstart: dt.datetime, tz: str, now: dt.d
     next occurrence after `now`; None for a one-off in the past."""
     if dtstart > now:
         if not rrule:
-            return dtstart.astimezone(dt.timezone.utc)
+            return dtstart.astimezone(dt.UTC)
         # dtstart may not match the rule ("every Monday" said on a Wednesday): the rule decides.
         return next_occurrence(rrule, dtstart, tz, dtstart - dt.timedelta(seconds=1))
     return next_occurrence(rrule, dtstart, tz, now) if rrule else None
@@ -69,7 +69,7 @@ def tomorrow_at(now: dt.datetime, tz: str, hour: int = 9) -> dt.datetime:
     """Tomorrow at `hour`:00 in the person's zone, in UTC."""
     z = ZoneInfo(tz)
     day = now.astimezone(z).date() + dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(hour), z).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(hour), z).astimezone(dt.UTC)
 
 
 def next_for(payload: dict, after: dt.datetime) -> dt.datetime | None:

@@ -10,6 +10,7 @@ touches the bot's database. One module per table family, composed into one
 * `prefs`        — a person's preferences
 * `links`        — Exchange bindings, watched calendars, meetings Yue booked
 * `cache`        — the shared key → JSON cache, housekeeping of expired rows
+* `retention`    — periodic leases (housekeeping once across instances), pruning finished drafts
 * `jobs`         — scheduled jobs (reminders, digests), leased to one worker at a time
 * `tables`       — the tables and the records the store hands out
 """
@@ -20,11 +21,12 @@ from bot.store.caldav import CaldavStore
 from bot.store.core import pg_driver_url
 from bot.store.drafts import DraftStore, idempotency_key, stable_uuid
 from bot.store.inbox import InboxStore
-from bot.store.jobs import Job, JobStore
+from bot.store.jobs import JobStore
 from bot.store.links import ExchangeLink, LinksStore, Meeting
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.prefs import PrefsStore
-from bot.store.tables import DRAFT_STATUSES, CaldavAccount, Draft, InboxItem, Prefs, UserToken
+from bot.store.retention import RetentionStore
+from bot.store.tables import DRAFT_STATUSES, CaldavAccount, Draft, InboxItem, Job, Prefs, UserToken
 from bot.store.tokens import TokenStore, derive_fernet_key
 
 __all__ = [
@@ -34,6 +36,6 @@ __all__ = [
 
 
 class Store(InboxStore, DraftStore, CaldavStore, TokenStore, OAuthStateStore, PrefsStore, CacheStore, JobStore,
-            LinksStore):
+            RetentionStore, LinksStore):
     """The bot's database. Construct with `Store(settings)` or
     `Store(url, secret_key, var_dir)`, call `create_all()` once at start-up."""

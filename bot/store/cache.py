@@ -18,7 +18,8 @@ class CacheStore(StoreCore):
         """The cached value if present and not expired, else None."""
         now = self._when(now)
         with self._tx(write=False) as c:
-            row = c.execute(select(cache.c.value).where(cache.c.key == _short_key(key), cache.c.expires_at > now)).first()
+            row = c.execute(select(cache.c.value)
+                            .where(cache.c.key == _short_key(key), cache.c.expires_at > now)).first()
         return None if row is None else row.value
 
     def cache_put(self, key: str, value: dict[str, Any], ttl_seconds: float, now: datetime | None = None) -> None:

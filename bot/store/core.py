@@ -29,11 +29,12 @@ import logging
 import os
 import sqlite3
 import time as time_module
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from sqlalchemy import and_, create_engine, event, insert, text, update
+from sqlalchemy import Table, and_, create_engine, event, insert, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -43,7 +44,7 @@ from bot.store.tables import metadata
 
 log = logging.getLogger("yue.store")
 
-UTC = timezone.utc
+UTC = UTC
 INBOX_MAX_ATTEMPTS = 5
 _MAX_KEY = 255                      # String(255) columns: seen.key, cache.key
 _DDL_LOCK_KEY = 0x59554553544F5245 & 0x7FFFFFFFFFFFFFFF   # "YUESTORE"; any constant bigint
@@ -84,7 +85,7 @@ def pg_driver_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
-def _enable_wal(cur) -> None:
+def _enable_wal(cur: sqlite3.Cursor) -> None:
     """Switch a SQLite file to WAL (a persistent property of the file). The switch
     needs the file to itself and SQLite reports "locked" at once instead of
     waiting, so instances opening a brand-new file together retry briefly."""
@@ -99,18 +100,33 @@ def _enable_wal(cur) -> None:
             time_module.sleep(0.05)
 
 
+def private_file(path: str | os.PathLike[str]) -> None:
+    """Create the SQLite file owner-only (0600; SQLite gives its -wal and -shm files the
+    same mode) in an owner-only directory when it creates that (0700): it holds people's
+    messages and calendar tokens. An existing file readable by others is tightened."""
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (os.fspath(path), f"{os.fspath(path)}-wal", f"{os.fspath(path)}-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            mode = os.stat(name).st_mode & 0o777
+            if mode & 0o077:
+                os.chmod(name, mode & 0o700)
+
+
 def make_engine(url: str) -> Engine:
     """An engine tuned for many threads: WAL, busy timeout and explicit BEGINs on
     SQLite; pre-ping on PostgreSQL (instances outlive server restarts)."""
     sqlite = url.startswith("sqlite")
     if sqlite:
-        path = url.split(":///", 1)[1] if ":///" in url else ""
-        if path and path != ":memory:" and not path.startswith("file:") and os.path.dirname(path):
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+        path = url.split(":///", 1)[1].split("?", 1)[0] if ":///" in url else ""
+        if path and path != ":memory:" and not path.startswith("file:"):
+            private_file(path)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record) -> None:
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
             # Take transaction control away from pysqlite so `_begin` decides the BEGIN kind.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
@@ -186,7 +202,7 @@ class StoreCore:
             with conn.begin():
                 yield conn
 
-    def _upsert(self, conn: Connection, table, keys: dict[str, Any], values: dict[str, Any]) -> None:
+    def _upsert(self, conn: Connection, table: Table, keys: dict[str, Any], values: dict[str, Any]) -> None:
         if self.dialect in ("postgresql", "sqlite"):
             ins = (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table).values(**keys, **values)
             conn.execute(ins.on_conflict_do_update(index_elements=list(keys), set_=values))

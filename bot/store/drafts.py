@@ -7,9 +7,10 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import Row, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.core import StoreCore, _aware
@@ -218,7 +219,7 @@ class DraftStore(StoreCore):
         return {k: (_aware(v, k) if isinstance(v, datetime) else v) for k, v in fields.items()}
 
     @staticmethod
-    def _draft(row) -> Draft:
+    def _draft(row: Row[Any]) -> Draft:
         return Draft(id=row.id, owner=row.owner, chat_id=row.chat_id, kind=row.kind, payload=row.payload,
                      result=row.result, card_message_id=row.card_message_id, status=row.status,
                      created_at=row.created_at, updated_at=row.updated_at, expires_at=row.expires_at,

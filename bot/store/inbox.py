@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.core import StoreCore, _aware, _short_key
@@ -53,7 +53,7 @@ class InboxStore(StoreCore):
         except IntegrityError:
             return False
 
-    def _claimable(self, now: datetime):
+    def _claimable(self, now: datetime) -> ColumnElement[bool]:
         return or_(
             and_(inbox.c.status == "new", inbox.c.available_at <= now),
             and_(inbox.c.status == "working", inbox.c.lease_until < now),
@@ -92,7 +92,7 @@ class InboxStore(StoreCore):
                         lease_until=now + timedelta(seconds=lease_seconds), lease_token=token, updated_at=now)
                 ).rowcount
                 if done == 1:
-                    got = c.execute(select(inbox).where(inbox.c.id == row.id, inbox.c.lease_token == token)).first()
+                    got = c.execute(select(inbox).where(inbox.c.id == row.id, inbox.c.lease_token == token)).one()
                     return self._item(got)
             return None
 
@@ -123,7 +123,7 @@ class InboxStore(StoreCore):
             if row is None:
                 return None
             if row.status != "working":
-                return row.status
+                return str(row.status)
             status = "dead" if row.attempts >= self.inbox_max_attempts else "new"
             c.execute(update(inbox).where(inbox.c.id == item_id, inbox.c.status == "working").values(
                 status=status, available_at=retry_at, lease_until=None, lease_token=None,
@@ -142,13 +142,14 @@ class InboxStore(StoreCore):
                              .where(inbox.c.status.in_(("new", "working")))).scalar_one()
 
     def inbox_prune(self, older_than: datetime) -> int:
-        """Delete 'done' items last touched before `older_than` (dead ones stay for inspection)."""
+        """Delete finished items ('done', and 'dead' ones, kept until then for inspection)
+        last touched before `older_than`; unfinished ones stay however old."""
         with self._tx() as c:
             return c.execute(delete(inbox).where(
-                inbox.c.status == "done", inbox.c.updated_at < _aware(older_than, "older_than"))).rowcount
+                inbox.c.status.in_(("done", "dead")), inbox.c.updated_at < _aware(older_than, "older_than"))).rowcount
 
     @staticmethod
-    def _item(row) -> InboxItem:
+    def _item(row: Row[Any]) -> InboxItem:
         return InboxItem(id=row.id, event_id=row.event_id, kind=row.kind, payload=row.payload, status=row.status,
                          attempts=row.attempts, worker_id=row.worker_id, lease_until=row.lease_until,
                          last_error=row.last_error, created_at=row.created_at)

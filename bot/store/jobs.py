@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.core import StoreCore
@@ -26,7 +27,7 @@ ACTIVE = ("scheduled", "running")
 MAX_ATTEMPTS = 8          # claims of one occurrence (a worker that keeps dying on it) before it is dead
 
 
-def _job(row) -> Job:
+def _job(row: Row[Any]) -> Job:
     return Job(id=row.id, kind=row.kind, owner=row.owner, chat_id=row.chat_id, payload=row.payload,
                status=row.status, occurs_at=row.occurs_at, due_at=row.due_at, attempts=row.attempts,
                fired=row.fired, lease_token=row.lease_token, worker_id=row.worker_id, last_error=row.last_error,
@@ -86,7 +87,7 @@ class JobStore(StoreCore):
             return int(c.execute(q).scalar_one())
 
     @staticmethod
-    def _due(now: datetime):
+    def _due(now: datetime) -> ColumnElement[bool]:
         return or_(and_(jobs.c.status == "scheduled", jobs.c.due_at <= now),
                    and_(jobs.c.status == "running", jobs.c.lease_until < now))
 

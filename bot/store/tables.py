@@ -6,14 +6,15 @@ Only `bot.store` uses this module; everything else sees the dataclasses below
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timezone
+from datetime import datetime, time, UTC
 from typing import Any
 
 from sqlalchemy import (
     JSON, Column, DateTime, Index, Integer, MetaData, String, Table, Text, TypeDecorator,
 )
+from sqlalchemy.engine import Dialect
 
-UTC = timezone.utc
+UTC = UTC
 
 # Draft life cycle (see issue 5): pending → booking → booked | cancelled | expired | failed;
 # booked → undoing → undone | gone (the thing to undo had already been removed, e.g. 193003).
@@ -26,7 +27,7 @@ INBOX_STATUSES = ("new", "working", "done", "dead")
 JOB_STATUSES = ("scheduled", "running", "done", "cancelled", "dropped", "dead")
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend.
 
     PostgreSQL keeps `timestamptz`. SQLite has no time zones: values are stored as
@@ -38,7 +39,7 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
@@ -46,7 +47,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -143,6 +144,15 @@ prefs = Table(
     Column("meeting_minutes", Integer, nullable=True),
     Column("tz", String(64), nullable=True),
     Column("lang", String(8), nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Named leases for work that one instance at a time does once per period (housekeeping).
+leases = Table(
+    "yue_leases", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(128), nullable=True),
+    Column("due_at", UTCDateTime, nullable=False),          # the next run may start at or after this
     Column("updated_at", UTCDateTime, nullable=False),
 )
 

@@ -53,7 +53,7 @@ class TokenStore(StoreCore):
         """
         path = self.var_dir / "secret.key"
         if not path.exists():
-            self.var_dir.mkdir(parents=True, exist_ok=True)
+            self.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             tmp = self.var_dir / f".secret.key.{os.getpid()}.{secrets.token_hex(4)}"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
@@ -87,7 +87,8 @@ class TokenStore(StoreCore):
             "access_token": f.encrypt(access_token.encode()).decode(),
             "refresh_token": f.encrypt(refresh_token.encode()).decode(),
             "expires_at": _aware(expires_at, "expires_at"),
-            "refresh_expires_at": None if refresh_expires_at is None else _aware(refresh_expires_at, "refresh_expires_at"),
+            "refresh_expires_at": (None if refresh_expires_at is None
+                                   else _aware(refresh_expires_at, "refresh_expires_at")),
             "updated_at": self.now(),
         }
         with self._tx() as c:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import lark_oapi as lark
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from lark_oapi.adapter.flask import parse_req, parse_resp
 from lark_oapi.api.im.v1 import P2ImMessageReceiveV1
 from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTrigger
@@ -42,20 +44,54 @@ def _as_dict(obj) -> dict:
     return json.loads(lark.JSON.marshal(obj) or "{}")
 
 
+def stored_form(payload: dict) -> dict:
+    """What processing needs of a verified event: without the verification token (v1
+    events carry it at the top, v2 in the header), which must not sit in the inbox."""
+    out = {k: v for k, v in payload.items() if k != "token"}
+    if isinstance(out.get("header"), dict):
+        out["header"] = {k: v for k, v in out["header"].items() if k != "token"}
+    return out
+
+
+def ours(settings: Settings, payload: dict, kind: str) -> bool:
+    """Signed with our key is not enough: the event must also name our app (and our tenant
+    when FEISHU_TENANT_KEY is set). Another app's event is logged and answered 200 with
+    no processing, so Feishu does not re-deliver it."""
+    header = payload.get("header") or {}
+    app_id, tenant = header.get("app_id"), header.get("tenant_key")
+    if app_id != settings.app_id or (settings.tenant_key and tenant != settings.tenant_key):
+        log.warning("dropped %s %s for app %r tenant %r (not ours)", kind, header.get("event_id"), app_id, tenant)
+        return False
+    return True
+
+
 def event_handler(on_message: Callable[[dict], None], on_card: Callable[[dict], dict],
                   encrypt_key: str = "", verification_token: str = "",
+                  settings: Settings | None = None,
                   on_calendar: Callable[[dict], None] | None = None) -> lark.EventDispatcherHandler:
     """The registrations both transports use: HTTP (with the app's key and token, which the
-    dispatcher checks) and the long connection (empty: lark.ws.Client does not verify)."""
+    dispatcher checks) and the long connection (empty: lark.ws.Client does not verify).
+    Events are handed on without their verification token; with `settings` (HTTP, where
+    anyone may post), one naming another app or tenant is dropped (`ours`)."""
+    def accepted(data: Any, kind: str) -> dict | None:
+        payload = _as_dict(data)
+        if settings is not None and not ours(settings, payload, kind):
+            return None
+        return stored_form(payload)
+
     def message(data: P2ImMessageReceiveV1) -> None:
-        on_message(_as_dict(data))
+        payload = accepted(data, "event")
+        if payload is not None:
+            on_message(payload)
 
     def card(data: P2CardActionTrigger):
-        return on_card(_as_dict(data))
+        payload = accepted(data, "card callback")
+        return {} if payload is None else on_card(payload)
 
     def calendar(data) -> None:
-        if on_calendar is not None:
-            on_calendar(_as_dict(data))
+        payload = accepted(data, "event")
+        if payload is not None and on_calendar is not None:
+            on_calendar(payload)
 
     # Calendar change pushes Yue asked for on people's behalf (bot/handlers/changes.py).
     return (lark.EventDispatcherHandler.builder(encrypt_key, verification_token)
@@ -78,7 +114,7 @@ def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
         return call
 
     return event_handler(reached(on_message), reached(on_card), settings.encrypt_key, settings.verification_token,
-                         reached(on_calendar) if on_calendar else None)
+                         settings, reached(on_calendar) if on_calendar else None)
 
 
 def _stale() -> bool:
@@ -96,7 +132,7 @@ def blueprint(settings: Settings, on_message: Callable[[dict], None],
     bp = Blueprint("feishu_inbound", __name__)
     dispatcher = build_dispatcher(settings, on_message, on_card, on_calendar)
 
-    def handle(kind: str) -> Response:
+    def handle(kind: str) -> ResponseReturnValue:
         if _stale():
             log.warning("refused %s: timestamp outside the replay window from %s", kind, request.remote_addr)
             return jsonify(code=400, msg="stale or invalid timestamp"), 400

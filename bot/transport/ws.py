@@ -108,6 +108,7 @@ class LongConnection:
 
     def _run(self) -> None:
         loop = self._loop
+        assert loop is not None, "start() makes the loop before the thread runs"
         asyncio.set_event_loop(loop)    # the client's expiring cache schedules its cron here
         try:
             if self._wait_for_local and not self._local_server_up():

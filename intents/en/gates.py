@@ -9,7 +9,7 @@ when a trigger is among the tokens (None: always) and `extra(s, tokens)` holds, 
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 Extra = Callable[[str, frozenset], bool]
 Gate = tuple  # (frozenset | None, Extra | None)

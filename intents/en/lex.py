@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 _SPACES = re.compile(r"\s+")
 
@@ -44,12 +45,16 @@ class Text:
 
     def __init__(self, original: str):
         self.orig = original
+        self.lo: Sequence[int]
+        self.hi: Sequence[int]
         low = original.lower()
         if len(low) == len(original):  # the usual case: one char per char
             # ranges index and slice like the lists a rewrite builds, at no cost until then
             self.s, self.lo, self.hi = low, range(len(low)), range(1, len(low) + 1)
             return
-        chars, lo, hi = [], [], []
+        chars: list[str] = []
+        lo: list[int] = []
+        hi: list[int] = []
         for i, ch in enumerate(original):
             low = ch.lower()
             chars.append(low)
@@ -59,7 +64,10 @@ class Text:
         self.lo, self.hi = lo, hi
 
     def sub(self, pattern: re.Pattern, repl: str | Callable[[re.Match], str]) -> None:
-        out, lo, hi, pos = [], [], [], 0
+        out: list[str] = []
+        lo: list[int] = []
+        hi: list[int] = []
+        pos = 0
         # m.expand parses its template on every call: a plain string needs none of that
         literal = None if callable(repl) or "\\" in repl else repl
         for m in pattern.finditer(self.s):

@@ -170,6 +170,8 @@ def prepare(original: str) -> Text:
     s = t.s
     # Each sub below needs a whole word (\b...\b) from its table: one set of the message's
     # alphanumeric runs answers all those checks (the subs before it add none of them).
+    alnum: str | None
+    runs: Collection[str]
     if s.isascii():  # the same counts and runs by bytes.translate, a few times faster
         b = s.encode()
         digits = len(b.translate(None, _NOT_DIGITS))

@@ -9,6 +9,7 @@ the existing event ("move the sync to Friday" -> "sync").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..prefilter import fast_compile
 from .lex import Text
@@ -58,7 +59,8 @@ def _blanked(orig: str, cuts: list[tuple[int, int]]) -> str:
         a, b = cuts[0]
         a, b = (a if a > 0 else 0), (b if b < n else n)
         return orig[:a] + " " * (b - a) + orig[b:] if a < b else orig
-    pos, out = 0, []
+    pos = 0
+    out: list[str] = []
     for a, b in sorted(cuts):
         a, b = (a if a > pos else pos), (b if b < n else n)
         if a < b:
@@ -76,7 +78,8 @@ def _blanked(orig: str, cuts: list[tuple[int, int]]) -> str:
 _PRE_REV = re.compile(r"(?:\s+(?:" + "|".join(w[::-1] for w in _PRE_WORDS.split("|")) + r")\b)+", re.I)
 
 
-def residue(t: Text, spans: list[tuple[int, int]], extra: list[tuple[int, int]] = (), limit: int | None = None) -> str:
+def residue(t: Text, spans: list[tuple[int, int]], extra: Sequence[tuple[int, int]] = (),
+            limit: int | None = None) -> str:
     """The original text with the time spans (plus their glue words) and `extra` blanked."""
     orig = t.orig if limit is None else t.orig[:limit]
     lo, hi, n, size = t.lo, t.hi, len(t.lo), len(orig)
@@ -164,7 +167,8 @@ def _isub(pair: tuple[re.Pattern, re.Pattern], s: str) -> str:
     """pair[0].sub(" ", s), pair[1] being its lower-case copy (neither matches empty text)."""
     if not s.isascii():
         return pair[0].sub(" ", s)
-    parts, pos = [], 0
+    parts: list[str] = []
+    pos = 0
     for m in pair[1].finditer(s.lower()):
         parts += (s[pos:m.start()], " ")
         pos = m.end()

@@ -11,7 +11,7 @@ import re
 import re._parser as _sre  # the regex syntax tree, read once per rule at import
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Callable
+from collections.abc import Callable
 
 from ..prefilter import with_lookahead
 from .gates import rule_gate, text_chars
@@ -163,7 +163,7 @@ def build_index() -> list[list[tuple]]:
     return _TABLES
 
 
-def _build(fn: Builder, m: re.Match, ctx: Ctx) -> "Atom | list[Atom] | None":
+def _build(fn: Builder, m: re.Match, ctx: Ctx) -> Atom | list[Atom] | None:
     try:
         return fn(m, ctx)
     except _BUILD_ERRORS:

@@ -129,8 +129,9 @@ def list_calendars():
     own_primary(s, ident)
     size = page_size(500, 50, 1000)
     page_token, sync_token = request.args.get("page_token"), request.args.get("sync_token")
-    base = select(CalSubscription, CalCalendar).join(CalCalendar, CalCalendar.calendar_id == CalSubscription.calendar_id) \
-        .where(CalSubscription.identity == me(ident))
+    base = (select(CalSubscription, CalCalendar)
+            .join(CalCalendar, CalCalendar.calendar_id == CalSubscription.calendar_id)
+            .where(CalSubscription.identity == me(ident)))
     if sync_token and not page_token:
         since = page_offset(sync_token, "cs")
         rows = s.execute(base.where(or_(CalSubscription.seq > since, CalCalendar.seq > since))

@@ -17,7 +17,8 @@ ROLES = ("free_busy_reader", "reader", "writer", "owner")
 
 
 def acl_json(s: Session, a: CalAcl, kind: str) -> dict:
-    return {"acl_id": a.acl_id, "role": a.role, "scope": {"type": "user", "user_id": user_id_as(s, a.user_open_id, kind)}}
+    return {"acl_id": a.acl_id, "role": a.role,
+            "scope": {"type": "user", "user_id": user_id_as(s, a.user_open_id, kind)}}
 
 
 def _owned(s: Session, calendar_id: str) -> CalCalendar:

@@ -33,7 +33,8 @@ import sandbox.calendar_core as limits  # noqa: E402
 def _new(s: Session, ev: CalEvent, typ: str, value: str, item: dict) -> CalAttendee:
     a = CalAttendee(attendee_id=new_short_id(f"{typ}_"), series_uid=ev.series_uid, type=typ,
                     is_optional=bool(item.get("is_optional")) if typ in ("user", "third_party") else False,
-                    operate_id=str(item.get("operate_id") or ""), approval_reason=str(item.get("approval_reason") or ""))
+                    operate_id=str(item.get("operate_id") or ""),
+                    approval_reason=str(item.get("approval_reason") or ""))
     if typ == "user":
         u = s.get(store.User, value)
         a.user_open_id, a.display_name = value, u.name if u else value

@@ -18,6 +18,7 @@ from sandbox.calendar_events_core import (attendee_json, attendee_of, attendees,
                                           holder_calendars, master_of, notify_event, view_of)
 from sandbox.calendar_models import CalEvent, CalEventPref, CalPushSubscription, new_event_uid, next_seq
 from sandbox.recurrence import Occ, materialize_series
+from datetime import UTC
 
 bp = Blueprint("calendar_v4_events", __name__, url_prefix="/open-apis/calendar/v4")
 PREFIX = "/calendars/<calendar_id>/events"
@@ -105,10 +106,10 @@ def _exception_for(s, master: CalEvent, original: int) -> CalEvent:
                    creator=master.creator, create_time=master.create_time, update_time=int(time.time()),
                    seq=next_seq(s), extra=dict(master.extra or {}))
     if master.start_date:
-        from datetime import datetime, timezone
-        exc.start_date = datetime.fromtimestamp(original, timezone.utc).date().isoformat()
+        from datetime import datetime
+        exc.start_date = datetime.fromtimestamp(original, UTC).date().isoformat()
         exc.end_date = exc.start_date if master.end_date == master.start_date else \
-            datetime.fromtimestamp(original + dur, timezone.utc).date().isoformat()
+            datetime.fromtimestamp(original + dur, UTC).date().isoformat()
     s.add(exc)
     s.flush()
     return exc

@@ -9,11 +9,10 @@ import functools
 import json
 import logging
 import secrets
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Literal
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from sandbox import store
+from sandbox.quota import RateLimiter  # noqa: F401  (route modules import it from here)
 
 log = logging.getLogger("sandbox")
 
@@ -45,38 +45,6 @@ class Identity:
     kind: Literal["tenant", "user"]
     app_id: str
     open_id: str | None          # tenant token: the app's bot open_id; user token: the user
-
-
-@dataclass
-class RateLimiter:
-    """Feishu's gateway quota: per app × API, 50 requests/s and 1000/min (contract §10). In memory:
-    a single-process sandbox, and a restart resetting the counters is harmless."""
-    per_second: int = 50
-    per_minute: int = 1000
-    enabled: bool = True
-    _hits: dict[tuple, deque] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def check(self, key: tuple, now: float | None = None) -> int | None:
-        """Record a hit; return None if allowed, else the seconds to wait (for x-ogw-ratelimit-reset)."""
-        if not self.enabled:
-            return None
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - 60:
-                hits.popleft()
-            last_second = sum(1 for t in reversed(hits) if t > now - 1) if len(hits) >= self.per_second else 0
-            if len(hits) >= self.per_minute:
-                return max(1, int(hits[0] + 60 - now + 0.999))
-            if last_second >= self.per_second:
-                return 1
-            hits.append(now)
-            return None
-
-    def reset(self) -> None:
-        with self._lock:
-            self._hits.clear()
 
 
 @dataclass
@@ -255,7 +223,8 @@ def authenticate(tenant: bool = True, user: bool = True) -> Identity:
             raise _gateway_error(99991663, "Invalid access token for authorization: this API accepts only a "
                                            "tenant_access_token, a user_access_token was sent.")
         ident = Identity("user", ut.app_id, ut.open_id)
-    wait = state().limiter.check((ident.app_id, request.method, request.url_rule.rule if request.url_rule else request.path))
+    rule = request.url_rule.rule if request.url_rule else request.path
+    wait = state().limiter.check((ident.app_id, request.method, rule))
     if wait is not None:
         raise ApiError(99991400, "request trigger frequency limit", 429,
                        headers={"x-ogw-ratelimit-limit": str(state().limiter.per_second),

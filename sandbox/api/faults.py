@@ -45,6 +45,9 @@ def _inject():
         f.sleep()
     auth = request.headers.get("Authorization", "")
     what = f.decide(request.path, tenant_token=auth.startswith("Bearer t-"))
+    if request.path.startswith(f.path_prefix):
+        f.record(f"{request.method} {request.url_rule.rule if request.url_rule else request.path}",
+                 _request_key(), what)
     if what == "error":
         return fail(1000000, "sandbox fault: internal error", 500)
     if what == "rate_limit":
@@ -57,6 +60,16 @@ def _inject():
     if what == "drop":
         g.sb_drop = True
     return None
+
+
+def _request_key() -> str | None:
+    """What names one request across the caller's attempts: Feishu's idempotency_key (query)
+    or uuid (query or JSON body)."""
+    key = request.args.get("idempotency_key") or request.args.get("uuid")
+    if key:
+        return key
+    body = request.get_json(silent=True, cache=True)
+    return str(body["uuid"]) if isinstance(body, dict) and body.get("uuid") else None
 
 
 @bp.teardown_app_request

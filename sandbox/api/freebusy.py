@@ -4,9 +4,9 @@ occurrences, and their leave (timeoff). Answers come from the materialised occur
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, datetime, timezone, tzinfo, UTC
 from operator import itemgetter
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Blueprint
 from sqlalchemy import bindparam, select
@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from sandbox import store
 from sandbox.api.common import body, id_type, ok, requires, session
-from sandbox.calendar_core import PARAM, active_user, bad, field_bool, field_list, field_str, room_calendar, user_primary
+from sandbox.calendar_core import (PARAM, active_user, bad, field_bool, field_list, field_str, room_calendar,
+                                   user_primary)
 from sandbox.calendar_models import CalAttendee, CalEvent, CalEventPref, CalTimeoff
 from sandbox.calendar_query import occurrences
 from sandbox.recurrence import iso
@@ -30,7 +31,7 @@ def rfc3339(data: dict, name: str) -> datetime:
     try:
         value = datetime.fromisoformat(raw.replace("z", "Z"))
     except ValueError:
-        raise bad(f"{name} must be an RFC 3339 time such as 2024-05-01T09:00:00+08:00, got {raw!r}")
+        raise bad(f"{name} must be an RFC 3339 time such as 2024-05-01T09:00:00+08:00, got {raw!r}") from None
     if value.tzinfo is None:
         raise bad(f"{name} must carry a UTC offset, got {raw!r}")
     return value
@@ -43,7 +44,7 @@ def window(data: dict) -> tuple[int, int, tzinfo]:
         raise bad("time_max must be after time_min")
     if we - ws > MAX_SPAN:
         raise bad("time_max - time_min must not exceed 90 days")
-    return ws, we, lo.tzinfo or timezone.utc
+    return ws, we, lo.tzinfo or UTC
 
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -54,10 +55,10 @@ def _day(days: int) -> str:
     return date.fromordinal(_EPOCH_ORDINAL + days).isoformat()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _clock(secs: int) -> str:
     h, rest = divmod(secs, 3600)
-    return "T%02d:%02d:%02d" % (h, rest // 60, rest % 60)
+    return f"T{h:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 def formatter(tz: tzinfo) -> Callable[[int], str]:

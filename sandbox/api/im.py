@@ -54,7 +54,8 @@ def message_json(s: Session, m: store.Message, kind: str = "open_id") -> dict:
     return {"message_id": m.message_id, "root_id": m.root_id, "parent_id": m.parent_id, "thread_id": m.thread_id,
             "msg_type": m.msg_type, "create_time": str(m.created_ms), "update_time": str(m.updated_ms),
             "deleted": m.deleted, "updated": m.updated, "chat_id": m.chat_id, "sender": sender,
-            "body": {"content": content}, "mentions": [mention_json(s, x, kind) for x in json.loads(m.mentions or "[]")],
+            "body": {"content": content},
+            "mentions": [mention_json(s, x, kind) for x in json.loads(m.mentions or "[]")],
             "upper_message_id": ""}
 
 
@@ -179,7 +180,8 @@ def create_message() -> Response:
     if not kind:
         raise ApiError(99992402, "field validation failed: receive_id_type is required")
     if kind not in RECEIVE_ID_TYPES:
-        raise ApiError(99992402, f"field validation failed: receive_id_type must be one of {', '.join(RECEIVE_ID_TYPES)}")
+        raise ApiError(99992402, "field validation failed: receive_id_type must be one of "
+                                 f"{', '.join(RECEIVE_ID_TYPES)}")
     data = body()
     receive_id = data.get("receive_id")
     if not isinstance(receive_id, str) or not receive_id:
@@ -256,7 +258,8 @@ def patch_message(message_id: str) -> Response:
     if m.deleted:
         raise ApiError(RECALLED, f"message {message_id} has been recalled")
     if m.msg_type != "interactive":
-        raise ApiError(INVALID, f"invalid param: message {message_id} is {m.msg_type!r}, only interactive cards can be patched")
+        raise ApiError(INVALID, f"invalid param: message {message_id} is {m.msg_type!r}, "
+                                "only interactive cards can be patched")
     if m.sender_id != sender_id:
         raise ApiError(INVALID, f"invalid param: message {message_id} was not sent by this app")
     if store.now_ms() - m.created_ms > PATCH_WINDOW_MS:

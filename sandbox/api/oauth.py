@@ -29,10 +29,13 @@ button.primary{background:#3370ff;color:#fff;border-color:#3370ff}</style></head
 <h2>{{ app.name }} wants to access your calendar</h2>
 <p>Sandbox sign-in: choose who you are. Scopes: <code>{{ scope }}</code></p>
 <form method="post" action="{{ action }}">
-<input type="hidden" name="app_id" value="{{ app.app_id }}"><input type="hidden" name="redirect_uri" value="{{ redirect_uri }}">
+<input type="hidden" name="app_id" value="{{ app.app_id }}">
+<input type="hidden" name="redirect_uri" value="{{ redirect_uri }}">
 <input type="hidden" name="state" value="{{ state }}"><input type="hidden" name="scope" value="{{ scope }}">
-{% for u in people %}<label><input type="radio" name="open_id" value="{{ u.open_id }}" {% if u.open_id == chosen %}checked{% endif %}>
- {{ u.en_name }} {% if u.name != u.en_name %}{{ u.name }}{% endif %} <small>({{ u.open_id }})</small></label>{% endfor %}
+{% for u in people %}<label>
+ <input type="radio" name="open_id" value="{{ u.open_id }}" {% if u.open_id == chosen %}checked{% endif %}>
+ {{ u.en_name }} {% if u.name != u.en_name %}{{ u.name }}{% endif %}
+ <small>({{ u.open_id }})</small></label>{% endfor %}
 <p><button class="primary" name="decision" value="allow" type="submit">Authorize</button>
 <button name="decision" value="deny" type="submit">Cancel</button></p></form></body></html>"""
 
@@ -95,7 +98,8 @@ def authorize_consent() -> Response:
 
 def _issue(app_id: str, open_id: str, scope: str) -> store.UserToken:
     now = time.time()
-    tok = store.UserToken(access_token="u-" + secrets.token_urlsafe(30), refresh_token="ur-" + secrets.token_urlsafe(30),
+    tok = store.UserToken(access_token="u-" + secrets.token_urlsafe(30),
+                          refresh_token="ur-" + secrets.token_urlsafe(30),
                           app_id=app_id, open_id=open_id, scope=scope, expires_at=now + store.USER_TOKEN_TTL,
                           refresh_expires_at=now + store.REFRESH_TOKEN_TTL)
     session().add(tok)

@@ -29,7 +29,7 @@ def _bound(name: str) -> datetime:
     try:
         value = datetime.fromisoformat(raw.replace(" ", "+"))   # a bare '+' in a query decodes to a space
     except ValueError:
-        raise ApiError(400, f"{name} is not an ISO 8601 time: {raw!r}", 400)
+        raise ApiError(400, f"{name} is not an ISO 8601 time: {raw!r}", 400) from None
     if value.tzinfo is None:
         raise ApiError(400, f"{name} must carry a UTC offset: {raw!r}", 400)
     return value

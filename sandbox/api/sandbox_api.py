@@ -219,7 +219,8 @@ def card_action() -> Response:
     toast, card = answer.get("toast"), answer.get("card")
     new_card = None
     if card is not None:
-        if not isinstance(card, dict) or card.get("type") not in ("raw", "template") or not isinstance(card.get("data"), dict):
+        if (not isinstance(card, dict) or card.get("type") not in ("raw", "template")
+                or not isinstance(card.get("data"), dict)):
             raise ApiError(200672, 'the bot answered with an invalid card; Feishu needs {"card": {"type": "raw", '
                                    '"data": {...}}} or type "template" (error 200672)', 502)
         if card["type"] == "raw":

@@ -31,7 +31,7 @@ def add_timeoff(s: Session, open_id: str, start: str, end: str, tz_name: str = "
     try:
         tz = zone(tz_name)
     except RecurrenceError:
-        raise bad(f"timezone is not a valid IANA time zone: {tz_name!r}")
+        raise bad(f"timezone is not a valid IANA time zone: {tz_name!r}") from None
     if start.isdigit() and end.isdigit():
         s_ts, e_ts, all_day = int(start), int(end), False
         if not (0 < s_ts <= MAX_TS and 0 < e_ts <= MAX_TS):
@@ -40,7 +40,7 @@ def add_timeoff(s: Session, open_id: str, start: str, end: str, tz_name: str = "
         try:
             d0, d1 = datetime.strptime(start, "%Y-%m-%d"), datetime.strptime(end, "%Y-%m-%d")
         except ValueError:
-            raise bad("start_time and end_time must both be Unix seconds or both be YYYY-MM-DD")
+            raise bad("start_time and end_time must both be Unix seconds or both be YYYY-MM-DD") from None
         s_ts = int(d0.replace(tzinfo=tz).timestamp())
         e_ts = int((d1 + timedelta(days=1)).replace(tzinfo=tz).timestamp())
         all_day = True

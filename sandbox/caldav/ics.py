@@ -5,7 +5,7 @@ values the writer applies to the sandbox tables."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, UTC
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -33,12 +33,12 @@ class Attendee:
 # --- sandbox → iCalendar -------------------------------------------------------------------------
 
 def _tz(name: str) -> timezone | ZoneInfo:
-    return timezone.utc if name in ("UTC", "Etc/UTC") else zone(name)
+    return UTC if name in ("UTC", "Etc/UTC") else zone(name)
 
 
 def _moment(ts: int, tz_name: str, all_day: bool) -> date | datetime:
     if all_day:
-        return datetime.fromtimestamp(ts, timezone.utc).date()
+        return datetime.fromtimestamp(ts, UTC).date()
     return datetime.fromtimestamp(ts, _tz(tz_name))
 
 
@@ -48,8 +48,8 @@ def _rrule(ev: CalEvent) -> icalendar.vRecur:
     parts = _split(ev.recurrence)
     if "UNTIL" in parts:
         until = _until(parts["UNTIL"], zone(ev.start_tz))
-        parts["UNTIL"] = until.astimezone(timezone.utc).strftime("%Y%m%d") if ev.start_date \
-            else until.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        parts["UNTIL"] = until.astimezone(UTC).strftime("%Y%m%d") if ev.start_date \
+            else until.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     return icalendar.vRecur.from_ical(";".join(f"{k}={v}" for k, v in parts.items()))
 
 
@@ -65,9 +65,9 @@ def _component(ev: CalEvent, uid: str, full: bool, people: list[Attendee], rooms
     all_day = bool(ev.start_date)
     c = icalendar.Event()
     c.add("uid", uid)
-    c.add("dtstamp", datetime.fromtimestamp(ev.update_time or ev.create_time, timezone.utc))
-    c.add("created", datetime.fromtimestamp(ev.create_time, timezone.utc))
-    c.add("last-modified", datetime.fromtimestamp(ev.update_time or ev.create_time, timezone.utc))
+    c.add("dtstamp", datetime.fromtimestamp(ev.update_time or ev.create_time, UTC))
+    c.add("created", datetime.fromtimestamp(ev.create_time, UTC))
+    c.add("last-modified", datetime.fromtimestamp(ev.update_time or ev.create_time, UTC))
     c.add("dtstart", _moment(ev.start_ts, ev.start_tz, all_day))
     c.add("dtend", _moment(ev.end_ts, ev.end_tz, all_day))
     c.add("transp", "TRANSPARENT" if ev.free_busy_status == "free" else "OPAQUE")
@@ -214,7 +214,7 @@ def _reminders(comp: icalendar.Event, start: date | datetime) -> list[int]:
             minutes = int(-trigger.dt.total_seconds() // 60)
         else:
             first = start if isinstance(start, datetime) else datetime.combine(start, datetime.min.time(),
-                                                                               timezone.utc)
+                                                                               UTC)
             minutes = int((first - trigger.dt).total_seconds() // 60)
         if not -20160 <= minutes <= 20160:
             raise IcsError("VALARM must trigger within 14 days of the start")

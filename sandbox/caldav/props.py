@@ -2,7 +2,7 @@
 (which is also the calendar home, as in Radicale), a calendar collection, a calendar object."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import quote
 
 from sqlalchemy.orm import Session

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Response, g, redirect, request
@@ -200,7 +200,7 @@ def _utc(value: str | None, default: int) -> int:
     if not value:
         return default
     try:
-        return int(datetime.strptime(value.strip(), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp())
+        return int(datetime.strptime(value.strip(), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp())
     except ValueError:
         raise BadXml(f"time-range value {value!r} is not a UTC date-time like 20261207T000000Z") from None
 

@@ -99,6 +99,8 @@
       return keep(esc(ctx && ctx.formatDateTime ? ctx.formatDateTime(when) : when.toLocaleString()));
     });
     s = s.replace(/<br\s*\/?>/gi, () => keep("<br>"));
+    // Numeric entities (&#91; …) are the characters themselves, as literal text: never markup.
+    s = s.replace(/&#(\d{1,6});/g, (m, n) => keep(esc(String.fromCodePoint(Math.min(Number(n), 0x10ffff)))));
     // Inline code: its content is literal.
     s = s.replace(/`([^`\n]+)`/g, (m, code) => keep("<code>" + esc(code) + "</code>"));
     // Links: only schemes that cannot run script.

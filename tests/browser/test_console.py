@@ -1,6 +1,7 @@
 """The console in a real browser: a newcomer books a meeting with Yue as Alice (Chinese), sees it
 in Alice's and Bob's weeks, then as Carol (English) picks a slot and sees it in her week.
-Screenshots of the steps go to build/screenshots/ (docs/screenshots/ with YUE_UPDATE_SCREENSHOTS=1). No browser console errors are allowed.
+Screenshots of the steps go to build/screenshots/ (docs/screenshots/ with YUE_UPDATE_SCREENSHOTS=1).
+No browser console errors are allowed.
 
 The other tests need only the sandbox: static files, the card renderer, @-mentions, phone width,
 and the "server unreachable" banner."""
@@ -378,7 +379,8 @@ def test_card_click_shows_toast_and_replaces_card_in_place(sandbox_only, open_pa
                     {"tag": "form", "name": "f", "elements": [
                         {"tag": "input", "name": "title", "default_value": "Budget"},
                         {"tag": "select_static", "name": "len", "initial_option": "30",
-                         "options": [{"text": _text("30 min"), "value": "30"}, {"text": _text("60 min"), "value": "60"}]},
+                         "options": [{"text": _text("30 min"), "value": "30"},
+                                     {"text": _text("60 min"), "value": "60"}]},
                         _button("Confirm", "primary_filled", name="ok", form_action_type="submit",
                                 behaviors=[{"type": "callback", "value": {"a": "confirm", "d": "dr1"}}])]}]}}
         _send_card(sandbox_only.url, "oc_p2p_alice", card)

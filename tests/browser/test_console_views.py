@@ -110,7 +110,8 @@ def test_the_chat_scrolls_to_the_reply_after_sending(sandbox_only, open_page):
     expect(page.locator(reply)).to_be_attached(timeout=15000)
     page.wait_for_function("(sel) => { const b = document.getElementById('messages');"
                            " const r = document.querySelector(sel).getBoundingClientRect();"
-                           " const x = b.getBoundingClientRect(); return r.top >= x.top - 1 && r.top < x.bottom - 20; }",
+                           " const x = b.getBoundingClientRect();"
+                           " return r.top >= x.top - 1 && r.top < x.bottom - 20; }",
                            arg=reply, timeout=10000)
     assert in_view(page, reply)        # the reply's title, not its last line, is what shows
     assert errors == []

@@ -18,7 +18,8 @@ import json
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -31,15 +32,40 @@ from bot.config import Settings
 from sandbox.delivery import encrypt, sign
 from tests.support.databases import database_url
 from tests.support.live import LiveServer
-from tests.support.yue import buttons as support_buttons, url_buttons
+from tests.support.yue import buttons as support_buttons, url_buttons, wait_until
 
 REPLY_TIMEOUT = 20.0      # generous: a slow CI machine, never a timing assertion
-POLL = 0.05
 
 ZONES = {"ou_alice": "Asia/Shanghai", "ou_bob": "Asia/Shanghai", "ou_carol": "America/Los_Angeles",
          "ou_dave": "Europe/London", "ou_erin": "Asia/Tokyo", "ou_frank": "America/New_York",
          "ou_grace": "Asia/Singapore", "ou_henry": "Asia/Shanghai", "ou_ivy": "Asia/Shanghai",
          "ou_jonas": "Europe/Berlin", "ou_kevin": "Asia/Shanghai", "ou_lin": "Asia/Shanghai"}
+
+
+class FlowClock:
+    """The one clock of a flow module: the bot's (injected through create_app) and the tests'
+    (`today_in`). It runs at the wall clock's pace from a start chosen so that the next
+    MODULE_SPAN crosses no midnight in any zone the tests read dates in: a run that starts
+    at 23:50 in Shanghai reads the bot's "明天" and the test's `today_in() + 1` as one day."""
+
+    MODULE_SPAN = dt.timedelta(hours=1)
+
+    def __init__(self, real: dt.datetime | None = None) -> None:
+        real = real or dt.datetime.now(dt.UTC)
+        self.start = real
+        for back in range(0, 24 * 60, 10):      # at most a few hours back: midnights are spread out
+            start = real - dt.timedelta(minutes=back)
+            if all((start + self.MODULE_SPAN).astimezone(ZoneInfo(z)).date() == start.astimezone(ZoneInfo(z)).date()
+                   for z in set(ZONES.values())):
+                self.start = start
+                break
+        self._t0 = time.monotonic()
+
+    def now(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=time.monotonic() - self._t0)
+
+
+CLOCK = FlowClock()       # replaced per module by start_yue
 
 
 def p2p(open_id: str) -> str:
@@ -48,7 +74,7 @@ def p2p(open_id: str) -> str:
 
 
 def today_in(open_id: str) -> dt.date:
-    return dt.datetime.now(ZoneInfo(ZONES[open_id])).date()
+    return CLOCK.now().astimezone(ZoneInfo(ZONES[open_id])).date()
 
 
 def at(day: dt.date, hh: int, mm: int, open_id: str) -> dt.datetime:
@@ -90,14 +116,7 @@ def buttons(card: dict | None) -> list[tuple[str, dict]]:
 
 
 def wait_for(what: str, fn: Callable[[], Any], timeout: float = REPLY_TIMEOUT) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        got = fn()
-        if got:
-            return got
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(POLL)
+    return wait_until(what, fn, timeout)
 
 
 class Yue:
@@ -182,7 +201,8 @@ class Yue:
         """The message as the chat shows it now (cards are replaced and patched)."""
         mid = message if isinstance(message, str) else message["message_id"]
         chat = None if isinstance(message, str) else message["chat_id"]
-        chats = [chat] if chat else [c["chat_id"] for c in self.http.get(f"{self.url}/sandbox/api/chats").json()["chats"]]
+        chats = [chat] if chat else [c["chat_id"] for c in
+                                     self.http.get(f"{self.url}/sandbox/api/chats").json()["chats"]]
         for c in chats:
             for m in self.messages(c):
                 if m["message_id"] == mid:
@@ -285,7 +305,9 @@ def start_yue(db_url: str, var: Path, **env: str) -> tuple[LiveServer, Settings]
                                   "SANDBOX_DATABASE_URL": f"sqlite:///{var}/sandbox.db",
                                   "SANDBOX_RETRY_DELAY": "0.2", "YUE_WORKERS": "4", "LOG_LEVEL": "WARNING",
                                   **env})
-    srv = LiveServer(lambda port: create_app(settings.with_(port=port)))
+    global CLOCK
+    CLOCK = FlowClock()
+    srv = LiveServer(lambda port: create_app(settings.with_(port=port), clock=CLOCK.now))
     return srv.__enter__(), settings.with_(port=srv.port)
 
 

@@ -51,7 +51,7 @@ def test_backoff_grows_with_jitter_and_is_capped():
     hi = [backoff_delay(a, rng=lambda: 1.0) for a in range(8)]
     assert lo[0] == pytest.approx(0.05) and hi[0] == pytest.approx(0.1)
     assert lo == sorted(lo) and hi == sorted(hi)
-    assert max(hi) == pytest.approx(1.0) and all(l_ >= h / 2 for l_, h in zip(lo, hi))
+    assert max(hi) == pytest.approx(1.0) and all(l_ >= h / 2 for l_, h in zip(lo, hi, strict=True))
 
 
 def test_retry_after_header_is_read_case_insensitively():
@@ -191,13 +191,15 @@ def test_user_token_expiry_is_auth_without_touching_the_tenant_token():
 
 def test_time_conversions_are_aware():
     TI = type("TI", (), {})
-    ti = TI(); ti.timestamp, ti.timezone, ti.date = "1767225600", "Asia/Shanghai", None
+    ti = TI()
+    ti.timestamp, ti.timezone, ti.date = "1767225600", "Asia/Shanghai", None
     when, tz, all_day = time_info(ti)
     assert when == dt.datetime(2026, 1, 1, 8, 0, tzinfo=SH) and tz == "Asia/Shanghai" and not all_day
-    ti2 = TI(); ti2.timestamp, ti2.timezone, ti2.date = None, "UTC", "2026-01-02"
+    ti2 = TI()
+    ti2.timestamp, ti2.timezone, ti2.date = None, "UTC", "2026-01-02"
     when, tz, all_day = time_info(ti2)
-    assert all_day and when == dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc)
-    assert parse_rfc3339("2026-01-01T09:00:00+08:00") == dt.datetime(2026, 1, 1, 1, tzinfo=dt.timezone.utc)
+    assert all_day and when == dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+    assert parse_rfc3339("2026-01-01T09:00:00+08:00") == dt.datetime(2026, 1, 1, 1, tzinfo=dt.UTC)
     start = dt.datetime(2026, 1, 1, tzinfo=SH)
     parts = chunks(start, start + dt.timedelta(days=200), dt.timedelta(days=90))
     assert [p[1] - p[0] for p in parts] == [dt.timedelta(days=90)] * 2 + [dt.timedelta(days=20)]
@@ -430,7 +432,7 @@ def test_cards_send_reply_update(fs, sb):
 def test_oauth_exchange_and_refresh(fs):
     tok = fs.exchange_code(consent(fs, "ou_alice"))
     assert tok.open_id == "ou_alice" and tok.access_token and tok.refresh_token
-    assert tok.expires_at > dt.datetime.now(dt.timezone.utc) and tok.expires_at.tzinfo is not None
+    assert tok.expires_at > dt.datetime.now(dt.UTC) and tok.expires_at.tzinfo is not None
     assert tok.access_token not in repr(tok) and tok.refresh_token not in repr(tok)
     new = fs.refresh_user_token(tok.refresh_token)
     assert new.open_id == "ou_alice" and new.access_token != tok.access_token

@@ -153,3 +153,13 @@ def test_zh_a_weekly_meeting_named_by_its_day_asks_this_one_or_the_series(yue):
     no_picker(reply["card"])
     text = card_text(reply["card"])
     assert "架构周会" in text and "只改这一次，还是整个系列" in text, text
+
+
+def test_zh_an_evening_names_a_late_meeting_too(yue):
+    """"晚上的上线复盘" is the 23:00 one, although the parser's evening window ends at 21:00."""
+    day = week_day("ou_erin", 2, 2)
+    book(yue, "ou_erin", f"{zh_day(day)}晚上11点和 @李博 开会 上线复盘")
+    reply = yue.say(p2p("ou_erin"), "ou_erin", f"取消{zh_day(day)}晚上的上线复盘")
+    text = card_text(reply["card"])
+    assert "没有找到" not in text and "上线复盘" in text, text
+    no_picker(reply["card"])

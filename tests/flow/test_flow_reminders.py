@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +21,7 @@ from bot.config import Settings
 from tests.flow.conftest import Yue, buttons, card_text, p2p, stop_yue, today_in, wait_for
 from tests.support.live import LiveServer
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SH = ZoneInfo("Asia/Shanghai")
 
 
@@ -186,7 +186,7 @@ def test_recurring_reminder_keeps_its_local_time_across_a_dst_change(ryue: Yue, 
         at(y, when - dt.timedelta(minutes=1))
         assert len(pushed(y, chat, "daily report")) == i, f"early before {when}"
         at(y, when)
-        wait_for(f"the reminder at {when}", lambda: len(pushed(y, chat, "daily report")) == i + 1)
+        wait_for(f"the reminder at {when}", lambda i=i: len(pushed(y, chat, "daily report")) == i + 1)
         assert when.astimezone(z).hour == 18
     (job,) = y.store.jobs_of(owner=who)
     assert job.fired == 4 and job.occurs_at.astimezone(z).time() == dt.time(18, 0)

@@ -299,6 +299,7 @@ def test_find_time_en_across_zones_offers_the_nearest_common_times_then_books(yu
     out = yue.click(reply, "ou_carol", yue.button(proposal["card"], "confirm"))
     assert out["toast"]["content"] == "Booked"
     title = yue.store.get_draft(labelled[0][1]["d"]).payload["title"]
-    evs = [e for e in yue.events("ou_dave", title, slots[0][0] - dt.timedelta(days=1), slots[0][1] + dt.timedelta(days=1))
+    day = dt.timedelta(days=1)
+    evs = [e for e in yue.events("ou_dave", title, slots[0][0] - day, slots[0][1] + day)
            if "Carol Chen" in e["attendees"]]
     assert len(evs) == 1 and t(evs[0]["start"]) == slots[0][0]

@@ -7,12 +7,11 @@ at the point of the crash, then a new app is built on the same databases."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from app import create_app
 from bot import drafts as actions
 from tests.support.live import LiveServer
-from tests.support.yue import Chatter, action, card_text, settings_for
+from tests.support.yue import Chatter, action, card_text, inbox_row, settings_for, wait_until
 
 
 def bot_of(srv):
@@ -33,16 +32,20 @@ def test_message_acknowledged_then_crash_is_answered_after_restart(tmp_path):
         bot.kick = lambda: None
         chat = Chatter(first.url, timeout=3)
         sent = chat.say("oc_p2p_alice", "ou_alice", "帮助")
-        time.sleep(1.0)
+        # The acknowledgement stored it; the stopped workers never claim it (attempts stay 0).
+        row = wait_until("the acknowledged message to be stored", lambda: inbox_row(bot.store, sent["message_id"]))
+        assert (row.status, row.attempts) == ("new", 0)
         assert chat.replies_to(sent["message_id"], "oc_p2p_alice") == []
-        assert bot.store.inbox_pending_count() == 1, "the acknowledged message must be stored"
         port = first.port
     # ...and a new process starts on the same databases: its sweeper picks the message up.
     with LiveServer(lambda p: create_app(s.with_(port=p)), port=port) as second:
         chat = Chatter(second.url, timeout=20)
         replies = chat.wait_reply(sent["message_id"], "oc_p2p_alice")
         assert len(replies) == 1
-        assert bot_of(second).store.inbox_pending_count() == 0
+        wait_until("the inbox to drain", lambda: bot_of(second).store.inbox_pending_count() == 0)
+        row = inbox_row(bot_of(second).store, sent["message_id"])
+        # claimed once, by the new process: the first never touched it
+        assert (row.status, row.attempts, row.worker_id) == ("done", 1, bot_of(second).worker_id)
 
 
 def _crash_during_booking(tmp_path, event_created: bool):

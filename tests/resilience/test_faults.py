@@ -59,9 +59,15 @@ def test_bookings_survive_random_failures(yue):
         assert action((answer.get("card") or {}).get("data"), "undo") or "working" in str(answer.get("toast")) \
             or answer.get("toast", {}).get("type") == "success", f"flow {i}: not booked: {shown[:400]}"
         booked_titles.append(title)
-    injected = chat.faults()["injected"]
+    view = chat.faults()
+    injected = view["injected"]
     chat.clear_faults()
     assert injected["error"] + injected["drop"] > 0, "the faults were never injected"
+    # The bot sent faulted requests again with the same idempotency key / uuid (its retries,
+    # and the Retry buttons): counted by the sandbox, not inferred from the outcome.
+    assert view["retried"] > 0, view
+    creates = sum(n for route, n in view["calls"].items() if route.startswith("POST") and route.endswith("/events"))
+    assert creates > FLOWS, f"{creates} event creations for {FLOWS} bookings: no create was ever retried"
     counts = collections.Counter(summary for summary, _ in bot_events(yue))
     for title in booked_titles:
         assert counts[title] == 1, f"{title} exists {counts[title]} times"

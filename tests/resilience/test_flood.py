@@ -61,7 +61,7 @@ def test_flood_of_bad_callbacks_is_refused_and_good_traffic_served(srv):
 
     with cf.ThreadPoolExecutor(8) as pool:
         futures = [pool.submit(send_bad, b) for b in bad]
-        for i in range(5):          # real people keep writing during the flood
+        for _ in range(5):          # real people keep writing during the flood
             good_ids.append(chat.say("oc_p2p_carol", "ou_carol", "help")["message_id"])
         results = [f.result() for f in futures]
     for kind, status, ctype in results:

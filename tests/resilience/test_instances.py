@@ -7,7 +7,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import json
-import time
 
 import pytest
 import requests
@@ -15,7 +14,7 @@ import requests
 from app import create_app
 from tests.support.databases import database_url
 from tests.support.live import LiveServer
-from tests.support.yue import Chatter, action, message_event, settings_for, signed
+from tests.support.yue import Chatter, action, inbox_row, message_event, settings_for, signed, wait_until
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], scope="module")
@@ -56,15 +55,19 @@ def count_events(sandbox_app, title: str) -> int:
 
 
 def test_same_message_to_both_instances_is_answered_once(pair):
-    chat, a, b, settings, _ = pair
+    chat, a, b, settings, sandbox_app = pair
+    store = sandbox_app.extensions["yue_bot"].store
     sent = chat.say("oc_p2p_bob", "ou_bob", "帮助")      # stored in the sandbox and delivered to A
     event = message_event("oc_p2p_bob", "ou_bob", "帮助", sent["message_id"])
     with cf.ThreadPoolExecutor(4) as pool:                # and re-delivered to both, at once
         codes = [f.result().status_code for f in [pool.submit(post_event, u, settings, event) for u in (a, b, a, b)]]
     assert codes == [200, 200, 200, 200]
     chat.wait_reply(sent["message_id"], "oc_p2p_bob")
-    time.sleep(1.5)                                       # give a second reply every chance to appear
+    # Nothing is left to process (on either instance: one database), so no second reply can come.
+    wait_until("both instances' inbox to drain", lambda: store.inbox_pending_count() == 0)
     assert len(chat.replies_to(sent["message_id"], "oc_p2p_bob")) == 1
+    row = inbox_row(store, sent["message_id"])
+    assert (row.status, row.attempts) == ("done", 1)      # stored once, claimed once
 
 
 def test_confirm_on_both_instances_books_once(pair):

@@ -67,7 +67,7 @@ def test_two_instances_send_200_due_reminders_once_each_with_one_killed(tmp_path
             LiveServer(lambda port: create_app(settings_for(tmp_path, SANDBOX_EMPTY="1").with_(port=port))) as sb:
         store = Store(url, "test-secret", tmp_path / "var")
         store.create_all()
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         minute = now.replace(second=0, microsecond=0)
         for i in range(N):      # all due within one minute, already passed: every one is due at once
             occurs = min(now, minute + dt.timedelta(seconds=i * 60 / N))

@@ -34,6 +34,8 @@ def test_tokens_encrypted_at_rest_and_no_secret_in_logs(tmp_path, caplog):
         assert urls, f"expected a connect card, got {card_text(reply['card'])[:300]}"
         done = consent(urls[0], "ou_alice")
         assert done.status_code == 200, done.text[:300]
+        callback = dict(parse_qsl(urlsplit(done.history[-1].headers["Location"]).query))
+        assert callback.get("code") and callback.get("state")
         answers = chat.wait_reply(reply["parent_id"] or reply["message_id"], "oc_p2p_alice", count=2)
         assert len(answers) >= 2     # the original request is answered after consent
         bot = srv.app.extensions["yue_bot"]
@@ -51,8 +53,18 @@ def test_tokens_encrypted_at_rest_and_no_secret_in_logs(tmp_path, caplog):
         for wal in tmp_path.glob("yue.db-wal"):
             db_bytes += wal.read_bytes()
     assert tok.access_token.encode() not in db_bytes
+    assert s.verification_token.encode() not in db_bytes       # the inbox keeps events without it
+    for private, mode in ((tmp_path / "yue.db", "0o600"), (tmp_path / "sandbox.db", "0o600"),
+                          (pathlib.Path(s.var_dir), "0o700")):
+        assert oct(private.stat().st_mode & 0o777) == mode, private
     assert tok.refresh_token.encode() not in db_bytes
     logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     assert len(caplog.records) > 20, "the flow should have logged something"
     for name, value in secrets.items():
         assert value not in logged, f"the {name} appears in the logs"
+    # The server's access log (werkzeug) names the callback without its one-time code and
+    # state; the test's own HTTP client (urllib3, at DEBUG) is not the server's log.
+    served = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("urllib3"))
+    assert "/oauth/callback?code=[redacted]&state=[redacted]" in served
+    for name in ("code", "state"):
+        assert callback[name] not in served, f"the OAuth {name} appears in the logs"

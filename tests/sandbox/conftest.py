@@ -9,7 +9,7 @@ clients pointed at it, and user tokens obtained through the OAuth code flow over
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import lark_oapi as lark

@@ -62,8 +62,8 @@ def test_busy_only_view_hides_everything_but_the_time():
 
 
 def test_all_day_series_stays_in_dates():
-    master = row(start_date="2026-12-07", end_date="2026-12-07", start_ts=ts(2026, 12, 7, tz=dt.timezone.utc),
-                 end_ts=ts(2026, 12, 8, tz=dt.timezone.utc), start_tz="UTC", end_tz="UTC",
+    master = row(start_date="2026-12-07", end_date="2026-12-07", start_ts=ts(2026, 12, 7, tz=dt.UTC),
+                 end_ts=ts(2026, 12, 8, tz=dt.UTC), start_tz="UTC", end_tz="UTC",
                  recurrence="FREQ=WEEKLY;UNTIL=20261231")
     ev = icalendar.Calendar.from_ical(render(master, [], "u", True, [], [])).walk("VEVENT")[0]
     assert ev.start == dt.date(2026, 12, 7) and ev.end == dt.date(2026, 12, 8)

@@ -189,7 +189,7 @@ def test_token_split_timeoff_caldav_exchange(lark_client, lark_user_client, user
     caldav_refused = lark_user_client.calendar.v4.setting.generate_caldav_conf(GenerateCaldavConfSettingRequest.builder()
         .request_body(GenerateCaldavConfSettingRequestBody.builder().device_name("iPhone").build()).build(), as_tenant)
     assert caldav_refused.code == 99991668
-    with pytest.raises(Exception):   # the default (tenant) client cannot even send a user-only call
+    with pytest.raises(Exception):  # noqa: B017 - the default (tenant) client cannot even send a user-only call
         lark_client.calendar.v4.setting.generate_caldav_conf(GenerateCaldavConfSettingRequest.builder()
             .request_body(GenerateCaldavConfSettingRequestBody.builder().build()).build())
     conf = lark_user_client.calendar.v4.setting.generate_caldav_conf(GenerateCaldavConfSettingRequest.builder()

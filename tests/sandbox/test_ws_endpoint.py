@@ -196,7 +196,7 @@ def test_each_event_goes_to_one_connection_of_the_app(sandbox_server):
                 seen.setdefault(json.loads(f.payload)["header"]["event_id"], []).append(name)
                 ack(ws, f)
         for eid in sent:
-            wait_for("delivery", lambda: record(sandbox_server.url, eid)["delivered"])
+            wait_for("delivery", lambda eid=eid: record(sandbox_server.url, eid)["delivered"])
         with pytest.raises(TimeoutError):               # nothing more: no event went to both
             a.recv(timeout=0.3)
     assert sorted(seen) == sorted(sent) and all(len(v) == 1 for v in seen.values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
-NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
 
 
 def test_keyed_create_returns_the_first_draft(store):

@@ -3,14 +3,14 @@ claiming by several instances, on SQLite and (TEST_DATABASE_URL) PostgreSQL."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
 from bot.store import Store
 from tests.store.test_store import race
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
 

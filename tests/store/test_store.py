@@ -10,9 +10,10 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, UTC
 from pathlib import Path
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +22,7 @@ from sqlalchemy import text
 from bot.config import Settings
 from bot.store import Store, idempotency_key
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 T = TypeVar("T")
 
@@ -53,7 +54,7 @@ def test_claim_once_per_kind_and_key(store: Store) -> None:
 def test_claim_exactly_once_under_8_threads_on_two_instances(make_store) -> None:
     a, b = make_store(), make_store()
     for k in range(10):
-        wins = race(8, lambda i: (a if i % 2 else b).claim("event", f"ev_race_{k}"))
+        wins = race(8, lambda i, k=k: (a if i % 2 else b).claim("event", f"ev_race_{k}"))
         assert wins.count(True) == 1, wins
 
 

@@ -14,7 +14,8 @@ import datetime as dt
 import json
 import pathlib
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from intents import parse
 from intents.timeutil import zone

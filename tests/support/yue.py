@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import requests
 
@@ -73,6 +74,29 @@ class Chatter:
 
     def clear_faults(self) -> None:
         self.http.delete(f"{self.url}/sandbox/api/faults", timeout=10).raise_for_status()
+
+
+def wait_until(what: str, fn: Any, timeout: float = 20.0) -> Any:
+    """Poll `fn` until it returns something truthy (an event happened); fail naming `what`.
+    Never a fixed sleep standing in for "nothing happened"."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = fn()
+        if got:
+            return got
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def inbox_row(store: Any, message_id: str) -> Any:
+    """The inbox row of a message (status, attempts, worker_id), or None if it is not stored."""
+    from sqlalchemy import select
+
+    from bot.store.tables import inbox
+    with store.engine.connect() as c:
+        return c.execute(select(inbox.c.status, inbox.c.attempts, inbox.c.worker_id)
+                         .where(inbox.c.event_id == f"message:{message_id}")).first()
 
 
 def button_behaviors(card: dict | None) -> list[tuple[str, dict]]:

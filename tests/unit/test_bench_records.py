@@ -25,9 +25,11 @@ stale = _load("stale")
 
 def test_record_adds_then_replaces_one_section():
     text = "# Benchmark results\n"
-    once = record.record("find_time", "median 300 ms", "python bench/find_time.py", text, "2026-12-07 10:00 UTC", "abc1234")
+    once = record.record("find_time", "median 300 ms", "python bench/find_time.py", text,
+                         "2026-12-07 10:00 UTC", "abc1234")
     assert record.SECTION in once and "median 300 ms" in once and "commit=abc1234" in once
-    twice = record.record("find_time", "median 120 ms", "python bench/find_time.py", once, "2026-12-08 10:00 UTC", "def5678")
+    twice = record.record("find_time", "median 120 ms", "python bench/find_time.py", once,
+                          "2026-12-08 10:00 UTC", "def5678")
     assert "median 300 ms" not in twice and "median 120 ms" in twice
     assert twice.count("<!-- bench:find_time ") == 1 and twice.count(record.SECTION) == 1
     other = record.record("ack_load", "p99 40 ms", "python bench/ack_load.py", twice, "2026-12-08 11:00 UTC", "def5678")

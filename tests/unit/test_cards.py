@@ -165,7 +165,8 @@ def test_zh_and_en_differ_and_nothing_untranslated():
 
 
 def test_i18n_table_complete_and_consistent():
-    fields = lambda s: sorted(f for _, f, _, _ in string.Formatter().parse(s) if f)
+    def fields(s):
+        return sorted(f for _, f, _, _ in string.Formatter().parse(s) if f)
     for key, (zh, en) in STRINGS.items():
         assert zh and en and zh != en, key
         assert fields(zh) == fields(en), key
@@ -279,3 +280,15 @@ def test_widened_slots_say_so_and_show_other_zones_clocks():
         assert phrase in text
         assert "Dave 17:00" in text          # 09:00 in Los Angeles is 17:00 in London
     assert "nearest" not in json.dumps(slots_card(SLOTS, "en"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_day_agenda_names_its_day_once_and_a_week_heads_each_day(lang):
+    day = dt.date(2026, 11, 26)
+    ev = Event("e1", "Sync", dt.datetime(2026, 11, 26, 9, 30, tzinfo=ZoneInfo(SH)),
+               dt.datetime(2026, 11, 26, 10, tzinfo=ZoneInfo(SH)))
+    text = json.dumps(agenda_card([ev], day, day, SH, lang), ensure_ascii=False)
+    label = "11月26日" if lang == "zh" else "Nov 26"
+    assert text.count(label) == 1, text
+    week = json.dumps(agenda_card([ev], dt.date(2026, 11, 23), dt.date(2026, 11, 29), SH, lang), ensure_ascii=False)
+    assert week.count(label) == 1 and ("09:30" in week)

@@ -50,7 +50,8 @@ def test_proposal_offers_free_rooms_when_its_room_is_taken_and_marks_off_hours()
 
 
 def test_slot_buttons_mark_off_hours_per_person():
-    v = SlotsView("d4", "Sync", SH, 30, (SlotChoice(START, END, off_hours=(OffHours("Carol", "America/Los_Angeles"),)),),
+    v = SlotsView("d4", "Sync", SH, 30,
+                  (SlotChoice(START, END, off_hours=(OffHours("Carol", "America/Los_Angeles"),)),),
                   best_effort=True)
     label = buttons(slots_card(v, "zh"))[0][0]
     assert "Carol 当地 23:00（" not in label and "Carol 当地 23:00 (周三 11月25日)" in label

@@ -47,7 +47,8 @@ def test_payloads_are_typed_and_keep_what_they_do_not_know():
 
 
 def _intent(**extra):
-    it = intents.parse("明天下午3点和 @_user_1 开会", now=dt.datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+    it = intents.parse("明天下午3点和 @_user_1 开会",
+                       now=dt.datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
                        tz="Asia/Shanghai", mentions=[{"key": "@_user_1", "id": "ou_bob", "name": "Bob"}])
     return intents.Intent.of(**{**it.__dict__, **extra})
 

@@ -103,8 +103,10 @@ def test_limiter_sleeps_what_the_backend_says():
     assert lim.acquire("other") == 0.0       # keys are counted apart
 
 
-def _hammer(make_backend, n_threads: int = 4, calls: int = 12, windows=(Window(5, 0.3), Window(12, 1.5))) -> None:
-    limits = allowed(windows, Priority.INTERACTIVE)
+HAMMER_WINDOWS = (Window(5, 0.3), Window(12, 1.5))
+
+
+def _hammer(make_backend, n_threads: int = 4, calls: int = 12, windows=HAMMER_WINDOWS) -> None:
     stamps: list[float] = []
     lock = threading.Lock()
     errors: list[BaseException] = []

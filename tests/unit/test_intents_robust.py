@@ -20,7 +20,7 @@ WORDS = ["tomorrow", "at", "3pm", "next", "friday", "between", "and", "to", "-",
          "christmas", "from", "until", "week", "31st", "feb", "29", "2026-02-30", "½", "\u200f", "\x00", "🎉"]
 
 nows = st.datetimes(min_value=dt.datetime(1901, 1, 2), max_value=dt.datetime(2099, 12, 30),
-                    timezones=st.sampled_from([dt.timezone.utc, dt.timezone(dt.timedelta(hours=-2)),
+                    timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=-2)),
                                                dt.timezone(dt.timedelta(hours=14)), None]))
 texts = st.one_of(
     st.text(max_size=300),
@@ -51,14 +51,14 @@ def test_parse_never_raises(text, now, tz, mentions):
 @settings(max_examples=30, deadline=None)
 @given(st.text(max_size=50))
 def test_huge_and_odd_inputs(tail):
-    now = dt.datetime(2026, 11, 25, 10, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC)
     for text in ("x" * (MAX_CHARS * 5) + tail, "tomorrow 3pm " * 2000, "\u202e" + tail + "\u202c 3pm",
                  "1" * 5000, "-" * 5000, "/" * 3000 + tail, None, 12345):
         _check(parse(text, now=now, tz="UTC"))
 
 
 def test_en_time_still_read_with_bad_mentions():
-    now = dt.datetime(2026, 11, 25, 10, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC)
     got = parse("meet @_user_1 tomorrow at 3pm", now=now, tz="UTC",
                 mentions=[None, {"key": "@_user_9"}, {"key": "@_user_1", "id": None}, "x", {"id": "ou_a"}]).to_json()
     assert got["start"] == "2026-11-26T15:00:00+00:00"

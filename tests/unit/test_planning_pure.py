@@ -50,7 +50,8 @@ def test_rank_fits_free_near_and_smallest_first():
 
 
 @pytest.mark.parametrize("title,left", [("room people", None), ("找个6人的会议室 讨论排期", "讨论排期"),
-                                        ("a room for 6 people sprint review", "sprint review"), ("讨论预算", "讨论预算")])
+                                        ("a room for 6 people sprint review", "sprint review"),
+                                        ("讨论预算", "讨论预算")])
 def test_without_room_words(title, left):
     assert rooms.without_room_words(title) == left
 
@@ -80,7 +81,8 @@ def test_score_and_clear_winner():
     assert matching.score("讨论预算", at15 - dt.timedelta(days=7), [], h, SH, recurring=True) == 1.0   # a series
     assert matching.score("周会", at15, [], h, SH) == 0.0
     timed = matching.Hints(query="预算", at=at15)
-    assert matching.score("预算A", at15, [], timed, SH) > matching.score("预算B", at15 - dt.timedelta(hours=5), [], timed, SH)
+    earlier = at15 - dt.timedelta(hours=5)
+    assert matching.score("预算A", at15, [], timed, SH) > matching.score("预算B", earlier, [], timed, SH)
     people = matching.Hints(query="", people=frozenset({"ou_b"}))
     assert matching.score("x", at15, ["ou_a", "ou_b"], people, SH) == 1.5
     a, b = {"id": "a"}, {"id": "b"}

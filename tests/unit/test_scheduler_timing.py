@@ -9,7 +9,7 @@ from bot.scheduler.digest_job import marks, span_of
 from bot.scheduler.timing import (LATE_CUTOFF, ON_TIME, first_occurrence, lateness, next_for, next_occurrence,
                                   recheck_at, tomorrow_at)
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 LON, LA = ZoneInfo("Europe/London"), ZoneInfo("America/Los_Angeles")
 
 

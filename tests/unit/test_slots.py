@@ -7,7 +7,7 @@ from bot.slots import (Busy, Slot, WorkingHours, best_effort_slots, conflicts, f
 
 SH, LA, LON = "Asia/Shanghai", "America/Los_Angeles", "Europe/London"
 ZSH, ZLA, ZLON = ZoneInfo(SH), ZoneInfo(LA), ZoneInfo(LON)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 WED = dt.date(2026, 11, 25)     # a Wednesday
 
 

@@ -23,7 +23,8 @@ def test_data_frames_split_at_the_limit_and_number_the_parts(size, limit, parts)
     out = [decode(r) for r in frames.data_frames(7, "event", "m1", "t1", payload, limit, seq_id=3)]
     assert len(out) == parts
     assert [h["seq"] for _, h in out] == [str(i) for i in range(parts)]
-    assert {(h["sum"], h["message_id"], h["type"], h["trace_id"]) for _, h in out} == {(str(parts), "m1", "event", "t1")}
+    assert {(h["sum"], h["message_id"], h["type"], h["trace_id"]) for _, h in out} == {
+        (str(parts), "m1", "event", "t1")}
     assert all(f.method == frames.DATA and f.service == 7 and f.SeqID == 3 for f, _ in out)
     assert b"".join(f.payload for f, _ in out) == payload and all(f.payload for f, _ in out)
 
@@ -39,7 +40,8 @@ def test_parse_reads_an_ack_as_the_sdk_writes_it():
     h.key, h.value = "biz_rt", "12"
     f.payload = json.dumps({"code": 200, "data": base64.b64encode(b'{"toast": 1}').decode()}).encode()
     ack = frames.parse(f.SerializeToString())
-    assert (ack.method, ack.message_id, ack.code, ack.result, ack.biz_rt_ms) == (frames.DATA, "m9", 200, b'{"toast": 1}', 12)
+    assert (ack.method, ack.message_id, ack.code, ack.result, ack.biz_rt_ms) == (
+        frames.DATA, "m9", 200, b'{"toast": 1}', 12)
 
 
 @pytest.mark.parametrize("raw", ["text", b"\xff\xfe not protobuf", b"\x08"])
