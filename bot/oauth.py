@@ -72,10 +72,12 @@ def user_token(ctx, reason: str) -> str | None:
     url = bot.feishu.authorize_url(redirect_uri(bot), state)
     card = cards.connect_card(url, ctx.lang, reason=reason)
     if ctx.private:
-        ctx.reply(card, key="connect")
+        mid = ctx.reply(card, key="connect")
     else:  # the link is personal: send it privately, say so in the group
-        bot.feishu.send_card(ctx.sender.open_id, card, "open_id", key=f"{ctx.message_id}:connect")
+        mid = bot.feishu.send_card(ctx.sender.open_id, card, "open_id", key=f"{ctx.message_id}:connect")
         ctx.reply(cards.status_card("sent_privately", ctx.lang), key="connect-note")
+    if mid:
+        bot.store.attach_oauth_card(state, mid, ctx.lang)
     return None
 
 
@@ -100,8 +102,14 @@ def blueprint(bot) -> Blueprint:
                          "登录的账号与发起请求的人不一致。"), 403
         bot.store.save_user_token(open_id, tok.access_token, tok.refresh_token, tok.expires_at,
                                   tok.refresh_expires_at)
-        payload = resume.get("payload") if isinstance(resume, dict) else None
-        item = resume.get("item") if isinstance(resume, dict) else None
+        resume = resume if isinstance(resume, dict) else {}
+        if resume.get("card"):
+            try:   # the connect card's button is spent: say so on the card itself
+                bot.feishu.update_card(resume["card"], cards.status_card("connected", resume.get("lang") or "zh"))
+            except FeishuError as e:
+                log.info("connect card not updated: code=%s log_id=%s", e.code, e.log_id)
+        payload = resume.get("payload")
+        item = resume.get("item")
         if payload:
             bot.resume_message(payload, state)
         elif isinstance(item, dict):          # a click to finish (an RSVP), not a message

@@ -51,6 +51,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "title_unknown": ("我可以帮你约会议", "I can book meetings for you"),
     "title_state_cancelled": ("已取消", "Cancelled"),
     "title_state_expired": ("已过期", "Expired"),
+    "title_state_connected": ("日历已连接", "Calendar connected"),
+    "state_connected": ("授权完成，约正在完成你刚才的请求。", "Thanks — Yue is finishing your request now."),
     "title_state_undone": ("已撤销", "Undone"),
     "title_state_already_booked": ("已预订", "Already booked"),
     "title_state_sent_privately": ("已私信发送", "Sent privately"),

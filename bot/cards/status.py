@@ -8,14 +8,14 @@ from .data import RETRY, value
 from .i18n import t
 
 STATES = ("cancelled", "expired", "undone", "already_booked", "sent_privately", "booking", "failed",
-          "need_time", "no_match", "gone", "done", "retrying", "busy", "nothing_to_undo", "hint")
+          "need_time", "no_match", "gone", "done", "retrying", "busy", "nothing_to_undo", "hint", "connected")
 ERRORS = ("permission", "rate_limit", "not_found", "other")
 TOASTS = {"not_yours": "error", "booked": "success", "cancelled": "info", "expired": "warning",
           "undone": "success", "already_booked": "info", "undo_expired": "warning",
           "working": "info", "error": "error", "picked": "info", "done": "success",
           "already_done": "info", "gone": "warning", "retrying": "info", "stale": "warning"}
 TOASTS.update({"asked": "success", "room_taken": "warning", "room_added": "success"})
-_TEMPLATE = {"cancelled": "grey", "expired": "grey", "undone": "grey", "already_booked": "green",
+_TEMPLATE = {"connected": "green", "cancelled": "grey", "expired": "grey", "undone": "grey", "already_booked": "green",
              "sent_privately": "blue", "booking": "blue", "failed": "red", "need_time": "orange",
              "no_match": "orange", "gone": "orange", "done": "grey", "retrying": "blue", "busy": "blue",
              "nothing_to_undo": "grey", "hint": "blue"}

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from bot.store.core import StoreCore
 from bot.store.tables import oauth_states
@@ -47,3 +47,12 @@ class OAuthStateStore(StoreCore):
                 return None
             return row.open_id, row.chat_id, row.resume
 
+    def attach_oauth_card(self, state: str, message_id: str, lang: str) -> None:
+        """Remember the connect card sent with `state`, so consent can turn it into "connected"
+        (an old card with a live button would invite a second, confusing sign-in)."""
+        with self._tx() as c:
+            row = c.execute(select(oauth_states.c.resume).where(oauth_states.c.state == state)).first()
+            if row is None:
+                return
+            resume = dict(row.resume or {}, card=message_id, lang=lang)
+            c.execute(update(oauth_states).where(oauth_states.c.state == state).values(resume=resume))

@@ -46,6 +46,9 @@ def test_agenda_zh_asks_to_connect_then_answers_with_the_day(yue):
     assert any("/open-apis/authen/v1/authorize" in u for u in url_buttons(reply["card"]))
     page = yue.connect("ou_alice", reply["card"])
     assert page.status_code == 200 and "日历已连接" in page.text
+    # the connect card's button is spent: the card itself now says connected, with no link left
+    connected = yue.current(reply)["card"]
+    assert "日历已连接" in card_text(connected) and not url_buttons(connected), card_text(connected)
     answer = second_reply(yue, reply)
     text = card_text(answer["card"])
     assert "日程" in text
