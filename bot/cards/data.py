@@ -73,6 +73,7 @@ class Proposal:
     room_options: tuple[Room, ...] = ()      # free rooms to switch to (the room is taken or none fits)
     room_asked: bool = False                 # the message asked for a room (named or not)
     off_hours: tuple[OffHours, ...] = ()   # attendees for whom the time is outside working hours
+    in_past: bool = False                    # the time has passed: nothing to confirm, only other times
 
 
 @dataclass(frozen=True)

@@ -201,6 +201,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "toast_gone": ("已不在日历上，没有撤销任何东西", "Already gone: nothing was undone"),
     "toast_retrying": ("正在重试…", "Trying again…"),
     "toast_stale": ("这张卡片已过时", "This card is out of date"),
+    "toast_in_past": ("这个时间已经过去了，请选其他时间", "That time has passed: pick another time"),
     "toast_not_yours": ("只有发起人可以操作这张卡片", "Only the person who asked can use these buttons"),
     "toast_booked": ("已预订", "Booked"),
     "toast_cancelled": ("已取消", "Cancelled"),

@@ -83,8 +83,10 @@ def proposal_card(p: Proposal, lang: str) -> dict[str, Any]:
     if notes:
         elements.append(md("ℹ️ " + "\n".join(notes), small=True))
 
-    elements.append(row([button(t("btn_confirm", lang), value(CONFIRM, p.draft_id), "primary_filled"),
-                         button(t("btn_other", lang), value(OTHER, p.draft_id)),
+    # A time already gone cannot be booked: the card offers other times instead of Confirm.
+    confirm = [] if p.in_past else [button(t("btn_confirm", lang), value(CONFIRM, p.draft_id), "primary_filled")]
+    elements.append(row([*confirm,
+                         button(t("btn_other", lang), value(OTHER, p.draft_id), "default" if confirm else "primary"),
                          button(t("btn_cancel", lang), value(CANCEL, p.draft_id), "danger")]))
     template = "orange" if p.conflicts or (p.room and p.room.taken) else "blue"
     return card(t("title_proposal", lang), template, elements, lang)

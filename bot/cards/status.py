@@ -14,7 +14,7 @@ TOASTS = {"not_yours": "error", "booked": "success", "cancelled": "info", "expir
           "undone": "success", "already_booked": "info", "undo_expired": "warning",
           "working": "info", "error": "error", "picked": "info", "done": "success",
           "already_done": "info", "gone": "warning", "retrying": "info", "stale": "warning"}
-TOASTS.update({"asked": "success", "room_taken": "warning", "room_added": "success"})
+TOASTS.update({"asked": "success", "room_taken": "warning", "room_added": "success", "in_past": "warning"})
 _TEMPLATE = {"connected": "green", "cancelled": "grey", "expired": "grey", "undone": "grey", "already_booked": "green",
              "sent_privately": "blue", "booking": "blue", "failed": "red", "need_time": "orange",
              "no_match": "orange", "gone": "orange", "done": "grey", "retrying": "blue", "busy": "blue",

@@ -58,8 +58,11 @@ def confirm(click: Click) -> dict:
     bot, draft = click.bot, click.draft
     if draft.status == "booked":                  # Retry on an Undo that failed
         return undo_click(click)
-    if not ProposalPayload.of(draft.payload).start:
+    start = ProposalPayload.of(draft.payload).start
+    if not start:
         return answer("error", click.lang)
+    if planning.parse(start) < click.now - planning.PAST_GRACE:   # a card from before the time passed
+        return answer("in_past", click.lang)
     moved = bot.store.transition(draft.id, {"pending"}, "booking")
     if moved is None:
         return lost_race(click)

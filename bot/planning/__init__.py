@@ -12,6 +12,7 @@ from . import room_picks
 
 DEFAULT_WINDOW_DAYS = 5
 WIDEN_DAYS = 7          # how far past the asked span to look when nobody is free in it
+PAST_GRACE = dt.timedelta(minutes=1)   # "now" said a moment ago is not the past
 _ROOM_NOISE = re.compile(r"(?i)\b(room|meeting|conference|the|in|at)\b|会议室|会议|房间|在")
 _FLOOR = re.compile(r"(\d+)\s*(?:楼|层|f\b|/f)", re.I)
 
@@ -113,11 +114,14 @@ def proposal(bot, draft, lang: str) -> cards.Proposal:
     attendees = person_cards(bot, p.get("attendees", []), lang)
     organizer = person_cards(bot, [draft.owner], lang)[0]
     off = off_hours(bot, [i for i in ids if i != draft.owner], start, end, names)   # the requester chose it
+    in_past = start < bot.now() - PAST_GRACE
+    # the note follows the time shown (a picked slot is no longer the past time the message named)
+    assumptions = [a for a in p.get("assumptions", []) if a != "date_in_past"] + (["date_in_past"] if in_past else [])
     return cards.Proposal(draft_id=draft.id, title=p["title"], start=start, end=end, tz=p["tz"],
                           attendees=attendees, room=card_room, room_wanted=p.get("room_wanted"),
-                          conflicts=tuple(conflicts), assumptions=tuple(p.get("assumptions", [])),
+                          conflicts=tuple(conflicts), assumptions=tuple(assumptions),
                           recurrence=p.get("recurrence"), organizer=organizer, room_options=options,
-                          room_asked=bool(p.get("room_ask")), off_hours=off)
+                          room_asked=bool(p.get("room_ask")), off_hours=off, in_past=in_past)
 
 
 def off_hours(bot, ids: list[str], start: dt.datetime, end: dt.datetime,

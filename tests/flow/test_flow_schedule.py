@@ -303,3 +303,29 @@ def test_find_time_en_across_zones_offers_the_nearest_common_times_then_books(yu
     evs = [e for e in yue.events("ou_dave", title, slots[0][0] - day, slots[0][1] + day)
            if "Carol Chen" in e["attendees"]]
     assert len(evs) == 1 and t(evs[0]["start"]) == slots[0][0]
+
+
+def test_a_past_time_offers_other_times_and_no_confirm(yue):
+    reply = yue.say(p2p("ou_frank"), "ou_frank", "schedule a call with @Jonas yesterday at 3pm")
+    text = card_text(reply["card"])
+    assert "past" in text, text
+    actions = [v.get("a") for _, v in yue.buttons(reply)]
+    assert "confirm" not in actions and "other" in actions, actions
+
+
+def test_confirm_after_the_time_passed_books_nothing(yue):
+    from tests.flow import conftest
+
+    clock = conftest.CLOCK
+    start = (clock.now() + dt.timedelta(minutes=40)).astimezone(ZoneInfo(ZONES["ou_frank"]))
+    reply = yue.say(p2p("ou_frank"), "ou_frank",
+                    f"meet @Jonas on {start:%B} {start.day} at {start:%H}:{start:%M} about stale cards")
+    value = yue.button(reply, "confirm")
+    clock.start += dt.timedelta(hours=2)          # clicked two hours later: the draft lives, the time is gone
+    try:
+        out = yue.click(reply, "ou_frank", value)
+    finally:
+        clock.start -= dt.timedelta(hours=2)
+    assert out["toast"] == {"type": "warning", "content": "That time has passed: pick another time"}, out
+    day = start.date()
+    assert yue.events("ou_frank", "stale cards", day - dt.timedelta(days=1), day + dt.timedelta(days=2)) == []
