@@ -31,15 +31,21 @@ def init_app(app: Flask, settings: Settings, clock: Callable[[], dt.datetime] | 
     def on_card(payload: dict) -> dict:
         return drafts.on_card(bot, payload)
 
+    def on_calendar(payload: dict) -> None:
+        key = (payload.get("header") or {}).get("event_id") or ""
+        if key and bot.store.inbox_put(f"calendar:{key}", "calendar_change", payload):
+            bot.kick()
+
     if settings.transport == "ws":
         # No /feishu/events in ws mode: without a verification token it would take forged events.
         from .transport.ws import LongConnection
-        conn = LongConnection(settings.app_id, settings.app_secret, http.event_handler(on_message, on_card),
+        conn = LongConnection(settings.app_id, settings.app_secret, http.event_handler(on_message, on_card,
+                                                                                    on_calendar=on_calendar),
                               settings.platform_url, settings.log_level, wait_for_local=settings.mode == "sandbox")
         app.extensions["yue_transport"] = conn
         bot.on_stop.append(conn.stop)
     else:
-        app.register_blueprint(http.blueprint(settings, on_message, on_card))
+        app.register_blueprint(http.blueprint(settings, on_message, on_card, on_calendar))
     app.register_blueprint(oauth.blueprint(bot))
     app.extensions["yue_bot"] = bot
     bot.start()

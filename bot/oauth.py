@@ -109,8 +109,13 @@ def blueprint(bot) -> Blueprint:
             except FeishuError as e:
                 log.info("connect card not updated: code=%s log_id=%s", e.code, e.log_id)
         payload = resume.get("payload")
+        item = resume.get("item")
         if payload:
             bot.resume_message(payload, state)
+        elif isinstance(item, dict):          # a click to finish (an RSVP), not a message
+            bot.resume_item(item.get("kind", ""), item.get("payload") or {}, state)
+        from .handlers.changes import queue_watch
+        queue_watch(bot, open_id, state)
         return _page("Your calendar is connected — go back to the chat. 日历已连接，请回到聊天。")
 
     return bp

@@ -105,3 +105,8 @@ class Bot:
         durable inbox like any message, so a crash right after consent loses nothing."""
         if self.store.inbox_put(f"resume:{key}", "message", payload):
             self.kick()
+
+    def resume_item(self, kind: str, payload: dict, key: str) -> None:
+        """Finish another kind of work after consent (see `handlers.registry.on_item`)."""
+        if self.store.inbox_put(f"resume:{key}", kind, payload):
+            self.kick()

@@ -92,7 +92,8 @@ PAST_WORDS = _C(r"\b(?:yesterday|last\s+(?:week|month|year|time|night)|earlier\s
 
 WANT: tuple[tuple[str, re.Pattern], ...] = (
     ("subscribe", _C(r"^(?=.*\bcalendar\b).*?\b(?:un)?sub(?:scribe)?\b(?!.{0,12}\bmy\s+calendar\b)|\b(?:add|remove|follow|unfollow)\s+the\s+(?:\w+\s+){1,4}calendar\b|\b(?:un)?subscribe\b(?!\s+(?:to\s+)?my\s+calendar)(?=.{0,40}\b(?:calendar|feed)\b)|"
-                     r"\b(?:follow|unfollow)\s+the\s+.{1,30}\bcalendar\b|\bstop\s+following\b")),
+                     r"\b(?:follow|unfollow)\s+the\s+.{1,30}\bcalendar\b|\bstop\s+following\b|"
+                     r"\b(?:which|what)\s+calendars\s+(?:am|do)\s+i\s+(?:subscribed|subscribe|following|follow)\b")),
     ("exchange", _C(r"\bexchange\b(?!\s+rate)|\bews\b")),
     ("remind", _C(r"\b(?:notify|alert)\s+me\b|\bheads[\s-]?up\s+(?:before|\d|half|an?\b|when)|\b(?:\d+|half\s+an?|an?)\s*-?\s*"
                   r"(?:min(?:ute)?s?|hours?)\s+heads[\s-]?up\b|\bremind(?:er|ers)?\b|\bdon'?t\s+let\s+me\s+forget\b|\b(?:ping|nudge)\s+me\b")),

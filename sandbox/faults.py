@@ -11,7 +11,8 @@ import time
 from dataclasses import dataclass, field
 
 FIELDS = {"error_rate": float, "drop_rate": float, "latency_ms": int, "rate_limit_burst": int,
-          "rate_limit_reset_s": int, "expire_tokens": int, "seed": int, "path_prefix": str}
+          "rate_limit_reset_s": int, "expire_tokens": int, "seed": int, "path_prefix": str,
+          "fail_code": int, "fail_count": int}
 
 
 @dataclass
@@ -24,7 +25,9 @@ class Faults:
     expire_tokens: int = 0           # the next N calls with a tenant token get 99991663
     seed: int | None = None
     path_prefix: str = "/open-apis/"
-    injected: dict = field(default_factory=lambda: {"error": 0, "drop": 0, "rate_limit": 0, "token": 0})
+    fail_code: int = 0               # with fail_count: the next N calls under path_prefix get this
+    fail_count: int = 0              # Feishu code (HTTP 400), e.g. 191005 at the subscription cap
+    injected: dict = field(default_factory=lambda: {"error": 0, "drop": 0, "rate_limit": 0, "token": 0, "code": 0})
     # Every call under path_prefix by route ("POST /open-apis/…/<rule>"), and how many were a
     # retry: the same route and request key (idempotency_key / uuid) as a call that was faulted.
     calls: dict = field(default_factory=dict)
@@ -45,7 +48,8 @@ class Faults:
                 raise ValueError(f"{k} must be a {FIELDS[k].__name__}") from None
             if k.endswith("_rate") and not 0.0 <= clean[k] <= 1.0:
                 raise ValueError(f"{k} must be between 0 and 1")
-            if k in ("latency_ms", "rate_limit_burst", "expire_tokens", "rate_limit_reset_s") and clean[k] < 0:
+            if k in ("latency_ms", "rate_limit_burst", "expire_tokens", "rate_limit_reset_s", "fail_count") \
+                    and clean[k] < 0:
                 raise ValueError(f"{k} must not be negative")
         with self._lock:
             for k, v in clean.items():
@@ -78,10 +82,13 @@ class Faults:
                 self._faulted.add((route, key))
 
     def decide(self, path: str, tenant_token: bool) -> str | None:
-        """What to do with this call: None, 'error', 'rate_limit', 'token' or 'drop'."""
+        """What to do with this call: None, 'error', 'rate_limit', 'token', 'code' or 'drop'."""
         if not path.startswith(self.path_prefix) or path.startswith("/open-apis/auth/"):
             return None
         with self._lock:
+            if self.fail_count > 0 and self.fail_code:
+                self.fail_count -= 1
+                return self._count("code")
             if self.rate_limit_burst > 0:
                 self.rate_limit_burst -= 1
                 return self._count("rate_limit")

@@ -93,5 +93,11 @@ def _revoke(bot, draft: Draft) -> bool:
     token = oauth.fresh_token(bot, draft.owner)
     if token is None:
         raise FeishuError(-1, "no user token", None, "permission", op="oauth")
-    removed = [bot.feishu.delete_acl(r["calendar_id"], acl["acl_id"], token) for acl in r.get("acls", [])]
+    removed = []
+    for acl in r.get("acls", []):
+        if acl.get("previous_role"):        # the grant changed a role: Undo puts the old one back
+            bot.feishu.create_acl(r["calendar_id"], acl["open_id"], acl["previous_role"], token)
+            removed.append(True)
+        else:
+            removed.append(bot.feishu.delete_acl(r["calendar_id"], acl["acl_id"], token))
     return any(removed) or not removed

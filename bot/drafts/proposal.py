@@ -95,6 +95,8 @@ def book(bot, draft: Draft) -> tuple[str, dict]:
     done = acted(bot, draft, {"booking"}, {"event_id": ev.event_id, "calendar_id": cal, "app_link": ev.app_link,
                                            "room_status": status, "room_declined": status in ("decline", "taken")})
     done = done or bot.store.get_draft(draft.id)
+    from bot.handlers.rsvp import queue_invitations     # each attendee's private invitation
+    queue_invitations(bot, draft.id)
     return "booked", booked_view(bot, done, p.lang, bot.now())
 
 

@@ -33,6 +33,7 @@ from bot.feishu.models import (Acl, Attendee, CaldavConf, ChatMember, Event, Int
 from bot.feishu.oauth import OAuthMixin
 from bot.feishu.limits import SharedLimiter
 from bot.feishu.rooms import RoomsMixin
+from bot.feishu.subscriptions import SubscriptionsMixin
 
 __all__ = ["Feishu", "FeishuError", "Person", "Room", "ChatMember", "Event", "Attendee", "TokenGrant",
            "CaldavConf", "Acl", "Interval", "SharedLimiter", "RetryLater", "background", "CallPolicy", "Caller",
@@ -40,7 +41,8 @@ __all__ = ["Feishu", "FeishuError", "Person", "Room", "ChatMember", "Event", "At
            "idempotency_uuid", "retry_after_seconds"]
 
 
-class Feishu(CalendarMixin, FreebusyMixin, MessagesMixin, ContactsMixin, RoomsMixin, OAuthMixin):
+class Feishu(CalendarMixin, FreebusyMixin, MessagesMixin, ContactsMixin, RoomsMixin, OAuthMixin,
+             SubscriptionsMixin):
     """A Feishu Open Platform client for one app. Thread-safe; make one per process.
 
     settings: bot.config.Settings (app_id, app_secret, feishu_domain).

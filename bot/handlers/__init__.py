@@ -15,8 +15,10 @@ from . import (  # noqa: F401  (they register)
     agenda,
     caldav,
     cancel,
+    changes,
     coming_soon,
     digest,
+    exchange,
     find_time,
     help,
     invite,
@@ -24,9 +26,11 @@ from . import (  # noqa: F401  (they register)
     remind,
     reschedule,
     rooms,
+    rsvp,
     schedule,
     search,
     share,
+    subscribe,
     undo,
 )
 from .registry import handler_for, require

@@ -6,7 +6,7 @@ from ..cards.coming_soon import coming_soon_card
 from .registry import on_intent
 
 # Remove an intent from here when its real handler registers itself.
-COMING_SOON = ("rsvp", "subscribe", "exchange")
+COMING_SOON: tuple[str, ...] = ()
 
 
 @on_intent(*COMING_SOON)

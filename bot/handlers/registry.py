@@ -11,6 +11,7 @@ Handler = Callable[[Any], None]
 
 _INTENTS: dict[str, Handler] = {}
 _COMMANDS: dict[str, Handler] = {}
+_ITEMS: dict[str, Callable[[Any, dict], None]] = {}
 
 
 def _register(table: dict[str, Handler], kind: str, names: tuple[str, ...]) -> Callable[[Handler], Handler]:
@@ -31,6 +32,16 @@ def on_intent(*names: str) -> Callable[[Handler], Handler]:
 def on_command(*names: str) -> Callable[[Handler], Handler]:
     """Register a handler for slash commands that win over the parsed intent ("/undo")."""
     return _register(_COMMANDS, "command", names)
+
+
+def on_item(*kinds: str) -> Callable[[Callable[[Any, dict], None]], Callable[[Any, dict], None]]:
+    """Register `fn(bot, payload)` for durable inbox items of `kinds` other than messages
+    (invitations to send, a click to finish after consent, a calendar change push)."""
+    return _register(_ITEMS, "inbox item", kinds)  # type: ignore[arg-type]
+
+
+def item_handler(kind: str) -> Callable[[Any, dict], None] | None:
+    return _ITEMS.get(kind)
 
 
 def handler_for(intent: str, command: str | None = None) -> Handler:

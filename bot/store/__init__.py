@@ -8,6 +8,7 @@ touches the bot's database. One module per table family, composed into one
 * `caldav`       — CalDAV accounts minted per device (password encrypted like tokens)
 * `oauth_states` — OAuth `state` values
 * `prefs`        — a person's preferences
+* `links`        — Exchange bindings, watched calendars, meetings Yue booked
 * `cache`        — the shared key → JSON cache, housekeeping of expired rows
 * `retention`    — periodic leases (housekeeping once across instances), pruning finished drafts
 * `jobs`         — scheduled jobs (reminders, digests), leased to one worker at a time
@@ -21,6 +22,7 @@ from bot.store.core import pg_driver_url
 from bot.store.drafts import DraftStore, idempotency_key, stable_uuid
 from bot.store.inbox import InboxStore
 from bot.store.jobs import JobStore
+from bot.store.links import ExchangeLink, LinksStore, Meeting
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.prefs import PrefsStore
 from bot.store.retention import RetentionStore
@@ -29,11 +31,11 @@ from bot.store.tokens import TokenStore, derive_fernet_key
 
 __all__ = [
     "Store", "Draft", "InboxItem", "UserToken", "Prefs", "DRAFT_STATUSES", "CaldavAccount", "Job",
-    "idempotency_key", "stable_uuid", "derive_fernet_key", "pg_driver_url",
+    "ExchangeLink", "Meeting", "idempotency_key", "stable_uuid", "derive_fernet_key", "pg_driver_url",
 ]
 
 
 class Store(InboxStore, DraftStore, CaldavStore, TokenStore, OAuthStateStore, PrefsStore, CacheStore, JobStore,
-            RetentionStore):
+            RetentionStore, LinksStore):
     """The bot's database. Construct with `Store(settings)` or
     `Store(url, secret_key, var_dir)`, call `create_all()` once at start-up."""

@@ -86,7 +86,8 @@ def ours(settings: Settings, payload: dict, kind: str) -> bool:
 
 def event_handler(on_message: Callable[[dict], None], on_card: Callable[[dict], dict],
                   encrypt_key: str = "", verification_token: str = "",
-                  settings: Settings | None = None) -> lark.EventDispatcherHandler:
+                  settings: Settings | None = None,
+                  on_calendar: Callable[[dict], None] | None = None) -> lark.EventDispatcherHandler:
     """The registrations both transports use: HTTP (with the app's key and token, which the
     dispatcher checks) and the long connection (empty: lark.ws.Client does not verify).
     Events are handed on without their verification token; with `settings` (HTTP, where
@@ -106,14 +107,25 @@ def event_handler(on_message: Callable[[dict], None], on_card: Callable[[dict], 
         payload = accepted(data, "card callback")
         return {} if payload is None else on_card(payload)
 
+    def calendar(data) -> None:
+        payload = accepted(data, "event")
+        if payload is not None and on_calendar is not None:
+            on_calendar(payload)
+
+    # Calendar change pushes Yue asked for on people's behalf (bot/handlers/changes.py).
     return (lark.EventDispatcherHandler.builder(encrypt_key, verification_token)
             .register_p2_im_message_receive_v1(message)
             .register_p2_card_action_trigger(card)
+            .register_p2_calendar_calendar_event_changed_v4(calendar)
+            .register_p2_calendar_calendar_acl_created_v4(calendar)
+            .register_p2_calendar_calendar_acl_deleted_v4(calendar)
+            .register_p2_calendar_calendar_changed_v4(calendar)
             .build())
 
 
 def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
-                     on_card: Callable[[dict], dict]) -> lark.EventDispatcherHandler:
+                     on_card: Callable[[dict], dict],
+                     on_calendar: Callable[[dict], None] | None = None) -> lark.EventDispatcherHandler:
     def reached(fn: Callable[[dict], Any]) -> Callable[[dict], Any]:
         def call(payload: dict) -> Any:
             g.yue_reached = True      # a failure from here on is ours (503), not a forgery (400)
@@ -121,7 +133,7 @@ def build_dispatcher(settings: Settings, on_message: Callable[[dict], None],
         return call
 
     return event_handler(reached(on_message), reached(on_card), settings.encrypt_key, settings.verification_token,
-                         settings)
+                         settings, reached(on_calendar) if on_calendar else None)
 
 
 def _stale() -> bool:
@@ -135,9 +147,9 @@ def _stale() -> bool:
 
 
 def blueprint(settings: Settings, on_message: Callable[[dict], None],
-              on_card: Callable[[dict], dict]) -> Blueprint:
+              on_card: Callable[[dict], dict], on_calendar: Callable[[dict], None] | None = None) -> Blueprint:
     bp = Blueprint("feishu_inbound", __name__)
-    dispatcher = build_dispatcher(settings, on_message, on_card)
+    dispatcher = build_dispatcher(settings, on_message, on_card, on_calendar)
 
     def handle(kind: str) -> ResponseReturnValue:
         if _stale():

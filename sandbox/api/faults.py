@@ -55,6 +55,8 @@ def _inject():
                     headers={"x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": str(f.rate_limit_reset_s)})
     if what == "token":
         return fail(99991663, "Invalid access token for authorization (sandbox fault: token expired)", 400)
+    if what == "code":
+        return fail(f.fail_code, f"sandbox fault: code {f.fail_code}", 400)
     if what == "drop":
         g.sb_drop = True
     return None

@@ -81,6 +81,7 @@ def every_card(lang: str) -> dict[str, dict]:
     cards["nothing_to_undo_last"] = nothing_to_undo_card(lang, "booking “Sync”")
     cards["did_you_mean"] = did_you_mean_card("dm1", ["schedule", "find_time", "no_such_intent"], lang)
     cards.update(reminder_cards(lang, crowded))
+    cards.update(calendar_cards(lang))
     return cards
 
 
@@ -133,6 +134,38 @@ def room_and_organizer_cards(lang: str) -> dict[str, dict]:
     return out
 
 
+def calendar_cards(lang: str) -> dict[str, dict]:
+    """Issue 18: invitations in every answer state, RSVP, notices, sharing, subscriptions, Exchange."""
+    from bot.cards import calendars as cc
+    from bot.cards import invitation as ic
+    inv = ic.Invitation("ev1", LONG, START, END, "王丽 <b>", agenda=LONG, draft_id="d1")
+    out = {f"invite_{a}": ic.invitation_card(inv, "Europe/London", lang, answered=a) for a in (None, *ic.STATUSES)}
+    out["invite_connect"] = ic.invitation_card(inv, SH, lang, connect_url="https://example.com/authen?x=<y>")
+    out["rsvp_pick"] = ic.rsvp_pick_card([inv] * 12, "decline", SH, lang)
+    out.update({f"rsvp_done_{a}": ic.rsvp_done_card(inv, a, SH, lang) for a in ic.STATUSES})
+    for what in ("decline", "tentative", "moved", "deleted"):
+        out[f"notice_{what}"] = ic.notice_card(LONG, START, END, what, SH, lang, who="Bob <at>",
+                                               moved_to=(START, END) if what == "moved" else None)
+    shared = [cc.Shared(f"Person {i}", r) for i, r in enumerate((*cc.ROLES, "odd_role") * 3)]
+    out["acl_list"], out["acl_none"] = cc.acl_list_card(shared, lang), cc.acl_list_card([], lang)
+    out["unshare_ask"] = cc.unshare_ask_card("d2", shared[:3], lang)
+    for name, until in (("open", LATER), ("closed", PAST), ("none", None)):
+        out[f"unshared_{name}"] = cc.unshared_card("d2", ["Bob", LONG], lang, NOW, SH, until)
+    cals = [cc.Cal(f"c{i}", f"Holidays {i} {LONG}", LONG) for i in range(8)]
+    out["subs"], out["subs_none"] = cc.subscriptions_card(cals, lang), cc.subscriptions_card([], lang)
+    out["sub_pick"] = cc.sub_pick_card("d3", LONG, cals, lang)
+    for title, key in (("title_sub_none", "sub_none"), ("title_sub_limit", "sub_limit"),
+                       ("title_sub_refused", "sub_refused"), ("title_subscribed", "subscribed"),
+                       ("title_unsubscribed", "unsubscribed"), ("title_sub_none", "sub_not_yours"),
+                       ("title_sub_none", "sub_need_name"), ("title_unshared", "not_shared"),
+                       ("title_exchange", "ex_none"), ("title_exchange", "ex_need_account"),
+                       ("title_exchange", "ex_unbound")):
+        out[f"note_{key}"] = cc.note_card(title, key, lang, name=LONG, account="x@corp.com")
+    for status in ("doing", "cal_done", "timespan_done", "done", "err", "unheard_of"):
+        out[f"exchange_{status}"] = cc.exchange_card("x<y>@corp.com", status, lang)
+    return out
+
+
 # Every builder the tests above call; a new one in bot/cards must be added to every_card.
 COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_card", "invite_card",
            "cancelled_event_card", "rescheduled_card", "coming_soon_card", "connect_card", "choose_event_card",
@@ -140,6 +173,8 @@ COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_car
            "proposal_card", "slots_card", "status_card", "error_card", "undone_card", "nothing_to_undo_card",
            "did_you_mean_card", "reminder_set_card", "reminder_card", "reminder_state_card", "reminders_list_card",
            "choose_reminder_card", "digest_set_card", "digest_stopped_card", "digest_card", "note_card",
+           "invitation_card", "rsvp_pick_card", "rsvp_done_card", "notice_card", "acl_list_card", "unshare_ask_card",
+           "unshared_card", "note_card", "subscriptions_card", "sub_pick_card", "exchange_card",
            "rooms_card", "not_organizer_card", "ask_organizer_card", "confirm_cancel_card"}
 
 
