@@ -119,13 +119,13 @@ def test_expired_draft_click_says_so_and_books_nothing(yue):
 
 def test_undo_after_its_window_is_refused_and_the_event_stays(yue):
     day = today_in("ou_grace") + dt.timedelta(days=4)
-    reply = yue.say(p2p("ou_grace"), "ou_grace", f"{zh_day(day)}上午11点和 @李博 开会 撤销窗口")
+    reply = yue.say(p2p("ou_grace"), "ou_grace", f"{zh_day(day)}上午11点和 @李博 开会 期限复盘")
     out = yue.click(reply, "ou_grace", yue.button(reply, "confirm"))
     undo = yue.button(out["card"], "undo")
     yue.store.update_draft(undo["d"], undo_until=yue.bot.now() - dt.timedelta(seconds=1))
     late = yue.click(reply, "ou_grace", undo)
     assert late["toast"]["content"] == "已超过撤销时间"
-    assert len(yue.events("ou_bob", "撤销窗口", day, day + dt.timedelta(days=1))) == 1
+    assert len(yue.events("ou_bob", "期限复盘", day, day + dt.timedelta(days=1))) == 1
 
 
 def test_unknown_card_value_and_unknown_draft_change_nothing(yue):
