@@ -11,6 +11,7 @@ from flask import Blueprint, request
 
 from . import cards
 from .feishu import FeishuError
+from .inbox import kinds
 
 log = logging.getLogger("yue.oauth")
 
@@ -114,8 +115,7 @@ def blueprint(bot) -> Blueprint:
             bot.resume_message(payload, state)
         elif isinstance(item, dict):          # a click to finish (an RSVP), not a message
             bot.resume_item(item.get("kind", ""), item.get("payload") or {}, state)
-        from .handlers.changes import queue_watch
-        queue_watch(bot, open_id, state)
+        kinds.queue(bot, kinds.WATCH, f"{open_id}:{state}", {"open_id": open_id})
         return _page("Your calendar is connected — go back to the chat. 日历已连接，请回到聊天。")
 
     return bp

@@ -129,8 +129,8 @@ def parse(text: str, now: dt.datetime, tz: str, mentions: list[dict], bot_id: st
 def process_inbox_item(bot, item) -> None:
     if item.kind == "message":
         handle_message(bot, item.payload, last_attempt=item.attempts >= bot.store.inbox_max_attempts)
-    elif item_handler(item.kind) is not None:
-        item_handler(item.kind)(bot, item.payload)
+    elif (on_item := item_handler(item.kind)) is not None:
+        on_item(bot, item.payload)
     else:
         log.warning("unknown inbox item kind %r, dropped", item.kind)
 

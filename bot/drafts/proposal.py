@@ -6,6 +6,7 @@ import logging
 
 from bot import cards, planning
 from bot.feishu import FeishuError
+from bot.inbox import kinds
 from bot.planning import room_picks
 from bot.store import Draft
 
@@ -95,8 +96,7 @@ def book(bot, draft: Draft) -> tuple[str, dict]:
     done = acted(bot, draft, {"booking"}, {"event_id": ev.event_id, "calendar_id": cal, "app_link": ev.app_link,
                                            "room_status": status, "room_declined": status in ("decline", "taken")})
     done = done or bot.store.get_draft(draft.id)
-    from bot.handlers.rsvp import queue_invitations     # each attendee's private invitation
-    queue_invitations(bot, draft.id)
+    kinds.queue(bot, kinds.INVITATIONS, draft.id, {"draft_id": draft.id})   # each attendee's private invitation
     return "booked", booked_view(bot, done, p.lang, bot.now())
 
 

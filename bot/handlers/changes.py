@@ -11,19 +11,14 @@ import logging
 from .. import oauth, people
 from ..cards.invitation import notice_card
 from ..feishu import FeishuError
+from ..inbox.kinds import WATCH
 from .registry import on_item
 
 log = logging.getLogger("yue.changes")
 
-WATCH = "watch_calendar"            # inbox item kinds
 CHANGE = "calendar_change"
 EVENT_CHANGED = "calendar.calendar.event.changed_v4"
 RSVP_STATE_TTL_S = 90 * 86400
-
-
-def queue_watch(bot, open_id: str, key: str) -> None:
-    if bot.store.inbox_put(f"{WATCH}:{open_id}:{key}", WATCH, {"open_id": open_id}):
-        bot.kick()
 
 
 @on_item(WATCH)

@@ -37,7 +37,7 @@ def on_command(*names: str) -> Callable[[Handler], Handler]:
 def on_item(*kinds: str) -> Callable[[Callable[[Any, dict], None]], Callable[[Any, dict], None]]:
     """Register `fn(bot, payload)` for durable inbox items of `kinds` other than messages
     (invitations to send, a click to finish after consent, a calendar change push)."""
-    return _register(_ITEMS, "inbox item", kinds)  # type: ignore[arg-type]
+    return _register(_ITEMS, "inbox item", kinds)  # type: ignore[arg-type,return-value]
 
 
 def item_handler(kind: str) -> Callable[[Any, dict], None] | None:

@@ -18,6 +18,7 @@ from ..drafts.table import on_draftless_click
 from ..feishu import FeishuError
 from . import changes
 from .existing import candidates
+from ..inbox.kinds import INVITATIONS
 from .registry import on_intent, on_item
 
 log = logging.getLogger("yue.rsvp")
@@ -26,15 +27,8 @@ log = logging.getLogger("yue.rsvp")
 _ANSWER_WORDS = re.compile(r"\b(?:i'll|i'm|i\s+will|i|can'?t|cannot|can\s+not|won'?t|will\s+not|not|able|unable|make|"
                            r"it|to|the|my|attend|join|be|at|skip|miss|going|go|there|sorry|count\s+me\s+(?:in|out))\b",
                            re.I)
-INVITATIONS = "invitations"        # inbox item kinds
 INVITE_MSG_TTL_S = 90 * 86400      # where each invitation card is, to patch it after consent
 ANSWER_AFTER_CONSENT = "rsvp_answer"
-
-
-def queue_invitations(bot, draft_id: str) -> None:
-    """Called once a booking is done: the invitations go out from the durable inbox."""
-    if bot.store.inbox_put(f"{INVITATIONS}:{draft_id}", INVITATIONS, {"draft_id": draft_id}):
-        bot.kick()
 
 
 def _invitation(bot, draft, lang: str) -> Invitation:

@@ -174,7 +174,7 @@ COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_car
            "did_you_mean_card", "reminder_set_card", "reminder_card", "reminder_state_card", "reminders_list_card",
            "choose_reminder_card", "digest_set_card", "digest_stopped_card", "digest_card", "note_card",
            "invitation_card", "rsvp_pick_card", "rsvp_done_card", "notice_card", "acl_list_card", "unshare_ask_card",
-           "unshared_card", "note_card", "subscriptions_card", "sub_pick_card", "exchange_card",
+           "unshared_card", "subscriptions_card", "sub_pick_card", "exchange_card",
            "rooms_card", "not_organizer_card", "ask_organizer_card", "confirm_cancel_card"}
 
 
