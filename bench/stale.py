@@ -67,7 +67,8 @@ def tables(text: str) -> list[tuple[str, str | None, str | None]]:
             continue
         m = _MARK.search(line)
         if m:
-            found.append((heading or m.group("name"), m.group("name"), m.group("commit")))
+            # record.py writes the marker above its own "### name" heading: the name is the label
+            found.append((m.group("name"), m.group("name"), m.group("commit")))
             marked = True
     if heading is not None and not marked:
         found.append((heading, None, None))

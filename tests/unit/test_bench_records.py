@@ -33,7 +33,8 @@ def test_record_adds_then_replaces_one_section():
     assert "median 300 ms" not in twice and "median 120 ms" in twice
     assert twice.count("<!-- bench:find_time ") == 1 and twice.count(record.SECTION) == 1
     other = record.record("ack_load", "p99 40 ms", "python bench/ack_load.py", twice, "2026-12-08 11:00 UTC", "def5678")
-    assert [n for _, n, _ in stale.tables(other) if n] == ["find_time", "ack_load"]
+    assert [(label, n) for label, n, _ in stale.tables(other) if n] == [("find_time", "find_time"),
+                                                                       ("ack_load", "ack_load")]
 
 
 def _git(repo: pathlib.Path, *args: str) -> str:
