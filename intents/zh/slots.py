@@ -78,24 +78,24 @@ def reminder(orig: str, folded: str, spans: list[tuple[int, int]]) -> tuple[str 
     m = _REMIND.search(folded)
     if m is None:
         return phrase(orig, folded, cuts), None
-    after = _todo(orig, folded, cuts, m.end(), len(folded))
-    return after or _todo(orig, folded, cuts, 0, m.start()), None
+    after = _task(orig, folded, cuts, m.end(), len(folded))
+    return after or _task(orig, folded, cuts, 0, m.start()), None
 
 
-_TODO_EDGE = " \t,，。.!！?？;；:：、~的了吧哦哈呀啦嘛"
+_TASK_EDGE = " \t,，。.!！?？;；:：、~的了吧哦哈呀啦嘛"
 
 
-def _todo(orig: str, folded: str, cuts: list[tuple[int, int]], a: int, b: int) -> str | None:
+def _task(orig: str, folded: str, cuts: list[tuple[int, int]], a: int, b: int) -> str | None:
     """The text of [a, b) outside `cuts`, its edges trimmed of particles: what to be reminded of."""
     keep = [i for i in range(a, b) if not any(s <= i < e for s, e in cuts)]
     if not keep:
         return None
     text = "".join(orig[i] for i in keep)
-    text = " ".join(text.split()).strip(_TODO_EDGE)
+    text = " ".join(text.split()).strip(_TASK_EDGE)
     for w in ("我", "一下", "下"):
         if text.startswith(w) and len(text) > len(w) + 1:
             text = text[len(w):]
-    text = text.strip(_TODO_EDGE)
+    text = text.strip(_TASK_EDGE)
     return text if len(text) >= 2 else None
 
 
