@@ -63,11 +63,15 @@ def _health(settings: Settings, bot_app: Flask):
 
 def create_app(settings: Settings | None = None, clock=None) -> Flask:
     """`clock` (a function returning an aware now) replaces the bot's wall clock (tests)."""
+    serving = settings is None     # under gunicorn (the Procfile), not a test
     if settings is None:  # under gunicorn: a bad setting is one line there too
         settings = settings_or_exit()
     app = _platform(settings)
     import bot.app
     bot.app.init_app(app, settings, clock=clock)
+    if serving:
+        from bot.runtime import settle_heap
+        settle_heap()
 
     @app.get("/healthz")
     def healthz():
@@ -96,6 +100,8 @@ class LateBot:
             import bot.app
             app = _flask(self.settings, "yue-bot")
             bot.app.init_app(app, self.settings)
+            from bot.runtime import settle_heap
+            settle_heap()
             self.app = app
             self.status = "ready"
         except Exception:

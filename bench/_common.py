@@ -146,6 +146,17 @@ signal.signal(signal.SIGTERM, _on_signal)
 signal.signal(signal.SIGINT, _on_signal)
 
 
+def wait_workers(ready_dir: str, n: int, timeout: float = 120.0) -> None:
+    """Until `n` gunicorn workers started with `-c bench/gunicorn_ready.py` have loaded the app."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.isdir(ready_dir) and len(os.listdir(ready_dir)) >= n:
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"only {len(os.listdir(ready_dir)) if os.path.isdir(ready_dir) else 0} of {n} "
+                       f"gunicorn workers loaded the app within {timeout:.0f}s")
+
+
 def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
     """Until `url` answers below 500; for a /healthz, until it also says the bot is ready
     (`python app.py` serves before the bot has started: `status: starting`)."""

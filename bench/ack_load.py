@@ -8,7 +8,7 @@ Set-up (all on 127.0.0.1, all in a temporary directory, all stopped on exit):
   * the sandbox alone (`sandbox.create_app`) under gunicorn (1 worker, 16 threads), SQLite,
     with its gateway RATE LIMITER DISABLED (Feishu allows one app 1000 IM calls a minute; this
     bench sends up to 9,000 replies a minute and measures the bot, not the quota);
-  * the bot in Feishu mode: `gunicorn --workers 2 --threads 8 'app:create_app()'` with
+  * the bot in Feishu mode: `gunicorn --workers 2 --threads 32 'app:create_app()'` (the Procfile's) with
     FEISHU_DOMAIN pointing at the sandbox and DATABASE_URL a temporary SQLite file (or
     `--database-url`, e.g. PostgreSQL: its tables are used as they are, so give a scratch DB);
     the bot is unmodified, so its rate limiter (50/s and 1000/min per API, shared by every
@@ -35,11 +35,14 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import ROOT, OpenLoop, free_port, header, pct, spawn, stop_all, table, wait_http, write_out  # noqa: E402
+from _common import (ROOT, OpenLoop, free_port, header, pct, spawn, stop_all, table, wait_http,  # noqa: E402
+                     wait_workers, write_out)
 
 PEOPLE = ["alice", "bob", "carol", "dave", "erin", "frank"]
 TEXTS = ["help", "帮助"]
 VENV_BIN = os.path.dirname(sys.executable)
+KEEP_ALIVE_S = 30       # Feishu keeps its connections open; gunicorn's default (2 s) closes them under it
+WARMUP_RATE = 100       # events/s of the warm-up phase (connections opened, code paths warm)
 
 
 def prepare_sandbox(tmp: str, env: dict, ids: list[tuple[str, str, str, str]]) -> None:
@@ -95,10 +98,13 @@ def main() -> int:
     ap.add_argument("--drain-timeout", type=float, default=900.0,
                     help="the longest wait for the inbox to empty after the load (s)")
     ap.add_argument("--bot-workers", type=int, default=2)
-    ap.add_argument("--bot-threads", type=int, default=8)
+    ap.add_argument("--bot-threads", type=int, default=32, help="as in the Procfile")
     ap.add_argument("--single-role", action="store_true",
                     help="process messages inside the gunicorn workers (YUE_ROLE=all) instead of the "
                          "default: gunicorn acknowledges (YUE_ROLE=web), `python -m bot.worker` processes")
+    ap.add_argument("--warmup", type=float, default=3.0,
+                    help="seconds of load at 100 events/s before the measured phases (0: none); their "
+                         "messages count in lost/duplicated, not in the latency table")
     ap.add_argument("--out")
     args = ap.parse_args()
     rates = [int(r) for r in args.rates.split(",") if r.strip()]
@@ -108,8 +114,9 @@ def main() -> int:
     sb_port, bot_port = free_port(), free_port()
     sandbox_db = f"{tmp}/sandbox.db"
     database_url = args.database_url or f"sqlite:///{tmp}/yue.db"
-    params = {"rates": rates, "seconds": args.seconds, "bot": f"gunicorn --workers {args.bot_workers} "
-              f"--threads {args.bot_threads} app:create_app() (feishu mode)",
+    params = {"rates": rates, "seconds": args.seconds, "warmup": f"{args.warmup:g}s at {WARMUP_RATE}/s",
+              "bot": f"gunicorn --workers {args.bot_workers} "
+              f"--threads {args.bot_threads} --keep-alive {KEEP_ALIVE_S} app:create_app() (feishu mode)",
               "database": database_url.split("@")[-1] if "@" in database_url else "SQLite (temp file)",
               "sandbox": "gunicorn 1 worker x 16 threads, SQLite, rate limiter DISABLED",
               "messages": "help/帮助 from 6 people in p2p chats",
@@ -129,12 +136,14 @@ def main() -> int:
                    YUE_ROLE="all" if args.single_role else "web")
 
     plan: list[tuple[int, list[tuple[str, str, str, str]]]] = []
-    for rate in rates:
-        n = int(rate * args.seconds)
+    phases_wanted = ([(WARMUP_RATE, args.warmup)] if args.warmup > 0 else []) + [(r, args.seconds) for r in rates]
+    for p_index, (rate, seconds) in enumerate(phases_wanted):
+        n = int(rate * seconds)
         msgs = []
         for i in range(n):
             who = PEOPLE[i % len(PEOPLE)]
-            msgs.append((f"om_bench{rate}_{i:06d}", f"oc_p2p_{who}", f"ou_{who}", TEXTS[(i // len(PEOPLE)) % 2]))
+            msgs.append((f"om_bench{p_index}_{rate}_{i:06d}", f"oc_p2p_{who}", f"ou_{who}",
+                         TEXTS[(i // len(PEOPLE)) % 2]))
         plan.append((rate, msgs))
     all_msgs = [m for _, ms in plan for m in ms]
     t = time.perf_counter()
@@ -146,10 +155,12 @@ def main() -> int:
                 "--pythonpath", os.path.join(ROOT, "bench"), "--log-level", "warning", "_servers:sandbox_app()"],
                sb_env, f"{tmp}/sandbox.log")
     wait_http(f"http://127.0.0.1:{sb_port}/open-apis/", proc=sb)
-    bot = spawn([gunicorn, "--workers", str(args.bot_workers), "--threads", str(args.bot_threads),
-                 "--bind", f"127.0.0.1:{bot_port}", "--log-level", "warning", "app:create_app()"],
-                bot_env, f"{tmp}/bot.log")
+    serve = [gunicorn, "--workers", str(args.bot_workers), "--threads", str(args.bot_threads),
+             "--keep-alive", str(KEEP_ALIVE_S), "--bind", f"127.0.0.1:{bot_port}", "--log-level", "warning",
+             "-c", os.path.join(ROOT, "bench", "gunicorn_ready.py"), "app:create_app()"]
+    bot = spawn(serve, dict(bot_env, BENCH_READY_DIR=f"{tmp}/ready"), f"{tmp}/bot.log")
     wait_http(f"http://127.0.0.1:{bot_port}/healthz", proc=bot)
+    wait_workers(f"{tmp}/ready", args.bot_workers)
     if not args.single_role:
         spawn([sys.executable, "-m", "bot.worker"], dict(bot_env, YUE_ROLE="worker"), f"{tmp}/worker.log")
 
@@ -159,7 +170,8 @@ def main() -> int:
 
     rows, phases = [], []
     acked: set[str] = set()
-    for rate, msgs in plan:
+    for p_index, (rate, msgs) in enumerate(plan):
+        warmup = args.warmup > 0 and p_index == 0
         reqs = [signed(bot_settings, "im.message.receive_v1", message_event(chat, sender, text, mid))
                 for mid, chat, sender, text in msgs]
         gen = OpenLoop("127.0.0.1", bot_port, "/feishu/events")
@@ -169,6 +181,10 @@ def main() -> int:
         for (mid, *_), r in zip(msgs, by_due, strict=False):
             if r["status"] == 200:
                 acked.add(mid)
+        if warmup:
+            print(f"warm-up {rate}/s for {args.warmup:.0f}s: {len(results)} sent, "
+                  f"{sum(1 for r in results if r['status'] == 200)} acknowledged (not in the table)", flush=True)
+            continue
         lat = [(r["done"] - r["sent"]) * 1000 for r in results if r["status"] == 200]
         sched = [(r["done"] - r["due"]) * 1000 for r in results if r["status"] == 200]
         last_done = max(r["done"] for r in results)

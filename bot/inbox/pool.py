@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 
@@ -24,6 +25,7 @@ SWEEP_EVERY_S = 15.0      # how often unfinished or retryable inbox items are lo
 MAX_ATTEMPTS_BACKOFF_S = 30
 DEFER_MIN_S, DEFER_MAX_S = 1.0, 65.0   # Feishu's windows are a second and a minute
 DEFER_FOR_S = 3600                     # a message rate-limited this long is treated as failing
+HOLD_MAX_S = 5.0                       # after a deferral, claim nothing for up to this long
 
 
 class InboxPool:
@@ -48,6 +50,11 @@ class InboxPool:
         # Drains in flight: a burst of messages needs a few draining workers, not one per message
         # (they would only queue on the database's write lock).
         self._drains = threading.BoundedSemaphore(max(1, min(workers, 4)))
+        # After a deferral the next items would most likely meet the same full window: claiming
+        # them only to defer them again burns CPU and database time that the acknowledgements
+        # need (thousands of deferrals a minute under a flood). So this process pauses claiming
+        # until the window should have room (at most HOLD_MAX_S; the deferral's timer wakes it).
+        self._hold_until = 0.0
 
     def start(self) -> None:
         """Pick up what a previous process left unfinished, then keep sweeping."""
@@ -88,11 +95,15 @@ class InboxPool:
             self._stop.wait(SWEEP_EVERY_S)
 
     def drain(self) -> None:
-        while not self._stop.is_set():
+        while not self._stop.is_set() and not self.holding():
             item = self.store.inbox_claim(self.worker_id, INBOX_LEASE_S)
             if item is None:
                 return
             self.process(item)
+
+    def holding(self) -> bool:
+        """True while claims are paused after a deferral."""
+        return time.monotonic() < self._hold_until
 
     def process(self, item: InboxItem) -> None:
         """Handle one claimed inbox item; a failure keeps it for a retry (never lost)."""
@@ -116,9 +127,13 @@ class InboxPool:
         delay = min(DEFER_MAX_S, max(DEFER_MIN_S, e.retry_after or 0.0))
         log.info("inbox item %s deferred %.1fs: %s", item.id, delay, e)
         self.store.inbox_defer(item.id, f"deferred: {e}"[:500], self._clock() + dt.timedelta(seconds=delay))
-        timer = threading.Timer(delay, self.kick)   # back as soon as it is due, not at the next sweep
-        timer.daemon = True
-        timer.start()
+        hold = min(delay, HOLD_MAX_S)
+        self._hold_until = max(self._hold_until, time.monotonic() + hold)
+        # claims resume when the hold ends, and this item runs as soon as it is due, not at the next sweep
+        for after in sorted({hold, delay}):
+            timer = threading.Timer(after, self.kick)
+            timer.daemon = True
+            timer.start()
 
     def _failed(self, item: InboxItem, e: Exception) -> None:
         delay = min(MAX_ATTEMPTS_BACKOFF_S, 2 ** max(1, getattr(item, "attempts", 1)))

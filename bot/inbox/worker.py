@@ -14,20 +14,30 @@ import threading
 
 from bot.config import Settings, settings_or_exit
 from bot.inbox.pool import INBOX_LEASE_S, SWEEP_EVERY_S
-from bot.runtime import Bot
+from bot.runtime import Bot, settle_heap
 
 log = logging.getLogger("yue.worker")
 
 IDLE_POLL_S = 0.05     # how soon a new inbox item is noticed when the worker is idle
+IDLE_REST_S = 1.0      # the other idle threads: woken at once when the first one finds work
 
 
 def run(settings: Settings, stop: threading.Event) -> None:
     if settings.worker_nice:
         os.nice(settings.worker_nice)
     bot = Bot(settings.with_(role="worker"), feishu_domain=settings.platform_url)
+    settle_heap()
 
-    def loop() -> None:
+    # Only thread 0 polls an empty inbox often; when it finds an item it wakes the others
+    # (`busy`), which then claim until the inbox is empty again. Eight threads polling every
+    # 50 ms were 160 queries a second on an idle database.
+    busy = threading.Event()
+
+    def loop(index: int) -> None:
         while not stop.is_set():
+            if bot.inbox.holding():       # a deferral: the windows are full, claim nothing yet
+                stop.wait(0.1)
+                continue
             try:
                 item = bot.store.inbox_claim(bot.worker_id, INBOX_LEASE_S)
             except Exception:
@@ -35,11 +45,17 @@ def run(settings: Settings, stop: threading.Event) -> None:
                 stop.wait(1.0)
                 continue
             if item is None:
-                stop.wait(IDLE_POLL_S)
+                busy.clear()
+                if index == 0:
+                    stop.wait(IDLE_POLL_S)
+                else:
+                    busy.wait(IDLE_REST_S)
                 continue
+            busy.set()
             bot.process(item)
 
-    threads = [threading.Thread(target=loop, name=f"yue-worker-{i}", daemon=True) for i in range(settings.workers)]
+    threads = [threading.Thread(target=loop, args=(i,), name=f"yue-worker-{i}", daemon=True)
+               for i in range(settings.workers)]
     for t in threads:
         t.start()
     bot.scheduler.start()

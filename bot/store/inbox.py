@@ -2,16 +2,17 @@
 seen ids that make every delivery, message and click count once."""
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, and_, delete, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from bot.store.core import StoreCore, _aware, _short_key
+from bot.store.inbox_writer import InboxWriter
 from bot.store.tables import InboxItem, inbox, seen
 
 log = logging.getLogger("yue.store")
@@ -48,7 +49,7 @@ class InboxStore(StoreCore):
         row = dict(event_id=event_id, kind=kind, payload=payload, status="new", attempts=0,
                    available_at=now, created_at=now, updated_at=now)
         if self.dialect == "postgresql":
-            return self._put_autocommit(row)
+            return self._writer.put(event_id, kind, payload, now)
         try:
             with self._tx() as c:
                 c.execute(insert(inbox).values(**row))
@@ -56,20 +57,10 @@ class InboxStore(StoreCore):
         except IntegrityError:
             return False
 
-    def _put_autocommit(self, row: dict[str, Any]) -> bool:
-        """The acknowledgement's insert on PostgreSQL in one round trip; a re-delivery is a
-        conflict that inserts nothing."""
-        stmt = (pg_insert(inbox).values(**row).on_conflict_do_nothing(index_elements=["event_id"])
-                .returning(inbox.c.id))   # rowcount is -1 here with psycopg 3: a returned id says it
-        for attempt in (1, 2):
-            try:
-                with self._autocommit.connect() as c:
-                    return c.execute(stmt).first() is not None
-            except DBAPIError as e:
-                if not e.connection_invalidated or attempt == 2:
-                    raise
-                log.info("inbox insert: the database dropped a pooled connection; once more on a new one")
-        return False  # unreachable
+    @functools.cached_property
+    def _writer(self) -> InboxWriter:
+        """PostgreSQL: the acknowledgements' inserts, group-committed (bot/store/inbox_writer.py)."""
+        return InboxWriter(self._autocommit)
 
     def _claimable(self, now: datetime) -> ColumnElement[bool]:
         return or_(
