@@ -29,7 +29,7 @@ def request_text(bot, draft, organizer, lang: str) -> str:
     verb = p.get("verb")
     if verb == "reschedule" and p.get("new_start"):
         start = dt.datetime.fromisoformat(p["new_start"])
-        minutes = p.get("minutes") or (60 if ev.all_day else int((ev.end - ev.start).total_seconds() // 60))
+        minutes = p.get("minutes") or _minutes(ev)
         new = fmt_range(start, start + dt.timedelta(minutes=minutes), tz, lang)
         return cards.t("ask_reschedule", lang, who=who, title=title, old=old, new=new)
     if verb == "invite":
@@ -39,6 +39,13 @@ def request_text(bot, draft, organizer, lang: str) -> str:
     if verb == "cancel":
         return cards.t("ask_cancel", lang, who=who, title=title, old=old)
     return cards.t("ask_reschedule_vague", lang, who=who, title=title, old=old)
+
+
+def _minutes(ev: cards.Event) -> int:
+    """The event's length; an all-day event (dates, not times) moved to a time gets an hour."""
+    if isinstance(ev.start, dt.datetime) and isinstance(ev.end, dt.datetime):
+        return int((ev.end - ev.start).total_seconds() // 60)
+    return 60
 
 
 def ask(click: Click) -> dict:

@@ -42,8 +42,9 @@ def _tell(bot, meeting, key: str, what: str, who: str = "",
     organiser = people.lookup(bot, meeting.organiser)
     lang = organiser.lang or p.get("lang", "zh")     # the language they booked it in
     name = people.display(people.lookup(bot, who), lang) if who else ""
+    tz = organiser.tz or p.get("tz") or bot.settings.default_tz     # theirs, else the booking's, else the bot's
     card = notice_card(p.get("title") or "", dt.datetime.fromisoformat(meeting.start),
-                       dt.datetime.fromisoformat(meeting.end), what, organiser.tz or p.get("tz"), lang,
+                       dt.datetime.fromisoformat(meeting.end), what, tz, lang,
                        who=name, moved_to=moved_to)
     bot.feishu.send_card(meeting.organiser, card, "open_id", key=f"notice:{key}")
 
