@@ -8,7 +8,8 @@ import logging
 from bot import cards, people
 from bot.cards.format import fmt_event_time, fmt_range
 from bot.cards.i18n import join
-from bot.feishu import FeishuError
+from bot.feishu import FeishuError, Person
+from bot.store import Draft
 
 from .clicks import answer, lost_race
 from .existing import VERBS, as_card_event
@@ -17,7 +18,7 @@ from .table import Click, on_click
 log = logging.getLogger("yue.actions")
 
 
-def request_text(bot, draft, organizer, lang: str) -> str:
+def request_text(bot, draft: Draft, organizer: Person, lang: str) -> str:
     """"Bob asks to move “Budget” (Thu 15:00–15:30 GMT+8) to Fri 14:00–14:30" in `lang`, on the
     organizer's clock."""
     p, chosen = draft.payload, draft.payload["chosen"]

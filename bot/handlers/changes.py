@@ -10,8 +10,9 @@ import logging
 
 from .. import oauth, people
 from ..cards.invitation import notice_card
-from ..feishu import FeishuError
+from ..feishu import Event, FeishuError
 from ..inbox.kinds import WATCH
+from ..store import Meeting
 from .registry import on_item
 
 log = logging.getLogger("yue.changes")
@@ -33,7 +34,7 @@ def watch(bot, payload: dict) -> None:
     bot.store.mark_watched(open_id, cal)
 
 
-def _tell(bot, meeting, key: str, what: str, who: str = "",
+def _tell(bot, meeting: Meeting, key: str, what: str, who: str = "",
           moved_to: tuple[dt.datetime, dt.datetime] | None = None) -> None:
     if not bot.store.claim("notice", key):
         return                                  # told already (another push of the same change)
@@ -63,7 +64,7 @@ def tell_rsvp(bot, event_id: str, who: str, status: str) -> None:
         _tell(bot, meeting, f"{event_id}:{who}:{before}>{status}", "decline", who=who)
 
 
-def _yue_did(bot, meeting, gone: bool, start: dt.datetime | None) -> bool:
+def _yue_did(bot, meeting: Meeting, gone: bool, start: dt.datetime | None) -> bool:
     """Whether Yue itself (Undo, cancel, move through the chat) put the meeting in this state."""
     booking = bot.store.get_draft(meeting.draft_id)
     if gone and booking is not None and booking.status in ("undoing", "undone", "gone"):
@@ -81,7 +82,7 @@ def _yue_did(bot, meeting, gone: bool, start: dt.datetime | None) -> bool:
     return False
 
 
-def _current(bot, meeting):
+def _current(bot, meeting: Meeting) -> Event | None:
     """The meeting as Feishu has it now on Yue's calendar: None when deleted."""
     try:
         ev = bot.feishu.get_event(meeting.calendar_id, meeting.event_id)

@@ -19,6 +19,7 @@ from ..feishu import FeishuError
 from . import changes
 from .existing import candidates
 from ..inbox.kinds import INVITATIONS
+from ..store import Draft
 from .registry import on_intent, on_item
 
 log = logging.getLogger("yue.rsvp")
@@ -31,7 +32,7 @@ INVITE_MSG_TTL_S = 90 * 86400      # where each invitation card is, to patch it 
 ANSWER_AFTER_CONSENT = "rsvp_answer"
 
 
-def _invitation(bot, draft, lang: str) -> Invitation:
+def _invitation(bot, draft: Draft, lang: str) -> Invitation:
     p, r = draft.payload, draft.result or {}
     organiser = people.display(people.lookup(bot, draft.owner), lang)
     return Invitation(event_id=r.get("event_id", ""), title=p.get("title") or "",
@@ -61,7 +62,7 @@ def send_invitations(bot, payload: dict) -> None:
         bot.store.cache_put(f"invite_msg:{draft.id}:{oid}", {"message_id": mid}, INVITE_MSG_TTL_S)
 
 
-def _toast(ok: bool, lang: str, text: str | None = None) -> dict:
+def _toast(ok: bool, lang: str, text: str | None = None) -> dict[str, str]:
     return {"type": "success" if ok else "error", "content": text or cards.t("toast_done" if ok else "toast_error",
                                                                              lang)}
 

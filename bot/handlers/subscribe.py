@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict
+from typing import Any
 
 from .. import cards, oauth
 from ..cards.calendars import SUB_PICK, Cal, note_card, sub_pick_card, subscriptions_card
@@ -75,7 +76,7 @@ def handle(ctx) -> None:
     bot.store.update_draft(draft.id, card_message_id=mid)
 
 
-def subscribe_card(bot, calendar_id: str, name: str, token: str, lang: str) -> tuple[bool, dict]:
+def subscribe_card(bot, calendar_id: str, name: str, token: str, lang: str) -> tuple[bool, dict[str, Any]]:
     """(subscribed?, the card saying so or why not in plain words)."""
     try:
         bot.feishu.subscribe_calendar(calendar_id, token)
