@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from .base import button, card, esc, md, row
 from .data import CANCEL, UNDO, value
@@ -83,14 +84,14 @@ class Cal:
     description: str = ""
 
 
-def acl_list_card(shared: list[Shared], lang: str) -> dict:
+def acl_list_card(shared: list[Shared], lang: str) -> dict[str, Any]:
     if not shared:
         return card(s("title_acl", lang), "blue", [md(s("acl_none", lang))], lang)
     lines = [f"• {s('acl_line', lang, name=esc(x.name), role=role_text(x.role, lang))}" for x in shared]
     return card(s("title_acl", lang), "blue", [md("\n".join(lines))], lang)
 
 
-def unshare_ask_card(draft_id: str, shared: list[Shared], lang: str) -> dict:
+def unshare_ask_card(draft_id: str, shared: list[Shared], lang: str) -> dict[str, Any]:
     lines = [s("unshare_ask", lang, name=esc(x.name), role=role_text(x.role, lang)) for x in shared]
     return card(s("title_unshare", lang), "orange",
                 [md("\n".join(lines)), row([button(s("btn_unshare", lang), value(UNSHARE, draft_id), "danger"),
@@ -98,7 +99,7 @@ def unshare_ask_card(draft_id: str, shared: list[Shared], lang: str) -> dict:
 
 
 def unshared_card(draft_id: str, names: list[str], lang: str, now: dt.datetime, tz: str,
-                  undo_until: dt.datetime | None) -> dict:
+                  undo_until: dt.datetime | None) -> dict[str, Any]:
     elements = [md("\n".join(s("unshared", lang, name=esc(n)) for n in names))]
     if undo_until is not None and now < undo_until:
         elements += [md(s("undo_until", lang, time=fmt_hm(local(undo_until, tz))), small=True),
@@ -106,18 +107,18 @@ def unshared_card(draft_id: str, names: list[str], lang: str, now: dt.datetime, 
     return card(s("title_unshared", lang), "grey", elements, lang)
 
 
-def note_card(title_key: str, key: str, lang: str, template: str = "orange", **kw: str) -> dict:
+def note_card(title_key: str, key: str, lang: str, template: str = "orange", **kw: str) -> dict[str, Any]:
     """A one-line answer (nothing to do, not found, a refusal) from this module's strings."""
     return card(s(title_key, lang), template, [md(s(key, lang, **{k: esc(v) for k, v in kw.items()}))], lang)
 
 
-def subscriptions_card(cals: list[Cal], lang: str) -> dict:
+def subscriptions_card(cals: list[Cal], lang: str) -> dict[str, Any]:
     if not cals:
         return card(s("title_subs", lang), "blue", [md(s("subs_none", lang))], lang)
     return card(s("title_subs", lang), "blue", [md("\n".join(f"• {esc(c.name)}" for c in cals))], lang)
 
 
-def sub_pick_card(draft_id: str, name: str, cals: list[Cal], lang: str) -> dict:
+def sub_pick_card(draft_id: str, name: str, cals: list[Cal], lang: str) -> dict[str, Any]:
     elements = [md(s("sub_pick", lang, name=esc(name)))]
     for i, c in enumerate(cals):
         label = c.name if not c.description else f"{c.name} · {c.description[:40]}"
@@ -125,7 +126,7 @@ def sub_pick_card(draft_id: str, name: str, cals: list[Cal], lang: str) -> dict:
     return card(s("title_sub_pick", lang), "blue", elements, lang)
 
 
-def exchange_card(account: str, status: str, lang: str) -> dict:
+def exchange_card(account: str, status: str, lang: str) -> dict[str, Any]:
     """The binding as Feishu reports it; the card is patched as the status moves on."""
     key = f"ex_{status}" if f"ex_{status}" in _S else None
     body = s(key, lang, account=esc(account)) if key else s("ex_status", lang, status=esc(status))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from .base import button, card, esc, md, row, url_button
 from .format import fmt_range
@@ -56,7 +57,7 @@ class Invitation:
     draft_id: str = ""
 
 
-def rsvp_value(event_id: str, status: str, draft_id: str = "") -> dict:
+def rsvp_value(event_id: str, status: str, draft_id: str = "") -> dict[str, str]:
     v = {"a": RSVP, "e": event_id, "s": status}
     return {**v, "d": draft_id} if draft_id else v
 
@@ -71,7 +72,7 @@ def _head(inv: Invitation, tz: str, lang: str) -> list[str]:
 
 
 def invitation_card(inv: Invitation, tz: str, lang: str, answered: str | None = None,
-                    connect_url: str | None = None) -> dict:
+                    connect_url: str | None = None) -> dict[str, Any]:
     """What each attendee gets privately; after an answer it says which, buttons stay to change it."""
     lines = _head(inv, tz, lang)
     if answered in STATUSES:
@@ -85,7 +86,7 @@ def invitation_card(inv: Invitation, tz: str, lang: str, answered: str | None = 
     return card(s("title_invite", lang), "blue", elements, lang)
 
 
-def rsvp_pick_card(events: list[Invitation], status: str, tz: str, lang: str) -> dict:
+def rsvp_pick_card(events: list[Invitation], status: str, tz: str, lang: str) -> dict[str, Any]:
     """Several meetings match "I can't make …": one button per meeting."""
     elements = [md(s("rsvp_pick", lang, answer=s(f"word_{status}", lang)))]
     for inv in events:
@@ -94,13 +95,13 @@ def rsvp_pick_card(events: list[Invitation], status: str, tz: str, lang: str) ->
     return card(s("title_rsvp_pick", lang), "blue", elements, lang)
 
 
-def rsvp_done_card(inv: Invitation, status: str, tz: str, lang: str) -> dict:
+def rsvp_done_card(inv: Invitation, status: str, tz: str, lang: str) -> dict[str, Any]:
     return card(s("title_rsvp", lang), "green" if status == "accept" else "orange",
                 [md("\n".join([*_head(inv, tz, lang), s(f"answered_{status}", lang)]))], lang)
 
 
 def notice_card(title: str, start: dt.datetime, end: dt.datetime, what: str, tz: str, lang: str,
-                who: str = "", moved_to: tuple[dt.datetime, dt.datetime] | None = None) -> dict:
+                who: str = "", moved_to: tuple[dt.datetime, dt.datetime] | None = None) -> dict[str, Any]:
     """Told to the organiser: an attendee's answer, or a move/delete made outside Yue."""
     when = fmt_range(moved_to[0], moved_to[1], tz, lang) if moved_to else ""
     lines = [f"**{esc(title)}**", f"🕒 {fmt_range(start, end, tz, lang)}",

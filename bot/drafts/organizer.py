@@ -8,7 +8,8 @@ import logging
 from bot import cards, people
 from bot.cards.format import fmt_event_time, fmt_range
 from bot.cards.i18n import join
-from bot.feishu import FeishuError
+from bot.feishu import FeishuError, Person
+from bot.store import Draft
 
 from .clicks import answer, lost_race
 from .existing import VERBS, as_card_event
@@ -17,7 +18,7 @@ from .table import Click, on_click
 log = logging.getLogger("yue.actions")
 
 
-def request_text(bot, draft, organizer, lang: str) -> str:
+def request_text(bot, draft: Draft, organizer: Person, lang: str) -> str:
     """"Bob asks to move “Budget” (Thu 15:00–15:30 GMT+8) to Fri 14:00–14:30" in `lang`, on the
     organizer's clock."""
     p, chosen = draft.payload, draft.payload["chosen"]
@@ -29,7 +30,7 @@ def request_text(bot, draft, organizer, lang: str) -> str:
     verb = p.get("verb")
     if verb == "reschedule" and p.get("new_start"):
         start = dt.datetime.fromisoformat(p["new_start"])
-        minutes = p.get("minutes") or (60 if ev.all_day else int((ev.end - ev.start).total_seconds() // 60))
+        minutes = p.get("minutes") or _minutes(ev)
         new = fmt_range(start, start + dt.timedelta(minutes=minutes), tz, lang)
         return cards.t("ask_reschedule", lang, who=who, title=title, old=old, new=new)
     if verb == "invite":
@@ -39,6 +40,13 @@ def request_text(bot, draft, organizer, lang: str) -> str:
     if verb == "cancel":
         return cards.t("ask_cancel", lang, who=who, title=title, old=old)
     return cards.t("ask_reschedule_vague", lang, who=who, title=title, old=old)
+
+
+def _minutes(ev: cards.Event) -> int:
+    """The event's length; an all-day event (dates, not times) moved to a time gets an hour."""
+    if isinstance(ev.start, dt.datetime) and isinstance(ev.end, dt.datetime):
+        return int((ev.end - ev.start).total_seconds() // 60)
+    return 60
 
 
 def ask(click: Click) -> dict:

@@ -23,9 +23,9 @@ def use_room(click: Click) -> dict:
     bot, draft, now, lang = click.bot, click.draft, click.now, click.lang
     p, r = ProposalPayload.of(draft.payload), draft.result or {}
     room = next((x for x in bot.feishu.list_rooms() if x.room_id == click.value.get("r")), None)
-    if room is None or not p.start:
-        return answer("error", lang)
     start, end = p.start_dt(), p.end_dt()
+    if room is None or start is None or end is None:      # a proposal always has both times
+        return answer("error", lang)
     if draft.status == "pending":
         if room_picks.taken_rooms(bot, [room.room_id], start, end):
             return answer("room_taken", lang, cards.proposal_card(planning.proposal(bot, draft, lang), lang))

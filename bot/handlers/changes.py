@@ -10,8 +10,9 @@ import logging
 
 from .. import oauth, people
 from ..cards.invitation import notice_card
-from ..feishu import FeishuError
+from ..feishu import Event, FeishuError
 from ..inbox.kinds import WATCH
+from ..store import Meeting
 from .registry import on_item
 
 log = logging.getLogger("yue.changes")
@@ -33,7 +34,7 @@ def watch(bot, payload: dict) -> None:
     bot.store.mark_watched(open_id, cal)
 
 
-def _tell(bot, meeting, key: str, what: str, who: str = "",
+def _tell(bot, meeting: Meeting, key: str, what: str, who: str = "",
           moved_to: tuple[dt.datetime, dt.datetime] | None = None) -> None:
     if not bot.store.claim("notice", key):
         return                                  # told already (another push of the same change)
@@ -42,8 +43,9 @@ def _tell(bot, meeting, key: str, what: str, who: str = "",
     organiser = people.lookup(bot, meeting.organiser)
     lang = organiser.lang or p.get("lang", "zh")     # the language they booked it in
     name = people.display(people.lookup(bot, who), lang) if who else ""
+    tz = organiser.tz or p.get("tz") or bot.settings.default_tz     # theirs, else the booking's, else the bot's
     card = notice_card(p.get("title") or "", dt.datetime.fromisoformat(meeting.start),
-                       dt.datetime.fromisoformat(meeting.end), what, organiser.tz or p.get("tz"), lang,
+                       dt.datetime.fromisoformat(meeting.end), what, tz, lang,
                        who=name, moved_to=moved_to)
     bot.feishu.send_card(meeting.organiser, card, "open_id", key=f"notice:{key}")
 
@@ -62,7 +64,7 @@ def tell_rsvp(bot, event_id: str, who: str, status: str) -> None:
         _tell(bot, meeting, f"{event_id}:{who}:{before}>{status}", "decline", who=who)
 
 
-def _yue_did(bot, meeting, gone: bool, start: dt.datetime | None) -> bool:
+def _yue_did(bot, meeting: Meeting, gone: bool, start: dt.datetime | None) -> bool:
     """Whether Yue itself (Undo, cancel, move through the chat) put the meeting in this state."""
     booking = bot.store.get_draft(meeting.draft_id)
     if gone and booking is not None and booking.status in ("undoing", "undone", "gone"):
@@ -80,7 +82,7 @@ def _yue_did(bot, meeting, gone: bool, start: dt.datetime | None) -> bool:
     return False
 
 
-def _current(bot, meeting):
+def _current(bot, meeting: Meeting) -> Event | None:
     """The meeting as Feishu has it now on Yue's calendar: None when deleted."""
     try:
         ev = bot.feishu.get_event(meeting.calendar_id, meeting.event_id)

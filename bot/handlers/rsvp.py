@@ -19,6 +19,7 @@ from ..feishu import FeishuError
 from . import changes
 from .existing import candidates
 from ..inbox.kinds import INVITATIONS
+from ..store import Draft
 from .registry import on_intent, on_item
 
 log = logging.getLogger("yue.rsvp")
@@ -31,12 +32,17 @@ INVITE_MSG_TTL_S = 90 * 86400      # where each invitation card is, to patch it 
 ANSWER_AFTER_CONSENT = "rsvp_answer"
 
 
-def _invitation(bot, draft, lang: str) -> Invitation:
+def _invitation(bot, draft: Draft, lang: str) -> Invitation:
     p, r = draft.payload, draft.result or {}
     organiser = people.display(people.lookup(bot, draft.owner), lang)
     return Invitation(event_id=r.get("event_id", ""), title=p.get("title") or "",
                       start=dt.datetime.fromisoformat(p["start"]), end=dt.datetime.fromisoformat(p["end"]),
                       organiser=organiser, agenda=p.get("agenda") or p.get("description") or "", draft_id=draft.id)
+
+
+def _reader(bot, open_id: str) -> tuple[str, str]:
+    """The zone and language of `open_id`'s invitation card (`lookup` gives a zone; the bot's is the fallback)."""
+    return people.lookup(bot, open_id).tz or bot.settings.default_tz, reader_lang(bot, open_id)
 
 
 @on_item(INVITATIONS)
@@ -49,14 +55,14 @@ def send_invitations(bot, payload: dict) -> None:
     for oid in dict.fromkeys(p.get("attendees") or []):
         if oid == draft.owner:
             continue
-        person, lang = people.lookup(bot, oid), reader_lang(bot, oid)
-        card = invitation_card(_invitation(bot, draft, lang), person.tz, lang)
+        tz, lang = _reader(bot, oid)
+        card = invitation_card(_invitation(bot, draft, lang), tz, lang)
         # The key makes a re-run of this item send each invitation once.
         mid = bot.feishu.send_card(oid, card, "open_id", key=f"invite:{draft.id}:{oid}")
         bot.store.cache_put(f"invite_msg:{draft.id}:{oid}", {"message_id": mid}, INVITE_MSG_TTL_S)
 
 
-def _toast(ok: bool, lang: str, text: str | None = None) -> dict:
+def _toast(ok: bool, lang: str, text: str | None = None) -> dict[str, str]:
     return {"type": "success" if ok else "error", "content": text or cards.t("toast_done" if ok else "toast_error",
                                                                              lang)}
 
@@ -72,7 +78,7 @@ def reply_as(bot, open_id: str, token: str, event_id: str, status: str) -> None:
 def click(bot, operator: str, value: dict) -> dict:
     """Accept / Tentative / Decline on an invitation (or on the pick card of a message): the
     clicker answers for themself, so there is no owner to check — Feishu refuses a non-attendee."""
-    person, lang = people.lookup(bot, operator), reader_lang(bot, operator)
+    tz, lang = _reader(bot, operator)
     event_id, status = str(value.get("e") or ""), value.get("s")
     if not event_id or status not in STATUSES:
         return {"toast": _toast(False, lang)}
@@ -87,7 +93,7 @@ def click(bot, operator: str, value: dict) -> dict:
         url = bot.feishu.authorize_url(oauth.redirect_uri(bot), state)
         out: dict = {"toast": {"type": "info", "content": say("connect_first", lang)}}
         if draft is not None:
-            out["card"] = raw(invitation_card(_invitation(bot, draft, lang), person.tz, lang, connect_url=url))
+            out["card"] = raw(invitation_card(_invitation(bot, draft, lang), tz, lang, connect_url=url))
         return out
     try:
         reply_as(bot, operator, token, event_id, status)
@@ -99,7 +105,7 @@ def click(bot, operator: str, value: dict) -> dict:
         return {"toast": _toast(False, lang)}
     out = {"toast": _toast(True, lang, say(f"answered_{status}", lang))}
     if draft is not None:
-        out["card"] = raw(invitation_card(_invitation(bot, draft, lang), person.tz, lang, answered=status))
+        out["card"] = raw(invitation_card(_invitation(bot, draft, lang), tz, lang, answered=status))
     return out
 
 
@@ -114,8 +120,8 @@ def answer_after_consent(bot, payload: dict) -> None:
     draft = bot.store.get_draft(str(value["d"])) if value.get("d") else None
     sent = bot.store.cache_get(f"invite_msg:{draft.id}:{open_id}") if draft is not None else None
     if draft is not None and sent:
-        person, lang = people.lookup(bot, open_id), reader_lang(bot, open_id)
-        bot.feishu.update_card(sent["message_id"], invitation_card(_invitation(bot, draft, lang), person.tz,
+        tz, lang = _reader(bot, open_id)
+        bot.feishu.update_card(sent["message_id"], invitation_card(_invitation(bot, draft, lang), tz,
                                                                    lang, answered=value["s"]))
 
 

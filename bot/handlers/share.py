@@ -94,7 +94,8 @@ def ask_revoke(ctx, grantees: list[str]) -> None:
 def _done_view(bot, draft: Draft, lang: str, now: dt.datetime) -> dict:
     names = [_name(bot, a["open_id"], lang) for a in draft.payload["acls"]]
     undo = draft.undo_until if draft.status == "booked" else None
-    return unshared_card(draft.id, names, lang, now, draft.payload.get("tz"), undo)
+    tz = draft.payload.get("tz") or bot.settings.default_tz        # the sender's zone when they asked
+    return unshared_card(draft.id, names, lang, now, tz, undo)
 
 
 table(StateTable(kinds=("unshare",), states={

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import asdict
+from typing import Any
 
 from .. import cards, oauth
 from ..cards.calendars import SUB_PICK, Cal, note_card, sub_pick_card, subscriptions_card
@@ -66,16 +68,15 @@ def handle(ctx) -> None:
     if len(found) == 1:
         ctx.reply(subscribe_card(bot, found[0].calendar_id, found[0].summary, token, ctx.lang)[1], key="subscribe")
         return
-    cals = [{"calendar_id": c.calendar_id, "name": c.summary, "description": c.description}
-            for c in found[:MAX_CHOICES]]
-    draft = bot.store.create_draft(ctx.sender.open_id, "subscribe", {"lang": ctx.lang, "name": name, "cals": cals},
+    choices = [Cal(c.calendar_id, c.summary, c.description) for c in found[:MAX_CHOICES]]
+    draft = bot.store.create_draft(ctx.sender.open_id, "subscribe",
+                                   {"lang": ctx.lang, "name": name, "cals": [asdict(c) for c in choices]},
                                    chat_id=ctx.chat_id)
-    mid = ctx.reply(sub_pick_card(draft.id, name, [Cal(c["calendar_id"], c["name"], c["description"]) for c in cals],
-                                  ctx.lang), key="subscribe")
+    mid = ctx.reply(sub_pick_card(draft.id, name, choices, ctx.lang), key="subscribe")
     bot.store.update_draft(draft.id, card_message_id=mid)
 
 
-def subscribe_card(bot, calendar_id: str, name: str, token: str, lang: str) -> tuple[bool, dict]:
+def subscribe_card(bot, calendar_id: str, name: str, token: str, lang: str) -> tuple[bool, dict[str, Any]]:
     """(subscribed?, the card saying so or why not in plain words)."""
     try:
         bot.feishu.subscribe_calendar(calendar_id, token)
@@ -117,7 +118,7 @@ def pick(click: Click) -> dict:
     """A calendar chosen on the pick card: subscribe to it (once; a second click says so)."""
     bot, draft, lang = click.bot, click.draft, click.lang
     try:
-        chosen = draft.payload["cals"][int(click.value.get("i"))]
+        chosen = draft.payload["cals"][int(click.value["i"])]
     except (TypeError, ValueError, IndexError, KeyError):
         return answer("error", lang)
     moved = bot.store.transition(draft.id, {"pending"}, "booking")

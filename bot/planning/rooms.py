@@ -6,8 +6,9 @@ rooms and their free/busy; these functions decide with what they are given."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from ..feishu import Room
 
@@ -94,14 +95,14 @@ def rank(rooms: Iterable[Room], seats: int, near: tuple[str, str] | None = None,
     busy = set(taken)
     fit = [r for r in rooms if r.room_id not in busy and r.capacity >= seats]
 
-    def key(r: Room) -> tuple:
-        same_building = bool(near) and r.building == near[0]
-        same_floor = same_building and r.floor == near[1]
+    def key(r: Room) -> tuple[bool, bool, int, str]:
+        same_building = near is not None and r.building == near[0]
+        same_floor = near is not None and same_building and r.floor == near[1]
         return (not same_floor, not same_building, r.capacity, r.name)
     return sorted(fit, key=key)
 
 
-def as_payload(r: Room) -> dict:
+def as_payload(r: Room) -> dict[str, Any]:
     """A room as a draft keeps it (JSON)."""
     return {"room_id": r.room_id, "name": r.name, "capacity": r.capacity, "floor": r.floor,
             "building": r.building}

@@ -4,8 +4,10 @@ for, and the meetings it booked by event id (a change push names only the event)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Column, String, Table, Text, delete, select, update
+from sqlalchemy import Boolean, Column, Row, String, Table, Text, delete, select, update
 
 from bot.store.core import StoreCore
 from bot.store.tables import UTCDateTime, metadata
@@ -81,7 +83,7 @@ class LinksStore(StoreCore):
             self._upsert(conn, exchange_links, {"open_id": open_id}, values)
 
     def set_exchange_status(self, open_id: str, status: str, card_message_id: str | None = None) -> None:
-        values: dict = {"status": status, "updated_at": self.now()}
+        values: dict[str, str | datetime] = {"status": status, "updated_at": self.now()}
         if card_message_id is not None:
             values["card_message_id"] = card_message_id
         with self._tx() as conn:
@@ -129,7 +131,7 @@ class LinksStore(StoreCore):
         return Meeting(r.event_id, r.draft_id, r.organiser, r.calendar_id, r.start, r.end, bool(r.gone)) if r else None
 
 
-def _link(r) -> ExchangeLink:
+def _link(r: Row[Any]) -> ExchangeLink:
     return ExchangeLink(r.open_id, r.binding_id, r.account, r.status, r.chat_id or "", r.card_message_id or "",
                         r.lang or "zh")
 

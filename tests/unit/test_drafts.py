@@ -67,3 +67,14 @@ def test_unsure_readings_follow_confidence_and_alternatives():
 def test_undo_window_and_public_names():
     assert drafts.UNDO_WINDOW.total_seconds() == 600
     assert callable(drafts.on_card) and callable(drafts.maintenance)
+
+
+def test_asking_the_organizer_to_move_a_meeting_keeps_its_length_an_all_day_one_gets_an_hour():
+    from bot.drafts.existing import as_card_event
+    from bot.drafts.organizer import _minutes
+    timed = as_card_event({"event_id": "e1", "title": "Sync", "start": "2026-12-10T15:00:00+08:00",
+                           "end": "2026-12-10T16:30:00+08:00"}, "Asia/Shanghai")
+    all_day = as_card_event({"event_id": "e2", "title": "Offsite", "all_day": True,
+                             "start": "2026-12-10T00:00:00+08:00", "end": "2026-12-12T00:00:00+08:00"},
+                            "Asia/Shanghai")
+    assert (_minutes(timed), _minutes(all_day)) == (90, 60)
