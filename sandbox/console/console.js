@@ -22,14 +22,9 @@
     calGen: 0,
   };
 
-  // ---------- small shared helpers (used by chat.js and cards.js too) ----------
+  // ---------- small shared helpers (chat.js and the card scripts use them too) ----------
 
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
+  const el = Yue.dom.el;
 
   function store(key, value) {
     // localStorage can throw (private mode, disabled storage); remembering is a nicety.
@@ -377,7 +372,7 @@
       tzOffset: () => Yue.calendar.offsetString(Yue.calendar.offsetMinutes(new Date(), tz()), false),
       onBotActivity: calendarSoon,
     });
-    Yue.chat.bindComposer();
+    Yue.composer.bind();
     $("person-select").addEventListener("change", (e) => selectPerson(e.target.value));
     $("compare-select").addEventListener("change", (e) => { state.compareId = e.target.value; fillComparePicker(); loadCalendar(); });
     $("week-prev").addEventListener("click", () => shiftWeek(-1));
