@@ -9,6 +9,8 @@
 
   // ---------- @-mentions ----------
 
+  // index: the highlighted option, or -1 for none. With one highlighted, Enter picks it; with
+  // none (the picker closed, or open over a mention already complete), Enter sends.
   const M = { open: false, items: [], index: 0, start: -1 };
 
   function mentionQuery(input) {
@@ -20,7 +22,12 @@
   function candidates(q) {
     const hooks = Yue.chat.hooks;
     const people = hooks.mentionCandidates ? hooks.mentionCandidates(Yue.chat.current) : [];
-    return people.filter((p) => !q || p.search.some((s) => s.toLowerCase().includes(q))).slice(0, 30);
+    return people.filter((p) => !q || p.search.some((s) => s.toLowerCase().includes(q)));
+  }
+
+  /** Whether "@q" already names someone whole, as the server reads mentions ("@Bob", "@李博"). */
+  function names(people, q) {
+    return q !== "" && people.some((p) => p.search.some((s) => s.toLowerCase() === q));
   }
 
   function drawPopup() {
@@ -55,8 +62,11 @@
     const mq = mentionQuery(input);
     if (!mq) { closePopup(); return; }
     M.start = mq.start;
-    M.items = candidates(mq.q);
-    M.index = 0;
+    const found = candidates(mq.q);
+    M.items = found.slice(0, 30);
+    // A complete mention (typed out, or the caret back right after one just picked) highlights
+    // nothing: the picker still lists who else matches, but Enter sends the message as it is.
+    M.index = names(found, mq.q) ? -1 : 0;
     drawPopup();
   }
 
@@ -85,6 +95,7 @@
       // Follow the conversation: when the reply to this message arrives, scroll to it.
       Yue.chat.awaitReplyTo((sent && sent.message_id) || null);
       input.value = "";
+      closePopup();   // setting the value fires no input event, so the picker would stay up
       autosize();
       Yue.chat.refreshNow();
     } catch (e) {
@@ -109,9 +120,10 @@
     input.addEventListener("keydown", (ev) => {
       if (ev.isComposing || ev.keyCode === 229) return;   // an IME is composing (Chinese input)
       if (M.open) {
-        if (ev.key === "ArrowDown") { ev.preventDefault(); M.index = (M.index + 1) % M.items.length; drawPopup(); return; }
-        if (ev.key === "ArrowUp") { ev.preventDefault(); M.index = (M.index - 1 + M.items.length) % M.items.length; drawPopup(); return; }
-        if (ev.key === "Enter" || ev.key === "Tab") { ev.preventDefault(); insertMention(M.items[M.index]); return; }
+        const n = M.items.length;
+        if (ev.key === "ArrowDown") { ev.preventDefault(); M.index = (M.index + 1) % n; drawPopup(); return; }
+        if (ev.key === "ArrowUp") { ev.preventDefault(); M.index = (M.index <= 0 ? n : M.index) - 1; drawPopup(); return; }
+        if ((ev.key === "Enter" || ev.key === "Tab") && M.index >= 0) { ev.preventDefault(); insertMention(M.items[M.index]); return; }
         if (ev.key === "Escape") { ev.preventDefault(); closePopup(); return; }
       }
       if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); send(); }
