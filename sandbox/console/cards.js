@@ -179,29 +179,6 @@
     return c;
   };
 
-  R.overflow = (e, ctx) => {
-    const wrap = el("span", "c-overflow");
-    const b = el("button", "c-btn c-btn-default size-small", "···");
-    b.type = "button";
-    const menu = el("div", "c-overflow-menu");
-    menu.hidden = true;
-    (e.options || []).forEach((o) => {
-      const item = el("button", "", textOf(o.text));
-      item.type = "button";
-      item.addEventListener("click", () => {
-        menu.hidden = true;
-        const url = o.url || (o.multi_url && o.multi_url.url);
-        if (url) { openUrl(url); return; }
-        const value = callbackValue(e.behaviors, e.value);
-        ctx.act({ tag: "overflow", value: value === undefined ? {} : value, option: o.value }, b);
-      });
-      menu.appendChild(item);
-    });
-    b.addEventListener("click", () => { menu.hidden = !menu.hidden; });
-    wrap.append(b, menu);
-    return wrap;
-  };
-
   // ---------- the card ----------
 
   function bodyElements(card) {

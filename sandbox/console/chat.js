@@ -17,9 +17,7 @@
     awaiting: null,      // the message just sent: its reply is scrolled into view
   };
 
-  const $ = (id) => document.getElementById(id);
-
-  const el = Yue.dom.el;
+  const { el, $ } = Yue.dom;
 
   function parseJson(v) {
     if (typeof v !== "string") return v;

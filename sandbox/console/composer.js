@@ -4,8 +4,7 @@
   "use strict";
 
   const t = (k, v) => Yue.i18n.t(k, v);
-  const $ = (id) => document.getElementById(id);
-  const el = Yue.dom.el;
+  const { el, $ } = Yue.dom;
 
   // ---------- @-mentions ----------
 

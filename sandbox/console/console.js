@@ -4,7 +4,7 @@
   "use strict";
 
   const t = (k, v) => Yue.i18n.t(k, v);
-  const $ = (id) => document.getElementById(id);
+  const { el, $ } = Yue.dom;
   const BOT_IDS = new Set(["ou_yue_bot", "cli_sandbox_yue"]);
   const STORE_PERSON = "yue.console.person";
   const STORE_CHAT = "yue.console.chat.";   // + open_id
@@ -23,8 +23,6 @@
   };
 
   // ---------- small shared helpers (chat.js and the card scripts use them too) ----------
-
-  const el = Yue.dom.el;
 
   function store(key, value) {
     // localStorage can throw (private mode, disabled storage); remembering is a nicety.

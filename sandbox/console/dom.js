@@ -10,6 +10,9 @@
     return e;
   }
 
+  /** The element with this id. */
+  function $(id) { return document.getElementById(id); }
+
   window.Yue = window.Yue || {};
-  window.Yue.dom = { el };
+  window.Yue.dom = { el, $ };
 })();

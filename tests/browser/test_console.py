@@ -54,6 +54,8 @@ def tomorrow_in(tz: str) -> dt.date:
 
 def show_week_of(page: Page, day: dt.date) -> None:
     """Move the grid to the week holding `day` (tomorrow is next week on a Sunday)."""
+    # The grid is drawn once the week's agenda has loaded: until then no column is the day's.
+    expect(page.locator("#cal-body .cal-daycol").first).to_be_attached()
     col = page.locator(f'.cal-daycol[data-day="{day.isoformat()}"]')
     if col.count() == 0:
         page.locator("#week-next").click()
