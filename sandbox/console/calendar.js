@@ -214,12 +214,7 @@
 
   // ---------- drawing ----------
 
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
+  const el = Yue.dom.el;
 
   function itemKey(it, extra) { return [it.owner && it.owner.open_id, it.title, it.timeLabel || "", extra].join("|"); }
 

@@ -1,5 +1,5 @@
 /* The conversation panel: messages of the open chat (polled live, cards patched in
-   place), and the composer with its @-mention popup. */
+   place, card actions sent). The composer below them is composer.js. */
 (function () {
   "use strict";
 
@@ -17,14 +17,7 @@
     awaiting: null,      // the message just sent: its reply is scrolled into view
   };
 
-  const $ = (id) => document.getElementById(id);
-
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
+  const { el, $ } = Yue.dom;
 
   function parseJson(v) {
     if (typeof v !== "string") return v;
@@ -300,120 +293,13 @@
     }
   }
 
-  // ---------- composer and @-mentions ----------
-
-  const M = { open: false, items: [], index: 0, start: -1 };
-
-  function mentionQuery(input) {
-    const upto = input.value.slice(0, input.selectionStart);
-    const m = /(^|\s)@([^\s@]*)$/.exec(upto);
-    return m ? { start: upto.length - m[2].length - 1, q: m[2].toLowerCase() } : null;
-  }
-
-  function candidates(q) {
-    const people = S.hooks.mentionCandidates ? S.hooks.mentionCandidates(S.chat) : [];
-    return people.filter((p) => !q || p.search.some((s) => s.toLowerCase().includes(q))).slice(0, 30);
-  }
-
-  function drawPopup() {
-    const pop = $("mention-popup");
-    pop.replaceChildren();
-    let group = null;
-    M.items.forEach((p, i) => {
-      if (p.group !== group) {
-        group = p.group;
-        pop.appendChild(el("div", "mention-group", group === "in" ? t("inChat") : t("others")));
-      }
-      const row = el("div", "mention-option" + (i === M.index ? " active" : ""));
-      row.setAttribute("role", "option");
-      row.setAttribute("data-open-id", p.open_id);
-      row.appendChild(Yue.avatar(p.open_id, p.label, "sm", p.is_bot));
-      row.appendChild(el("span", "", p.label));
-      if (p.sub) row.appendChild(el("span", "sub", p.sub));
-      // mousedown, not click: the textarea must keep its focus and caret.
-      row.addEventListener("mousedown", (ev) => { ev.preventDefault(); insertMention(p); });
-      pop.appendChild(row);
-    });
-    pop.hidden = M.items.length === 0;
-    M.open = !pop.hidden;
-    const active = pop.querySelector(".mention-option.active");
-    if (active) active.scrollIntoView({ block: "nearest" });
-  }
-
-  function closePopup() { M.open = false; M.items = []; $("mention-popup").hidden = true; }
-
-  function updatePopup() {
-    const input = $("composer-input");
-    const mq = mentionQuery(input);
-    if (!mq) { closePopup(); return; }
-    M.start = mq.start;
-    M.items = candidates(mq.q);
-    M.index = 0;
-    drawPopup();
-  }
-
-  function insertMention(p) {
-    const input = $("composer-input");
-    const caret = input.selectionStart;
-    const before = input.value.slice(0, M.start);
-    const after = input.value.slice(caret);
-    const insert = "@" + p.token + " ";
-    input.value = before + insert + after;
-    const pos = before.length + insert.length;
-    input.setSelectionRange(pos, pos);
-    input.focus();
-    closePopup();
-  }
-
-  async function send() {
-    const input = $("composer-input");
-    const text = input.value.trim();
-    if (!text || !S.chat) return;
-    const btn = $("send-btn");
-    btn.disabled = true;
-    try {
-      const sent = await Yue.api.send(S.chat.chat_id, S.hooks.me(), text);
-      // Follow the conversation: when the reply to this message arrives, scroll to it.
-      S.awaiting = (sent && sent.message_id) || null;
-      input.value = "";
-      autosize();
-      refreshNow();
-    } catch (e) {
-      Yue.toast("error", t("sendFailed", { err: e.message }));
-    } finally {
-      btn.disabled = false;
-      input.focus();
-    }
-  }
-
-  function autosize() {
-    const input = $("composer-input");
-    input.style.height = "auto";
-    input.style.height = Math.min(input.scrollHeight + 2, 160) + "px";
-  }
-
-  function bindComposer() {
-    const input = $("composer-input");
-    input.addEventListener("input", () => { autosize(); updatePopup(); });
-    input.addEventListener("click", updatePopup);
-    input.addEventListener("blur", () => setTimeout(closePopup, 150));
-    input.addEventListener("keydown", (ev) => {
-      if (ev.isComposing || ev.keyCode === 229) return;   // an IME is composing (Chinese input)
-      if (M.open) {
-        if (ev.key === "ArrowDown") { ev.preventDefault(); M.index = (M.index + 1) % M.items.length; drawPopup(); return; }
-        if (ev.key === "ArrowUp") { ev.preventDefault(); M.index = (M.index - 1 + M.items.length) % M.items.length; drawPopup(); return; }
-        if (ev.key === "Enter" || ev.key === "Tab") { ev.preventDefault(); insertMention(M.items[M.index]); return; }
-        if (ev.key === "Escape") { ev.preventDefault(); closePopup(); return; }
-      }
-      if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); send(); }
-    });
-    $("send-btn").addEventListener("click", send);
-  }
-
   window.Yue = window.Yue || {};
   window.Yue.chat = {
-    open, refreshNow, bindComposer,
+    open, refreshNow,
     setHooks(h) { S.hooks = h; },
+    get hooks() { return S.hooks; },
     get current() { return S.chat; },
+    /** The message just sent (composer.js): its reply is scrolled into view when it arrives. */
+    awaitReplyTo(messageId) { S.awaiting = messageId; },
   };
 })();

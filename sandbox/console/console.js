@@ -4,7 +4,7 @@
   "use strict";
 
   const t = (k, v) => Yue.i18n.t(k, v);
-  const $ = (id) => document.getElementById(id);
+  const { el, $ } = Yue.dom;
   const BOT_IDS = new Set(["ou_yue_bot", "cli_sandbox_yue"]);
   const STORE_PERSON = "yue.console.person";
   const STORE_CHAT = "yue.console.chat.";   // + open_id
@@ -22,14 +22,7 @@
     calGen: 0,
   };
 
-  // ---------- small shared helpers (used by chat.js and cards.js too) ----------
-
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
+  // ---------- small shared helpers (chat.js and the card scripts use them too) ----------
 
   function store(key, value) {
     // localStorage can throw (private mode, disabled storage); remembering is a nicety.
@@ -377,7 +370,7 @@
       tzOffset: () => Yue.calendar.offsetString(Yue.calendar.offsetMinutes(new Date(), tz()), false),
       onBotActivity: calendarSoon,
     });
-    Yue.chat.bindComposer();
+    Yue.composer.bind();
     $("person-select").addEventListener("change", (e) => selectPerson(e.target.value));
     $("compare-select").addEventListener("change", (e) => { state.compareId = e.target.value; fillComparePicker(); loadCalendar(); });
     $("week-prev").addEventListener("click", () => shiftWeek(-1));

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import lark_oapi as lark
@@ -17,6 +18,7 @@ import requests
 from lark_oapi.api.im.v1 import CreateMessageRequest, CreateMessageRequestBody
 from playwright.sync_api import Page, expect
 
+CONSOLE_DIR = Path(__file__).resolve().parents[2] / "sandbox" / "console"
 HOUR_PX = 44          # calendar.js: pixels per hour at desktop width
 FIRST_HOUR = 0        # the grid starts at 00:00 (a whole day)
 BOOKED = re.compile(r"会议已预订|Meeting booked")
@@ -52,6 +54,8 @@ def tomorrow_in(tz: str) -> dt.date:
 
 def show_week_of(page: Page, day: dt.date) -> None:
     """Move the grid to the week holding `day` (tomorrow is next week on a Sunday)."""
+    # The grid is drawn once the week's agenda has loaded: until then no column is the day's.
+    expect(page.locator("#cal-body .cal-daycol").first).to_be_attached()
     col = page.locator(f'.cal-daycol[data-day="{day.isoformat()}"]')
     if col.count() == 0:
         page.locator("#week-next").click()
@@ -341,8 +345,12 @@ def test_unreachable_server_shows_a_banner_not_an_error(sandbox_only, open_page)
 def test_static_files(sandbox_only):
     index = requests.get(sandbox_only.url + "/", timeout=10)
     assert index.status_code == 200 and index.headers["Content-Type"].startswith("text/html")
-    assert "/console/console.js" in index.text
-    for name, mime in (("console.js", "text/javascript"), ("console.css", "text/css"), ("cards.js", "text/javascript")):
+    scripts = re.findall(r'<script src="/console/([\w.]+)"></script>', index.text)
+    # Every script of the console is loaded (a module left out of index.html would be dead code).
+    assert sorted(scripts) == sorted(p.name for p in CONSOLE_DIR.glob("*.js")), scripts
+    assert scripts[0] == "i18n.js" and scripts[-1] == "console.js"
+    for name in scripts + ["console.css"]:
+        mime = "text/css" if name.endswith(".css") else "text/javascript"
         r = requests.get(f"{sandbox_only.url}/console/{name}", timeout=10)
         assert r.status_code == 200 and r.headers["Content-Type"].startswith(mime), (name, r.headers)
         assert "no-cache" in r.headers["Cache-Control"]

@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from bot.config import Settings
 from bot.feishu import Feishu
+from tests.browser.test_console import show_week_of
 
 HOUR_PX = 44          # calendar.js at desktop width
 SH = ZoneInfo("Asia/Shanghai")
@@ -64,10 +65,8 @@ def test_week_covers_the_whole_day_and_opens_at_the_morning(sandbox_only, open_p
         ev = fs.create_event(cal, title, "", start, start + dt.timedelta(minutes=minutes), "Asia/Shanghai")
         fs.add_attendees(cal, ev.event_id, users=["ou_alice"])
     page, errors = open_page(sandbox_only.url + "/?as=ou_alice")
+    show_week_of(page, day)
     col = page.locator(f'.cal-daycol[data-day="{day.isoformat()}"]')
-    if col.count() == 0:
-        page.locator("#week-next").click()
-    expect(col).to_have_count(1)
     assert col.evaluate("c => c.style.height") == f"{24 * HOUR_PX}px"
     late = col.locator('.ev[data-summary="Late call 深夜会"]')
     early = col.locator('.ev[data-summary="Early call 凌晨会"]')
