@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import re._parser as _sre
 from dataclasses import dataclass, field
 from operator import attrgetter
 
 from ..timeutil import ONE_DAY, ONE_MINUTE, ampm_default, at, weekday_in_week
 from . import clock, dates, durations, fields, holidays, periods, ranges, recurrence, relative, zones
 from ..prefilter import with_lookahead
+from ..regex_tree import min_width, parse
 from .gates import gate_for, tokens
 from .lex import Ctx, Tok
 
@@ -45,7 +45,7 @@ _RUN = [(rx.search, fn, prio, i, extra, _WAITING.get(fn)) for i, (rx, fn, prio, 
 _HANDLER = [fn for _, fn, _, _ in RULES]
 _ALWAYS_RUN = frozenset(_RUN[i] for i in _ALWAYS)
 _RUN_BY_TOKEN = {t: frozenset(_RUN[i] for i in ix) for t, ix in _BY_TOKEN.items()}
-if any(_sre.parse(r[0].pattern, r[0].flags).getwidth()[0] == 0 for r in RULES):
+if any(min_width(parse(r[0].pattern, r[0].flags).items) == 0 for r in RULES):
     raise ValueError("a rule that can match empty needs finditer's step past it in scan")
 _NO_MATCH = (ValueError, OverflowError, KeyError, IndexError)
 
