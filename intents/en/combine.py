@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from ..model import TimeSpec
+from ..narrow import day, present
 from ..timeutil import at, next_weekday
 from . import durations
 from .daypairs import day_pairs
@@ -123,7 +124,7 @@ def _num_as_day(side: list[Tok], other: Val | None) -> Val | None:
         return None
     t = side[0]
     n = t.v if t.kind == "num" else t.f["dom"]
-    ref = other.start
+    ref = other.start_day()
     try:
         return Val("date", ref.replace(day=n))
     except ValueError:
@@ -140,11 +141,11 @@ def _closed(left: list[Tok], right: list[Tok], ctx: list[Tok], c: Ctx, framed: b
     lp = Point(left, ctx + right, c)
     rp = Point(right, ctx + left, c)
     lk, rk = lp.clock(), rp.clock()
-    if lk is None and rk is not None and lp.first("num") and "day" not in lp.own:
-        lp.first("num").f["hour"] = True
+    if lk is None and rk is not None and (num := lp.first("num")) and "day" not in lp.own:
+        num.f["hour"] = True
         lk = lp.clock()
-    if rk is None and lk is not None and rp.first("num") and "day" not in rp.own:
-        rp.first("num").f["hour"] = True
+    if rk is None and lk is not None and (num := rp.first("num")) and "day" not in rp.own:
+        num.f["hour"] = True
         rk = rp.clock()
     if lk and rk and not lk[3] and not lk[4] and rk[3]:
         cand = lk[0] + 12 if rk[3] == "pm" and lk[0] < 12 else lk[0]
@@ -154,35 +155,38 @@ def _closed(left: list[Tok], right: list[Tok], ctx: list[Tok], c: Ctx, framed: b
     lv = lp.resolve() if not (lk is None and lp.own == {"num"}) else None
     if lv is None:
         lv = _num_as_day(left, rv)
-    if rv is None or (rk is None and rp.first("day") and "dom" in rp.first("day").f and lv is not None):
+    if rv is None or (rk is None and (rday := rp.first("day")) and "dom" in rday.f and lv is not None):
         alt = _num_as_day(right, lv)
-        if alt is not None:
+        if alt is not None:  # (so lv is a date value: _num_as_day needs one)
             rv = alt
-            if rv.start < lv.start:
-                m = rv.start.month % 12 + 1
-                rv = Val("date", rv.start.replace(year=rv.start.year + (m == 1), month=m))
+            start = rv.start_day()
+            if start < present(lv, "left side").start_day():
+                m = start.month % 12 + 1
+                rv = Val("date", start.replace(year=start.year + (m == 1), month=m))
     if lv is None or rv is None:
         return lv or rv
-    if rv.kind == "dt" and lv.kind == "dt" and rk and not rk[3] and not rk[4] and rv.start <= lv.start:
-        bump = dt.timedelta(hours=12) if rv.start + dt.timedelta(hours=12) > lv.start and rv.start.hour < 12 \
+    if rv.kind == "dt" and lv.kind == "dt" and rk and not rk[3] and not rk[4] and rv.start_dt() <= lv.start_dt():
+        rs = rv.start_dt()
+        bump = dt.timedelta(hours=12) if rs + dt.timedelta(hours=12) > lv.start_dt() and rs.hour < 12 \
             else dt.timedelta(days=1)
-        rv.start = rv.start + bump
+        rv.start = rs + bump
     day_l = lv.kind in ("date", "dates") or (lv.kind == "win" and _midnights(lv))
     day_r = rv.kind in ("date", "dates") or (rv.kind == "win" and _midnights(rv))
     if day_l and day_r:
-        s = lv.start if lv.kind != "win" else lv.start.date()
-        e = _last_day(rv) if rv.kind != "win" else (rv.end - dt.timedelta(days=1)).date()
+        s = lv.start_day() if lv.kind != "win" else lv.start_dt().date()
+        e = day(_last_day(rv), "last day") if rv.kind != "win" else (rv.end_dt() - dt.timedelta(days=1)).date()
         rday = next((t for t in right if t.kind == "day"), None)
         if e < s and rday is not None and "wd" in rday.f and not rday.f.get("week_fixed"):
             e += dt.timedelta(days=7 * ((s - e).days // 7 + 1))  # "monday to wednesday": the one after
         return Val("dates", s, e, lv.assumptions + rv.assumptions)
-    end = rv.start if rv.kind == "dt" else _end_of(rv, c)
+    end = rv.start_dt() if rv.kind == "dt" else _end_of(rv, c)
     return Val("range", _as_dt(lv.start, c), end, lv.assumptions + rv.assumptions)
 
 
 def _midnights(v: Val) -> bool:
-    return all(isinstance(x, dt.datetime) and x.hour == 0 and x.minute == 0 for x in (v.start, v.end)) \
-        and v.end - v.start >= dt.timedelta(days=1)
+    s, e = v.start, v.end
+    return isinstance(s, dt.datetime) and s.hour == 0 and s.minute == 0 \
+        and isinstance(e, dt.datetime) and e.hour == 0 and e.minute == 0 and e - s >= dt.timedelta(days=1)
 
 
 def _open(kind: str, side: list[Tok], ctx: list[Tok], c: Ctx) -> Val | None:
@@ -194,13 +198,13 @@ def _open(kind: str, side: list[Tok], ctx: list[Tok], c: Ctx) -> Val | None:
         return Val("range", c.now, _end_of(v, c), v.assumptions)
     if kind in ("before", "until"):
         if day_grain:
-            first = v.start if v.kind != "win" else v.start.date()
-            last = _last_day(v) if v.kind != "win" else (v.end - dt.timedelta(days=1)).date()
+            first = v.start_day() if v.kind != "win" else v.start_dt().date()
+            last = day(_last_day(v), "last day") if v.kind != "win" else (v.end_dt() - dt.timedelta(days=1)).date()
             return Val("until_day", None, first - dt.timedelta(days=1) if kind == "before" else last)
         end = v.start if kind == "before" or v.kind == "dt" else v.end
         return Val("range", None, end, v.assumptions)
     if day_grain:
-        return Val("from_day", v.start if v.kind != "win" else v.start.date(), None)
+        return Val("from_day", v.start if v.kind != "win" else v.start_dt().date(), None)
     return Val("range", _as_dt(v.start, c), None, v.assumptions)
 
 
@@ -364,6 +368,6 @@ def _fill(spec: TimeSpec, v: Val | None) -> None:
     elif v.kind in ("until_day", "from_day"):
         spec.start, spec.end, spec.all_day = v.start, v.end, True
     elif v.kind == "win":
-        spec.window_start, spec.window_end = v.start, v.end
+        spec.window_start, spec.window_end = v.start_dt(), v.end_dt()
     else:
         spec.start, spec.end = v.start, v.end

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set as AbstractSet
 from typing import Any
 
 _SPACES = re.compile(r"\s+")
@@ -31,7 +31,7 @@ class Ctx:
     tz: dt.tzinfo
     s: str
     orig: str = ""
-    toks: frozenset = frozenset()  # gates.tokens(s), filled by the scan for later keyword checks
+    toks: AbstractSet[str] = frozenset()  # gates.tokens(s), filled by the scan for later keyword checks
     points: list = field(default_factory=list)  # the point tokens extract used (which kinds named the time)
     found: dict = field(default_factory=dict)  # slots beside the time, by token kind (fields.py: seats, rem)
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import Literal
 from operator import attrgetter
 
 from ..timeutil import ONE_DAY, ONE_MINUTE, ampm_default, at, weekday_in_week
 from . import clock, dates, durations, fields, holidays, periods, ranges, recurrence, relative, zones
 from ..prefilter import with_lookahead
+from .. import narrow
 from ..regex_tree import min_width, parse
 from .gates import gate_for, tokens
 from .lex import Ctx, Tok
@@ -38,7 +41,8 @@ _START = attrgetter("a")  # a C-level sort key
 # does and starts where the match does (True) or where the given function says: their call
 # waits until the match is known to win its place (most of their matches lose it to a longer
 # token: "3" and "march" in "march 3", "to" in "5 to 7pm").
-_WAITING = {clock._num: True, relative._weekday: True, ranges._conn: True, ranges._dash: True,
+# A waiting handler's token starts where its match does (True) or where the function says.
+_WAITING: dict[Callable[..., object], Literal[True] | Callable[[re.Match[str], Ctx], int]] = {clock._num: True, relative._weekday: True, ranges._conn: True, ranges._dash: True,
             periods._rel_period: True, dates._year: True, dates._month: dates.month_start,
             dates._dom: dates.dom_start}
 _RUN = [(rx.search, fn, prio, i, extra, _WAITING.get(fn)) for i, (rx, fn, prio, (_, extra)) in enumerate(RULES)]
@@ -135,11 +139,22 @@ def _settled(i: int, x: Tok | re.Match, c: Ctx) -> Tok | None:
 
 @dataclass(slots=True)
 class Val:
-    """One resolved side: kind date|dates|dt|win; start/end as the contract's fields."""
+    """One resolved side: kind date|dates|dt|win (and, combined, range|until_day|from_day);
+    start/end as the contract's fields: dates for date|dates|*_day, datetimes otherwise."""
     kind: str
-    start: object
-    end: object = None
+    start: dt.date | None
+    end: dt.date | None = None
     assumptions: list[str] = field(default_factory=list)
+
+    # The kind fixes which of these hold; each fails loudly (ShapeError) if one does not.
+    def start_day(self) -> dt.date:
+        return narrow.day(self.start, f"start of a {self.kind} value")
+
+    def start_dt(self) -> dt.datetime:
+        return narrow.moment(self.start, f"start of a {self.kind} value")
+
+    def end_dt(self) -> dt.datetime:
+        return narrow.moment(self.end, f"end of a {self.kind} value")
 
 
 def _glued(c: Ctx, a: Tok, b: Tok, rx=_GLUE) -> bool:
@@ -174,6 +189,7 @@ class Point:
                 v.append(t)
         self.k = kinds
         self.mer_hint: str | None = None
+        self.own: AbstractSet[str]
         if not ctx:  # the usual case: nothing is added, so the kinds' keys are the own kinds
             self.own = kinds.keys()
             return
@@ -238,7 +254,7 @@ class Point:
         win = (g("win") or _NONE)[0]
         if win and not time_t:
             return Val("win", *win.v)
-        nums = g("num")
+        nums = g("num") or []
         num = nums[0] if nums else None
         span, dtok = (g("span") or _NONE)[0], (g("day") or _NONE)[0]
         part = (g("part") or _NONE)[0]
@@ -310,7 +326,7 @@ class Point:
         return None
 
 
-def _last_day(v: Val) -> object:
+def _last_day(v: Val) -> dt.date | None:
     """The inclusive last day of a day-grain value."""
     if v.kind == "dates":
         return v.end
@@ -321,11 +337,11 @@ def _last_day(v: Val) -> object:
 
 def _end_of(v: Val, c: Ctx) -> dt.datetime:
     if v.kind == "win":
-        return v.end
+        return v.end_dt()
     if v.kind in ("date", "dates"):
-        return at(_last_day(v) + dt.timedelta(days=1), 0, 0, c.tz)
-    return v.start
+        return at(narrow.day(_last_day(v), "last day") + dt.timedelta(days=1), 0, 0, c.tz)
+    return v.start_dt()
 
 
-def _as_dt(x, c: Ctx) -> dt.datetime:
-    return x if isinstance(x, dt.datetime) else at(x, 0, 0, c.tz)
+def _as_dt(x: dt.date | None, c: Ctx) -> dt.datetime:
+    return x if isinstance(x, dt.datetime) else at(narrow.day(x, "start"), 0, 0, c.tz)

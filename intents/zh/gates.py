@@ -165,7 +165,7 @@ def _needs(items: list[Node], icase: bool = False) -> list[frozenset[str]]:
 def _chars(codes: tuple[int, ...] | range, icase: bool) -> frozenset[str] | None:
     """Under IGNORECASE an ASCII letter stands for both cases (texts are checked with their
     lower- and upper-cased characters too); other cased letters are not worth the risk."""
-    out = set()
+    out: set[str] = set()
     for c in map(chr, codes):
         if icase and c.lower() != c.upper():
             if not c.isascii():
