@@ -32,15 +32,15 @@ def _anchor_offsets(toks: list[Tok], c: Ctx) -> list[Tok]:
                 and toks[i + 1].v in ("from", "after", "before") and toks[i + 2].kind in ("day", "inst") \
                 and _glued(c, t, toks[i + 1]) and _glued(c, toks[i + 1], toks[i + 2]):
             conn, anchor = toks[i + 1], toks[i + 2]
-            base = anchor.v if anchor.kind == "inst" else at(anchor.v, c.now.hour, c.now.minute, c.tz)
+            base = anchor.instant() if anchor.kind == "inst" else at(anchor.day(), c.now.hour, c.now.minute, c.tz)
             if t.f.get("for") or conn.f.get("word", "").startswith("starting"):
-                if anchor.kind == "day" and durations.finest(t.v) not in ("seconds", "minutes", "hours"):
-                    end = shift(base, t.v, 1).date()
-                    out.append(Tok("span", t.a, anchor.b, (anchor.v, end), {"grain": "day", "explicit": True}))
+                if anchor.kind == "day" and durations.finest(t.amounts()) not in ("seconds", "minutes", "hours"):
+                    end = shift(base, t.amounts(), 1).date()
+                    out.append(Tok("span", t.a, anchor.b, (anchor.day(), end), {"grain": "day", "explicit": True}))
                     i += 3
                     continue
             else:
-                new = offset_tok(t.a, anchor.b, c, t.v, -1 if conn.v == "before" else 1, base)
+                new = offset_tok(t.a, anchor.b, c, t.amounts(), -1 if conn.v == "before" else 1, base)
                 if anchor.kind == "day":
                     new = Tok("day", t.a, anchor.b, new.v.date() if isinstance(new.v, dt.datetime) else new.v, {})
                 out.append(new)
@@ -51,7 +51,7 @@ def _anchor_offsets(toks: list[Tok], c: Ctx) -> list[Tok]:
             m = _THE_DAY.search(c.before(t.a, 12))
             if m:  # "the day before christmas": one day off the anchor day
                 anchor = toks[i + 1]
-                d = anchor.v + dt.timedelta(days=-1 if t.v == "before" else 1)
+                d = anchor.day() + dt.timedelta(days=-1 if t.v == "before" else 1)
                 out.append(Tok("day", t.a - (len(m.group(0))), anchor.b, d, {}))
                 i += 2
                 continue
@@ -83,16 +83,16 @@ def _year_fix(left: list[Tok], right: list[Tok], c: Ctx) -> None:
     if lt is None or rt is None:
         return
 
-    def start(t):
-        return t.v if t.kind == "day" else t.v[0]
+    def start(t: Tok) -> dt.date:
+        return t.day() if t.kind == "day" else t.days()[0]
 
-    def with_year(t, y):
+    def with_year(t: Tok, y: int) -> None:
         if t.kind == "day":
-            m, d = t.f.get("md", (t.v.month, t.v.day))
+            m, d = t.f.get("md", (t.day().month, t.day().day))
             v = dt.date(y, m, min(d, 28) if (m, d) == (2, 29) else d)
             t.v = v
         else:
-            s = dt.date(y, t.v[0].month, 1)
+            s = dt.date(y, t.days()[0].month, 1)
             t.v = (s, dt.date(y + (s.month == 12), s.month % 12 + 1, 1))
 
     if lt.f.get("mrel"):
@@ -110,7 +110,7 @@ def _year_fix(left: list[Tok], right: list[Tok], c: Ctx) -> None:
     with_year(rt, y)
     if start(rt) < start(lt):
         with_year(rt, y + 1)
-    last = rt.v if rt.kind == "day" else rt.v[1] - dt.timedelta(days=1)
+    last = rt.day() if rt.kind == "day" else rt.days()[1] - dt.timedelta(days=1)
     if last < c.today:
         with_year(lt, start(lt).year + 1)
         with_year(rt, start(rt).year + 1)
@@ -123,7 +123,7 @@ def _num_as_day(side: list[Tok], other: Val | None) -> Val | None:
     if not all(t.kind == "num" or (t.kind == "day" and "dom" in t.f) for t in side):
         return None
     t = side[0]
-    n = t.v if t.kind == "num" else t.f["dom"]
+    n = t.number() if t.kind == "num" else t.f["dom"]
     ref = other.start_day()
     try:
         return Val("date", ref.replace(day=n))
@@ -244,7 +244,7 @@ def _structure(seq: list[Tok], points: list[Tok], c: Ctx, durs: list[Tok]) -> tu
     for i, t in enumerate(seq):
         if t.kind != "conn":
             continue
-        kind = t.v
+        kind = t.word()
         if kind == "to" and t.f.get("word") in _OPEN_END:
             kind = "until"
         if kind == "orlater":
@@ -310,7 +310,7 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
     c.points = points
     val, conns = _structure(seq, points, c, durs) if points else (None, [])
     if zone is not None and val is not None:
-        val = _rezone(val, zone.v, c)
+        val = _rezone(val, zone.zone(), c)
     spans = [(t.a, t.b) for t in points]
     for extra in (conns, durs):
         if extra:
@@ -322,28 +322,28 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
         spans.append((rec.a, rec.b))
     _fill(spec, val)
     if rec is not None:
-        spec.recurrence = rec.v
+        spec.recurrence = rec.word()
     if durs and spec.all_day and durs[0].f.get("all"):
         durs = []  # "mon-wed all day", "tomorrow all day": whole days, not a length
     if durs:
         d = durs[0]
-        secs = durations.seconds(d.v)
+        secs = durations.seconds(d.amounts())
         spec.duration_minutes = int(round(secs / 60))
         if isinstance(spec.start, dt.datetime) and spec.end is None:
             spec.end = spec.start + dt.timedelta(seconds=secs)
         elif spec.start is not None and spec.all_day and spec.end is None and secs >= 2 * 86400 \
-                and durations.finest(d.v) in ("days", "weeks"):
+                and durations.finest(d.amounts()) in ("days", "weeks"):
             spec.end = spec.start + dt.timedelta(days=int(secs // 86400) - 1)
     return spec, spans
 
 
 def _merge_recs(recs: list[Tok]) -> Tok:
     """"biweekly on thursdays": the frequency of one and the days of another."""
-    base = next((r for r in recs if "INTERVAL" in r.v), recs[0])
+    base = next((r for r in recs if "INTERVAL" in r.word()), recs[0])
     days = next((r.f["byday"] for r in recs if r.f.get("byday")), None)
     if days and base.v == "FREQ=DAILY":  # "daily standup every weekday": the days say which
         return next(r for r in recs if r.f.get("byday"))
-    if days and not base.f.get("byday") and "FREQ=WEEKLY" in base.v:
+    if days and not base.f.get("byday") and "FREQ=WEEKLY" in base.word():
         return Tok("rec", base.a, base.b, f"{base.v};BYDAY={days}", {"byday": days})
     return base
 

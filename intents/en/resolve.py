@@ -223,10 +223,11 @@ class Point:
                     break
         f = best.f
         if span is not None and "wd" in f and not f.get("week_fixed") and span.f.get("grain") == "week":
-            return weekday_in_week(span.v[0], f["wd"])
+            return weekday_in_week(span.days()[0], f["wd"])
         if span is not None and "dom" in f and span.f.get("grain") == "month":
-            return dates.safe_date(span.v[0].year, span.v[0].month, f["dom"]) or best.v
-        return best.v
+            first = span.days()[0]
+            return dates.safe_date(first.year, first.month, f["dom"]) or best.day()
+        return best.day()
 
     def clock(self) -> tuple[int, int, int, str | None, bool] | None:
         """(hour, minute, second, meridiem, unambiguous) from a time or a promoted bare number."""
@@ -235,15 +236,16 @@ class Point:
 
     def _clock(self, t: Tok | None, n: Tok | None) -> tuple[int, int, int, str | None, bool] | None:
         if t is not None:
-            return (*t.v, t.f.get("mer"), t.f.get("h24", False))
+            return (*t.hms(), t.f.get("mer"), t.f.get("h24", False))
         if n is None:
             return None
         if n.f.get("at") or n.f.get("hour") or any(
                 _glued(self.c, n, o, _GLUE_NUM) or _glued(self.c, o, n, _GLUE_NUM)
                 for o in self.toks if o.kind in ("day", "part")):
-            if n.v > 24:
+            h = n.number()
+            if h > 24:
                 return None
-            return (n.v, 0, 0, None, n.v > 12 or n.v == 0)
+            return (h, 0, 0, None, h > 12 or h == 0)
         return None
 
     def resolve(self) -> Val | None:
@@ -253,7 +255,7 @@ class Point:
         time_t = (g("time") or _NONE)[0]
         win = (g("win") or _NONE)[0]
         if win and not time_t:
-            return Val("win", *win.v)
+            return Val("win", *win.window())
         nums = g("num") or []
         num = nums[0] if nums else None
         span, dtok = (g("span") or _NONE)[0], (g("day") or _NONE)[0]
@@ -263,23 +265,23 @@ class Point:
         day = self._day(span) if dtok is not None else None
         if clk is None and num and time_t is None and day is None and span \
                 and span.f.get("grain") == "month":
-            s = span.v[0]
-            d = dates.safe_date(s.year, s.month, num.v)
+            s = span.days()[0]
+            d = dates.safe_date(s.year, s.month, num.number())
             return Val("date", d) if d else None
         if clk is None and num and day is None and time_t is None \
                 and len(nums) == 1 and span is None and part is None and inst is None:
             return None
         if inst is not None and clk is None:
-            return Val("dt", inst.v)
+            return Val("dt", inst.instant())
         if inst is not None and inst.f.get("offset") and clk is not None:
-            day = inst.v.date()
+            day = inst.instant().date()
         if day is None and num and (time_t or inst) and not num.f.get("at"):
-            day = dates.dom_date(num.v, c.today)  # "15, 8pm": the number is a day
+            day = dates.dom_date(num.number(), c.today)  # "15, 8pm": the number is a day
         tz = c.tz
         if day is None:
             if dtok is None and part is not None and "day" in part.f:
                 day = c.today + dt.timedelta(days=part.f["day"])
-        pname = part.v if part else None
+        pname = part.word() if part else None
         if pname is None and dtok is not None and dtok.f.get("part"):
             pname = dtok.f["part"]
         if clk is not None:
@@ -298,8 +300,9 @@ class Point:
             if h >= 24:
                 h -= 12
             if day is None:
-                if span is not None and span.f.get("grain") in ("day", "fuzzy") and span.v[1] - span.v[0] == ONE_DAY:
-                    day = span.v[0]
+                if span is not None and span.f.get("grain") in ("day", "fuzzy") \
+                        and span.days()[1] - span.days()[0] == ONE_DAY:
+                    day = span.days()[0]
             if day is None:
                 t = at(c.today, h, mi, tz)  # at() gives second 0: replace only another one
                 if sec:
@@ -319,7 +322,7 @@ class Point:
         if day is not None:
             return Val("date", day)
         if span is not None:
-            s, e = span.v
+            s, e = span.days()
             if span.f.get("explicit"):
                 return Val("dates", s, e - dt.timedelta(days=1))
             return Val("win", at(s, 0, 0, c.tz), at(e, 0, 0, c.tz))

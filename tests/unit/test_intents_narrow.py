@@ -35,3 +35,15 @@ def test_a_resolved_side_reads_its_bounds_by_kind():
     assert date.start_day() is _DAY
     with pytest.raises(ShapeError, match="start of a date value"):
         date.start_dt()
+
+
+def test_a_token_value_is_read_by_its_kind():
+    from intents.en.lex import Tok
+    span = Tok("span", 0, 4, (_DAY, _DAY + dt.timedelta(days=1)))
+    assert span.days() == (_DAY, _DAY + dt.timedelta(days=1))
+    assert Tok("num", 0, 1, 7).number() == 7 and Tok("conn", 0, 2, "to").word() == "to"
+    assert Tok("dur", 0, 6, {"minutes": 30.0}).amounts() == {"minutes": 30.0}
+    with pytest.raises(ShapeError, match="a span token read as a day"):
+        span.day()
+    with pytest.raises(ShapeError, match="a num token read as a word"):
+        Tok("num", 0, 1, 7).word()
