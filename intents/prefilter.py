@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .regex_tree import Assert, At, Branch, Cat, ClassItem, Group, In, Lit, Node, Range, Repeat, Unsupported, parse
+from .regex_nodes import Assert, At, Branch, Cat, ClassItem, Group, In, Lit, Node, Range, Repeat, Unsupported
+from .regex_tree import parse
 
 _STARTS = ("beginning", "beginning_string")
 _CATS = {"digit": r"\d", "space": r"\s", "word": r"\w"}

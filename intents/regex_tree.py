@@ -13,93 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-
-class Unsupported(ValueError):
-    """A regex construct this reader does not model."""
-
-
-@dataclass(frozen=True, slots=True)
-class Lit:
-    code: int
+from .regex_nodes import (
+    MAXREPEAT, AnyChar, Assert, At, Branch, Cat, ClassItem, Group, GroupRef, In, Lit, Node, NotLit, Range, Repeat,
+    Unsupported, min_width)
 
 
-@dataclass(frozen=True, slots=True)
-class NotLit:
-    code: int
-
-
-@dataclass(frozen=True, slots=True)
-class Range:
-    lo: int
-    hi: int
-
-
-@dataclass(frozen=True, slots=True)
-class Cat:
-    """\\d \\s \\w and their negations, by name: "digit", "not_digit", "space", …"""
-    name: str
-
-
-ClassItem = Lit | Range | Cat
-
-
-@dataclass(frozen=True, slots=True)
-class In:
-    items: tuple[ClassItem, ...]
-    negate: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class AnyChar:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class At:
-    """A zero-width position: "beginning" (^), "beginning_string" (\\A), "end" ($),
-    "end_string" (\\Z), "boundary" (\\b), "non_boundary" (\\B)."""
-    where: str
-
-
-# Compound nodes compare by identity, as `re`'s do (a branch's common first item is folded
-# out only when it is a literal, a set, a position or `.`, equal by value).
-@dataclass(eq=False, slots=True)
-class Group:
-    index: int | None  # None: (?:…) or (?flags:…)
-    add_flags: int
-    del_flags: int
-    items: list[Node]
-
-
-@dataclass(eq=False, slots=True)
-class Branch:
-    alts: list[list[Node]]
-
-
-@dataclass(eq=False, slots=True)
-class Repeat:
-    lo: int
-    hi: int  # MAXREPEAT: unbounded
-    items: list[Node]
-    mode: str = "greedy"  # or "lazy", "possessive"
-
-
-@dataclass(eq=False, slots=True)
-class Assert:
-    items: list[Node]
-    behind: bool
-    negative: bool
-
-
-@dataclass(frozen=True, slots=True)
-class GroupRef:
-    index: int
-    min_width: int  # the referenced group's
-
-
-Node = Lit | NotLit | In | AnyChar | At | Group | Branch | Repeat | Assert | GroupRef
-
-MAXREPEAT = 1 << 32
 _FLAGS = {"i": re.IGNORECASE, "L": re.LOCALE, "m": re.MULTILINE, "s": re.DOTALL,
           "x": re.VERBOSE, "a": re.ASCII, "u": re.UNICODE}
 _CLASS_CATS = {"\\d": Cat("digit"), "\\D": Cat("not_digit"), "\\s": Cat("space"),
@@ -127,23 +45,6 @@ def parse(pattern: str, flags: int = 0) -> Tree:
     if p.pos < len(pattern):
         raise re.error("unbalanced parenthesis", pattern, p.pos)
     return Tree(items, p.flags, p.widths)
-
-
-def min_width(items: list[Node]) -> int:
-    """The fewest characters a match of this sequence consumes."""
-    total = 0
-    for node in items:
-        if isinstance(node, (Lit, NotLit, In, AnyChar)):
-            total += 1
-        elif isinstance(node, Group):
-            total += min_width(node.items)
-        elif isinstance(node, Branch):
-            total += min((min_width(alt) for alt in node.alts), default=0)
-        elif isinstance(node, Repeat):
-            total += node.lo * min_width(node.items)
-        elif isinstance(node, GroupRef):
-            total += node.min_width
-    return total
 
 
 def _unpacked(items: list[Node]) -> list[Node]:

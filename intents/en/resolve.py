@@ -14,7 +14,8 @@ from ..timeutil import ONE_DAY, ONE_MINUTE, ampm_default, at, weekday_in_week
 from . import clock, dates, durations, fields, holidays, periods, ranges, recurrence, relative, zones
 from ..prefilter import with_lookahead
 from .. import narrow
-from ..regex_tree import min_width, parse
+from ..regex_nodes import min_width
+from ..regex_tree import parse
 from .gates import gate_for, tokens
 from .lex import Ctx, Tok
 

@@ -13,7 +13,8 @@ from operator import attrgetter
 from collections.abc import Callable
 
 from ..prefilter import with_lookahead
-from ..regex_tree import min_width, parse
+from ..regex_nodes import min_width
+from ..regex_tree import parse
 from .gates import rule_gate, text_chars
 
 

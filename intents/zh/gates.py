@@ -8,8 +8,9 @@ for a run of at least 4/8 of them).
 from __future__ import annotations
 
 import re
-from ..regex_tree import (
-    Assert, At, Branch, Cat, Group, In, Lit, Node, Range, Repeat, Unsupported, parse)
+
+from ..regex_nodes import Assert, At, Branch, Cat, Group, In, Lit, Node, Range, Repeat, Unsupported
+from ..regex_tree import parse
 
 _DIGIT = re.compile(r"\d")
 _D4, _D8 = re.compile(r"\d{4}"), re.compile(r"\d{8}")

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from intents.prefilter import fast_compile, with_lookahead
-from intents.regex_tree import (
-    MAXREPEAT, Assert, At, Branch, Cat, Group, GroupRef, In, Lit, NotLit, Range, Repeat, Unsupported,
-    min_width, parse)
+from intents.regex_nodes import (
+    MAXREPEAT, Assert, At, Branch, Cat, Group, GroupRef, In, Lit, NotLit, Range, Repeat, Unsupported, min_width)
+from intents.regex_tree import parse
 from intents.zh import atoms, timeparse  # noqa: F401  (timeparse registers the zh rules)
 from intents.zh.gates import edge_chars, required_chars, rule_gate, text_chars
 
