@@ -8,6 +8,7 @@ lower-cased text of intents.en.numbers.prepare.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from . import decide as d
 from .actions import ActionWords
@@ -182,7 +183,7 @@ def _keep(name: str, s: str) -> bool:
     return name != "rsvp" or bool(_RSVP_EVENT.search(s) or ACTIVITY.search(s))  # rsvp to what?
 
 
-def evidence(s: str, has_time: bool, has_people: bool, w: frozenset) -> set[str]:
+def evidence(s: str, has_time: bool, has_people: bool, w: AbstractSet[str]) -> set[str]:
     """The evidence names of prepared English text `s` (`w`: its letter runs)."""
     return d.gather(s, intent_words.cues(s, has_time, has_people, w), WANT, WORDS,
                     intent_words.has_activity(s, w) or bool(ACTIVITY.search(s)), _keep)

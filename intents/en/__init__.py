@@ -16,6 +16,7 @@ import re
 
 from .. import decide, rules_en
 from ..model import Analysis, TimeSpec
+from ..narrow import present
 from ..prefilter import fast_compile
 from . import fields, intent_words, titles
 from .combine import extract
@@ -36,7 +37,7 @@ def analyze(text: str, now: dt.datetime, hints: frozenset[str] = frozenset()) ->
     """Read an English message (mention placeholders already blanked) at `now` (aware);
     `hints`: evidence the caller knows (intents.decide: PRIVATE, PEOPLE)."""
     t = prepare(text)
-    c = Ctx(now, now.date(), now.tzinfo, t.s, text)  # positional: a dataclass init is faster so
+    c = Ctx(now, now.date(), present(now.tzinfo, "the zone of now"), t.s, text)  # positional: a dataclass init is faster so
     spec, spans = extract(c)
     # a gap is a run of two whitespace characters or more next to another character: printable
     # text has no whitespace but " ", so there it is "  " in a text not all spaces

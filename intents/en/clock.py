@@ -54,7 +54,8 @@ def _at_before(s: str, a: int) -> bool:
     return ch.isspace() and (word_before(w, _AT_WORDS) or w.rstrip().endswith("@"))
 
 
-def _time(a, b, h, mi=0, sec=0, mer=None, h24=False):
+def _time(a: int, b: int, h: int | None, mi: int = 0, sec: int = 0, mer: str | None = None,
+          h24: bool = False) -> Tok | None:
     if h is None or h > 24 or mi > 59 or sec > 59 or (mer and (h > 12 or h == 0)):
         return None
     if mer == "pm" and h < 12:
@@ -138,7 +139,7 @@ def _past(m: re.Match, c: Ctx):
     t = _time(m.start(), m.end(), h, 0, mer=_mer(m.group(6)), h24=fixed)
     if t is None or mins > 59:
         return None
-    hh = t.v[0]
+    hh = t.hms()[0]
     t.v = (hh, mins, 0)
     return t
 
@@ -149,7 +150,7 @@ def _to(m: re.Match, c: Ctx):
     t = _time(m.start(), m.end(), h, 0, mer=_mer(m.group(5)), h24=fixed)
     if t is None or mins > 59:
         return None
-    hh = t.v[0] - 1 if t.v[0] > 0 else 23
+    hh = t.hms()[0] - 1 if t.hms()[0] > 0 else 23
     if hh == 0 and not fixed and not t.f["mer"]:
         hh = 12
     t.v = (hh, 60 - mins, 0)

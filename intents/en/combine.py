@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from ..model import TimeSpec
+from ..narrow import day, present
 from ..timeutil import at, next_weekday
 from . import durations
 from .daypairs import day_pairs
@@ -31,15 +32,15 @@ def _anchor_offsets(toks: list[Tok], c: Ctx) -> list[Tok]:
                 and toks[i + 1].v in ("from", "after", "before") and toks[i + 2].kind in ("day", "inst") \
                 and _glued(c, t, toks[i + 1]) and _glued(c, toks[i + 1], toks[i + 2]):
             conn, anchor = toks[i + 1], toks[i + 2]
-            base = anchor.v if anchor.kind == "inst" else at(anchor.v, c.now.hour, c.now.minute, c.tz)
+            base = anchor.instant() if anchor.kind == "inst" else at(anchor.day(), c.now.hour, c.now.minute, c.tz)
             if t.f.get("for") or conn.f.get("word", "").startswith("starting"):
-                if anchor.kind == "day" and durations.finest(t.v) not in ("seconds", "minutes", "hours"):
-                    end = shift(base, t.v, 1).date()
-                    out.append(Tok("span", t.a, anchor.b, (anchor.v, end), {"grain": "day", "explicit": True}))
+                if anchor.kind == "day" and durations.finest(t.amounts()) not in ("seconds", "minutes", "hours"):
+                    end = shift(base, t.amounts(), 1).date()
+                    out.append(Tok("span", t.a, anchor.b, (anchor.day(), end), {"grain": "day", "explicit": True}))
                     i += 3
                     continue
             else:
-                new = offset_tok(t.a, anchor.b, c, t.v, -1 if conn.v == "before" else 1, base)
+                new = offset_tok(t.a, anchor.b, c, t.amounts(), -1 if conn.v == "before" else 1, base)
                 if anchor.kind == "day":
                     new = Tok("day", t.a, anchor.b, new.v.date() if isinstance(new.v, dt.datetime) else new.v, {})
                 out.append(new)
@@ -50,7 +51,7 @@ def _anchor_offsets(toks: list[Tok], c: Ctx) -> list[Tok]:
             m = _THE_DAY.search(c.before(t.a, 12))
             if m:  # "the day before christmas": one day off the anchor day
                 anchor = toks[i + 1]
-                d = anchor.v + dt.timedelta(days=-1 if t.v == "before" else 1)
+                d = anchor.day() + dt.timedelta(days=-1 if t.v == "before" else 1)
                 out.append(Tok("day", t.a - (len(m.group(0))), anchor.b, d, {}))
                 i += 2
                 continue
@@ -82,16 +83,16 @@ def _year_fix(left: list[Tok], right: list[Tok], c: Ctx) -> None:
     if lt is None or rt is None:
         return
 
-    def start(t):
-        return t.v if t.kind == "day" else t.v[0]
+    def start(t: Tok) -> dt.date:
+        return t.day() if t.kind == "day" else t.days()[0]
 
-    def with_year(t, y):
+    def with_year(t: Tok, y: int) -> None:
         if t.kind == "day":
-            m, d = t.f.get("md", (t.v.month, t.v.day))
+            m, d = t.f.get("md", (t.day().month, t.day().day))
             v = dt.date(y, m, min(d, 28) if (m, d) == (2, 29) else d)
             t.v = v
         else:
-            s = dt.date(y, t.v[0].month, 1)
+            s = dt.date(y, t.days()[0].month, 1)
             t.v = (s, dt.date(y + (s.month == 12), s.month % 12 + 1, 1))
 
     if lt.f.get("mrel"):
@@ -109,7 +110,7 @@ def _year_fix(left: list[Tok], right: list[Tok], c: Ctx) -> None:
     with_year(rt, y)
     if start(rt) < start(lt):
         with_year(rt, y + 1)
-    last = rt.v if rt.kind == "day" else rt.v[1] - dt.timedelta(days=1)
+    last = rt.day() if rt.kind == "day" else rt.days()[1] - dt.timedelta(days=1)
     if last < c.today:
         with_year(lt, start(lt).year + 1)
         with_year(rt, start(rt).year + 1)
@@ -122,8 +123,8 @@ def _num_as_day(side: list[Tok], other: Val | None) -> Val | None:
     if not all(t.kind == "num" or (t.kind == "day" and "dom" in t.f) for t in side):
         return None
     t = side[0]
-    n = t.v if t.kind == "num" else t.f["dom"]
-    ref = other.start
+    n = t.number() if t.kind == "num" else t.f["dom"]
+    ref = other.start_day()
     try:
         return Val("date", ref.replace(day=n))
     except ValueError:
@@ -140,11 +141,11 @@ def _closed(left: list[Tok], right: list[Tok], ctx: list[Tok], c: Ctx, framed: b
     lp = Point(left, ctx + right, c)
     rp = Point(right, ctx + left, c)
     lk, rk = lp.clock(), rp.clock()
-    if lk is None and rk is not None and lp.first("num") and "day" not in lp.own:
-        lp.first("num").f["hour"] = True
+    if lk is None and rk is not None and (num := lp.first("num")) and "day" not in lp.own:
+        num.f["hour"] = True
         lk = lp.clock()
-    if rk is None and lk is not None and rp.first("num") and "day" not in rp.own:
-        rp.first("num").f["hour"] = True
+    if rk is None and lk is not None and (num := rp.first("num")) and "day" not in rp.own:
+        num.f["hour"] = True
         rk = rp.clock()
     if lk and rk and not lk[3] and not lk[4] and rk[3]:
         cand = lk[0] + 12 if rk[3] == "pm" and lk[0] < 12 else lk[0]
@@ -154,35 +155,38 @@ def _closed(left: list[Tok], right: list[Tok], ctx: list[Tok], c: Ctx, framed: b
     lv = lp.resolve() if not (lk is None and lp.own == {"num"}) else None
     if lv is None:
         lv = _num_as_day(left, rv)
-    if rv is None or (rk is None and rp.first("day") and "dom" in rp.first("day").f and lv is not None):
+    if rv is None or (rk is None and (rday := rp.first("day")) and "dom" in rday.f and lv is not None):
         alt = _num_as_day(right, lv)
-        if alt is not None:
+        if alt is not None:  # (so lv is a date value: _num_as_day needs one)
             rv = alt
-            if rv.start < lv.start:
-                m = rv.start.month % 12 + 1
-                rv = Val("date", rv.start.replace(year=rv.start.year + (m == 1), month=m))
+            start = rv.start_day()
+            if start < present(lv, "left side").start_day():
+                m = start.month % 12 + 1
+                rv = Val("date", start.replace(year=start.year + (m == 1), month=m))
     if lv is None or rv is None:
         return lv or rv
-    if rv.kind == "dt" and lv.kind == "dt" and rk and not rk[3] and not rk[4] and rv.start <= lv.start:
-        bump = dt.timedelta(hours=12) if rv.start + dt.timedelta(hours=12) > lv.start and rv.start.hour < 12 \
+    if rv.kind == "dt" and lv.kind == "dt" and rk and not rk[3] and not rk[4] and rv.start_dt() <= lv.start_dt():
+        rs = rv.start_dt()
+        bump = dt.timedelta(hours=12) if rs + dt.timedelta(hours=12) > lv.start_dt() and rs.hour < 12 \
             else dt.timedelta(days=1)
-        rv.start = rv.start + bump
+        rv.start = rs + bump
     day_l = lv.kind in ("date", "dates") or (lv.kind == "win" and _midnights(lv))
     day_r = rv.kind in ("date", "dates") or (rv.kind == "win" and _midnights(rv))
     if day_l and day_r:
-        s = lv.start if lv.kind != "win" else lv.start.date()
-        e = _last_day(rv) if rv.kind != "win" else (rv.end - dt.timedelta(days=1)).date()
+        s = lv.start_day() if lv.kind != "win" else lv.start_dt().date()
+        e = day(_last_day(rv), "last day") if rv.kind != "win" else (rv.end_dt() - dt.timedelta(days=1)).date()
         rday = next((t for t in right if t.kind == "day"), None)
         if e < s and rday is not None and "wd" in rday.f and not rday.f.get("week_fixed"):
             e += dt.timedelta(days=7 * ((s - e).days // 7 + 1))  # "monday to wednesday": the one after
         return Val("dates", s, e, lv.assumptions + rv.assumptions)
-    end = rv.start if rv.kind == "dt" else _end_of(rv, c)
+    end = rv.start_dt() if rv.kind == "dt" else _end_of(rv, c)
     return Val("range", _as_dt(lv.start, c), end, lv.assumptions + rv.assumptions)
 
 
 def _midnights(v: Val) -> bool:
-    return all(isinstance(x, dt.datetime) and x.hour == 0 and x.minute == 0 for x in (v.start, v.end)) \
-        and v.end - v.start >= dt.timedelta(days=1)
+    s, e = v.start, v.end
+    return isinstance(s, dt.datetime) and s.hour == 0 and s.minute == 0 \
+        and isinstance(e, dt.datetime) and e.hour == 0 and e.minute == 0 and e - s >= dt.timedelta(days=1)
 
 
 def _open(kind: str, side: list[Tok], ctx: list[Tok], c: Ctx) -> Val | None:
@@ -194,13 +198,13 @@ def _open(kind: str, side: list[Tok], ctx: list[Tok], c: Ctx) -> Val | None:
         return Val("range", c.now, _end_of(v, c), v.assumptions)
     if kind in ("before", "until"):
         if day_grain:
-            first = v.start if v.kind != "win" else v.start.date()
-            last = _last_day(v) if v.kind != "win" else (v.end - dt.timedelta(days=1)).date()
+            first = v.start_day() if v.kind != "win" else v.start_dt().date()
+            last = day(_last_day(v), "last day") if v.kind != "win" else (v.end_dt() - dt.timedelta(days=1)).date()
             return Val("until_day", None, first - dt.timedelta(days=1) if kind == "before" else last)
         end = v.start if kind == "before" or v.kind == "dt" else v.end
         return Val("range", None, end, v.assumptions)
     if day_grain:
-        return Val("from_day", v.start if v.kind != "win" else v.start.date(), None)
+        return Val("from_day", v.start if v.kind != "win" else v.start_dt().date(), None)
     return Val("range", _as_dt(v.start, c), None, v.assumptions)
 
 
@@ -240,7 +244,7 @@ def _structure(seq: list[Tok], points: list[Tok], c: Ctx, durs: list[Tok]) -> tu
     for i, t in enumerate(seq):
         if t.kind != "conn":
             continue
-        kind = t.v
+        kind = t.word()
         if kind == "to" and t.f.get("word") in _OPEN_END:
             kind = "until"
         if kind == "orlater":
@@ -306,7 +310,7 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
     c.points = points
     val, conns = _structure(seq, points, c, durs) if points else (None, [])
     if zone is not None and val is not None:
-        val = _rezone(val, zone.v, c)
+        val = _rezone(val, zone.zone(), c)
     spans = [(t.a, t.b) for t in points]
     for extra in (conns, durs):
         if extra:
@@ -318,28 +322,28 @@ def extract(c: Ctx) -> tuple[TimeSpec, list[tuple[int, int]]]:
         spans.append((rec.a, rec.b))
     _fill(spec, val)
     if rec is not None:
-        spec.recurrence = rec.v
+        spec.recurrence = rec.word()
     if durs and spec.all_day and durs[0].f.get("all"):
         durs = []  # "mon-wed all day", "tomorrow all day": whole days, not a length
     if durs:
         d = durs[0]
-        secs = durations.seconds(d.v)
+        secs = durations.seconds(d.amounts())
         spec.duration_minutes = int(round(secs / 60))
         if isinstance(spec.start, dt.datetime) and spec.end is None:
             spec.end = spec.start + dt.timedelta(seconds=secs)
         elif spec.start is not None and spec.all_day and spec.end is None and secs >= 2 * 86400 \
-                and durations.finest(d.v) in ("days", "weeks"):
+                and durations.finest(d.amounts()) in ("days", "weeks"):
             spec.end = spec.start + dt.timedelta(days=int(secs // 86400) - 1)
     return spec, spans
 
 
 def _merge_recs(recs: list[Tok]) -> Tok:
     """"biweekly on thursdays": the frequency of one and the days of another."""
-    base = next((r for r in recs if "INTERVAL" in r.v), recs[0])
+    base = next((r for r in recs if "INTERVAL" in r.word()), recs[0])
     days = next((r.f["byday"] for r in recs if r.f.get("byday")), None)
     if days and base.v == "FREQ=DAILY":  # "daily standup every weekday": the days say which
         return next(r for r in recs if r.f.get("byday"))
-    if days and not base.f.get("byday") and "FREQ=WEEKLY" in base.v:
+    if days and not base.f.get("byday") and "FREQ=WEEKLY" in base.word():
         return Tok("rec", base.a, base.b, f"{base.v};BYDAY={days}", {"byday": days})
     return base
 
@@ -364,6 +368,6 @@ def _fill(spec: TimeSpec, v: Val | None) -> None:
     elif v.kind in ("until_day", "from_day"):
         spec.start, spec.end, spec.all_day = v.start, v.end, True
     elif v.kind == "win":
-        spec.window_start, spec.window_end = v.start, v.end
+        spec.window_start, spec.window_end = v.start_dt(), v.end_dt()
     else:
         spec.start, spec.end = v.start, v.end

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..narrow import present
 from .lex import (DOM, MON, MON_FAST, ORD, REL, WD, YEAR, Ctx, Tok, may_follow_prefix, month_of, rel_start,
                   rel_weeks, safe_date, space_start, weekday_of, word_before, word_space_start, word_start, year_of)
 
@@ -289,7 +290,7 @@ def _dom_prefix(s: str, lo: int, q: int, on: bool = True) -> tuple[int, str | No
     if not may_follow_prefix(s, lo, q, _WD_LASTS + "en", ","):
         return q, None, False
     n = len(s)
-    b = (_DOM_BACK if on else _DAY_MON_BACK).match(s[::-1], n - q)
+    b = present((_DOM_BACK if on else _DAY_MON_BACK).match(s[::-1], n - q), "reversed prefix")  # its parts are all optional
     if n - b.end() < lo:
         return _dom_prefix_exact(s, lo, q, on)
     wd = b["wd"]
@@ -301,7 +302,7 @@ def _numeric_prefix(s: str, lo: int, q: int) -> tuple[int, bool]:
     if not may_follow_prefix(s, lo, q, "s"):
         return q, False
     n = len(s)
-    b = _NUMERIC_BACK.match(s[::-1], n - q)
+    b = present(_NUMERIC_BACK.match(s[::-1], n - q), "reversed prefix")  # its parts are all optional
     if n - b.end() < lo:
         return _numeric_prefix_exact(s, lo, q)
     return n - b.end(), b.end() > b.start()
@@ -313,7 +314,7 @@ def _mon_day_prefix(s: str, lo: int, q: int) -> tuple[int, bool, str | None]:
     if not (q > lo and s[q - 1] == "." or may_follow_prefix(s, lo, q, _WD_LASTS + "s", ",(-")):
         return q, False, None
     n = len(s)
-    b = _MON_DAY_BACK.match(s[::-1], n - q)
+    b = present(_MON_DAY_BACK.match(s[::-1], n - q), "reversed prefix")  # its parts are all optional
     if n - b.end() < lo:
         return _mon_day_prefix_exact(s, lo, q)
     wd = b["wd"]
@@ -325,7 +326,7 @@ def _month_prefix(s: str, lo: int, q: int) -> tuple[int, str | None]:
     if not may_follow_prefix(s, lo, q, "stgf"):  # the last letters of REL and "of"
         return q, None
     n = len(s)
-    b = _MONTH_BACK.match(s[::-1], n - q)
+    b = present(_MONTH_BACK.match(s[::-1], n - q), "reversed prefix")  # its parts are all optional
     if n - b.end() < lo:
         return _month_prefix_exact(s, lo, q)
     rel = b["rel"]

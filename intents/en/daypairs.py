@@ -41,15 +41,15 @@ def day_pairs(seq: list[Tok], c: Ctx) -> list[Tok]:
                 last = part or u
                 week = seq[k] if k < n and seq[k].kind == "span" and seq[k].f.get("grain") == "week" \
                     and not t.f.get("week_fixed") and _glued(c, last, seq[k]) else None
-                first, second = t.v, t.v + ONE_DAY
+                first, second = t.day(), t.day() + ONE_DAY
                 if u.f.get("week_fixed") and not t.f.get("week_fixed"):  # "thu/fri next week"
-                    first, second = u.v - ONE_DAY, u.v
+                    first, second = u.day() - ONE_DAY, u.day()
                 if week is not None:  # "thu/fri next week": the two days of that week
-                    first = week.v[0] + dt.timedelta(days=t.v.weekday())
+                    first = week.days()[0] + dt.timedelta(days=t.day().weekday())
                     second = first + ONE_DAY
                     last = week
-                if part is not None and part.v in clock.PARTS:
-                    lo, hi = clock.PARTS[part.v]
+                if part is not None and part.word() in clock.PARTS:
+                    lo, hi = clock.PARTS[part.word()]
                     out.append(Tok("win", t.a, last.b, (at(first, lo, 0, c.tz), at(second, hi, 0, c.tz)), {}))
                 else:
                     out.append(Tok("span", t.a, last.b, (first, second + ONE_DAY), {"grain": "day", "explicit": True}))
@@ -63,6 +63,6 @@ def day_pairs(seq: list[Tok], c: Ctx) -> list[Tok]:
 def _adjacent(t: Tok, u: Tok) -> bool:
     """Weekday u is the day after weekday t, once a week named on one side holds for both
     ("thu/fri next week", "next thu/fri")."""
-    if u.v == t.v + ONE_DAY:
+    if u.day() == t.day() + ONE_DAY:
         return True
     return bool(t.f.get("week_fixed")) != bool(u.f.get("week_fixed")) and u.f["wd"] == t.f["wd"] + 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..narrow import present
 from ..prefilter import fast_compile
 from .lex import Ctx, Tok, word_before
 
@@ -80,7 +81,7 @@ def parse(text: str) -> dict[str, float]:
             out["minutes"] = out.get("minutes", 0) + (45 if one.startswith(("three", "3")) else 15)
             continue
         if one.startswith("half"):
-            unit = _UNIT_WORDS[re.search(UNIT, one).group(0)]
+            unit = _UNIT_WORDS[present(re.search(UNIT, one), "unit word").group(0)]
             out[unit] = out.get(unit, 0) + 0.5
             continue
         frac = "/" in one and _FRAC_H.match(one)

@@ -5,6 +5,8 @@ share, CalDAV) before the general "meet/book/sync" words they often contain.
 """
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from ..prefilter import fast_compile
 
 _HELP = fast_compile(r"^\W*(?:help|commands|usage|what\s+can\s+you\s+do|how\s+(?:do\s+i\s+use|does\s+this\s+work)"
@@ -79,11 +81,11 @@ _W_KEYWORDS = _W_HELP | _W_CALDAV | _W_SHARE | _W_CANCEL | _W_LEAVE | _W_MOVE | 
     | _W_SEARCH | _W_VERB  # every set _keyword_intent tests
 
 
-def _agenda_words(w: frozenset) -> bool:
+def _agenda_words(w: AbstractSet[str]) -> bool:
     return not w.isdisjoint(_W_AGENDA) or "am" in w and "i" in w
 
 
-def _one_on_one(s: str, w: frozenset) -> bool:
+def _one_on_one(s: str, w: AbstractSet[str]) -> bool:
     """Whether _MEETING_NOUN's 1:1, 1-1 or 1\\s+on\\s+1 can be in `s` (most numbers are
     times: "11:45am" holds a "1" but none of these)."""
     return "1:1" in s or "1-1" in s or "on" in w and "1" in s
@@ -94,7 +96,7 @@ _INVITE_WORD = fast_compile(r"@|\binvite\b")
 _WORDS = fast_compile(r"[a-z]+")
 
 
-def detect(s: str, has_time: bool, has_people: bool, w: frozenset | None = None) -> str | None:
+def detect(s: str, has_time: bool, has_people: bool, w: AbstractSet[str] | None = None) -> str | None:
     """The intent named by keywords in prepared text `s` (`w`: its letter runs), or None."""
     if w is None:
         w = frozenset(_WORDS.findall(s))
@@ -109,11 +111,11 @@ def detect(s: str, has_time: bool, has_people: bool, w: frozenset | None = None)
     return None
 
 
-def _keyword_intent(s: str, has_time: bool, has_people: bool, w: frozenset) -> str | None:
+def _keyword_intent(s: str, has_time: bool, has_people: bool, w: AbstractSet[str]) -> str | None:
     return next(_families(s, has_time, has_people, w), None)
 
 
-def cues(s: str, has_time: bool, has_people: bool, w: frozenset | None = None) -> list[str]:
+def cues(s: str, has_time: bool, has_people: bool, w: AbstractSet[str] | None = None) -> list[str]:
     """Every command-word family that matches prepared text `s`, in rule order (the first is
     what `detect` returns; the decision layer weighs the others as runner-ups)."""
     if w is None:
@@ -123,7 +125,7 @@ def cues(s: str, has_time: bool, has_people: bool, w: frozenset | None = None) -
     return list(dict.fromkeys(_families(s, has_time, has_people, w)))
 
 
-def _families(s: str, has_time: bool, has_people: bool, w: frozenset):
+def _families(s: str, has_time: bool, has_people: bool, w: AbstractSet[str]):
     if (not w.isdisjoint(_W_HELP) or "?" in s) and _HELP.search(s):
         yield "help"
     if not w.isdisjoint(_W_CALDAV) and _CALDAV.search(s) and not _SHARE.search(s):
@@ -148,7 +150,7 @@ def _families(s: str, has_time: bool, has_people: bool, w: frozenset):
         yield "schedule"
 
 
-def has_activity(s: str, w: frozenset) -> bool:
+def has_activity(s: str, w: AbstractSet[str]) -> bool:
     """A meeting noun (sync, review, lunch, 1:1 …) in prepared text `s`."""
     return (not w.isdisjoint(_W_NOUN) or _one_on_one(s, w)) and bool(_MEETING_NOUN.search(s))
 

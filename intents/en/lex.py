@@ -8,20 +8,86 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence, Set as AbstractSet
+from typing import cast
+
+from ..narrow import ShapeError
 
 _SPACES = re.compile(r"\s+")
 
 
+# A token's value; its kind says which: day → a date; span → (first day, the day after);
+# time → (hour, minute, second); num, seats, rem → int; part, conn, rec → str;
+# inst → datetime; win → (start, end) datetimes; dur → {unit: amount}; zone → tzinfo.
+TokValue = (dt.date | tuple[dt.date, dt.date] | tuple[int, int, int] | int | str
+            | tuple[dt.datetime, dt.datetime] | dict[str, float] | dt.tzinfo)
+
+
 @dataclass(slots=True)
 class Tok:
-    """One recognised piece: kind, span [a, b) in the prepared text, value, flags."""
-    kind: str          # day span time num part inst win dur conn zone rec
+    """One recognised piece: kind, span [a, b) in the prepared text, value, flags.
+
+    Read `v` through the accessor of its kind: each checks the kind (the rules build every
+    kind with its one type of value) and fails loudly (ShapeError) on a token of another."""
+    kind: str          # day span time num part inst win dur conn zone rec seats rem
     a: int
     b: int
-    v: Any
+    v: TokValue
     f: dict = field(default_factory=dict)
+
+    def _wrong(self, want: str) -> ShapeError:
+        return ShapeError(f"a {self.kind} token read as {want}")
+
+    def day(self) -> dt.date:
+        v = self.v
+        if self.kind != "day" or not isinstance(v, dt.date):
+            raise self._wrong("a day")
+        return v
+
+    def days(self) -> tuple[dt.date, dt.date]:
+        if self.kind != "span":
+            raise self._wrong("a span of days")
+        return cast(tuple[dt.date, dt.date], self.v)
+
+    def hms(self) -> tuple[int, int, int]:
+        if self.kind != "time":
+            raise self._wrong("a clock time")
+        return cast(tuple[int, int, int], self.v)
+
+    def window(self) -> tuple[dt.datetime, dt.datetime]:
+        if self.kind != "win":
+            raise self._wrong("a window")
+        return cast(tuple[dt.datetime, dt.datetime], self.v)
+
+    def number(self) -> int:
+        v = self.v
+        if self.kind not in ("num", "seats", "rem") or not isinstance(v, int):
+            raise self._wrong("a number")
+        return v
+
+    def word(self) -> str:
+        v = self.v
+        if self.kind not in ("part", "conn", "rec") or not isinstance(v, str):
+            raise self._wrong("a word")
+        return v
+
+    def instant(self) -> dt.datetime:
+        v = self.v
+        if self.kind != "inst" or not isinstance(v, dt.datetime):
+            raise self._wrong("an instant")
+        return v
+
+    def amounts(self) -> dict[str, float]:
+        v = self.v
+        if self.kind != "dur" or not isinstance(v, dict):
+            raise self._wrong("a duration")
+        return v
+
+    def zone(self) -> dt.tzinfo:
+        v = self.v
+        if self.kind != "zone" or not isinstance(v, dt.tzinfo):
+            raise self._wrong("a zone")
+        return v
 
 
 @dataclass(slots=True)
@@ -31,7 +97,7 @@ class Ctx:
     tz: dt.tzinfo
     s: str
     orig: str = ""
-    toks: frozenset = frozenset()  # gates.tokens(s), filled by the scan for later keyword checks
+    toks: AbstractSet[str] = frozenset()  # gates.tokens(s), filled by the scan for later keyword checks
     points: list = field(default_factory=list)  # the point tokens extract used (which kinds named the time)
     found: dict = field(default_factory=dict)  # slots beside the time, by token kind (fields.py: seats, rem)
 

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 
+from ..narrow import present
 from ..timeutil import at, monday_of, nth_weekday_of_month
 from .durations import DUR, finest, parse
 from .lex import MON, REL, WD, YEAR, Ctx, Tok, month_of, rel_weeks, safe_date, weekday_of
@@ -96,7 +97,7 @@ def _rest_of(m: re.Match, c: Ctx):
     return Tok("win", m.start(), m.end(), (c.now, at(end, 0, 0, c.tz)), {"fuzzy": True})
 
 
-def _edge_span(edge: str, unit: str, c: Ctx, rel: str | None, word: str | None) -> tuple[dt.date, dt.date] | None:
+def _edge_span(edge: str, unit: str, c: Ctx, rel: str | None, word: str | None) -> tuple[dt.date, dt.date]:
     """Beginning or end of a day/week/month/year, as a fuzzy span (the peers' bounds)."""
     k = rel_weeks(rel) if rel else 0
     if rel and "around" in rel:
@@ -131,14 +132,14 @@ def _edge(m: re.Match, c: Ctx):
     return _edge_tok(m, c, span, bool(by), unit == "day")
 
 
-def _edge_tok(m, c, span, by, day):
+def _edge_tok(m: re.Match[str], c: Ctx, span: tuple[dt.date, dt.date], by: bool, day: bool) -> Tok:
     if day:  # the end of the working day (eod): 18:00, where the contract's afternoon ends;
         # "by eod (friday)" leaves its "by" to the connector rule, as "by friday" does
         a = m.start() if not by else m.start() + len(m.group(1))
         return Tok("part", a, m.end(), "eod", {"day": (span[0] - c.today).days} if span[0] != c.today else {})
     if by:  # "by the end of the month": from now until then
         return Tok("win", m.start(), m.end(), (c.now, at(span[1], 0, 0, c.tz)), {"by": True})
-    return _span(m.start(), m.end(), *span, "fuzzy", fuzzy=True)
+    return _span(m.start(), m.end(), span[0], span[1], "fuzzy", fuzzy=True)
 
 
 _ABBR = {"eom": ("e", "month"), "bom": ("b", "month"), "eoy": ("e", "year"), "boy": ("b", "year"),
@@ -172,7 +173,7 @@ def _month_ref(c: Ctx, rel: str | None, word: str | None, year: str | None) -> t
 
 
 def _nth(word: str) -> int:
-    return -1 if word == "last" else int(_DIGITS.match(word).group(0))
+    return -1 if word == "last" else int(present(_DIGITS.match(word), "ordinal digits").group(0))
 
 
 def _nth_weekday(m: re.Match, c: Ctx):
@@ -192,6 +193,7 @@ def _nth_weekday(m: re.Match, c: Ctx):
 
 def _nth_day(m: re.Match, c: Ctx):
     y, mo = _month_ref(c, None, m.group(2), m.group(3))
+    d: dt.date | None
     if m.group(1) == "last":
         d = month_start(y, mo, 1) - dt.timedelta(days=1)
     else:

@@ -37,6 +37,8 @@ def _dash(m: re.Match, c: Ctx):
 
 def _conn(m: re.Match, c: Ctx):
     name = m.lastgroup  # the named groups are the alternatives, none nested
+    if name is None:
+        return None
     kind = _KIND.get(name)
     if kind is None or not m[name]:
         return None

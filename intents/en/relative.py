@@ -27,7 +27,7 @@ def shift(base: dt.datetime, d: dict[str, float], sign: int = 1) -> dt.datetime:
         return base + sign * dt.timedelta(seconds=seconds(d))
     whole = {k: int(v) for k, v in d.items() if k in ("years", "months") and v == int(v)}
     rest = {k: v for k, v in d.items() if k not in whole}
-    out = base + sign * relativedelta(**whole) if whole else base
+    out = base + sign * relativedelta(years=whole.get("years", 0), months=whole.get("months", 0)) if whole else base
     secs = sum({"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800,
                 "months": 30 * 86400, "years": 365 * 86400}[k] * v for k, v in rest.items())
     return out + sign * dt.timedelta(seconds=secs)
@@ -76,11 +76,11 @@ def _weekday(m: re.Match, c: Ctx):
     rel, word, after = m.groups()
     wd = weekday_of(word)
     if after:
-        a = _SPACES.sub(" ", after)
-        if a == "after next":
+        words = _SPACES.sub(" ", after)
+        if words == "after next":
             d = next_weekday(c.today, wd, include_today=False) + dt.timedelta(days=7)
         else:
-            w = _WHICH_WEEK.search(a)
+            w = _WHICH_WEEK.search(words)
             d = weekday_in_week(c.today, wd, rel_weeks(w.group(1)) if w else -1)
         return Tok("day", m.start(), m.end(), d, {"wd": wd, "week_fixed": True})
     a, b = m.span()

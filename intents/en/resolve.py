@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import re._parser as _sre
+from collections.abc import Callable, Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import Literal
 from operator import attrgetter
 
 from ..timeutil import ONE_DAY, ONE_MINUTE, ampm_default, at, weekday_in_week
 from . import clock, dates, durations, fields, holidays, periods, ranges, recurrence, relative, zones
 from ..prefilter import with_lookahead
+from .. import narrow
+from ..regex_nodes import min_width
+from ..regex_tree import parse
 from .gates import gate_for, tokens
 from .lex import Ctx, Tok
 
@@ -38,14 +42,15 @@ _START = attrgetter("a")  # a C-level sort key
 # does and starts where the match does (True) or where the given function says: their call
 # waits until the match is known to win its place (most of their matches lose it to a longer
 # token: "3" and "march" in "march 3", "to" in "5 to 7pm").
-_WAITING = {clock._num: True, relative._weekday: True, ranges._conn: True, ranges._dash: True,
+# A waiting handler's token starts where its match does (True) or where the function says.
+_WAITING: dict[Callable[..., object], Literal[True] | Callable[[re.Match[str], Ctx], int]] = {clock._num: True, relative._weekday: True, ranges._conn: True, ranges._dash: True,
             periods._rel_period: True, dates._year: True, dates._month: dates.month_start,
             dates._dom: dates.dom_start}
 _RUN = [(rx.search, fn, prio, i, extra, _WAITING.get(fn)) for i, (rx, fn, prio, (_, extra)) in enumerate(RULES)]
 _HANDLER = [fn for _, fn, _, _ in RULES]
 _ALWAYS_RUN = frozenset(_RUN[i] for i in _ALWAYS)
 _RUN_BY_TOKEN = {t: frozenset(_RUN[i] for i in ix) for t, ix in _BY_TOKEN.items()}
-if any(_sre.parse(r[0].pattern, r[0].flags).getwidth()[0] == 0 for r in RULES):
+if any(min_width(parse(r[0].pattern, r[0].flags).items) == 0 for r in RULES):
     raise ValueError("a rule that can match empty needs finditer's step past it in scan")
 _NO_MATCH = (ValueError, OverflowError, KeyError, IndexError)
 
@@ -135,11 +140,22 @@ def _settled(i: int, x: Tok | re.Match, c: Ctx) -> Tok | None:
 
 @dataclass(slots=True)
 class Val:
-    """One resolved side: kind date|dates|dt|win; start/end as the contract's fields."""
+    """One resolved side: kind date|dates|dt|win (and, combined, range|until_day|from_day);
+    start/end as the contract's fields: dates for date|dates|*_day, datetimes otherwise."""
     kind: str
-    start: object
-    end: object = None
+    start: dt.date | None
+    end: dt.date | None = None
     assumptions: list[str] = field(default_factory=list)
+
+    # The kind fixes which of these hold; each fails loudly (ShapeError) if one does not.
+    def start_day(self) -> dt.date:
+        return narrow.day(self.start, f"start of a {self.kind} value")
+
+    def start_dt(self) -> dt.datetime:
+        return narrow.moment(self.start, f"start of a {self.kind} value")
+
+    def end_dt(self) -> dt.datetime:
+        return narrow.moment(self.end, f"end of a {self.kind} value")
 
 
 def _glued(c: Ctx, a: Tok, b: Tok, rx=_GLUE) -> bool:
@@ -174,6 +190,7 @@ class Point:
                 v.append(t)
         self.k = kinds
         self.mer_hint: str | None = None
+        self.own: AbstractSet[str]
         if not ctx:  # the usual case: nothing is added, so the kinds' keys are the own kinds
             self.own = kinds.keys()
             return
@@ -207,10 +224,11 @@ class Point:
                     break
         f = best.f
         if span is not None and "wd" in f and not f.get("week_fixed") and span.f.get("grain") == "week":
-            return weekday_in_week(span.v[0], f["wd"])
+            return weekday_in_week(span.days()[0], f["wd"])
         if span is not None and "dom" in f and span.f.get("grain") == "month":
-            return dates.safe_date(span.v[0].year, span.v[0].month, f["dom"]) or best.v
-        return best.v
+            first = span.days()[0]
+            return dates.safe_date(first.year, first.month, f["dom"]) or best.day()
+        return best.day()
 
     def clock(self) -> tuple[int, int, int, str | None, bool] | None:
         """(hour, minute, second, meridiem, unambiguous) from a time or a promoted bare number."""
@@ -219,15 +237,16 @@ class Point:
 
     def _clock(self, t: Tok | None, n: Tok | None) -> tuple[int, int, int, str | None, bool] | None:
         if t is not None:
-            return (*t.v, t.f.get("mer"), t.f.get("h24", False))
+            return (*t.hms(), t.f.get("mer"), t.f.get("h24", False))
         if n is None:
             return None
         if n.f.get("at") or n.f.get("hour") or any(
                 _glued(self.c, n, o, _GLUE_NUM) or _glued(self.c, o, n, _GLUE_NUM)
                 for o in self.toks if o.kind in ("day", "part")):
-            if n.v > 24:
+            h = n.number()
+            if h > 24:
                 return None
-            return (n.v, 0, 0, None, n.v > 12 or n.v == 0)
+            return (h, 0, 0, None, h > 12 or h == 0)
         return None
 
     def resolve(self) -> Val | None:
@@ -237,8 +256,8 @@ class Point:
         time_t = (g("time") or _NONE)[0]
         win = (g("win") or _NONE)[0]
         if win and not time_t:
-            return Val("win", *win.v)
-        nums = g("num")
+            return Val("win", *win.window())
+        nums = g("num") or []
         num = nums[0] if nums else None
         span, dtok = (g("span") or _NONE)[0], (g("day") or _NONE)[0]
         part = (g("part") or _NONE)[0]
@@ -247,23 +266,23 @@ class Point:
         day = self._day(span) if dtok is not None else None
         if clk is None and num and time_t is None and day is None and span \
                 and span.f.get("grain") == "month":
-            s = span.v[0]
-            d = dates.safe_date(s.year, s.month, num.v)
+            s = span.days()[0]
+            d = dates.safe_date(s.year, s.month, num.number())
             return Val("date", d) if d else None
         if clk is None and num and day is None and time_t is None \
                 and len(nums) == 1 and span is None and part is None and inst is None:
             return None
         if inst is not None and clk is None:
-            return Val("dt", inst.v)
+            return Val("dt", inst.instant())
         if inst is not None and inst.f.get("offset") and clk is not None:
-            day = inst.v.date()
+            day = inst.instant().date()
         if day is None and num and (time_t or inst) and not num.f.get("at"):
-            day = dates.dom_date(num.v, c.today)  # "15, 8pm": the number is a day
+            day = dates.dom_date(num.number(), c.today)  # "15, 8pm": the number is a day
         tz = c.tz
         if day is None:
             if dtok is None and part is not None and "day" in part.f:
                 day = c.today + dt.timedelta(days=part.f["day"])
-        pname = part.v if part else None
+        pname = part.word() if part else None
         if pname is None and dtok is not None and dtok.f.get("part"):
             pname = dtok.f["part"]
         if clk is not None:
@@ -282,8 +301,9 @@ class Point:
             if h >= 24:
                 h -= 12
             if day is None:
-                if span is not None and span.f.get("grain") in ("day", "fuzzy") and span.v[1] - span.v[0] == ONE_DAY:
-                    day = span.v[0]
+                if span is not None and span.f.get("grain") in ("day", "fuzzy") \
+                        and span.days()[1] - span.days()[0] == ONE_DAY:
+                    day = span.days()[0]
             if day is None:
                 t = at(c.today, h, mi, tz)  # at() gives second 0: replace only another one
                 if sec:
@@ -303,14 +323,14 @@ class Point:
         if day is not None:
             return Val("date", day)
         if span is not None:
-            s, e = span.v
+            s, e = span.days()
             if span.f.get("explicit"):
                 return Val("dates", s, e - dt.timedelta(days=1))
             return Val("win", at(s, 0, 0, c.tz), at(e, 0, 0, c.tz))
         return None
 
 
-def _last_day(v: Val) -> object:
+def _last_day(v: Val) -> dt.date | None:
     """The inclusive last day of a day-grain value."""
     if v.kind == "dates":
         return v.end
@@ -321,11 +341,11 @@ def _last_day(v: Val) -> object:
 
 def _end_of(v: Val, c: Ctx) -> dt.datetime:
     if v.kind == "win":
-        return v.end
+        return v.end_dt()
     if v.kind in ("date", "dates"):
-        return at(_last_day(v) + dt.timedelta(days=1), 0, 0, c.tz)
-    return v.start
+        return at(narrow.day(_last_day(v), "last day") + dt.timedelta(days=1), 0, 0, c.tz)
+    return v.start_dt()
 
 
-def _as_dt(x, c: Ctx) -> dt.datetime:
-    return x if isinstance(x, dt.datetime) else at(x, 0, 0, c.tz)
+def _as_dt(x: dt.date | None, c: Ctx) -> dt.datetime:
+    return x if isinstance(x, dt.datetime) else at(narrow.day(x, "start"), 0, 0, c.tz)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import re._parser as _sre  # the regex syntax tree, read once per rule at import
 from dataclasses import dataclass, field
 from operator import attrgetter
 from collections.abc import Callable
 
 from ..prefilter import with_lookahead
+from ..regex_nodes import min_width
+from ..regex_tree import parse
 from .gates import rule_gate, text_chars
 
 
@@ -63,7 +64,7 @@ def rule(pattern: str, priority: int = 0):
         fast = with_lookahead(rx)
         # scan steps past each match with search(text, end): sound only for a regex
         # that never matches the empty string (finditer's rules differ there)
-        if not _sre.parse(rx.pattern, rx.flags).getwidth()[0]:
+        if not min_width(parse(rx.pattern, rx.flags).items):
             raise ValueError(f"rule {fn.__name__} can match empty text")
         _RULES.append((fast, fn, priority))
         if idx >= _LANE:

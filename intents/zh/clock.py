@@ -60,7 +60,7 @@ def _clock(m, c):
     h = to_int(hour)
     if h is None or h > 24:
         return None
-    mi = 0
+    mi: int | None = 0
     if part:
         mi = _MINUTES[part]
     elif minute:

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .. import narrow
 from ..timeutil import DAYS, ONE_DAY, ONE_MINUTE, add_months, at, monday_of, next_weekday
 from .atoms import Atom, Ctx
 from .clock import WINDOWS, hour24
@@ -74,6 +75,17 @@ class Moment:
             return self.end if self.end is not None else self.start
         last = self.end or self.start
         return last + ONE_DAY if last is not None else None
+
+    # What the kind of moment fixes (a window's bounds are datetimes, an all-day one has a
+    # start day); each fails loudly (ShapeError) if it does not hold.
+    def start_day(self) -> dt.date:
+        return narrow.day(self.start, "start of a moment")
+
+    def start_dt(self) -> dt.datetime:
+        return narrow.moment(self.start, "start of a moment")
+
+    def end_dt(self) -> dt.datetime:
+        return narrow.moment(self.end, "end of a moment")
 
 
 def group_atoms(text: str, atoms: list[Atom]) -> list:

@@ -8,13 +8,13 @@ for a run of at least 4/8 of them).
 from __future__ import annotations
 
 import re
-import re._parser as _sre  # the regex syntax tree
+
+from ..regex_nodes import Assert, At, Branch, Cat, Group, In, Lit, Node, Range, Repeat, Unsupported
+from ..regex_tree import parse
 
 _DIGIT = re.compile(r"\d")
 _D4, _D8 = re.compile(r"\d{4}"), re.compile(r"\d{8}")
 _MAX_CLASS = 64  # a wider class ([^…], big ranges) is no useful filter
-_ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
-_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
 
 
 def text_chars(text: str, cased: bool = False, chars: set[str] | None = None) -> set[str]:
@@ -33,10 +33,19 @@ def text_chars(text: str, cased: bool = False, chars: set[str] | None = None) ->
     return chars
 
 
-def rule_gate(rx: re.Pattern) -> tuple[frozenset | None, tuple[frozenset, ...]]:
+def _tree(rx: re.Pattern[str]) -> list[Node] | None:
+    try:
+        return parse(rx.pattern, rx.flags & ~re.UNICODE).items
+    except Unsupported:  # syntax the tree does not model: nothing known, no gate
+        return None
+
+
+def rule_gate(rx: re.Pattern[str]) -> tuple[frozenset[str] | None, tuple[frozenset[str], ...]]:
     """(the set that files the rule, the other sets the text must meet too): every match
     holds an element of each. The first is None when nothing is known."""
-    tree = _sre.parse(rx.pattern, rx.flags & ~re.UNICODE)
+    tree = _tree(rx)
+    if tree is None:
+        return None, ()
     icase = bool(rx.flags & re.IGNORECASE)
     sets = _needs(tree, icase)
     mark = _run_mark(tree)
@@ -44,99 +53,109 @@ def rule_gate(rx: re.Pattern) -> tuple[frozenset | None, tuple[frozenset, ...]]:
         sets = [frozenset((mark,))] + [x for x in sets if x != {"#d"}]
     # the smallest set without digits (common), else the smallest
     need = min(sets, key=_common, default=None)
-    also: list[frozenset] = []
+    also: list[frozenset[str]] = []
     for x in sorted(sets, key=len):
-        if not any(y <= x for y in also + [need]):
+        if not any(y <= x for y in also) and not (need is not None and need <= x):
             also.append(x)
     return need, tuple(also)
 
 
-def edge_chars(rx: re.Pattern, last: bool = False) -> frozenset | None:
+def edge_chars(rx: re.Pattern[str], last: bool = False) -> frozenset[str] | None:
     """The characters every match of rx starts (or, with `last`, ends) with; None: unknown."""
     if rx.flags & re.IGNORECASE:
         return None
-    return _edge(list(_sre.parse(rx.pattern, rx.flags & ~re.UNICODE)), last)
+    tree = _tree(rx)
+    return None if tree is None else _edge(tree, last)
 
 
-def _edge(items, last: bool) -> frozenset | None:
-    for op, av in reversed(items) if last else items:
-        if op in _ZERO_WIDTH:
+def _edge(items: list[Node], last: bool) -> frozenset[str] | None:
+    for node in reversed(items) if last else items:
+        if isinstance(node, (At, Assert)):
             continue  # it consumes nothing: look at the next item
-        one = _one_char(op, av)
+        one = _one_char(node)
         if one is not None:
             return one
-        if op is _sre.SUBPATTERN and not (av[1] or av[2]):
-            return _edge(av[3], last)
-        if op is _sre.BRANCH:
-            parts = [_edge(b, last) for b in av[1]]
-            return None if any(x is None for x in parts) else frozenset().union(*parts)
-        if op in _REPEATS and av[0] >= 1:
-            return _edge(av[2], last)
+        if isinstance(node, Group) and not (node.add_flags or node.del_flags):
+            return _edge(node.items, last)
+        if isinstance(node, Branch):
+            parts = [_edge(b, last) for b in node.alts]
+            return _union(parts)
+        if isinstance(node, Repeat) and node.lo >= 1:
+            return _edge(node.items, last)
         return None
     return None
 
 
-def _one_char(op, av) -> frozenset | None:
+def _union(parts: list[frozenset[str] | None]) -> frozenset[str] | None:
+    """All the parts together; None if any is unknown."""
+    out: set[str] = set()
+    for part in parts:
+        if part is None:
+            return None
+        out |= part
+    return frozenset(out)
+
+
+def _one_char(node: Node) -> frozenset[str] | None:
     """The characters a one-character item (a literal or a small class) matches."""
-    if op is _sre.LITERAL:
-        return frozenset((chr(av),))
-    if op is not _sre.IN:
+    if isinstance(node, Lit):
+        return frozenset((chr(node.code),))
+    if not isinstance(node, In) or node.negate:
         return None
     out: set[str] = set()
-    for o, a in av:
-        if o is _sre.LITERAL:
-            out.add(chr(a))
-        elif o is _sre.RANGE and a[1] - a[0] < _MAX_CLASS:
-            out.update(map(chr, range(a[0], a[1] + 1)))
+    for item in node.items:
+        if isinstance(item, Lit):
+            out.add(chr(item.code))
+        elif isinstance(item, Range) and item.hi - item.lo < _MAX_CLASS:
+            out.update(map(chr, range(item.lo, item.hi + 1)))
         else:
             return None
     return frozenset(out)
 
 
-def _need(items, icase: bool = False) -> frozenset | None:
+def _need(items: list[Node], icase: bool = False) -> frozenset[str] | None:
     """Characters of which every match of this sequence contains one, or None if unknown."""
     best = None
-    for op, av in items:
+    for node in items:
         req = None
-        if op is _sre.LITERAL:
-            req = _chars((av,), icase)
-        elif op is _sre.IN:
-            req = _klass(av, icase)
-        elif op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
-            req = _need(av[-1], icase)
-        elif op is _sre.BRANCH:
-            parts = [_need(b, icase) for b in av[1]]
-            req = None if any(x is None for x in parts) else frozenset().union(*parts)
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
-            req = _need(av[2], icase)
-        elif op is _sre.ASSERT:  # a positive look-around also needs its text present
-            req = _need(av[1], icase)
+        if isinstance(node, Lit):
+            req = _chars((node.code,), icase)
+        elif isinstance(node, In):
+            req = _klass(node, icase)
+        elif isinstance(node, Group) and not node.add_flags & re.IGNORECASE:
+            req = _need(node.items, icase)
+        elif isinstance(node, Branch):
+            req = _union([_need(b, icase) for b in node.alts])
+        elif isinstance(node, Repeat) and node.lo >= 1:
+            req = _need(node.items, icase)
+        elif isinstance(node, Assert) and not node.negative:  # a positive look-around also needs its text present
+            req = _need(node.items, icase)
         if req is not None and (best is None or _common(req) < _common(best)):
             best = req
     return best
 
 
-def _common(x: frozenset) -> tuple[bool, int]:
+def _common(x: frozenset[str]) -> tuple[bool, int]:
     return "#d" in x, len(x)
 
 
-def _needs(items, icase: bool = False) -> list[frozenset]:
+def _needs(items: list[Node], icase: bool = False) -> list[frozenset[str]]:
     """Every character set the sequence cannot match without (all of them, where _need
     keeps the smallest): a rule runs only when the text meets each."""
-    out: list[frozenset] = []
-    for op, av in items:
-        if op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
-            out += _needs(av[-1], icase)
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
-            out += _needs(av[2], icase)
-        elif op is _sre.ASSERT:
-            out += _needs(av[1], icase)
-        elif op in (_sre.LITERAL, _sre.IN, _sre.BRANCH):
-            req = _need([(op, av)], icase)
+    out: list[frozenset[str]] = []
+    for node in items:
+        if isinstance(node, Group) and not node.add_flags & re.IGNORECASE:
+            out += _needs(node.items, icase)
+        elif isinstance(node, Repeat) and node.lo >= 1:
+            out += _needs(node.items, icase)
+        elif isinstance(node, Assert) and not node.negative:
+            out += _needs(node.items, icase)
+        elif isinstance(node, (Lit, In, Branch)):
+            req = _need([node], icase)
             if req is not None:
                 out.append(req)
-            if op is _sre.BRANCH:  # 去年|今年|明年: each alternative's last need, too (年)
-                last = [_needs(b, icase)[-1:] for b in av[1]]
+            if isinstance(node, Branch):  # 去年|今年|明年: each alternative's last need, too (年)
+                last = [_needs(b, icase)[-1:] for b in node.alts]
                 if all(last):
                     req = frozenset().union(*(x[0] for x in last))
                     if req not in out:
@@ -144,10 +163,10 @@ def _needs(items, icase: bool = False) -> list[frozenset]:
     return out
 
 
-def _chars(codes, icase: bool) -> frozenset | None:
+def _chars(codes: tuple[int, ...] | range, icase: bool) -> frozenset[str] | None:
     """Under IGNORECASE an ASCII letter stands for both cases (texts are checked with their
     lower- and upper-cased characters too); other cased letters are not worth the risk."""
-    out = set()
+    out: set[str] = set()
     for c in map(chr, codes):
         if icase and c.lower() != c.upper():
             if not c.isascii():
@@ -158,14 +177,16 @@ def _chars(codes, icase: bool) -> frozenset | None:
     return frozenset(out)
 
 
-def _klass(items, icase: bool) -> frozenset | None:
+def _klass(node: In, icase: bool) -> frozenset[str] | None:
+    if node.negate:
+        return None
     out: set[str] = set()
-    for op, av in items:
-        if op is _sre.LITERAL:
-            got = _chars((av,), icase)
-        elif op is _sre.RANGE and av[1] - av[0] < _MAX_CLASS:
-            got = _chars(range(av[0], av[1] + 1), icase)
-        elif op is _sre.CATEGORY and av is _sre.CATEGORY_DIGIT:
+    for item in node.items:
+        if isinstance(item, Lit):
+            got = _chars((item.code,), icase)
+        elif isinstance(item, Range) and item.hi - item.lo < _MAX_CLASS:
+            got = _chars(range(item.lo, item.hi + 1), icase)
+        elif isinstance(item, Cat) and item.name == "digit":
             got = frozenset(("#d",))
         else:
             got = None
@@ -175,35 +196,31 @@ def _klass(items, icase: bool) -> frozenset | None:
     return frozenset(out) if len(out) <= _MAX_CLASS else None
 
 
-def required_chars(rx: re.Pattern) -> frozenset | None:
+def required_chars(rx: re.Pattern[str]) -> frozenset[str] | None:
     """A set of characters every match holds one of (None: unknown); for an IGNORECASE
     pattern, test it against `text_chars(text, cased=True)`."""
-    return _need(_sre.parse(rx.pattern, rx.flags & ~re.UNICODE), bool(rx.flags & re.IGNORECASE))
+    tree = _tree(rx)
+    return None if tree is None else _need(tree, bool(rx.flags & re.IGNORECASE))
 
 
-_DIGIT_ITEMS = (_sre.LITERAL, _sre.RANGE, _sre.CATEGORY)
-
-
-def _digits_only(op, av) -> bool:
+def _digits_only(node: Node) -> bool:
     """Whether this one-character item matches only \\d digits."""
-    if op is _sre.LITERAL:
-        return chr(av) in "0123456789"
-    if op is not _sre.IN or not av:
+    if isinstance(node, Lit):
+        return chr(node.code) in "0123456789"
+    if not isinstance(node, In) or node.negate or not node.items:
         return False
-    for o, a in av:
-        if not (o is _sre.LITERAL and chr(a) in "0123456789" or o is _sre.RANGE and 48 <= a[0] <= a[1] <= 57
-                or o is _sre.CATEGORY and a is _sre.CATEGORY_DIGIT):
-            return False
-    return True
+    return all(isinstance(item, Lit) and chr(item.code) in "0123456789"
+               or isinstance(item, Range) and 48 <= item.lo <= item.hi <= 57
+               or isinstance(item, Cat) and item.name == "digit" for item in node.items)
 
 
-def _run(items) -> tuple[bool, int, int]:
+def _run(items: list[Node]) -> tuple[bool, int, int]:
     """(matches only digits, fewest characters it consumes, longest digit run every match has)."""
     only, total, run, best = True, 0, 0, 0
-    for op, av in items:
-        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+    for node in items:
+        if isinstance(node, (At, Assert)):
             continue  # zero-width: the characters on either side stay adjacent
-        d, n, b = _run_item(op, av)
+        d, n, b = _run_item(node)
         best = max(best, b)
         if d:
             run, total = run + n, total + n
@@ -213,23 +230,23 @@ def _run(items) -> tuple[bool, int, int]:
     return only, total, best
 
 
-def _run_item(op, av) -> tuple[bool, int, int]:
-    if op in (_sre.LITERAL, _sre.IN):
-        return (True, 1, 1) if _digits_only(op, av) else (False, 0, 0)
-    if op is _sre.SUBPATTERN and not (av[1] or av[2]):
-        return _run(av[3])
-    if op is _sre.BRANCH:
-        alts = [_run(a) for a in av[1]]
+def _run_item(node: Node) -> tuple[bool, int, int]:
+    if isinstance(node, (Lit, In)):
+        return (True, 1, 1) if _digits_only(node) else (False, 0, 0)
+    if isinstance(node, Group) and not (node.add_flags or node.del_flags):
+        return _run(node.items)
+    if isinstance(node, Branch):
+        alts = [_run(a) for a in node.alts]
         only = all(d for d, _, _ in alts)
         return only, min(n for _, n, _ in alts) if only else 0, min(b for _, _, b in alts)
-    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-        d, n, b = _run(av[2])
-        if av[0] == 0:
+    if isinstance(node, Repeat):
+        d, n, b = _run(node.items)
+        if node.lo == 0:
             return d, 0, 0
-        return d, n * av[0], n * av[0] if d else b
+        return d, n * node.lo, n * node.lo if d else b
     return False, 0, 0
 
 
-def _run_mark(tree) -> str | None:
+def _run_mark(tree: list[Node]) -> str | None:
     best = _run(tree)[2]
     return "#d8" if best >= 8 else "#d4" if best >= 4 else None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..narrow import present
 from ..prefilter import fast_compile
 from .gates import required_chars, text_chars
 
@@ -30,7 +31,7 @@ _FAMILIES: list[tuple[str, re.Pattern]] = [(name, fast_compile(rx, re.I)) for na
     ("help", r"帮助|怎么用|使用说明|说明书|你能做什么|你会什么|你可以做什么|功能|help|指令|命令"),
 )]
 _EVERYONE = fast_compile(r"全员|所有人|大家|全体|全组|全部门|整个团队|全团队|全部成员")
-_EVERYONE_NEEDS = required_chars(_EVERYONE)
+_EVERYONE_NEEDS = present(required_chars(_EVERYONE), "what _EVERYONE needs")
 _ROLES = ((fast_compile(r"忙闲|空闲状态|闲忙|只看(?:忙|空)"), "free_busy_reader"),
           (fast_compile(r"编辑|修改|管理|可写|写权限"), "writer"),
           (fast_compile(r"只读|查看|看|读"), "reader"))

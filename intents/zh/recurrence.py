@@ -1,6 +1,7 @@
 """Repetition → RRULE: 每周一, 每隔一周, 每天, 工作日, 每月15号, 每年, 隔周."""
 from __future__ import annotations
 
+from .. import narrow
 from ..timeutil import nth_weekday_of_month
 from .atoms import Atom, rule
 from .numerals import INT, SMALL, to_int
@@ -74,7 +75,7 @@ def _every_word(m, c):
       priority=1)
 def _monthly_weekday(m, c):
     """每月第一个周一 / 每个月最后一个周四: the set, and the next such day (a date)."""
-    n = -1 if m.group(2) else to_int(m.group(1))
+    n = -1 if m.group(2) else narrow.present(to_int(m.group(1)), "ordinal")  # [一二三四1-4] reads
     wd = _WD[m.group(3)]
     y, mo = c.today.year, c.today.month
     d = nth_weekday_of_month(y, mo, n, wd)

@@ -171,6 +171,7 @@ def _midnight(d: dt.date, c) -> dt.datetime:
 def _periods(m, c):
     word, unit_s = m.group(1), m.group(3)
     n_s = m.group(2)
+    n: int | None
     if n_s is None:
         if word == "上" and unit_s in ("个小时", "个钟头"):
             n = 1
@@ -241,8 +242,8 @@ def sub_span(unit: str, which: int, first: dt.date) -> tuple[dt.date, dt.date]:
             return nxt - dt.timedelta(days=5), nxt
         return first.replace(day=16 if which == 1 else 21), nxt
     y = first.year
-    spans = {0: ((1, 1), (7, 1)), 1: ((7, 1), None), 2: ((1, 1), (2, 1)), 3: ((6, 1), (8, 1)),
-             4: ((12, 1), None)}
-    a, b = spans[which]
-    end = dt.date(y + 1, 1, 1) if b is None else dt.date(y, *b)
-    return dt.date(y, *a), end
+    bounds: dict[int, tuple[tuple[int, int], tuple[int, int] | None]] = {
+        0: ((1, 1), (7, 1)), 1: ((7, 1), None), 2: ((1, 1), (2, 1)), 3: ((6, 1), (8, 1)), 4: ((12, 1), None)}
+    lo, hi = bounds[which]
+    end = dt.date(y + 1, 1, 1) if hi is None else dt.date(y, hi[0], hi[1])
+    return dt.date(y, lo[0], lo[1]), end

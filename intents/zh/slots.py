@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..narrow import present
 from ..prefilter import fast_compile
 from .gates import edge_chars
 from .numerals import to_int
@@ -49,9 +50,9 @@ _LEAD = fast_compile(r"(?:和|跟|与|同(?!步)|我们|咱们|我|你|您|他|�
 _TRAIL = fast_compile(r"(?:是|吧|呢|啊|哦|吗|了|的|哈|呀|啦|嘛|个|一下|下|和|跟|与|在|去|给|把|时间|的会|之间|间|也|里|先|呗|我)+$")
 # Speed only: a run whose first (last) character cannot start (end) a lead (trail) word
 # needs no regex call.
-_LEAD_FIRST = edge_chars(_LEAD)
-_TRAIL_LAST = edge_chars(_TRAIL, last=True)
-_COMMAND_FIRST = edge_chars(_COMMAND)  # (nor does a text without a command word's first character)
+_LEAD_FIRST = present(edge_chars(_LEAD), "first characters of _LEAD")
+_TRAIL_LAST = present(edge_chars(_TRAIL, last=True), "last characters of _TRAIL")
+_COMMAND_FIRST = present(edge_chars(_COMMAND), "first characters of _COMMAND")  # (nor does a text without a command word's first character)
 assert _LEAD_FIRST and _TRAIL_LAST and _COMMAND_FIRST, "slots: these words need known edge characters"
 _EMPTY = {"会议", "会", "个会", "一个会", "时间", "开", "约", "见", "聊", "事", "事情", "那天", "当天", "见面", "碰", "会议室", "地点", "地址"}
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .. import narrow
 from ..timeutil import ONE_DAY, at
 from .atoms import Atom, Ctx
 from .compose import _DAYLEVEL, Group, Moment, resolve
 
 
-def _as_dt(v, tz) -> dt.datetime | None:
+def _as_dt(v: dt.date | None, tz: dt.tzinfo) -> dt.datetime | None:
     if v is None or isinstance(v, dt.datetime):
         return v
     return dt.datetime(v.year, v.month, v.day, 0, 0, 0, 0, tz)
@@ -34,7 +35,7 @@ def _inherit(L: Group, R: Group, lm: Moment | None, next_day: bool) -> Group:
             sl["pod"] = ls["pod"]
     else:
         if "wd" in sl and not (_DAYLEVEL - {"wd"}) & sl.keys() and lm is not None and lm.all_day:
-            d = lm.start  # 下周一到周三: the first such weekday from the range's start
+            d = lm.start_day()  # 下周一到周三: the first such weekday from the range's start
             sl["date"] = {"date": d + dt.timedelta(days=(sl.pop("wd")["wd"] - d.weekday()) % 7)}
         if "dom" in sl and "month" not in sl and "date" not in sl and "month" in ls:
             sl["month"] = ls["month"]
@@ -51,8 +52,8 @@ def _inherit(L: Group, R: Group, lm: Moment | None, next_day: bool) -> Group:
 
 def _last_day(m: Moment) -> dt.date:
     if m.window:
-        return (m.end - dt.timedelta(days=1)).date()
-    return m.end or m.start
+        return (m.end_dt() - dt.timedelta(days=1)).date()
+    return narrow.day(m.end or m.start, "last day of a moment")
 
 
 def _is_days(m: Moment) -> bool:
@@ -74,6 +75,7 @@ def make_range(lm: Moment, rm: Moment, rg: Group, tz) -> Moment:
         out.start, out.end, out.all_day = a, _last_day(rm), True
         return out
     a = _as_dt(lm.start, tz)
+    b: dt.date | None
     if rm.window or rm.all_day:
         b = _as_dt(rm.excl_end(), tz)
     else:
@@ -179,10 +181,10 @@ def build(seq: list, c: Ctx) -> list[Moment]:
         if m is None:
             i += 1
             continue
-        j = _next_day_of(seq, i, m, c)
-        if j:
-            out.append(_two_days(m, seq[j], c))
-            i = j + 1
+        nxt = _next_day_of(seq, i, m, c)
+        if nxt:
+            out.append(_two_days(m, seq[nxt], c))
+            i = nxt + 1
             continue
         if i + 1 < n and _is_bound(seq[i + 1], x):
             b = seq[i + 1]
@@ -208,7 +210,7 @@ def _next_day_of(seq: list, i: int, m: Moment, c: Ctx) -> int | None:
     r = seq[j]
     if r.slots.keys() != {"wd"} and r.slots.keys() != {"wd", "pod"}:
         return None
-    if (r.slots["wd"]["wd"] - m.start.weekday()) % 7 != 1 or not _PAIR_GAP.fullmatch(c.text, seq[j - 1].e, r.s):
+    if (r.slots["wd"]["wd"] - m.start_day().weekday()) % 7 != 1 or not _PAIR_GAP.fullmatch(c.text, seq[j - 1].e, r.s):
         return None
     if j + 1 < len(seq) and isinstance(seq[j + 1], Atom) and seq[j + 1].kind in ("between", "bound") \
             and seq[j + 1].s - r.e <= 1:  # 周四和周五之间 is a range; the 间 of a later 时间 is not
@@ -223,9 +225,9 @@ def _two_days(m: Moment, second: Group, c: Ctx) -> Moment:
     if "pod" in second.slots:
         w = resolve(second, c)
         if w is not None and w.window:
-            start = at(m.start, w.start.hour, w.start.minute, c.tz)
-            return Moment(start, m.s, second.e, w.end, window=True, grain=w.grain)
-    return Moment(start=m.start, end=m.start + ONE_DAY, all_day=True, s=m.s, e=second.e)
+            first, ws = m.start_day(), w.start_dt()
+            return Moment(at(first, ws.hour, ws.minute, c.tz), m.s, second.e, w.end, window=True, grain=w.grain)
+    return Moment(start=m.start, end=m.start_day() + ONE_DAY, all_day=True, s=m.s, e=second.e)
 
 
 def _is_conn(a, kind: str) -> bool:

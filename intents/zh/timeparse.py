@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .. import narrow
 from ..model import TimeSpec
 from . import colloquial
 from . import clock, dates, durations, holidays, ranges, recurrence, relative, zones  # noqa: F401 (rules)
@@ -24,7 +25,7 @@ def read_time(text: str, now: dt.datetime,
     new, blanked = colloquial.rewrite(text, chars if chars is not None else set(text))
     if new != text:  # the gates' view of the text changes with it
         text, chars = new, None
-    c = Ctx(now, now.date(), now.tzinfo, text)
+    c = Ctx(now, now.date(), narrow.present(now.tzinfo, "the zone of now"), text)
     atoms = scan(text, c, chars)
     seq = group_atoms(text, atoms)
     moments = build(seq, c)
@@ -44,7 +45,8 @@ def read_time(text: str, now: dt.datetime,
     m = _primary(text, moments, seq)
     if m is not None:
         if m.window:
-            ts.window_start, ts.window_end = m.start, m.end
+            ts.window_start = narrow.moment_or_none(m.start, "start of a window")
+            ts.window_end = narrow.moment_or_none(m.end, "end of a window")
         else:
             ts.start, ts.end, ts.all_day = m.start, m.end, m.all_day
         ts.recurrence = m.recurrence
@@ -58,7 +60,7 @@ def read_time(text: str, now: dt.datetime,
         if isinstance(ts.start, dt.datetime) and ts.end is None:
             ts.end = ts.start + dt.timedelta(seconds=secs)
         elif ts.all_day and ts.end is None and secs >= 86400 and secs % 86400 == 0:
-            ts.end = ts.start + dt.timedelta(days=int(secs // 86400) - 1)
+            ts.end = narrow.day(ts.start, "start of an all-day time") + dt.timedelta(days=int(secs // 86400) - 1)
     return ts, spans
 
 
@@ -90,7 +92,7 @@ def _keep_day(new: Moment, old: Moment, seq: list) -> None:
     if not isinstance(base, dt.datetime) or new.all_day:
         return
     shift = day - base.date()
-    new.start += shift
+    new.start = base + shift
     if isinstance(new.end, dt.datetime):
         new.end += shift
     new.assumptions = [a for a in new.assumptions if a != "rolled_to_tomorrow"]
