@@ -1,0 +1,59 @@
+"""What newcomers tripped over in the console: an @name nobody has, a request to an unknown
+person, a question about one's own free time, proposed slots out of order, titles and windows
+the parser lost, an impossible date. Each test uses its own people; the module shares one app."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.flow.conftest import card_text, p2p, today_in, wait_for
+
+
+def second_reply(yue, reply: dict) -> dict:
+    """The next answer to the same message (after a click ran it again)."""
+    mid, chat = reply["request"]["message_id"], reply["chat_id"]
+    return wait_for("the answer after the click",
+                    lambda: [m for m in yue.replies(mid, chat) if m["message_id"] != reply["message_id"]])[0]
+
+
+def _booked_today_onwards(yue, who: str) -> list[dict]:
+    start = today_in(who)
+    return [e for e in yue.agenda(who, start, start + dt.timedelta(days=3)) if e["kind"] == "event"]
+
+
+# --- a. "@Nobody": an @name that is nobody ---------------------------------------------------------
+
+@pytest.mark.parametrize("who, text, unknown, go_on", [
+    ("ou_grace", "明天下午3点和 @Nobody 开会", "我不认识「Nobody」", "不带上他们，继续"),
+    ("ou_henry", "meet @Nobody tomorrow at 3pm", "I don't know “Nobody”", "Continue without them"),
+])
+def test_an_unknown_at_name_is_told_and_nothing_is_booked_until_going_on_without(yue, who, text, unknown, go_on):
+    before = _booked_today_onwards(yue, who)
+    reply = yue.say(p2p(who), who, text)
+    said = card_text(reply["card"])
+    assert unknown in said
+    assert [label for label, _ in yue.buttons(reply)] == [go_on]       # no Confirm: nothing to book yet
+    assert _booked_today_onwards(yue, who) == before
+
+    out = yue.click(reply, who, yue.button(reply, "without"))
+    assert out["toast"]["type"] == "success", out
+    again = second_reply(yue, reply)
+    draft = yue.store.get_draft(yue.button(again, "confirm")["d"])
+    assert "Nobody" not in card_text(again["card"])
+    assert "Nobody" not in (draft.payload.get("title") or "")
+    assert draft.payload.get("attendees") in ([], None)
+
+
+# --- b. "let @Eve edit my calendar" when there is no Eve ---------------------------------------------
+
+@pytest.mark.parametrize("who, text, unknown", [
+    ("ou_ivy", "让 @Eve 编辑我的日历", "我不认识「Eve」"),
+    ("ou_ivy", "let @Eve edit my calendar", "I don't know “Eve”"),
+])
+def test_sharing_with_an_unknown_name_says_who_is_unknown_not_the_help(yue, who, text, unknown):
+    reply = yue.say(p2p(who), who, text)
+    said = card_text(reply["card"])
+    assert unknown in said
+    assert "/help" not in said and "/meet" not in said
+    assert yue.buttons(reply) == []           # nothing to share with: no button to go on
