@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from tests.flow.conftest import card_text, p2p, today_in, wait_for
+from tests.flow.days import en_day, week_day, zh_day
 
 
 def second_reply(yue, reply: dict) -> dict:
@@ -57,3 +58,19 @@ def test_sharing_with_an_unknown_name_says_who_is_unknown_not_the_help(yue, who,
     assert unknown in said
     assert "/help" not in said and "/meet" not in said
     assert yue.buttons(reply) == []           # nothing to share with: no button to go on
+
+
+# --- f. proposed slots in time order -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["@Yue find 30 min with @Carol @Dave @Erin @Frank on {en} between 12am and 2am",
+                                  "@Yue {zh}凌晨0点到2点之间和 @Carol @Dave @Erin @Frank 找30分钟"])
+def test_slots_nobody_shares_are_still_offered_in_time_order(yue, text):
+    # Four zones from Los Angeles to Tokyo: no time suits all, so the times most can make are
+    # offered, ranked by who can come (01:00 and 01:30 suit more than 00:00 or 00:30, when it is
+    # 08:00 for Carol) — and must still read in time order.
+    day = week_day("ou_alice", 1, 2)
+    reply = yue.say("oc_team", "ou_alice", text.format(en=en_day(day), zh=zh_day(day)))
+    picks = [v for _, v in yue.buttons(reply) if v.get("a") == "pick"]
+    assert len(picks) == 3, card_text(reply["card"])
+    starts = [dt.datetime.fromisoformat(s) for s, _ in yue.store.get_draft(picks[0]["d"]).payload["slots"]]
+    assert starts == sorted(starts), card_text(reply["card"])
