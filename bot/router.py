@@ -13,8 +13,9 @@ from typing import Any
 
 import intents
 from intents import slash
+from intents.impossible import impossible_date
 
-from . import drafts, people
+from . import cards, drafts, people
 from .config import zone
 from .feishu import Person
 from .handlers import dispatch
@@ -206,6 +207,9 @@ def handle_message(bot, payload: dict, last_attempt: bool = True) -> None:
         return
     if unknown:
         drafts.tell_unknown(ctx, unknown, intent.intent in GOES_ON_WITHOUT)
+        return
+    if "impossible_date" in intent.assumptions and (named := impossible_date(text)):
+        ctx.reply(cards.no_such_date_card(named, ctx.lang), key="nosuchdate")
         return
     readings = [] if (forced or command) else unsure_readings(intent)
     if readings:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 
-from . import actions, decide, fallback, normalize, people, slash
+from . import actions, decide, fallback, impossible, normalize, people, slash
 from .model import INTENTS, Analysis, Intent, TimeSpec
 from .timeutil import zone
 
@@ -104,6 +104,10 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
             role = _share_role(lang, body)
     assumptions = list(dict.fromkeys(t.assumptions)) if t.assumptions else []
     start, end, window_start, window_end = t.start, t.end, t.window_start, t.window_end
+    if ("月" in body or any(c.isdigit() for c in body)) and impossible.impossible_date(body):
+        # "Feb 30": whatever day the rules made of it is one the person never named
+        start = end = window_start = window_end = None
+        assumptions.append("impossible_date")
     if intent in _FUTURE_INTENTS:
         first = start if start is not None else window_start
         if isinstance(first, dt.datetime):
@@ -112,7 +116,8 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
             past = isinstance(first, dt.date) and first < now.date()
         if past:
             assumptions.append("date_in_past")
-    if start is None and window_start is None and intent in ("schedule", "find_time"):
+    if start is None and window_start is None and intent in ("schedule", "find_time") \
+            and "impossible_date" not in assumptions:
         window_start = now
         window_end = now + _DEFAULT_WINDOW
         assumptions.append("default_window")

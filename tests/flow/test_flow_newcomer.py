@@ -74,3 +74,44 @@ def test_slots_nobody_shares_are_still_offered_in_time_order(yue, text):
     assert len(picks) == 3, card_text(reply["card"])
     starts = [dt.datetime.fromisoformat(s) for s, _ in yue.store.get_draft(picks[0]["d"]).payload["slots"]]
     assert starts == sorted(starts), card_text(reply["card"])
+
+
+# --- g. "after lunch" is kept, and "grab" is no title -------------------------------------------------
+
+def test_grab_time_after_lunch_keeps_the_window_and_a_neutral_title(yue):
+    who = "ou_jonas"         # Berlin: a Berlin afternoon suits Dave in London
+    reply = yue.say(p2p(who), who, "grab 30 min with @Dave tommorow after lunch")
+    picks = [v for _, v in yue.buttons(reply) if v.get("a") == "pick"]
+    assert picks, card_text(reply["card"])
+    p = yue.store.get_draft(picks[0]["d"]).payload
+    assert p["title"] == "Meeting"
+    tomorrow = today_in(who) + dt.timedelta(days=1)
+    ws, we = (dt.datetime.fromisoformat(x) for x in p["window"])
+    zone = ws.tzinfo
+    assert (ws.date(), ws.hour, we.hour) == (tomorrow, 13, 18), p["window"]
+    for s, e in p["slots"]:
+        s_, e_ = dt.datetime.fromisoformat(s).astimezone(zone), dt.datetime.fromisoformat(e).astimezone(zone)
+        assert s_.date() == tomorrow and 13 <= s_.hour and e_ <= we, p["slots"]
+    assert "grab" not in card_text(reply["card"])
+
+
+# --- h. the topic after 开会 is the title -------------------------------------------------------------
+
+def test_topic_after_the_meeting_word_is_the_title_zh(yue):
+    who = "ou_kevin"
+    reply = yue.say(p2p(who), who, "明天下午4点和 @Frank 开会 对齐")
+    p = yue.store.get_draft(yue.button(reply, "confirm")["d"]).payload
+    assert p["title"] == "对齐"
+    assert "**对齐**" in card_text(reply["card"])
+
+
+# --- i. a date that does not exist is told, not replaced ----------------------------------------------
+
+@pytest.mark.parametrize("who, text, told", [
+    ("ou_lin", "2月30日下午3点和 @Bob 开会", "没有「2月30日」这一天"),
+    ("ou_lin", "meet @Bob on Feb 30 at 3pm", "There is no Feb 30"),
+])
+def test_an_impossible_date_is_told_and_nothing_is_proposed(yue, who, text, told):
+    reply = yue.say(p2p(who), who, text)
+    assert told in card_text(reply["card"])
+    assert yue.buttons(reply) == []       # no proposal, no slots on some other day

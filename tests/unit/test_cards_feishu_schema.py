@@ -15,6 +15,7 @@ from bot.cards import (Booked, Event, Person, Proposal, Room, SlotChoice, SlotsV
                        cancelled_event_card, choose_event_card, error_card, invite_card, leave_card, proposal_card,
                        rescheduled_card, scope_card, search_card, share_card, slots_card, status_card)
 from bot.cards.did_you_mean import did_you_mean_card
+from bot.cards.no_such_date import no_such_date_card
 from bot.cards.unknown_people import unknown_people_card
 from bot.cards.status import nothing_to_undo_card, undone_card
 import bot.cards
@@ -83,6 +84,7 @@ def every_card(lang: str) -> dict[str, dict]:
     cards["did_you_mean"] = did_you_mean_card("dm1", ["schedule", "find_time", "no_such_intent"], lang)
     cards["unknown_people"] = unknown_people_card(["Nobody", "张三"], lang, "up1")
     cards["unknown_people_no_button"] = unknown_people_card(["Eve"], lang)
+    cards["no_such_date"] = no_such_date_card("Feb 30", lang)
     cards.update(reminder_cards(lang, crowded))
     cards.update(calendar_cards(lang))
     return cards
@@ -178,7 +180,8 @@ COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_car
            "choose_reminder_card", "digest_set_card", "digest_stopped_card", "digest_card", "note_card",
            "invitation_card", "rsvp_pick_card", "rsvp_done_card", "notice_card", "acl_list_card", "unshare_ask_card",
            "unshared_card", "subscriptions_card", "sub_pick_card", "exchange_card",
-           "rooms_card", "unknown_people_card", "not_organizer_card", "ask_organizer_card", "confirm_cancel_card"}
+           "rooms_card", "unknown_people_card", "no_such_date_card",
+           "not_organizer_card", "ask_organizer_card", "confirm_cancel_card"}
 
 
 def test_every_card_builder_is_covered():
