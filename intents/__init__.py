@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 
-from . import actions, decide, fallback, impossible, normalize, people, slash
+from . import actions, decide, fallback, impossible, normalize, own_time, people, slash
 from .model import INTENTS, Analysis, Intent, TimeSpec
 from .timeutil import zone
 
@@ -124,6 +124,9 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
     att = people.attendees(rest, mentions, bot_id)
     if a.everyone:
         att.append({"type": "chat", "id": None})
+    own = intent == "find_time" and not att and not command and own_time.asks_own_time(lang, body)
+    if own:  # "am I free tomorrow?": answered, not booked; sure of it
+        confidence, alternatives = max(confidence, own_time.CONFIDENCE), ()
     # rules give aware times; a naive one is read in the user's zone
     if isinstance(start, dt.datetime) and start.tzinfo is None:
         start = start.replace(tzinfo=tzinfo)
@@ -135,7 +138,7 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
         attendees=tuple(att), room=a.room, title=title, recurrence=t.recurrence,
         query=query, lang=lang, assumptions=tuple(assumptions), role=role,
         confidence=confidence, alternatives=tuple({"intent": i, "confidence": c} for i, c in alternatives),
-        action=slash.ACTIONS.get(command or "") or _action(intent, lang, body),
+        action=own_time.ACTION if own else slash.ACTIONS.get(command or "") or _action(intent, lang, body),
         capacity=a.capacity, remind_before_minutes=a.remind_before_minutes,
     )
 

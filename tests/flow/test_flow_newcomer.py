@@ -4,6 +4,7 @@ the parser lost, an impossible date. Each test uses its own people; the module s
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -115,3 +116,32 @@ def test_an_impossible_date_is_told_and_nothing_is_proposed(yue, who, text, told
     reply = yue.say(p2p(who), who, text)
     assert told in card_text(reply["card"])
     assert yue.buttons(reply) == []       # no proposal, no slots on some other day
+
+
+# --- e. "am I free tomorrow?" is answered, not booked -------------------------------------------------
+
+def _ranges(line: str) -> list[tuple[str, str]]:
+    return re.findall(r"(\d\d:\d\d)–(\d\d:\d\d)", line)
+
+
+@pytest.mark.parametrize("text, title, free, busy", [
+    ("我明天有空吗", "你的空闲时间", "✅ 空闲", "⛔ 忙碌"),
+    ("am I free tomorrow?", "Your free time", "✅ Free", "⛔ Busy"),
+])
+def test_am_i_free_answers_with_free_times_and_busy_blocks(yue, text, title, free, busy):
+    who = "ou_bob"
+    tomorrow = today_in(who) + dt.timedelta(days=1)
+    reply = yue.say(p2p(who), who, text)
+    said = card_text(reply["card"])
+    assert title in said
+    assert yue.buttons(reply) == []           # a question: no slot picker, no did-you-mean
+    free_line = next(x for x in said.splitlines() if x.startswith(free))
+    busy_line = next(x for x in said.splitlines() if x.startswith(busy))
+    busy_spans, free_spans = _ranges(busy_line), _ranges(free_line)
+    events = [e for e in yue.agenda(who, tomorrow, tomorrow + dt.timedelta(days=1))
+              if not e["all_day"] and e["free_busy_status"] != "free" and e["rsvp_status"] != "decline"]
+    for e in events:
+        s, end = e["start"][11:16], e["end"][11:16]
+        assert any(a <= s and end <= b for a, b in busy_spans), (e["summary"], s, end, said)
+        assert not any(a < end and s < b for a, b in free_spans), (e["summary"], s, end, said)
+    assert free_spans or busy_spans or "not a working day" in said or "非工作日" in said

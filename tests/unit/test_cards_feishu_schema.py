@@ -16,6 +16,8 @@ from bot.cards import (Booked, Event, Person, Proposal, Room, SlotChoice, SlotsV
                        rescheduled_card, scope_card, search_card, share_card, slots_card, status_card)
 from bot.cards.did_you_mean import did_you_mean_card
 from bot.cards.no_such_date import no_such_date_card
+from bot.cards.own_time import own_time_card
+from bot.planning.own_time import OwnDay
 from bot.cards.unknown_people import unknown_people_card
 from bot.cards.status import nothing_to_undo_card, undone_card
 import bot.cards
@@ -85,6 +87,12 @@ def every_card(lang: str) -> dict[str, dict]:
     cards["unknown_people"] = unknown_people_card(["Nobody", "张三"], lang, "up1")
     cards["unknown_people_no_button"] = unknown_people_card(["Eve"], lang)
     cards["no_such_date"] = no_such_date_card("Feb 30", lang)
+    day = NOW.date() + dt.timedelta(days=1)
+    at9 = dt.datetime.combine(day, dt.time(9), dt.timezone(dt.timedelta(hours=8)))
+    spans = tuple((at9 + dt.timedelta(hours=2 * i), at9 + dt.timedelta(hours=2 * i + 1)) for i in range(4))
+    cards["own_time"] = own_time_card([OwnDay(day, True, spans, spans), OwnDay(day, False, (), ())], "Asia/Shanghai",
+                                      lang, NOW)
+    cards["own_time_passed"] = own_time_card([], "Asia/Shanghai", lang, NOW)
     cards.update(reminder_cards(lang, crowded))
     cards.update(calendar_cards(lang))
     return cards
@@ -180,7 +188,7 @@ COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_car
            "choose_reminder_card", "digest_set_card", "digest_stopped_card", "digest_card", "note_card",
            "invitation_card", "rsvp_pick_card", "rsvp_done_card", "notice_card", "acl_list_card", "unshare_ask_card",
            "unshared_card", "subscriptions_card", "sub_pick_card", "exchange_card",
-           "rooms_card", "unknown_people_card", "no_such_date_card",
+           "rooms_card", "unknown_people_card", "no_such_date_card", "own_time_card",
            "not_organizer_card", "ask_organizer_card", "confirm_cancel_card"}
 
 
