@@ -10,6 +10,7 @@ from bot.cards.format import fmt_event_time, fmt_range
 from bot.cards.i18n import join
 from bot.feishu import FeishuError
 
+from .asker import organizer_draft
 from .clicks import answer, lost_race
 from .existing import VERBS, as_card_event
 from .table import Click, on_click
@@ -32,6 +33,9 @@ def request_text(bot, draft, organizer, lang: str) -> str:
         minutes = p.get("minutes") or (60 if ev.all_day else int((ev.end - ev.start).total_seconds() // 60))
         new = fmt_range(start, start + dt.timedelta(minutes=minutes), tz, lang)
         return cards.t("ask_reschedule", lang, who=who, title=title, old=old, new=new)
+    if verb == "reschedule" and p.get("window"):      # "周五下午": the asked span, not "some time"
+        ws, we = (dt.datetime.fromisoformat(x) for x in p["window"])
+        return cards.t("ask_reschedule", lang, who=who, title=title, old=old, new=fmt_range(ws, we, tz, lang))
     if verb == "invite":
         names = join([people.display(people.lookup(bot, u), lang) for u in p.get("users", [])]
                      + list(p.get("emails", [])), lang)
@@ -53,9 +57,13 @@ def ask(click: Click) -> dict:
     organizer = people.lookup(bot, chosen["organizer"])
     their = organizer.lang if organizer.lang in ("zh", "en") else lang
     try:
-        bot.feishu.send_card(organizer.open_id, cards.ask_organizer_card(request_text(bot, moved, organizer, their),
-                                                                         their),
-                             "open_id", key=f"ask:{draft.id}")
+        # A move gets Accept / Decline: the organizer's own draft, which moves it and tells the asker.
+        theirs = organizer_draft(bot, moved, organizer.open_id, their, organizer.tz or moved.payload.get("tz"))
+        mid = bot.feishu.send_card(organizer.open_id, cards.ask_organizer_card(
+            request_text(bot, moved, organizer, their), their, theirs.id if theirs else None, chosen.get("event_id")),
+            "open_id", key=f"ask:{draft.id}")
+        if theirs is not None:
+            bot.store.update_draft(theirs.id, card_message_id=mid)
     except FeishuError as e:
         log.warning("asking the organizer of draft %s failed: code=%s log_id=%s", draft.id, e.code, e.log_id)
         bot.store.transition(draft.id, {"cancelled"}, "pending")

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from zoneinfo import ZoneInfo
 
 from tests.flow.conftest import card_text, p2p, today_in, wait_for
 from tests.flow.days import en_day, week_day, zh_day
@@ -145,3 +146,69 @@ def test_am_i_free_answers_with_free_times_and_busy_blocks(yue, text, title, fre
         assert any(a <= s and end <= b for a, b in busy_spans), (e["summary"], s, end, said)
         assert not any(a < end and s < b for a, b in free_spans), (e["summary"], s, end, said)
     assert free_spans or busy_spans or "not a working day" in said or "非工作日" in said
+
+
+# --- c. "Ask the organiser": the asked time travels, and the organiser can accept or decline -----------
+
+def _book(yue, who: str, text: str) -> None:
+    reply = yue.say(p2p(who), who, text)
+    out = yue.click(reply, who, yue.button(reply, "confirm"))
+    assert out["toast"]["type"] == "success", out
+
+
+def _card_to(yue, who: str, words: str) -> dict:
+    return wait_for(f"a card to {who} saying {words!r}",
+                    lambda: [m for m in yue.bot_messages(p2p(who)) if words in card_text(m.get("card"))])[-1]
+
+
+def _start_of(yue, who: str, title: str, day: dt.date) -> dt.datetime:
+    evs = yue.events(who, title, day - dt.timedelta(days=1), day + dt.timedelta(days=8))
+    assert len(evs) == 1, evs
+    return dt.datetime.fromisoformat(evs[0]["start"])
+
+
+def test_en_the_organizer_accepts_the_asked_time_and_the_asker_is_told(yue):
+    day, new_day = week_day("ou_grace", 3, 1), week_day("ou_grace", 3, 3)
+    _book(yue, "ou_grace", f"meet @Erin on {en_day(day)} at 10am about Tokyo pricing")
+    reply = yue.say(p2p("ou_erin"), "ou_erin", f"move the Tokyo pricing meeting to {en_day(new_day)} at 4pm")
+    asked = yue.click(reply, "ou_erin", yue.button(reply, "ask"))
+    assert asked["toast"]["type"] == "success", asked
+    request = _card_to(yue, "ou_grace", "asks to move “Tokyo pricing”")
+    assert "15:00" in card_text(request["card"])           # 4pm in Tokyo is 15:00 on Grace's Singapore clock
+    done = yue.click(request, "ou_grace", yue.button(request, "choose"))
+    assert done["toast"]["type"] == "success", done
+    tokyo_4pm = dt.datetime.combine(new_day, dt.time(16), ZoneInfo("Asia/Tokyo"))
+    assert _start_of(yue, "ou_erin", "Tokyo pricing", day) == tokyo_4pm
+    told = _card_to(yue, "ou_erin", "Grace Tan accepted")
+    assert "Tokyo pricing" in card_text(told["card"]) and "16:00" in card_text(told["card"])
+
+
+def test_zh_a_vague_asked_time_is_carried_and_accepting_offers_its_slots(yue):
+    day, new_day = week_day("ou_kevin", 3, 0), week_day("ou_kevin", 3, 2)
+    _book(yue, "ou_kevin", f"{zh_day(day)}上午10点和 @张浩 开会 前端联调")
+    reply = yue.say(p2p("ou_henry"), "ou_henry", f"把{zh_day(day)}的前端联调挪到{zh_day(new_day)}下午")
+    yue.click(reply, "ou_henry", yue.button(reply, "ask"))
+    request = _card_to(yue, "ou_kevin", "张浩 想把「前端联调」")
+    text = card_text(request["card"])
+    assert zh_day(new_day) in text and "14:00–18:00" in text, text      # the asked afternoon, not "some time"
+    slots = yue.click(request, "ou_kevin", yue.button(request, "choose"))
+    picks = [v for _, v in yue.buttons(slots["card"]) if v.get("a") == "pick"]
+    assert picks, card_text(slots["card"])
+    moved = yue.click(request, "ou_kevin", picks[0])
+    assert moved["toast"]["type"] == "success", moved
+    start = _start_of(yue, "ou_henry", "前端联调", day).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert start.date() == new_day and 14 <= start.hour < 18
+    assert "黄凯 同意了" in card_text(_card_to(yue, "ou_henry", "黄凯 同意了")["card"])
+
+
+def test_zh_the_organizer_declines_nothing_moves_and_the_asker_is_told(yue):
+    day, new_day = week_day("ou_lin", 4, 1), week_day("ou_lin", 4, 3)
+    _book(yue, "ou_lin", f"{zh_day(day)}下午2点和 @刘静 开会 报销复盘")
+    before = _start_of(yue, "ou_ivy", "报销复盘", day)
+    reply = yue.say(p2p("ou_ivy"), "ou_ivy", f"把{zh_day(day)}的报销复盘改到{zh_day(new_day)}下午4点")
+    yue.click(reply, "ou_ivy", yue.button(reply, "ask"))
+    request = _card_to(yue, "ou_lin", "刘静 想把「报销复盘」")
+    out = yue.click(request, "ou_lin", yue.button(request, "cancel"))
+    assert yue.buttons(out["card"]) == [], out            # answered: nothing left to press
+    assert _start_of(yue, "ou_ivy", "报销复盘", day) == before
+    assert "报销复盘" in card_text(_card_to(yue, "ou_ivy", "赵琳 没有同意改期")["card"])

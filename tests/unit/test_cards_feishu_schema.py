@@ -143,6 +143,7 @@ def room_and_organizer_cards(lang: str) -> dict[str, dict]:
     out["rooms_none"] = rooms_card([], lang, seats=99)
     out["not_organizer"] = not_organizer_card("n1", LONG, "王丽", "reschedule", lang)
     out["ask_organizer"] = ask_organizer_card(LONG, lang)
+    out["ask_organizer_buttons"] = ask_organizer_card(LONG, lang, "d9", "ev_1", title=LONG)
     out["confirm_cancel"] = confirm_cancel_card("cc1", EVENTS[0], SH, lang)
     return out
 
