@@ -7,7 +7,7 @@ its moves are compare-and-set in the store, and its Undo is defined per kind (`u
     transport → clicks.on_card → the kind's table → @on_click handler → feishu → patched card
 """
 from . import existing, immediate, messages, proposal  # noqa: F401  (they register their tables)
-from . import existing_steps, organizer, rooms  # noqa: F401  (more clicks: rooms, the organizer, new times)
+from . import bulk_cancel, existing_steps, organizer, rooms  # noqa: F401  (more clicks: rooms, the organizer, new times)
 from .clicks import on_card
 from .existing import as_card_event
 from .housekeeping import STUCK_BOOKING, maintenance

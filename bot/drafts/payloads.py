@@ -112,7 +112,7 @@ PAYLOADS: dict[str, type[Payload]] = {
     "schedule": ProposalPayload, "cancel": ExistingPayload, "reschedule": ExistingPayload,
     "invite": ExistingPayload, "leave": LeavePayload, "share": SharePayload,
     "error": MessagePayload, "didyoumean": MessagePayload,
-    "unknownpeople": MessagePayload,
+    "unknownpeople": MessagePayload, "cancelall": ExistingPayload,
 }
 
 

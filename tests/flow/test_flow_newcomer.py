@@ -212,3 +212,39 @@ def test_zh_the_organizer_declines_nothing_moves_and_the_asker_is_told(yue):
     assert yue.buttons(out["card"]) == [], out            # answered: nothing left to press
     assert _start_of(yue, "ou_ivy", "报销复盘", day) == before
     assert "报销复盘" in card_text(_card_to(yue, "ou_ivy", "赵琳 没有同意改期")["card"])
+
+
+# --- d. "cancel all my meetings": list them, confirm once, a true Undo ---------------------------------
+
+@pytest.mark.parametrize("who, guest, lang", [("ou_henry", "@黄凯", "zh"), ("ou_jonas", "@Dave", "en")])
+def test_cancel_all_lists_the_days_meetings_cancels_them_and_undo_restores_them(yue, who, guest, lang):
+    day, empty_day = week_day(who, 4, 3), week_day(who, 4, 4)
+    titles = ["批量一", "批量二"] if lang == "zh" else ["pricing review", "hiring plan"]
+    if lang == "zh":
+        _book(yue, who, f"{zh_day(day)}上午10点和 {guest} 开会 {titles[0]}")
+        _book(yue, who, f"{zh_day(day)}下午3点和 {guest} 开会 {titles[1]}")
+        ask_all, ask_none = f"取消我{zh_day(day)}所有的会", f"取消我{zh_day(empty_day)}所有的会"
+    else:
+        _book(yue, who, f"meet {guest} on {en_day(day)} at 10am about {titles[0]}")
+        _book(yue, who, f"meet {guest} on {en_day(day)} at 3pm about {titles[1]}")
+        ask_all, ask_none = f"cancel all my meetings on {en_day(day)}", f"cancel all my meetings on {en_day(empty_day)}"
+    guest_id = "ou_kevin" if lang == "zh" else "ou_dave"
+
+    def on_calendar() -> list[str]:
+        return sorted(e["summary"] for e in yue.agenda(guest_id, day - dt.timedelta(days=1), day + dt.timedelta(days=2))
+                      if e["kind"] == "event" and e["summary"] in titles)
+
+    assert on_calendar() == sorted(titles)
+    reply = yue.say(p2p(who), who, ask_all)
+    said = card_text(reply["card"])
+    assert all(t in said for t in titles), said
+    done = yue.click(reply, who, yue.button(reply, "confirm"))
+    assert done["toast"]["type"] == "success", done
+    assert on_calendar() == []
+    back = yue.click(reply, who, yue.button(done["card"], "undo"))
+    assert back["toast"]["type"] == "success", back
+    assert on_calendar() == sorted(titles)
+
+    none = yue.say(p2p(who), who, ask_none)
+    assert yue.buttons(none) == []
+    assert ("没有可取消的会议" if lang == "zh" else "No meetings to cancel") in card_text(none["card"])

@@ -17,6 +17,7 @@ from bot.cards import (Booked, Event, Person, Proposal, Room, SlotChoice, SlotsV
 from bot.cards.did_you_mean import did_you_mean_card
 from bot.cards.no_such_date import no_such_date_card
 from bot.cards.own_time import own_time_card
+from bot.cards.cancel_all import cancel_all_card, cancel_all_none_card, cancelled_all_card
 from bot.planning.own_time import OwnDay
 from bot.cards.unknown_people import unknown_people_card
 from bot.cards.status import nothing_to_undo_card, undone_card
@@ -93,6 +94,10 @@ def every_card(lang: str) -> dict[str, dict]:
     cards["own_time"] = own_time_card([OwnDay(day, True, spans, spans), OwnDay(day, False, (), ())], "Asia/Shanghai",
                                       lang, NOW)
     cards["own_time_passed"] = own_time_card([], "Asia/Shanghai", lang, NOW)
+    cards["cancel_all"] = cancel_all_card("ca1", EVENTS, SH, lang)
+    cards["cancel_all_none"] = cancel_all_none_card(LONG, lang)
+    cards["cancelled_all"] = cancelled_all_card("ca1", EVENTS, 2, SH, lang, undo=True)
+    cards["cancelled_all_closed"] = cancelled_all_card("ca1", EVENTS[:1], 0, SH, lang, undo=False)
     cards.update(reminder_cards(lang, crowded))
     cards.update(calendar_cards(lang))
     return cards
@@ -190,6 +195,7 @@ COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_car
            "invitation_card", "rsvp_pick_card", "rsvp_done_card", "notice_card", "acl_list_card", "unshare_ask_card",
            "unshared_card", "subscriptions_card", "sub_pick_card", "exchange_card",
            "rooms_card", "unknown_people_card", "no_such_date_card", "own_time_card",
+           "cancel_all_card", "cancel_all_none_card", "cancelled_all_card",
            "not_organizer_card", "ask_organizer_card", "confirm_cancel_card"}
 
 
