@@ -23,6 +23,9 @@ STRINGS.update({
     "cancel_all_none": ("{when} 没有你发起的会议，没有取消任何东西。",
                         "You organize no meetings on {when}; nothing was cancelled."),
     "what_cancelall": ("取消 {n} 个会议", "cancelling {n} meetings"),
+    "cancel_all_only_yue": ("只查了通过约预订的会议；连接日历后，日历里你发起的其他会议也会列出。",
+                            "I only looked at meetings booked through Yue; connect your calendar to include the others "
+                            "you organize."),
 })
 
 
@@ -31,18 +34,25 @@ def _listing(events: Sequence[Event], tz: str, lang: str) -> str:
                      f"{fmt_event_time(e.start, e.end, e.all_day, tz, lang)}" for e in events)
 
 
-def cancel_all_card(draft_id: str, events: Sequence[Event], tz: str, lang: str) -> dict[str, Any]:
-    """The meetings to cancel; `{"a": "confirm", "d"}` cancels them all, `{"a": "cancel", "d"}` keeps them."""
+def _only_yue(only_yue: bool, lang: str) -> list[dict[str, Any]]:
+    return [md(t("cancel_all_only_yue", lang), small=True)] if only_yue else []
+
+
+def cancel_all_card(draft_id: str, events: Sequence[Event], tz: str, lang: str,
+                    only_yue: bool = False) -> dict[str, Any]:
+    """The meetings to cancel; `{"a": "confirm", "d"}` cancels them all, `{"a": "cancel", "d"}` keeps them.
+    `only_yue`: the person's calendar is not connected, so only Yue's bookings were looked at."""
     n = len(events)
     return card(t("title_cancel_all", lang, n=n), "orange",
-                [md(t("cancel_all_body", lang)), md(_listing(events, tz, lang)),
+                [md(t("cancel_all_body", lang)), md(_listing(events, tz, lang)), *_only_yue(only_yue, lang),
                  row([button(t("btn_cancel_all", lang, n=n), value(CONFIRM, draft_id), "danger"),
                       button(t("btn_keep_all", lang), value(CANCEL, draft_id))])], lang)
 
 
-def cancel_all_none_card(when: str, lang: str) -> dict[str, Any]:
+def cancel_all_none_card(when: str, lang: str, only_yue: bool = False) -> dict[str, Any]:
     """Nothing the person organizes in the span: said plainly, no buttons."""
-    return card(t("title_cancel_all_none", lang), "grey", [md(t("cancel_all_none", lang, when=esc(when)))], lang)
+    return card(t("title_cancel_all_none", lang), "grey",
+                [md(t("cancel_all_none", lang, when=esc(when))), *_only_yue(only_yue, lang)], lang)
 
 
 def cancelled_all_card(draft_id: str, events: Sequence[Event], failed: int, tz: str, lang: str,

@@ -19,12 +19,12 @@ from .undo import acted, run_undo, undo_click, undoer
 log = logging.getLogger("yue.drafts")
 
 
-def ask_card(draft_id: str, found: list[dict], tz: str, lang: str) -> dict:
-    return cards.cancel_all_card(draft_id, [as_card_event(c, tz) for c in found], tz, lang)
+def ask_card(draft_id: str, found: list[dict], tz: str, lang: str, only_yue: bool) -> dict:
+    return cards.cancel_all_card(draft_id, [as_card_event(c, tz) for c in found], tz, lang, only_yue)
 
 
-def none_card(when: str, lang: str) -> dict:
-    return cards.cancel_all_none_card(when, lang)
+def none_card(when: str, lang: str, only_yue: bool) -> dict:
+    return cards.cancel_all_none_card(when, lang, only_yue)
 
 
 def _done_view(bot, d: Draft, lang: str, now: dt.datetime) -> dict:

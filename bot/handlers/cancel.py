@@ -25,9 +25,10 @@ def handle(ctx) -> None:
     ask(ctx, "cancel", {})
 
 
-def _mine(ctx, start: dt.datetime, end: dt.datetime) -> list[dict]:
+def _mine(ctx, start: dt.datetime, end: dt.datetime) -> tuple[list[dict], bool]:
     """The meetings in [start, end) the sender organizes: Yue's bookings, and their own calendar
-    when it is connected (a series counts by the occurrence in the span)."""
+    when it is connected (series are left out: "this one or all?" is not a bulk question);
+    and whether only Yue's bookings were looked at."""
     bot, me = ctx.bot, ctx.sender.open_id
     out: dict[str, dict] = {}
     for d in bot.store.find_drafts(owner=me, kind="schedule", statuses={"booked"}, limit=200):
@@ -48,19 +49,19 @@ def _mine(ctx, start: dt.datetime, end: dt.datetime) -> list[dict]:
             out[e.event_id] = {"event_id": e.event_id, "calendar_id": e.calendar_id or cal, "title": e.summary,
                                "start": e.start.isoformat(), "end": e.end.isoformat(), "all_day": e.all_day,
                                "source": "user", "organizer": me}
-    return sorted(out.values(), key=lambda c: c["start"])[:MAX_BULK]
+    return sorted(out.values(), key=lambda c: c["start"])[:MAX_BULK], not token
 
 
 def cancel_all(ctx) -> None:
     start, end = span(ctx)
-    found = _mine(ctx, start, end)
+    found, only_yue = _mine(ctx, start, end)
     if not found:
         tz = zone(ctx.sender.tz)
         when = fmt_days(start.astimezone(tz).date(), (end - dt.timedelta(seconds=1)).astimezone(tz).date(), ctx.lang)
-        ctx.reply(bulk_cancel.none_card(when, ctx.lang), key="cancelall")
+        ctx.reply(bulk_cancel.none_card(when, ctx.lang, only_yue), key="cancelall")
         return
     payload = {"verb": "cancel", "candidates": found, "tz": ctx.sender.tz, "lang": ctx.lang}
     draft = ctx.bot.store.create_draft(ctx.sender.open_id, "cancelall", payload, chat_id=ctx.chat_id,
                                        key=f"{ctx.message_id}:cancelall")
-    mid = ctx.reply(bulk_cancel.ask_card(draft.id, found, ctx.sender.tz, ctx.lang), key="cancelall")
+    mid = ctx.reply(bulk_cancel.ask_card(draft.id, found, ctx.sender.tz, ctx.lang, only_yue), key="cancelall")
     ctx.bot.store.update_draft(draft.id, card_message_id=mid)

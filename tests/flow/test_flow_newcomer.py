@@ -248,3 +248,5 @@ def test_cancel_all_lists_the_days_meetings_cancels_them_and_undo_restores_them(
     none = yue.say(p2p(who), who, ask_none)
     assert yue.buttons(none) == []
     assert ("没有可取消的会议" if lang == "zh" else "No meetings to cancel") in card_text(none["card"])
+    # Not connected: only Yue's bookings were looked at, and the card says so.
+    assert ("连接日历后" if lang == "zh" else "connect your calendar") in card_text(none["card"])
