@@ -13,12 +13,14 @@ from typing import Any
 
 import intents
 from intents import slash
+from intents.impossible import impossible_date
 
-from . import drafts, people
+from . import cards, drafts, people
 from .config import zone
 from .feishu import Person
 from .handlers import dispatch
 from .handlers.registry import item_handler
+from .unknown_names import unknown_names, without
 
 log = logging.getLogger("yue.router")
 
@@ -30,6 +32,8 @@ PARSE_FAILURES: dict[str, int] = {}
 _MAX_FAILURES_KEPT = 1000
 _failures_lock = threading.Lock()
 UNSURE_BELOW = 0.7      # parser confidence under which Yue asks "did you mean" instead of acting
+# Requests that still make sense without the people Yue could not resolve ("continue without them").
+GOES_ON_WITHOUT = {"schedule", "find_time", "rooms"}
 
 
 @dataclass
@@ -178,6 +182,10 @@ def handle_message(bot, payload: dict, last_attempt: bool = True) -> None:
     command, _ = slash.split(text)
     if chat_type != "p2p" and not bot_keys and command is None:
         return  # in a group Yue speaks only when spoken to
+    skipped = payload.get(drafts.WITHOUT_KEY)
+    if isinstance(skipped, list) and skipped:       # "continue without them" was clicked
+        text = without(text, [str(n) for n in skipped]).strip()
+    unknown = unknown_names(text)
     now = bot.now()
     person = people.lookup(bot, sender_id, now)
     others = [{"key": m.get("key"), "id": (m.get("id") or {}).get("open_id"), "name": m.get("name")}
@@ -196,6 +204,12 @@ def handle_message(bot, payload: dict, last_attempt: bool = True) -> None:
               wordless_lang=_wordless_lang(bot, person, text, command, intent),
               attempt=attempt if isinstance(attempt, int) and attempt > 0 else 0, last_attempt=last_attempt)
     if msg.get("message_type") != "text" and chat_type != "p2p":
+        return
+    if unknown:
+        drafts.tell_unknown(ctx, unknown, intent.intent in GOES_ON_WITHOUT)
+        return
+    if "impossible_date" in intent.assumptions and (named := impossible_date(text)):
+        ctx.reply(cards.no_such_date_card(named, ctx.lang), key="nosuchdate")
         return
     readings = [] if (forced or command) else unsure_readings(intent)
     if readings:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 
-from . import actions, decide, fallback, normalize, people, slash
+from . import actions, decide, fallback, impossible, normalize, own_time, people, slash
 from .model import INTENTS, Analysis, Intent, TimeSpec
 from .timeutil import zone
 
@@ -104,6 +104,10 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
             role = _share_role(lang, body)
     assumptions = list(dict.fromkeys(t.assumptions)) if t.assumptions else []
     start, end, window_start, window_end = t.start, t.end, t.window_start, t.window_end
+    if ("月" in body or any(c.isdigit() for c in body)) and impossible.impossible_date(body):
+        # "Feb 30": whatever day the rules made of it is one the person never named
+        start = end = window_start = window_end = None
+        assumptions.append("impossible_date")
     if intent in _FUTURE_INTENTS:
         first = start if start is not None else window_start
         if isinstance(first, dt.datetime):
@@ -112,13 +116,17 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
             past = isinstance(first, dt.date) and first < now.date()
         if past:
             assumptions.append("date_in_past")
-    if start is None and window_start is None and intent in ("schedule", "find_time"):
+    if start is None and window_start is None and intent in ("schedule", "find_time") \
+            and "impossible_date" not in assumptions:
         window_start = now
         window_end = now + _DEFAULT_WINDOW
         assumptions.append("default_window")
     att = people.attendees(rest, mentions, bot_id)
     if a.everyone:
         att.append({"type": "chat", "id": None})
+    own = intent == "find_time" and not att and not command and own_time.asks_own_time(lang, body)
+    if own:  # "am I free tomorrow?": answered, not booked; sure of it
+        confidence, alternatives = max(confidence, own_time.CONFIDENCE), ()
     # rules give aware times; a naive one is read in the user's zone
     if isinstance(start, dt.datetime) and start.tzinfo is None:
         start = start.replace(tzinfo=tzinfo)
@@ -130,7 +138,7 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
         attendees=tuple(att), room=a.room, title=title, recurrence=t.recurrence,
         query=query, lang=lang, assumptions=tuple(assumptions), role=role,
         confidence=confidence, alternatives=tuple({"intent": i, "confidence": c} for i, c in alternatives),
-        action=slash.ACTIONS.get(command or "") or _action(intent, lang, body),
+        action=own_time.ACTION if own else slash.ACTIONS.get(command or "") or _action(intent, lang, body),
         capacity=a.capacity, remind_before_minutes=a.remind_before_minutes,
     )
 

@@ -20,6 +20,10 @@ from .proposal import proposal_card
 from . import reminders  # noqa: F401,I001  (adds its strings; its builders are used as cards.reminders.*)
 from .rooms import rooms_card
 from .slots import slots_card
+from .unknown_people import WITHOUT, unknown_people_card
+from .no_such_date import no_such_date_card
+from .own_time import own_time_card
+from .cancel_all import cancel_all_card, cancel_all_none_card, cancelled_all_card
 from .status import error_card, nothing_to_undo_card, status_card, toast, undone_card
 
 __all__ = [
@@ -30,5 +34,7 @@ __all__ = [
     "ACTIONS", "CANCEL", "CHOOSE", "CONFIRM", "OTHER", "PICK", "RETRY", "SCOPE", "UNDO",
     "Booked", "Conflict", "Event", "Person", "Proposal", "Room", "SlotChoice", "SlotsView", "value",
     "ASK", "ROOM", "OffHours", "rooms_card", "not_organizer_card", "ask_organizer_card", "confirm_cancel_card",
+    "WITHOUT", "unknown_people_card", "no_such_date_card", "own_time_card", "cancel_all_card", "cancel_all_none_card",
+    "cancelled_all_card",
     "describe_rrule", "fmt_range", "fmt_when", "zone_label", "norm_lang", "t",
 ]

@@ -22,9 +22,15 @@ def not_organizer_card(draft_id: str, title: str, organizer: str, verb: str, lan
                                 button(t("btn_cancel", lang), value(CANCEL, draft_id))])], lang)
 
 
-def ask_organizer_card(text: str, lang: str) -> dict[str, Any]:
-    """What the organizer receives: the request in words (they act on it themselves)."""
-    return card(t("title_ask", lang), "blue", [md(esc(text))], lang)
+def ask_organizer_card(text: str, lang: str, draft_id: str | None = None, event_id: str | None = None,
+                       title: str | None = None) -> dict[str, Any]:
+    """What the organizer receives: the request in words; with `draft_id` (a move they can make
+    here), Accept `{"a": "choose", "d", "e"}` and Decline `{"a": "cancel", "d"}`."""
+    elements = [md(esc(text))]
+    if draft_id and event_id:
+        elements.append(row([button(t("btn_accept_request", lang), value(CHOOSE, draft_id, e=event_id), "primary"),
+                             button(t("btn_decline_request", lang), value(CANCEL, draft_id))]))
+    return card(title or t("title_ask", lang), "blue", elements, lang)
 
 
 def confirm_cancel_card(draft_id: str, event: Event, tz: str, lang: str) -> dict[str, Any]:

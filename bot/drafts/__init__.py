@@ -7,17 +7,17 @@ its moves are compare-and-set in the store, and its Undo is defined per kind (`u
     transport → clicks.on_card → the kind's table → @on_click handler → feishu → patched card
 """
 from . import existing, immediate, messages, proposal  # noqa: F401  (they register their tables)
-from . import existing_steps, organizer, rooms  # noqa: F401  (more clicks: rooms, the organizer, new times)
+from . import bulk_cancel, existing_steps, organizer, rooms  # noqa: F401  (more clicks: rooms, the organizer, new times)
 from .clicks import on_card
 from .existing import as_card_event
 from .housekeeping import STUCK_BOOKING, maintenance
 from .immediate import do_once, leave_view, share_view
-from .messages import INTENT_KEY, RETRY_KEY, TryLater, ask, on_failure
+from .messages import INTENT_KEY, RETRY_KEY, WITHOUT_KEY, TryLater, ask, on_failure, tell_unknown
 from .table import TABLES, require_handlers
 from .undo import UNDO_WINDOW, undo_latest
 
 require_handlers()
 
 __all__ = ["on_card", "maintenance", "as_card_event", "do_once", "leave_view", "share_view", "ask",
-           "on_failure", "TryLater", "INTENT_KEY", "RETRY_KEY", "TABLES", "UNDO_WINDOW", "STUCK_BOOKING",
-           "undo_latest"]
+           "tell_unknown", "WITHOUT_KEY", "on_failure", "TryLater", "INTENT_KEY", "RETRY_KEY", "TABLES",
+           "UNDO_WINDOW", "STUCK_BOOKING", "undo_latest"]

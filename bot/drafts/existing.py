@@ -14,6 +14,7 @@ from bot.config import zone
 from bot.feishu import FeishuError
 from bot.store import Draft
 
+from .asker import tell_asker
 from .clicks import answer, lost_race, patch
 from .payloads import ExistingPayload, ProposalPayload
 from .table import Click, State, StateTable, ended, on_click, table
@@ -149,6 +150,7 @@ def act(click: Click, chosen: dict, which: str) -> dict:
         bot.store.transition(draft.id, {"booking"}, "pending")
         return _error(e, p.lang, draft.id)
     done = acted(bot, moved, {"booking"}, result, undoable=undoable) or bot.store.get_draft(draft.id) or moved
+    tell_asker(bot, done, accepted=True)        # a move the organizer made on request
     return answer("done", p.lang, done_view(bot, done, p.lang, now))
 
 

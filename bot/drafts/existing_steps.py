@@ -10,6 +10,7 @@ import datetime as dt
 from bot import cards, people, planning
 from bot.store import Draft
 
+from .asker import tell_asker
 from .clicks import answer, lost_race
 from .existing import VERBS, act, as_card_event, choose
 from .payloads import ExistingPayload
@@ -94,6 +95,7 @@ def cancel(click: Click) -> dict:
     if moved is None:
         return lost_race(click)
     title = (ExistingPayload.of(moved.payload).chosen or {}).get("title")
+    tell_asker(click.bot, moved, accepted=False)    # the organizer declined a request
     return answer("cancelled", click.lang, cards.status_card("cancelled", click.lang, title))
 
 

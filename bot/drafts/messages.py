@@ -17,6 +17,7 @@ log = logging.getLogger("yue.drafts")
 
 RETRY_KEY = "yue_attempt"          # in a re-queued message: which attempt this is (reply keys differ)
 INTENT_KEY = "yue_intent"          # in a re-queued message: the intent the person picked
+WITHOUT_KEY = "yue_without"        # in a re-queued message: the @names to go on without
 
 
 def _status(kind: str):
@@ -36,10 +37,20 @@ DID_YOU_MEAN = table(StateTable(kinds=("didyoumean",), states={
 }))
 
 
-def requeue(bot, draft_id: str, message: dict, attempt: int, intent: str | None = None) -> None:
+UNKNOWN_PEOPLE = table(StateTable(kinds=("unknownpeople",), states={
+    "pending": State(clicks={cards.WITHOUT: "done"}),
+    "done": ended("already_done", _status("done")),
+    "expired": ended("expired", _status("expired")),
+}))
+
+
+def requeue(bot, draft_id: str, message: dict, attempt: int, intent: str | None = None,
+            without: list[str] | None = None) -> None:
     again = {**message, RETRY_KEY: attempt}
     if intent:
         again[INTENT_KEY] = intent
+    if without:
+        again[WITHOUT_KEY] = without
     if bot.store.inbox_put(f"again:{draft_id}", "message", again):
         bot.kick()
 
@@ -65,6 +76,15 @@ def mean(click: Click) -> dict:
     requeue(click.bot, click.draft.id, p.message, p.attempt, intent=chosen)
     body = cards.status_card("done", p.lang, cards.intent_label(chosen, p.lang))
     return answer("done", p.lang, body)
+
+
+@on_click("unknownpeople", cards.WITHOUT)
+def go_on_without(click: Click) -> dict:
+    p = MessagePayload.of(click.draft.payload)
+    if click.bot.store.transition(click.draft.id, {"pending"}, "done") is None:
+        return lost_race(click)
+    requeue(click.bot, click.draft.id, p.message, p.attempt, without=p.readings)
+    return answer("done", p.lang, cards.status_card("done", p.lang, cards.t("btn_without_them", p.lang)))
 
 
 # --- the router's error path -------------------------------------------------------------------
@@ -108,4 +128,21 @@ def ask(ctx, readings: list[str]) -> None:
         chat_id=ctx.chat_id, key=f"{ctx.message_id}:didyoumean")
     mid = ctx.reply(cards.did_you_mean_card(draft.id, draft.payload.get("readings") or readings, ctx.lang),
                     key="didyoumean")
+    ctx.bot.store.update_draft(draft.id, card_message_id=mid)
+
+
+# --- @names nobody knows ------------------------------------------------------------------------
+
+def tell_unknown(ctx, names: list[str], can_go_on: bool) -> None:
+    """The message names people Yue cannot resolve: say so, book nothing; when the request
+    still makes sense without them, a button runs it again without those names."""
+    if not can_go_on:
+        ctx.reply(cards.unknown_people_card(names, ctx.lang), key="unknownpeople")
+        return
+    draft = ctx.bot.store.create_draft(
+        ctx.sender.open_id, "unknownpeople",
+        MessagePayload(lang=ctx.lang, tz=ctx.sender.tz, message=ctx.raw, attempt=ctx.attempt,
+                       readings=names).to_json(),
+        chat_id=ctx.chat_id, key=f"{ctx.message_id}:unknownpeople")
+    mid = ctx.reply(cards.unknown_people_card(names, ctx.lang, draft.id), key="unknownpeople")
     ctx.bot.store.update_draft(draft.id, card_message_id=mid)

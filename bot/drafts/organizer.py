@@ -11,6 +11,7 @@ from bot.cards.i18n import join
 from bot.feishu import FeishuError, Person
 from bot.store import Draft
 
+from .asker import organizer_draft
 from .clicks import answer, lost_race
 from .existing import VERBS, as_card_event
 from .table import Click, on_click
@@ -33,6 +34,9 @@ def request_text(bot, draft: Draft, organizer: Person, lang: str) -> str:
         minutes = p.get("minutes") or _minutes(ev)
         new = fmt_range(start, start + dt.timedelta(minutes=minutes), tz, lang)
         return cards.t("ask_reschedule", lang, who=who, title=title, old=old, new=new)
+    if verb == "reschedule" and p.get("window"):      # "周五下午": the asked span, not "some time"
+        ws, we = (dt.datetime.fromisoformat(x) for x in p["window"])
+        return cards.t("ask_reschedule", lang, who=who, title=title, old=old, new=fmt_range(ws, we, tz, lang))
     if verb == "invite":
         names = join([people.display(people.lookup(bot, u), lang) for u in p.get("users", [])]
                      + list(p.get("emails", [])), lang)
@@ -61,9 +65,13 @@ def ask(click: Click) -> dict:
     organizer = people.lookup(bot, chosen["organizer"])
     their = organizer.lang if organizer.lang in ("zh", "en") else lang
     try:
-        bot.feishu.send_card(organizer.open_id, cards.ask_organizer_card(request_text(bot, moved, organizer, their),
-                                                                         their),
-                             "open_id", key=f"ask:{draft.id}")
+        # A move gets Accept / Decline: the organizer's own draft, which moves it and tells the asker.
+        theirs = organizer_draft(bot, moved, organizer.open_id, their, organizer.tz or moved.payload.get("tz"))
+        mid = bot.feishu.send_card(organizer.open_id, cards.ask_organizer_card(
+            request_text(bot, moved, organizer, their), their, theirs.id if theirs else None, chosen.get("event_id")),
+            "open_id", key=f"ask:{draft.id}")
+        if theirs is not None:
+            bot.store.update_draft(theirs.id, card_message_id=mid)
     except FeishuError as e:
         log.warning("asking the organizer of draft %s failed: code=%s log_id=%s", draft.id, e.code, e.log_id)
         bot.store.transition(draft.id, {"cancelled"}, "pending")

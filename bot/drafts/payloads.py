@@ -105,13 +105,14 @@ class MessagePayload(Payload):
     message: dict[str, Any] = field(default_factory=dict)   # the im.message.receive_v1 envelope
     attempt: int = 0
     error: str = "other"                                     # error drafts: the error's kind
-    readings: list[str] = field(default_factory=list)       # did-you-mean: best reading first
+    readings: list[str] = field(default_factory=list)       # did-you-mean: best reading first; unknown @names
 
 
 PAYLOADS: dict[str, type[Payload]] = {
     "schedule": ProposalPayload, "cancel": ExistingPayload, "reschedule": ExistingPayload,
     "invite": ExistingPayload, "leave": LeavePayload, "share": SharePayload,
     "error": MessagePayload, "didyoumean": MessagePayload,
+    "unknownpeople": MessagePayload, "cancelall": ExistingPayload,
 }
 
 

@@ -227,7 +227,9 @@ def free_slots(bot, draft, lang: str, window: tuple[dt.datetime, dt.datetime],
         choices = tuple(cards.SlotChoice(s.start, s.end) for s in found)
         best_effort = False
     else:
-        be = slots.best_effort_slots(busy, hours, ws, we, duration, now, tz=p["tz"], band=band)
+        # Ranked by how many can come; shown, like every list of times, in time order.
+        be = sorted(slots.best_effort_slots(busy, hours, ws, we, duration, now, tz=p["tz"], band=band),
+                    key=lambda b: b.slot.start)
         choices = tuple(cards.SlotChoice(
             b.slot.start, b.slot.end, unavailable=tuple(names.get(x, x) for x in b.busy),
             off_hours=tuple(cards.OffHours(person=names.get(x, x), tz=hours[x].tz)

@@ -13,7 +13,7 @@ PARTS = {
     "noon": (12, 14), "lunch": (12, 14), "early morning": (6, 9), "late morning": (10, 12),
     "early afternoon": (13, 15), "late afternoon": (16, 18), "early evening": (17, 19),
     "late evening": (20, 23), "late night": (21, 24), "daytime": (9, 18),
-    "after lunch": (13, 17), "after work": (17, 21), "after school": (15, 19),
+    "after lunch": (13, 18), "after work": (17, 21), "after school": (15, 19),
     "dinner": (18, 20), "breakfast": (7, 9), "am": (9, 12), "pm": (14, 18),
     # the last working hour: "eod", "end of day" (a deadline "by eod" runs to its end, 18:00)
     "eod": (17, 18),

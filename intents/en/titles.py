@@ -116,6 +116,8 @@ _VERB_TITLE = fast_compile(r"(?:a\s+)?(?:sync|call|chat|meeting|standup|catch\s+
 _ARTICLE = fast_compile(r"^(?:a|an|the|my|our)\s+", re.I)
 _ABOUT = fast_compile(r"^(?:about|regarding|re:?|to\s+discuss|to\s+talk\s+about|on\s+the\s+topic\s+of)\s+", re.I)
 _WORDCHAR = fast_compile(r"\w")
+# A verb of getting time left alone ("grab 30 min with @Dave"): how it was asked, not a subject.
+_BARE_VERBS = frozenset(["grab", "snag", "get", "squeeze in", "pencil in", "block", "block out", "hold", "steal"])
 # "Crash Review A": a capital letter after a capitalised word ends a name, it is no article.
 _NAME_LETTER = fast_compile(r"\b[A-Z][\w-]*\s+[A-Z]$")
 
@@ -256,7 +258,7 @@ def clean(text: str, lead: bool = True) -> str | None:
         s = _ROOM_WORD.sub(" ", s)
     s = s.strip(" ,.!?;:-'\"")
     s = " ".join(s.split())
-    if not s or not _WORDCHAR.search(s) or len(s) > 120:
+    if not s or not _WORDCHAR.search(s) or len(s) > 120 or s.lower() in _BARE_VERBS:
         return None
     return s
 

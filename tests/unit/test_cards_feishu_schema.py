@@ -15,6 +15,11 @@ from bot.cards import (Booked, Event, Person, Proposal, Room, SlotChoice, SlotsV
                        cancelled_event_card, choose_event_card, error_card, invite_card, leave_card, proposal_card,
                        rescheduled_card, scope_card, search_card, share_card, slots_card, status_card)
 from bot.cards.did_you_mean import did_you_mean_card
+from bot.cards.no_such_date import no_such_date_card
+from bot.cards.own_time import own_time_card
+from bot.cards.cancel_all import cancel_all_card, cancel_all_none_card, cancelled_all_card
+from bot.planning.own_time import OwnDay
+from bot.cards.unknown_people import unknown_people_card
 from bot.cards.status import nothing_to_undo_card, undone_card
 import bot.cards
 from bot.cards.base import MAX_TEXT
@@ -80,6 +85,20 @@ def every_card(lang: str) -> dict[str, dict]:
     cards["nothing_to_undo"] = nothing_to_undo_card(lang)
     cards["nothing_to_undo_last"] = nothing_to_undo_card(lang, "booking “Sync”")
     cards["did_you_mean"] = did_you_mean_card("dm1", ["schedule", "find_time", "no_such_intent"], lang)
+    cards["unknown_people"] = unknown_people_card(["Nobody", "张三"], lang, "up1")
+    cards["unknown_people_no_button"] = unknown_people_card(["Eve"], lang)
+    cards["no_such_date"] = no_such_date_card("Feb 30", lang)
+    day = NOW.date() + dt.timedelta(days=1)
+    at9 = dt.datetime.combine(day, dt.time(9), dt.timezone(dt.timedelta(hours=8)))
+    spans = tuple((at9 + dt.timedelta(hours=2 * i), at9 + dt.timedelta(hours=2 * i + 1)) for i in range(4))
+    cards["own_time"] = own_time_card([OwnDay(day, True, spans, spans), OwnDay(day, False, (), ())], "Asia/Shanghai",
+                                      lang, NOW)
+    cards["own_time_passed"] = own_time_card([], "Asia/Shanghai", lang, NOW)
+    cards["cancel_all"] = cancel_all_card("ca1", EVENTS, SH, lang)
+    cards["cancel_all_none"] = cancel_all_none_card(LONG, lang, only_yue=True)
+    cards["cancel_all_only_yue"] = cancel_all_card("ca2", EVENTS, SH, lang, only_yue=True)
+    cards["cancelled_all"] = cancelled_all_card("ca1", EVENTS, 2, SH, lang, undo=True)
+    cards["cancelled_all_closed"] = cancelled_all_card("ca1", EVENTS[:1], 0, SH, lang, undo=False)
     cards.update(reminder_cards(lang, crowded))
     cards.update(calendar_cards(lang))
     return cards
@@ -130,6 +149,7 @@ def room_and_organizer_cards(lang: str) -> dict[str, dict]:
     out["rooms_none"] = rooms_card([], lang, seats=99)
     out["not_organizer"] = not_organizer_card("n1", LONG, "王丽", "reschedule", lang)
     out["ask_organizer"] = ask_organizer_card(LONG, lang)
+    out["ask_organizer_buttons"] = ask_organizer_card(LONG, lang, "d9", "ev_1", title=LONG)
     out["confirm_cancel"] = confirm_cancel_card("cc1", EVENTS[0], SH, lang)
     return out
 
@@ -175,7 +195,9 @@ COVERED = {"agenda_card", "search_card", "booked_card", "leave_card", "share_car
            "choose_reminder_card", "digest_set_card", "digest_stopped_card", "digest_card", "note_card",
            "invitation_card", "rsvp_pick_card", "rsvp_done_card", "notice_card", "acl_list_card", "unshare_ask_card",
            "unshared_card", "subscriptions_card", "sub_pick_card", "exchange_card",
-           "rooms_card", "not_organizer_card", "ask_organizer_card", "confirm_cancel_card"}
+           "rooms_card", "unknown_people_card", "no_such_date_card", "own_time_card",
+           "cancel_all_card", "cancel_all_none_card", "cancelled_all_card",
+           "not_organizer_card", "ask_organizer_card", "confirm_cancel_card"}
 
 
 def test_every_card_builder_is_covered():

@@ -16,7 +16,8 @@ from bot.store import DRAFT_STATUSES
 
 def test_every_kind_has_a_table_of_known_states_and_every_click_a_handler():
     assert set(TABLES) == {"schedule", "cancel", "reschedule", "invite", "leave", "share", "error", "didyoumean",
-                           "unshare", "subscribe"}
+                           "unshare", "subscribe", "unknownpeople",
+                           "cancelall"}
     for kind, t in TABLES.items():
         assert set(t.states) <= set(DRAFT_STATUSES), kind
         for state in t.states.values():
