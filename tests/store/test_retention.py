@@ -169,6 +169,19 @@ def test_two_instances_prune_once_per_period_without_conflict(make_store) -> Non
     assert count(stores[0], inbox, inbox.c.status == "done") == 0
 
 
+def test_seeding_adds_one_job_per_hour_and_restarts_a_broken_chain(make_store) -> None:
+    stores = [make_store(), make_store()]
+    # 8 threads over two instances seed at once: one row for the hour
+    added = race(8, lambda i: housekeeping.seed(stores[i % 2], T0 + timedelta(minutes=10)))
+    assert added.count(True) == 1
+    (job,) = stores[0].jobs_of(kind=housekeeping.KIND)
+    assert job.id == housekeeping.job_id(T0) and job.occurs_at == T0 and job.owner == housekeeping.OWNER
+    assert not housekeeping.seed(stores[1], T0 + timedelta(minutes=20))      # one is on the way
+    stores[0].job_cancel(job.id)                                              # the chain broken
+    assert housekeeping.seed(stores[1], T0 + timedelta(minutes=70))
+    assert [j.occurs_at for j in stores[0].jobs_of(kind=housekeeping.KIND)] == [T0 + HOUR]
+
+
 def test_sqlite_files_are_private(tmp_path: Path) -> None:
     folder = tmp_path / "fresh" / "var"
     s = Store(f"sqlite:///{folder}/yue.db", "k", folder)
