@@ -84,7 +84,7 @@ class Settings:
     log_level: str = "INFO"
     var_dir: str = "var"
     tenant_key: str | None = None       # FEISHU_TENANT_KEY: events of any other tenant are dropped
-    retention_days: int = 30            # finished inbox items, seen ids, finished drafts (bot/inbox/housekeeping.py)
+    retention_days: int = 30            # inbox items, seen ids, drafts once finished (bot/scheduler/housekeeping.py)
     job_lease_s: float = 60.0           # a scheduler that dies mid-job gives the job up after this
 
     @property

@@ -15,7 +15,6 @@ from .drafts import maintenance
 from .config import Settings
 from .feishu import Feishu, background
 from .feishu.limits import limiter_for
-from .inbox import housekeeping
 from .inbox.pool import INBOX_LEASE_S, SWEEP_EVERY_S, InboxPool
 from .router import process_inbox_item
 from .scheduler import Scheduler
@@ -86,12 +85,12 @@ class Bot:
         self.feishu.close()
 
     def housekeeping(self) -> None:
-        """Each sweep: expire this period's drafts (every instance), and prune what is past
-        its retention period (one instance per hour, see bot/inbox/housekeeping.py). Its Feishu
-        calls go after a person's (background priority)."""
+        """Each sweep: expire this period's drafts, take lapsed Undo buttons off, re-read rooms
+        still answering (every instance). Its Feishu calls go after a person's (background
+        priority). Pruning what is past its retention period is the scheduler's hourly
+        housekeeping job (bot/scheduler/housekeeping.py)."""
         with background():
             maintenance(self)
-        housekeeping.run_if_due(self.store, self.worker_id, self.now(), self.settings.retention_days)
 
     def kick(self) -> None:
         """Ask a worker to drain the inbox (called right after an item is stored)."""

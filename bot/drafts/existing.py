@@ -78,25 +78,6 @@ def _error(e: FeishuError, lang: str, draft_id: str | None = None) -> dict:
     return answer("error", lang, cards.error_card(kind, lang, draft_id=draft_id))
 
 
-def choose(click: Click) -> dict:
-    bot, draft = click.bot, click.draft
-    p = ExistingPayload.of(draft.payload)
-    chosen = next((c for c in p.candidates if c.get("event_id") == click.value.get("e")), None)
-    if chosen is None:
-        return answer("error", p.lang)
-    from .existing_steps import next_step          # someone else's meeting, a vague new time
-    card = next_step(bot, draft, chosen, click.now, first=False)
-    if card is not None:
-        return answer(None, p.lang, card)
-    if chosen.get("series_id"):
-        if bot.store.update_draft(draft.id, expected_version=draft.version,
-                                  payload=p.with_(chosen=chosen).to_json()) is None:
-            return lost_race(click)
-        return answer(None, p.lang, cards.scope_card(draft.id, as_card_event(chosen, p.tz), p.tz, p.lang,
-                                                     verb=p.verb))
-    return act(click, chosen, "one")
-
-
 def scope(click: Click) -> dict:
     p = ExistingPayload.of(click.draft.payload)
     if click.draft.status == "booked":          # Retry on an Undo that failed
@@ -108,7 +89,6 @@ def scope(click: Click) -> dict:
 
 
 for _verb in VERBS:
-    on_click(_verb, "choose")(choose)
     on_click(_verb, "scope", "retry")(scope)
     on_click(_verb, "undo")(undo_click)
 

@@ -12,7 +12,7 @@ from bot.store import Draft
 
 from .asker import tell_asker
 from .clicks import answer, lost_race
-from .existing import VERBS, act, as_card_event, choose
+from .existing import VERBS, act, as_card_event
 from .payloads import ExistingPayload
 from .table import Click, on_click
 
@@ -32,6 +32,25 @@ def next_step(bot, draft: Draft, chosen: dict, now: dt.datetime, *, first: bool)
     if p.verb == "reschedule" and not p.new_start and p.extra.get("window"):
         return new_time_slots(bot, draft, chosen, now)
     return None
+
+
+def choose(click: Click) -> dict:
+    """"Which meeting?" answered: the step before acting on it, this one or the series, or act."""
+    bot, draft = click.bot, click.draft
+    p = ExistingPayload.of(draft.payload)
+    chosen = next((c for c in p.candidates if c.get("event_id") == click.value.get("e")), None)
+    if chosen is None:
+        return answer("error", p.lang)
+    card = next_step(bot, draft, chosen, click.now, first=False)
+    if card is not None:
+        return answer(None, p.lang, card)
+    if chosen.get("series_id"):
+        if bot.store.update_draft(draft.id, expected_version=draft.version,
+                                  payload=p.with_(chosen=chosen).to_json()) is None:
+            return lost_race(click)
+        return answer(None, p.lang, cards.scope_card(draft.id, as_card_event(chosen, p.tz), p.tz, p.lang,
+                                                     verb=p.verb))
+    return act(click, chosen, "one")
 
 
 def first_step(bot, draft: Draft, chosen: dict, lang: str, now: dt.datetime) -> dict | None:
@@ -76,7 +95,7 @@ def pick(click: Click) -> dict:
     bot, draft = click.bot, click.draft
     p = ExistingPayload.of(draft.payload)
     try:
-        start, end = (p.extra.get("slots") or [])[int(click.value.get("i"))]
+        start, end = (p.extra.get("slots") or [])[int(click.value.get("i", ""))]
     except (TypeError, ValueError, IndexError):
         return answer("error", p.lang)
     if not p.chosen:
@@ -100,5 +119,6 @@ def cancel(click: Click) -> dict:
 
 
 for _verb in VERBS:
+    on_click(_verb, "choose")(choose)
     on_click(_verb, "pick")(pick)
     on_click(_verb, "cancel")(cancel)

@@ -6,11 +6,11 @@ import datetime as dt
 import logging
 
 from bot import cards
-from bot.planning import room_picks
 
 from .clicks import patch, view
 from .payloads import payload_of
 from .proposal import book
+from .room_answers import refresh_pending
 
 log = logging.getLogger("yue.drafts")
 
@@ -31,7 +31,7 @@ def maintenance(bot) -> None:
         patch(bot, d, cards.status_card("expired", p.lang, d.payload.get("title")))
     for d in bot.store.lapse_undo(now):
         patch(bot, d, view(bot, d, payload_of(d).lang, now))
-    room_picks.refresh_pending(bot)      # rooms answer later: re-read those still pending
+    refresh_pending(bot)      # rooms answer later: re-read those still pending
     for d in bot.store.drafts_in_status("booking", older_than=now - STUCK_BOOKING):
         if d.kind != "schedule":
             continue

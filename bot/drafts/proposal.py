@@ -74,14 +74,20 @@ def confirm(click: Click) -> dict:
 def book(bot, draft: Draft) -> tuple[str, dict]:
     """Create the event (idempotency key from the draft), invite everyone, mark booked."""
     p = ProposalPayload.of(draft.payload)
+    if p.start_dt() is None or p.end_dt() is None:     # Confirm checks; a resumed booking might not
+        log.error("draft %s in booking has no time: not booked", draft.id)
+        bot.store.transition(draft.id, {"booking"}, "pending")
+        return "error", cards.error_card("other", p.lang, draft_id=draft.id)
     try:
         # The room is checked again now: a room shown (or become) taken is never booked.
         draft = room_picks.settle(bot, draft)
         p = ProposalPayload.of(draft.payload)
-        room = p.room
-        taken = bool(room) and bool(room_picks.taken_rooms(bot, [room["room_id"]], p.start_dt(), p.end_dt()))
+        room, start, end = p.room, p.start_dt(), p.end_dt()
+        if start is None or end is None:                 # settle changes the room only, never the time
+            raise ValueError(f"draft {draft.id} lost its time while its room was settled")
+        taken = bool(room and room_picks.taken_rooms(bot, [room["room_id"]], start, end))
         cal = bot.feishu.bot_calendar_id()
-        ev = bot.feishu.create_event(cal, p.title, "", p.start_dt(), p.end_dt(), p.tz, p.recurrence,
+        ev = bot.feishu.create_event(cal, p.title, "", start, end, p.tz, p.recurrence,
                                      idempotency_key=bot.store.idempotency_key(draft))
         atts = bot.feishu.add_attendees(cal, ev.event_id, users=planning.everyone(p.to_json(), draft.owner),
                                         rooms=[room["room_id"]] if room and not taken else [], emails=p.emails,

@@ -41,7 +41,7 @@ require(set(intents.INTENTS) | set(coming_soon.COMING_SOON))
 
 
 def dispatch(ctx) -> None:
-    handler = handler_for(_about_reminders(ctx) or ctx.intent.intent, ctx.command)
+    handler = handler_for(_about_reminders(ctx) or _booking_a_room(ctx) or ctx.intent.intent, ctx.command)
     try:
         handler(ctx)
     except FeishuError as e:
@@ -68,3 +68,9 @@ def _about_reminders(ctx) -> str | None:
     if _DIGEST_WORDS.search(ctx.text) or (ctx.intent.recurrence and _SEND_WORDS.search(ctx.text)):
         return "digest"
     return None
+
+
+def _booking_a_room(ctx) -> str | None:
+    """A meeting in a room read as a question about rooms: the schedule handler books it
+    (decided here, once, so the rooms and schedule handlers need not call each other)."""
+    return "schedule" if rooms.is_booking(ctx) else None

@@ -10,6 +10,7 @@ import intents
 from .. import cards, oauth
 from ..config import zone
 from ..drafts import as_card_event
+from ..drafts.existing_steps import first_step
 from ..planning import matching
 from .calendar_view import span
 
@@ -140,7 +141,6 @@ def ask(ctx, verb: str, extra: dict) -> None:
     draft = ctx.bot.store.create_draft(ctx.sender.open_id, verb, payload, chat_id=ctx.chat_id,
                                        key=f"{ctx.message_id}:{verb}")
     if len(found) == 1:
-        from ..drafts.existing_steps import first_step
         card = first_step(ctx.bot, draft, found[0], ctx.lang, ctx.now)
         if card is not None:
             mid = ctx.reply(card, key=verb)

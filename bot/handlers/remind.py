@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import logging
 import re
 
-from .. import cards, oauth
+from .. import cards
 from ..cards.reminders import Reminder
 from ..config import zone
-from ..feishu import FeishuError
 from ..planning import matching
-from ..scheduler import clicks as _clicks  # noqa: F401  (registers the reminder card buttons)
+from ..scheduler.calendar_alerts import forget_calendar_alert, set_calendar_alert
+from ..scheduler.remind_job import view
 from ..scheduler.timing import first_occurrence, recheck_at
 from ..store import stable_uuid
 from . import existing
@@ -30,7 +29,6 @@ _BEFORE = re.compile(r"提前\s*(\d{1,4})\s*分钟|(\d{1,4})\s*(?:min(?:ute)?s?|
 _NOISE = re.compile(r"^\s*/\S+|提醒我一下|提醒我|提醒一下|提醒|^\s*(?:please\s+)?remind\s+me\s+(?:to\s+)?|"
                     r"\breminders?\b|\bremind\b|提前\s*\d+\s*分钟|\d+\s*(?:min(?:ute)?s?|分钟)\s*(?:before|前)?|"
                     r"^\s*(?:cancel|delete|remove)\b|取消|删除|^\s*的|的\s*$", re.I)
-log = logging.getLogger("yue.handlers")
 
 MATCH_SHARE = 0.75  # a reminder matches when its title holds most of the words asked for
 DEFAULT_TITLE = {"zh": "提醒", "en": "Reminder"}
@@ -66,8 +64,8 @@ def handle(ctx) -> None:
         show_list(ctx)
     elif v == "cancel":
         cancel(ctx)
-    elif lead_minutes(ctx) is not None:
-        before_event(ctx, lead_minutes(ctx))
+    elif (minutes := lead_minutes(ctx)) is not None:
+        before_event(ctx, minutes)
     else:
         at_time(ctx)
 
@@ -151,35 +149,7 @@ def before_event(ctx, minutes: int) -> None:
     ctx.reply(cards.reminders.reminder_set_card(r, ctx.lang, on_calendar=on_calendar), key="remind")
 
 
-def set_calendar_alert(bot, open_id: str, event_id: str, minutes: int, keep: bool = True) -> str | None:
-    """Add (or with keep=False remove) the person's own alert `minutes` before the event on
-    their calendar, so their phone rings even without the chat. Needs their token; the
-    calendar id when it was written, else None (and the card claims nothing)."""
-    token = oauth.fresh_token(bot, open_id)
-    if token is None:
-        return None
-    try:
-        cal = bot.feishu.user_primary_calendar(token)
-        have = set(bot.feishu.get_event(cal, event_id, user_token=token).reminders)
-        want = have | {minutes} if keep else have - {minutes}
-        if want != have:
-            bot.feishu.patch_event(cal, event_id, reminders=sorted(want), user_token=token)
-        return cal
-    except FeishuError as e:
-        log.info("calendar alert on %s for %s not %s: code=%s msg=%s", event_id, open_id,
-                 "set" if keep else "removed", e.code, e.msg)
-        return None
-
-
-def forget_calendar_alert(bot, job) -> None:
-    """A cancelled event-tied reminder takes its calendar alert with it."""
-    ev = job.payload.get("event") or {}
-    if ev.get("on_calendar"):
-        set_calendar_alert(bot, job.owner, ev["event_id"], int(ev.get("before") or 0), keep=False)
-
-
 def views(ctx, kind: str) -> list[Reminder]:
-    from ..scheduler.remind_job import view
     jobs = ctx.bot.store.jobs_of(owner=ctx.sender.open_id, kind=kind)
     return [view(j) for j in jobs]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import cards
+from ..feishu import Room
 from ..planning import room_picks
 from ..planning import rooms as room_rules
 from .registry import on_intent
@@ -25,19 +26,23 @@ def asked_span(ctx) -> tuple[dt.datetime, dt.datetime] | None:
     return None
 
 
+def is_booking(ctx) -> bool:
+    """A "rooms" message that books a meeting with a room ("明天下午3点和@张三在珠峰开会"): the
+    schedule handler's, whose proposal picks the room (`bot.handlers.dispatch` sends it there)."""
+    it = ctx.intent
+    return it.intent == "rooms" and room_rules.is_room_booking(
+        ctx.text, isinstance(it.start, dt.datetime), any(a.get("type") == "user" for a in it.attendees))
+
+
 @on_intent("rooms")
 def handle(ctx) -> None:
+    """Every room with its seats and floor, free or not at the asked time."""
     bot = ctx.bot
-    it = ctx.intent
-    if ctx.intent.intent == "rooms" and room_rules.is_room_booking(
-            ctx.text, isinstance(it.start, dt.datetime), any(a.get("type") == "user" for a in it.attendees)):
-        from .schedule import handle as schedule   # a meeting with a room: the proposal picks one
-        schedule(ctx)
-        return
     seats = getattr(ctx.intent, "capacity", None) or room_rules.seats_in(ctx.text) or 0
     rooms = [r for r in bot.feishu.list_rooms() if r.capacity >= seats]
     span = asked_span(ctx)
     near = room_picks.near(bot, ctx.sender.open_id)
+    listed: list[tuple[Room, bool | None]]       # free at the asked time; None: no time asked
     if span is None:
         listed = [(r, None) for r in room_rules.rank(rooms, seats, near)]
     else:

@@ -1,6 +1,7 @@
 """The worker pool: threads that claim items from the durable inbox and process
 them, started on demand (`kick`, right after an item is stored) and by a sweeper
-that also runs the housekeeping.
+that also runs the drafts' sweep (`Bot.housekeeping`: expiry, lapsed Undo; the pruning of
+old rows is the scheduler's hourly job, bot/scheduler/housekeeping.py).
 
 One execution model: the Flask request thread acknowledges; a fixed thread pool
 does the work, reading from the durable inbox in the database, so several

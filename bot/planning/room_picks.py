@@ -1,17 +1,15 @@
 """Rooms at a time, from Feishu: which rooms are free, the best one for a draft, and what the
 room of a booked meeting answered. Room booking is asynchronous on Feishu: a room added to an
 event starts `needs_action` and accepts or declines later, so the booked draft keeps the
-room's answer (`result["room_status"]`) and the sweeper re-reads it until it is final."""
+room's answer (`result["room_status"]`) and the sweeper re-reads it until it is final
+(bot/drafts/room_answers.py: the booked card is the drafts layer's)."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from .. import cards
-from ..feishu import FeishuError, Room
+from ..feishu import Room
 from . import rooms as pure
-
-log = logging.getLogger("yue.rooms")
 
 MAX_OPTIONS = 3
 # The room's answer as the booked card tells it; "taken" = found busy at Confirm, never added.
@@ -96,36 +94,3 @@ def status_from(attendees, room_id: str) -> str:
         if a.type == "resource" and a.room_id == room_id:
             return STATUS_OF_RSVP.get(a.rsvp_status, "pending")
     return "decline"     # not among the attendees (removed): the meeting has no room
-
-
-def refresh_pending(bot, limit: int = 50) -> list[str]:
-    """Re-read the room of booked meetings whose room has not answered yet; when it has, keep
-    the answer and update the booked card (a decline offers other rooms). Returns the ids of
-    the drafts whose room answered. Run by the sweeper; idempotent."""
-    from ..drafts.proposal import booked_view   # the booked card is the drafts layer's
-    now = bot.now()
-    changed = []
-    for d in bot.store.find_drafts(kind="schedule", statuses={"booked"}, limit=200):
-        r, room = d.result or {}, d.payload.get("room")
-        if r.get("room_status") != "pending" or not room or dt.datetime.fromisoformat(d.payload["end"]) < now:
-            continue
-        try:
-            status = status_from(bot.feishu.list_attendees(r["calendar_id"], r["event_id"]), room["room_id"])
-        except FeishuError as e:
-            log.info("room of draft %s not re-read: code=%s log_id=%s", d.id, e.code, e.log_id)
-            continue
-        if status == "pending":
-            continue
-        done = bot.store.update_draft(d.id, expected_version=d.version, result={**r, "room_status": status})
-        if done is None:
-            continue
-        changed.append(d.id)
-        if done.card_message_id:
-            try:
-                bot.feishu.update_card(done.card_message_id,
-                                       booked_view(bot, done, done.payload.get("lang", "zh"), now))
-            except FeishuError as e:
-                log.info("booked card of draft %s not updated: code=%s", d.id, e.code)
-        if len(changed) >= limit:
-            break
-    return changed

@@ -11,6 +11,7 @@ from ..cards.reminders import CANCEL, DONE, SNOOZE
 from ..drafts.clicks import answer
 from ..drafts.table import on_draftless_click
 from ..store import stable_uuid
+from .calendar_alerts import forget_calendar_alert
 from .timing import tomorrow_at
 
 SNOOZE_MINUTES = {10: 10, 60: 60}
@@ -31,7 +32,6 @@ def on_click(bot, operator: str, value: dict) -> dict:
     a = value.get("a")
     if a == CANCEL:
         if bot.store.job_cancel(job.id, owner=operator) is not None:   # already cancelled: the same answer
-            from ..handlers.remind import forget_calendar_alert
             forget_calendar_alert(bot, job)
         if job.kind == "digest":
             return answer("cancelled", lang, cards.reminders.digest_stopped_card(1, lang))

@@ -11,8 +11,7 @@ from .. import cards, oauth
 from ..cards.reminders import Conflict
 from ..feishu import FeishuError
 from ..handlers.calendar_view import card_event
-from .remind_job import skip_missed
-from .runner import job_kind
+from .kinds import job_kind, skip_missed
 from .timing import lateness, next_for
 
 log = logging.getLogger("yue.scheduler")
@@ -35,15 +34,18 @@ def marks(events: list[cards.Event], work_from: dt.datetime, work_to: dt.datetim
           ) -> tuple[list[Conflict], list[tuple[dt.datetime, dt.datetime]]]:
     """Overlapping timed events (each pair once) and the free gaps of at least MIN_GAP
     between `work_from` and `work_to`."""
-    timed = sorted((e for e in events if not e.all_day and isinstance(e.start, dt.datetime)),
-                   key=lambda e: (e.start, e.end))
-    conflicts = [Conflict(a.title, b.title, max(a.start, b.start), min(a.end, b.end))
-                 for i, a in enumerate(timed) for b in timed[i + 1:] if b.start < a.end and a.start < b.end]
-    gaps, cursor = [], work_from
-    for e in timed:
-        if e.start > cursor and min(e.start, work_to) - cursor >= MIN_GAP:
-            gaps.append((cursor, min(e.start, work_to)))
-        cursor = max(cursor, e.end)
+    # (title, start, end) of the events with a time of day (all-day ones have dates)
+    timed = sorted(((e.title, e.start, e.end) for e in events
+                    if not e.all_day and isinstance(e.start, dt.datetime) and isinstance(e.end, dt.datetime)),
+                   key=lambda t: (t[1], t[2]))
+    conflicts = [Conflict(a[0], b[0], max(a[1], b[1]), min(a[2], b[2]))
+                 for i, a in enumerate(timed) for b in timed[i + 1:] if b[1] < a[2] and a[1] < b[2]]
+    gaps: list[tuple[dt.datetime, dt.datetime]] = []
+    cursor = work_from
+    for _, start, end in timed:
+        if start > cursor and min(start, work_to) - cursor >= MIN_GAP:
+            gaps.append((cursor, min(start, work_to)))
+        cursor = max(cursor, end)
         if cursor >= work_to:
             break
     if work_to - cursor >= MIN_GAP:

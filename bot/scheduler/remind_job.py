@@ -8,7 +8,7 @@ import logging
 from .. import cards, oauth
 from ..cards.reminders import Reminder
 from ..feishu import FeishuError
-from .runner import job_kind
+from .kinds import job_kind, skip_missed
 from .timing import lateness, next_for, recheck_at
 
 log = logging.getLogger("yue.scheduler")
@@ -23,16 +23,6 @@ def view(job, at: dt.datetime | None = None) -> Reminder:
     return Reminder(job_id=job.id, title=p.get("title") or "", at=at or job.occurs_at, tz=p["tz"],
                     recurrence=p.get("rrule"), event_title=ev.get("title"), before_minutes=ev.get("before"),
                     kind=job.kind, scope=p.get("scope", "day"), group=bool(job.chat_id))
-
-
-def skip_missed(bot, job, now: dt.datetime, why: str) -> None:
-    """An occurrence missed past the cut-off: the next one, or the end of a one-off."""
-    nxt = next_for(job.payload, now)
-    log.info("job %s: occurrence %s dropped (%s)", job.id, job.occurs_at.isoformat(), why)
-    if nxt is None:
-        bot.store.job_end(job, "dropped", why)
-    else:
-        bot.store.job_move(job, nxt)
 
 
 def _event(bot, job, now: dt.datetime) -> tuple[str, dt.datetime | None]:

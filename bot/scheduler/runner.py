@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
 
 from ..feishu import FeishuError
+from . import housekeeping
+from .kinds import KINDS
 
 log = logging.getLogger("yue.scheduler")
 
@@ -21,18 +22,6 @@ RETRY_BASE_S = 30       # a failed step is retried after 30 s, 60 s, … (same o
 RETRY_MAX_S = 600
 RATE_RETRY_S = 2        # over Feishu's quota: soon again, not after the back-off of a real failure
 
-KindFn = Callable[..., None]
-KINDS: dict[str, KindFn] = {}
-
-
-def job_kind(name: str) -> Callable[[KindFn], KindFn]:
-    """Register `fn(bot, job, now)` as the runner of jobs of kind `name`."""
-    def register(fn: KindFn) -> KindFn:
-        KINDS[name] = fn
-        return fn
-    return register
-
-
 class Scheduler:
     def __init__(self, bot, *, threads: int = THREADS, batch: int = BATCH, poll_s: float = POLL_S,
                  lease_s: float = LEASE_S):
@@ -41,9 +30,10 @@ class Scheduler:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._seeded: dt.datetime | None = None     # the period whose housekeeping job was seen to
+        self._seed_lock = threading.Lock()
 
     def start(self) -> None:
-        from . import digest_job, remind_job  # noqa: F401  (register their kinds)
         if self._threads:
             return
         self._threads = [threading.Thread(target=self._loop, name=f"yue-scheduler-{i}", daemon=True)
@@ -74,7 +64,7 @@ class Scheduler:
 
     def run_due(self, max_batches: int = 1000) -> int:
         """Run jobs due now, a batch at a time, until none is due. Returns how many ran."""
-        from . import digest_job, remind_job  # noqa: F401
+        self.seed()
         ran = 0
         for _ in range(max_batches):
             if self._stop.is_set():
@@ -86,6 +76,17 @@ class Scheduler:
                 self.run_one(job)
                 ran += 1
         return ran
+
+    def seed(self) -> None:
+        """Once a period per instance: make sure the housekeeping job is scheduled (it
+        re-schedules itself; this starts it on a fresh database and restarts a broken chain)."""
+        now = self.bot.now()
+        period = housekeeping.period_of(now)
+        with self._seed_lock:
+            if self._seeded == period:
+                return
+            housekeeping.seed(self.bot.store, now)
+            self._seeded = period
 
     def run_one(self, job) -> None:
         now = self.bot.now()

@@ -10,7 +10,7 @@ touches the bot's database. One module per table family, composed into one
 * `prefs`        — a person's preferences
 * `links`        — Exchange bindings, watched calendars, meetings Yue booked
 * `cache`        — the shared key → JSON cache, housekeeping of expired rows
-* `retention`    — periodic leases (housekeeping once across instances), pruning finished drafts
+* `retention`    — pruning finished drafts (the scheduler's housekeeping job runs it)
 * `jobs`         — scheduled jobs (reminders, digests), leased to one worker at a time
 * `tables`       — the tables and the records the store hands out
 """

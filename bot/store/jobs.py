@@ -1,4 +1,4 @@
-"""Scheduled jobs (reminders, digests): the store methods the scheduler uses (the table is in `tables`).
+"""Scheduled jobs (reminders, digests, housekeeping): the store methods the scheduler uses (the table is in `tables`).
 
 A job is one thing to do at `due_at` (UTC). `occurs_at` is the occurrence it stands for
 — the time the person asked for — and stays put while `due_at` moves for a retry or an
@@ -17,13 +17,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Row, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.core import StoreCore
 from bot.store.tables import JOB_STATUSES, Job, jobs
 
 ACTIVE = ("scheduled", "running")
+FINISHED = ("done", "dropped", "cancelled", "dead")
 MAX_ATTEMPTS = 8          # claims of one occurrence (a worker that keeps dying on it) before it is dead
 
 
@@ -163,3 +164,11 @@ class JobStore(StoreCore):
                     updated_at=self._when(now))).rowcount != 1:
                 return None
             return _job(c.execute(select(jobs).where(jobs.c.id == job_id)).one())
+
+    def jobs_prune(self, kind: str, older_than: datetime) -> int:
+        """Delete finished jobs of `kind` last changed before `older_than` (the hourly
+        housekeeping's own past runs); active ones are never touched. Returns how many."""
+        cutoff = self._when(older_than)
+        with self._tx() as c:
+            return c.execute(delete(jobs).where(jobs.c.kind == kind, jobs.c.status.in_(FINISHED),
+                                                jobs.c.updated_at < cutoff)).rowcount

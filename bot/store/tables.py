@@ -147,15 +147,6 @@ prefs = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-# Named leases for work that one instance at a time does once per period (housekeeping).
-leases = Table(
-    "yue_leases", metadata,
-    Column("name", String(64), primary_key=True),
-    Column("holder", String(128), nullable=True),
-    Column("due_at", UTCDateTime, nullable=False),          # the next run may start at or after this
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
 cache = Table(
     "yue_cache", metadata,
     Column("key", String(255), primary_key=True),
@@ -168,7 +159,7 @@ cache = Table(
 jobs = Table(
     "yue_jobs", metadata,
     Column("id", String(64), primary_key=True),
-    Column("kind", String(16), nullable=False),            # remind | digest
+    Column("kind", String(16), nullable=False),            # remind | digest | housekeeping
     Column("owner", String(128), nullable=False),          # the open_id who asked
     Column("chat_id", String(128), nullable=True),         # a group to post in; None = the owner privately
     Column("payload", JSON, nullable=False),

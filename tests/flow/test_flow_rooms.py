@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.drafts import maintenance
-from bot.planning import room_picks
+from bot.drafts.room_answers import refresh_pending
 from sandbox.calendar_models import CalAttendee, CalEvent
 from tests.flow.conftest import card_text, p2p
 from tests.flow.days import en_day, week_day, zh_day
@@ -122,7 +122,7 @@ def _room_taken_before_confirm(yue, named, rooms_answer):
         assert len(rooms) == 1 and "已被占用" not in text and "等待会议室确认" in text, text
         assert any(name in rooms[0] for name, n in SEATS.items() if n >= 8), rooms
     assert rooms_answer() >= 1
-    assert draft.id in room_picks.refresh_pending(yue.bot)
+    assert draft.id in refresh_pending(yue.bot)
     text = card_text(yue.current(first)["card"])
     assert "会议室已确认" in text and "等待" not in text, text
 
@@ -136,10 +136,10 @@ def test_a_room_that_answers_later_shows_pending_then_declined_with_other_rooms(
         draft = yue.store.get_draft(yue.button(reply, "confirm")["d"])
         assert draft.result["room_status"] == "pending"
 
-        assert draft.id not in room_picks.refresh_pending(yue.bot)      # no answer yet: nothing changes
+        assert draft.id not in refresh_pending(yue.bot)      # no answer yet: nothing changes
         assert "waiting for the room" in card_text(yue.current(reply)["card"])
         set_room_answer(yue, draft.result["event_id"], "omm_taishan", "decline")   # its admin declines
-        assert draft.id in room_picks.refresh_pending(yue.bot)
+        assert draft.id in refresh_pending(yue.bot)
         now = yue.current(reply)["card"]
         text = card_text(now)
         assert "Taishan" in text and "declined" in text and "waiting" not in text, text

@@ -83,7 +83,7 @@ def test_two_instances_send_200_due_reminders_once_each_with_one_killed(tmp_path
             a.send_signal(signal.SIGKILL)
             a.wait(10)
             orphaned = {j.id for j in a_holds_leases()}      # leased by A when it died
-            wait("every reminder to be done", lambda: store.jobs_active_count() == 0)
+            wait("every reminder to be done", lambda: store.jobs_active_count("remind") == 0)
             assert b.poll() is None, (tmp_path / "b.log").read_text()[-2000:]
         finally:
             for p in (a, b):

@@ -1,19 +1,22 @@
-"""Retention (bot/inbox/housekeeping.py): on a frozen clock, a week of traffic with the
-housekeeping run every hour leaves exactly what the retention period keeps; two
-instances sharing the database prune once per period and without conflict. SQLite
-always, PostgreSQL too when TEST_DATABASE_URL is set (tests/store/conftest.py)."""
+"""Retention (bot/scheduler/housekeeping.py): on a frozen clock, a week of traffic with the
+instances' schedulers looking for due jobs leaves exactly what the retention period keeps;
+two instances sharing the database prune once per period (one housekeeping job per hour)
+and without conflict. SQLite always, PostgreSQL too when TEST_DATABASE_URL is set
+(tests/store/conftest.py)."""
 from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, UTC
 from pathlib import Path
+from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
-from bot.inbox import housekeeping
+from bot.scheduler import Scheduler, housekeeping
 from bot.store import Store
-from bot.store.tables import cache, drafts, inbox, oauth_states, seen
+from bot.store.tables import cache, drafts, inbox, jobs, oauth_states, seen
 from tests.store.test_store import race
 
 UTC = UTC
@@ -26,6 +29,31 @@ STEP = timedelta(hours=4)     # traffic comes, and the sweepers ask, every 4 hou
 def count(store: Store, table, *where) -> int:
     with store.engine.connect() as c:
         return c.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+
+@dataclass
+class Instance:
+    """What a scheduler needs of its bot: the store, the (frozen) clock, an id, the settings."""
+    store: Store
+    clock: list[datetime]
+    worker_id: str
+    retention_days: int
+    settings: SimpleNamespace = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.settings = SimpleNamespace(retention_days=self.retention_days)
+
+    def now(self) -> datetime:
+        return self.clock[0]
+
+
+def scheduler(store: Store, clock: list[datetime], name: str, days: int) -> Scheduler:
+    return Scheduler(Instance(store, clock, name, days))
+
+
+def runs(store: Store) -> int:
+    """Housekeeping runs so far (each is one job, done)."""
+    return count(store, jobs, jobs.c.kind == housekeeping.KIND, jobs.c.status == "done")
 
 
 def traffic(store: Store, hour: int, now: datetime) -> None:
@@ -56,15 +84,19 @@ def traffic(store: Store, hour: int, now: datetime) -> None:
 
 def test_a_week_of_traffic_leaves_only_the_retention_period(make_store) -> None:
     a, b = make_store(), make_store()            # two instances on one database
+    clock = [T0]
+    schedulers = [scheduler(a, clock, "inst-a", DAYS), scheduler(b, clock, "inst-b", DAYS)]
     hours = 7 * 24 // 4                          # a week, in steps of 4 hours
-    runs = []
+    ran = []
     for h in range(hours):
-        now = T0 + h * STEP
+        now = clock[0] = T0 + h * STEP
         traffic(a if h % 2 else b, h, now)
-        # both instances' sweepers ask; the lease lets one of them run
-        got = [s for s in (a, b) if housekeeping.run_if_due(s, f"inst{id(s)}", now, DAYS) is not None]
-        runs.append(len(got))
-    assert runs == [1] * hours
+        # both instances' schedulers look for due jobs; the job's lease lets one of them run it
+        ran.append(sum(s.run_due() for s in schedulers))
+    assert ran == [1] * hours
+    # the next run is scheduled, once, for the next hour
+    (nxt,) = a.jobs_of(kind=housekeeping.KIND)
+    assert nxt.status == "scheduled" and nxt.occurs_at == T0 + (hours - 1) * STEP + HOUR
     end = T0 + (hours - 1) * STEP
     cutoff = end - timedelta(days=DAYS)
     # steps whose rows were last touched at or after the cutoff (the last run's `now` is `end`)
@@ -83,6 +115,8 @@ def test_a_week_of_traffic_leaves_only_the_retention_period(make_store) -> None:
     assert count(a, drafts, drafts.c.status.in_(("booked", "cancelled"))) == 2 * kept_hours
     # cache entries and OAuth states: only the unexpired ones (the last hour's)
     assert count(a, cache) == 1 and count(a, oauth_states) == 1
+    # the housekeeping's own past runs: within the period only
+    assert count(a, jobs, jobs.c.updated_at < cutoff) == 0 and runs(a) == kept_hours
 
 
 def test_dead_items_are_kept_for_the_period_then_pruned(store: Store) -> None:
@@ -115,21 +149,37 @@ def test_two_instances_prune_once_per_period_without_conflict(make_store) -> Non
     for h in range(12):
         traffic(stores[h % 2], h, T0 + h * STEP)
     now = T0 + timedelta(days=3)
-    # 8 threads over two instances ask at the same instant: one runs
-    got = race(8, lambda i: housekeeping.run_if_due(stores[i % 2], f"w{i}", now, 1))
-    ran = [p for p in got if p is not None]
-    assert len(ran) == 1 and ran[0].total > 0
+    clock = [now]
+    finished = (drafts.c.status != "pending",)
+    assert count(stores[0], drafts, *finished) > 0
+    # 8 scheduler threads over two instances look at the same instant: one job, one run
+    schedulers = [scheduler(stores[i % 2], clock, f"w{i}", 1) for i in range(8)]
+    assert sum(race(8, lambda i: schedulers[i].run_due())) == 1
+    assert runs(stores[0]) == 1 and count(stores[0], drafts, *finished) == 0
     # within the period nobody runs again; after it, one does (and finds nothing more)
-    assert race(4, lambda i: housekeeping.run_if_due(stores[i % 2], f"w{i}", now + timedelta(minutes=59), 1)) \
-        == [None] * 4
-    again = [p for p in race(4, lambda i: housekeeping.run_if_due(stores[i % 2], f"w{i}", now + HOUR, 1))
-             if p is not None]
-    assert len(again) == 1
+    clock[0] = now + timedelta(minutes=59)
+    assert race(4, lambda i: schedulers[i].run_due()) == [0] * 4
+    clock[0] = now + HOUR
+    assert sum(race(4, lambda i: schedulers[i].run_due())) == 1
+    assert runs(stores[1]) == 2
     # pruning itself is idempotent: both instances pruning at once (no lease) fail on nothing
     later = now + timedelta(days=2)
     race(4, lambda i: housekeeping.prune(stores[i % 2], later, 1))
     assert count(stores[0], drafts, drafts.c.status != "pending") == 0
     assert count(stores[0], inbox, inbox.c.status == "done") == 0
+
+
+def test_seeding_adds_one_job_per_hour_and_restarts_a_broken_chain(make_store) -> None:
+    stores = [make_store(), make_store()]
+    # 8 threads over two instances seed at once: one row for the hour
+    added = race(8, lambda i: housekeeping.seed(stores[i % 2], T0 + timedelta(minutes=10)))
+    assert added.count(True) == 1
+    (job,) = stores[0].jobs_of(kind=housekeeping.KIND)
+    assert job.id == housekeeping.job_id(T0) and job.occurs_at == T0 and job.owner == housekeeping.OWNER
+    assert not housekeeping.seed(stores[1], T0 + timedelta(minutes=20))      # one is on the way
+    stores[0].job_cancel(job.id)                                              # the chain broken
+    assert housekeeping.seed(stores[1], T0 + timedelta(minutes=70))
+    assert [j.occurs_at for j in stores[0].jobs_of(kind=housekeeping.KIND)] == [T0 + HOUR]
 
 
 def test_sqlite_files_are_private(tmp_path: Path) -> None:
@@ -157,9 +207,10 @@ def test_an_existing_world_readable_database_is_tightened(tmp_path: Path) -> Non
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_the_bots_sweep_runs_the_housekeeping(tmp_path: Path) -> None:
-    """Bot.housekeeping (what the sweeper and `python -m bot.worker` call each sweep) prunes
-    on the bot's clock and YUE_RETENTION_DAYS, once per hour."""
+def test_the_bots_scheduler_runs_the_housekeeping(tmp_path: Path) -> None:
+    """The bot's scheduler (in `python app.py` and `python -m bot.worker`) seeds the
+    housekeeping job and runs it on the bot's clock and YUE_RETENTION_DAYS, once per hour;
+    the inbox sweep no longer prunes."""
     from bot.runtime import Bot
     from tests.support.yue import settings_for
 
@@ -170,17 +221,19 @@ def test_the_bots_sweep_runs_the_housekeeping(tmp_path: Path) -> None:
             bot.store.inbox_put(key, "message", {}, now=T0 + timedelta(days=day))
             item = bot.store.inbox_claim("w", 30, now=T0 + timedelta(days=day))
             bot.store.inbox_done(item.id, now=T0 + timedelta(days=day))
-        bot.housekeeping()
+        bot.housekeeping()                           # the sweep: drafts only
+        assert [r.event_id for r in _inbox_rows(bot.store)] == ["old", "recent"]
+        assert bot.scheduler.run_due() == 1
         assert [r.event_id for r in _inbox_rows(bot.store)] == ["recent"]
         # another old finished item turns up; within the hour nobody prunes again…
         bot.store.inbox_put("late", "message", {}, now=T0)
         item = bot.store.inbox_claim("w", 30, now=T0)
         bot.store.inbox_done(item.id, now=T0)
         now[0] += timedelta(minutes=30)
-        bot.housekeeping()
+        assert bot.scheduler.run_due() == 0
         assert [r.event_id for r in _inbox_rows(bot.store)] == ["recent", "late"]
         now[0] += timedelta(minutes=31)              # …the next hour's run does
-        bot.housekeeping()
+        assert bot.scheduler.run_due() == 1
         assert [r.event_id for r in _inbox_rows(bot.store)] == ["recent"]
     finally:
         bot.stop()
