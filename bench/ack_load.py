@@ -90,6 +90,14 @@ def inbox_status(database_url: str) -> dict[str, int]:
         eng.dispose()
 
 
+def _by_window(results: list[dict], t0: float, width: float) -> list[float]:
+    buckets: dict[int, list[float]] = {}
+    for r in results:
+        if r["status"] == 200:
+            buckets.setdefault(int((r["due"] - t0) // width), []).append((r["done"] - r["sent"]) * 1000)
+    return [round(pct(buckets.get(i, []), 99), 1) for i in range(max(buckets, default=-1) + 1)]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rates", default="50,100,200,300", help="events/s, one 'phase' each, in this order")
@@ -194,6 +202,9 @@ def main() -> int:
               "send_lag_ms": (sent_end - (t0 + (len(msgs) - 1) / rate)) * 1000,
               "p50_ms": pct(lat, 50), "p90_ms": pct(lat, 90), "p99_ms": pct(lat, 99), "max_ms": max(lat, default=0),
               "p99_sched_ms": pct(sched, 99), "non200": non200,
+              # p99 per 5 s of the phase: a tail that comes in bursts (a collection, the worker's
+              # minute of replies) looks different from one spread evenly
+              "p99_by_5s": _by_window(results, t0, 5.0),
               "errors": sorted({r["error"] for r in results if r.get("error")})[:10],
               "statuses": {str(s): sum(1 for r in results if r["status"] == s) for s in {r["status"] for r in results}}}
         phases.append(ph)

@@ -3,8 +3,8 @@
 Every accepted event is written to the durable inbox before its 200. One INSERT and one
 COMMIT per event costs a round trip, a WAL flush and, above all, the CPU of a statement
 per request: at hundreds of events a second that CPU is most of an acknowledgement. So
-request threads hand their row to one writer thread and wait; the writer inserts every
-row that is waiting in one statement (`INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING
+request threads hand their row to a few writer threads and wait; a free writer inserts
+every row that is waiting in one statement (`INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING
 RETURNING event_id`, autocommit) and wakes each request with its own answer. Nothing is
 acknowledged before its row is committed, exactly as before; a failed batch fails every
 request in it (each answers 503 and Feishu delivers again).
@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 log = logging.getLogger("yue.store")
 
 MAX_BATCH = 100         # rows per statement; a burst beyond this is written in several
+WRITERS = 3             # batches in flight at once: while one waits for its WAL flush, the next is sent
 WAIT_S = 30.0           # a request gives up (503, Feishu re-delivers) if the writer is stuck this long
 _COLUMNS = "event_id, kind, payload, status, attempts, available_at, created_at, updated_at"
 _ROW = "(%s, %s, %s::json, 'new', 0, %s, %s, %s)"
@@ -46,22 +47,24 @@ class _Put:
 
 
 class InboxWriter:
-    """One writer thread per process, started on the first put."""
+    """`writers` threads per process, started on the first put."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, writers: int = WRITERS) -> None:
         self._engine = engine
         self._cond = threading.Condition()
         self._pending: list[_Put] = []
-        self._thread: threading.Thread | None = None
+        self._writers = writers
+        self._threads: list[threading.Thread] = []
 
     def put(self, event_id: str, kind: str, payload: dict[str, Any], now: datetime) -> bool:
         """Insert one inbox row; True if it is new, False if `event_id` was already there."""
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         job = _Put(event_id, (event_id, kind, body, now, now, now))
         with self._cond:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="yue-inbox-writer", daemon=True)
-                self._thread.start()
+            if len(self._threads) < self._writers:
+                t = threading.Thread(target=self._run, name=f"yue-inbox-writer-{len(self._threads)}", daemon=True)
+                self._threads.append(t)
+                t.start()
             self._pending.append(job)
             self._cond.notify()
         if not job.done.wait(WAIT_S):
