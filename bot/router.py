@@ -63,7 +63,8 @@ class Ctx:
     def reply(self, card: dict, key: str = "reply") -> str:
         """Reply to the message with a card; the uuid makes a re-processed message reply once."""
         suffix = f"#{self.attempt}" if self.attempt else ""     # a Retry answers anew
-        return self.bot.feishu.reply_card(self.message_id, card, key=f"{self.message_id}:{key}{suffix}")
+        return self.bot.feishu.reply_card(self.message_id, card, key=f"{self.message_id}:{key}{suffix}",
+                                          chat_id=self.chat_id)
 
 
 def _is_bot_mention(m: dict, bot_id: str | None) -> bool:
