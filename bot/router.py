@@ -16,9 +16,9 @@ from intents import slash
 
 from . import drafts, people
 from .config import zone
-from .feishu import Person
+from .feishu import Person, background
 from .handlers import dispatch
-from .handlers.registry import item_handler
+from .handlers.registry import in_background, item_handler
 
 log = logging.getLogger("yue.router")
 
@@ -131,7 +131,11 @@ def process_inbox_item(bot, item) -> None:
     if item.kind == "message":
         handle_message(bot, item.payload, last_attempt=item.attempts >= bot.store.inbox_max_attempts)
     elif (on_item := item_handler(item.kind)) is not None:
-        on_item(bot, item.payload)
+        if in_background(item.kind):
+            with background():
+                on_item(bot, item.payload)
+        else:
+            on_item(bot, item.payload)
     else:
         log.warning("unknown inbox item kind %r, dropped", item.kind)
 

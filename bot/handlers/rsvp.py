@@ -39,7 +39,7 @@ def _invitation(bot, draft, lang: str) -> Invitation:
                       organiser=organiser, agenda=p.get("agenda") or p.get("description") or "", draft_id=draft.id)
 
 
-@on_item(INVITATIONS)
+@on_item(INVITATIONS, background=True)
 def send_invitations(bot, payload: dict) -> None:
     draft = bot.store.get_draft(str(payload.get("draft_id") or ""))
     if draft is None or draft.status != "booked" or not (draft.result or {}).get("event_id"):
