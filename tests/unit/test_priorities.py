@@ -17,7 +17,7 @@ from bot.scheduler import runner
 
 class _Bot:
     def now(self) -> dt.datetime:
-        return dt.datetime(2026, 12, 8, 9, 0, tzinfo=dt.timezone.utc)
+        return dt.datetime(2026, 12, 8, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("kind", ["remind", "digest"])
