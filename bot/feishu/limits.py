@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import enum
 import itertools
+import logging
 import math
 import threading
 import time
@@ -38,6 +39,9 @@ from typing import Protocol
 
 import redis
 import sqlalchemy as sa
+
+
+log = logging.getLogger("yue.feishu")
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,10 @@ class SqlBackend:
         self.engine = engine
         self.clock = clock
         self._pg = engine.dialect.name == "postgresql"
+        self._released = threading.Condition()
+        self._pending: list[tuple[int, bool]] = []     # (row id, used) waiting to be written
+        self._writing = False
+        self._flusher: threading.Thread | None = None
         with engine.connect() as c:
             c.execution_options(yue_write=True)   # instances starting together take turns
             with c.begin():
@@ -203,16 +211,45 @@ class SqlBackend:
         return self._grant(key, limits, IN_FLIGHT_S)
 
     def release(self, hold: Hold, used: bool = True) -> None:
-        # No lock: moving a stamp from the future to now only ever frees a place sooner,
-        # and a decision that saw either stamp counted the call.
-        row = _GRANTS.c.id == int(hold.ref)
+        """Queued, written by a background thread in batches: stamping a little later only
+        frees the place a little later, and the call's answer need not wait for it."""
+        with self._released:
+            self._pending.append((int(hold.ref), used))
+            self._released.notify_all()
+            if self._flusher is None or not self._flusher.is_alive():
+                self._flusher = threading.Thread(target=self._flush_loop, name="yue-rate-release", daemon=True)
+                self._flusher.start()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every release so far is written (tests; an orderly stop)."""
+        with self._released:
+            return self._released.wait_for(lambda: not self._pending and not self._writing, timeout)
+
+    def _flush_loop(self) -> None:
+        while True:
+            with self._released:
+                self._released.wait_for(lambda: bool(self._pending))
+                batch, self._pending, self._writing = self._pending, [], True
+            try:
+                self._write(batch)
+            except Exception as e:   # the places stay in flight until IN_FLIGHT_S: safe, only slower
+                log.warning("rate window: %d releases not written (%s)", len(batch), type(e).__name__)
+            with self._released:
+                self._writing = False
+                self._released.notify_all()
+
+    def _write(self, batch: list[tuple[int, bool]]) -> None:
+        # No advisory lock: moving a stamp from the future to now only ever frees a place
+        # sooner, and a decision that saw either stamp counted the call.
+        used = [i for i, u in batch if u]
+        dropped = [i for i, u in batch if not u]
         with self.engine.connect() as c:
             c.execution_options(yue_write=True)
             with c.begin():
                 if used:
-                    c.execute(_GRANTS.update().where(row).values(ts=self._now(c)))
-                else:
-                    c.execute(_GRANTS.delete().where(row))
+                    c.execute(_GRANTS.update().where(_GRANTS.c.id.in_(used)).values(ts=self._now(c)))
+                if dropped:
+                    c.execute(_GRANTS.delete().where(_GRANTS.c.id.in_(dropped)))
 
 
 _REDIS_ACQUIRE = """
