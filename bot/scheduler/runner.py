@@ -9,7 +9,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from ..feishu import FeishuError, background
+from ..feishu import FeishuError
 
 log = logging.getLogger("yue.scheduler")
 
@@ -95,8 +95,7 @@ class Scheduler:
             self.bot.store.job_end(job, "dead", f"unknown kind {job.kind!r}")
             return
         try:
-            with background():      # reminders and digests go after a person's answer
-                fn(self.bot, job, now)
+            fn(self.bot, job, now)
         except FeishuError as e:
             log.warning("job %s (%s) failed: code=%s msg=%s log_id=%s", job.id, job.kind, e.code, e.msg, e.log_id)
             self._retry(job, now, f"feishu {e.code}: {e.msg}", RATE_RETRY_S if e.kind == "rate_limit" else None)

@@ -1,32 +1,21 @@
-"""Whose Feishu calls go first: a person's answer (a reply, a click) before reminders, digests
-and background sync. The shared limiter gives background work only part of each window
-(tests/unit/test_feishu_limits.py); these check that such work is marked background."""
+"""Whose Feishu calls go first: a person's answer (a reply, a click) before background sync
+(calendar watches, change notices, attendees' invitations). The shared limiter gives background
+work only part of each window (tests/unit/test_feishu_limits.py); these check that such work is
+marked background."""
 from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
 
-import pytest
-
 from bot.feishu.core import current_priority
 from bot.feishu.limits import Priority
 from bot.handlers import registry
 from bot.router import process_inbox_item
-from bot.scheduler import runner
 
 
 class _Bot:
     def now(self) -> dt.datetime:
         return dt.datetime(2026, 12, 8, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.mark.parametrize("kind", ["remind", "digest"])
-def test_scheduled_jobs_call_feishu_at_background_priority(kind, monkeypatch):
-    seen: list[Priority] = []
-    monkeypatch.setitem(runner.KINDS, kind, lambda bot, job, now: seen.append(current_priority()))
-    runner.Scheduler(_Bot()).run_one(SimpleNamespace(id=1, kind=kind, attempts=1))
-    assert seen == [Priority.BACKGROUND]
-    assert current_priority() is Priority.INTERACTIVE        # and only inside the job
 
 
 def test_background_inbox_items_are_the_ones_nobody_waits_on():
