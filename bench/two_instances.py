@@ -6,8 +6,9 @@ Feishu's windows never exceeded (counted by the sandbox's gateway).
 
 Set-up (127.0.0.1, temporary directory, everything stopped on exit):
   * the sandbox alone under gunicorn (1 worker, 16 threads, SQLite) with its gateway rate
-    limiter ON: Feishu's 50 requests in any second and 1,000 in any minute per app × API; it
-    refuses beyond that (429, code 99991400) and counts what each API was offered
+    limiter ON: Feishu's 50 requests in any second and 1,000 in any minute per app × API, and
+    5 IM messages a second to one user or chat; it refuses beyond that (429, code 99991400;
+    230020) and counts what each API and the busiest target were offered
     (GET /sandbox/api/ratelimit: calls, refused, busiest 1 s and 60 s, refused ones included);
   * two bot instances, each `gunicorn --workers 1 --threads 8 'app:create_app()'` (Feishu
     mode, YUE_ROLE=all: each acknowledges and answers), on one PostgreSQL database (a fresh
@@ -185,11 +186,14 @@ def main() -> int:
     print(table(rows, ["method", "API", "calls", "refused", "peak in 1 s", "peak in 60 s"]))
     worst_1s = max((a["peak_1s"] for a in gateway["apis"]), default=0)
     worst_60s = max((a["peak_60s"] for a in gateway["apis"]), default=0)
-    within = gateway["refused"] == 0 and worst_1s <= gateway["per_second"] and worst_60s <= gateway["per_minute"]
+    targets = gateway.get("targets") or {"per_second": 5, "calls": 0, "refused": 0, "peak_1s": 0}
+    within = (gateway["refused"] == 0 and worst_1s <= gateway["per_second"] and worst_60s <= gateway["per_minute"]
+              and targets["refused"] == 0 and targets["peak_1s"] <= targets["per_second"])
     print(f"\n{len(ids)} messages: answered {len(ids) - unanswered}, unanswered {unanswered}, answered twice {twice}, "
           f"dead-end/error cards {errors}, 'working on it' cards {working}; all answered after {all_s:.0f}s")
     print(f"gateway: {gateway['refused']} refused; busiest API: {worst_1s} in 1 s, {worst_60s} in 60 s "
-          f"(limits {gateway['per_second']}/{gateway['per_minute']})")
+          f"(limits {gateway['per_second']}/{gateway['per_minute']}); IM messages to one user or chat: busiest "
+          f"{targets['peak_1s']} in 1 s (limit {targets['per_second']}), {targets['refused']} refused")
     met = unanswered == 0 and errors == 0 and twice == 0 and within
     print(f"target (every message answered for real, 0 dead-end cards, windows never exceeded): "
           f"{'MET' if met else 'NOT MET'}")

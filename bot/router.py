@@ -17,9 +17,9 @@ from intents.impossible import impossible_date
 
 from . import cards, drafts, people
 from .config import zone
-from .feishu import Person
+from .feishu import Person, background
 from .handlers import dispatch
-from .handlers.registry import item_handler
+from .handlers.registry import in_background, item_handler
 from .unknown_names import unknown_names, without
 
 log = logging.getLogger("yue.router")
@@ -67,7 +67,8 @@ class Ctx:
     def reply(self, card: dict, key: str = "reply") -> str:
         """Reply to the message with a card; the uuid makes a re-processed message reply once."""
         suffix = f"#{self.attempt}" if self.attempt else ""     # a Retry answers anew
-        return self.bot.feishu.reply_card(self.message_id, card, key=f"{self.message_id}:{key}{suffix}")
+        return self.bot.feishu.reply_card(self.message_id, card, key=f"{self.message_id}:{key}{suffix}",
+                                          chat_id=self.chat_id)
 
 
 def _is_bot_mention(m: dict, bot_id: str | None) -> bool:
@@ -134,7 +135,11 @@ def process_inbox_item(bot, item) -> None:
     if item.kind == "message":
         handle_message(bot, item.payload, last_attempt=item.attempts >= bot.store.inbox_max_attempts)
     elif (on_item := item_handler(item.kind)) is not None:
-        on_item(bot, item.payload)
+        if in_background(item.kind):
+            with background():
+                on_item(bot, item.payload)
+        else:
+            on_item(bot, item.payload)
     else:
         log.warning("unknown inbox item kind %r, dropped", item.kind)
 

@@ -21,7 +21,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import lark_oapi as lark
@@ -31,7 +31,8 @@ from lark_oapi.core.exception import (AccessTokenException, NoAuthorizationExcep
 from lark_oapi.core.token import TokenManager
 
 from bot.feishu.errors import TENANT_TOKEN_INVALID, FeishuError, RetryLater, classify, redact
-from bot.feishu.limits import FEISHU_API_SENT, MemoryBackend, Priority, SharedLimiter, WindowFull
+from bot.feishu.limits import (FEISHU_API_SENT, PER_TARGET_SENT, Hold, MemoryBackend, Priority, SharedLimiter,
+                               Window, WindowFull)
 
 log = logging.getLogger("yue.feishu")
 
@@ -153,15 +154,20 @@ class Caller:
         self._rng = rng
 
     def run(self, op: str, attempt_fn: Callable[[], T], policy: CallPolicy,
-            retry_budget: float | None = None) -> T:
+            retry_budget: float | None = None, targets: Sequence[str] = ()) -> T:
+        """targets: keys of the narrower windows the call also fills (IM: the user or chat it
+        goes to, the message it patches; `PER_TARGET_SENT` each)."""
         budget = self.retry_budget if retry_budget is None else retry_budget
         deadline = self._clock() + budget
         attempt = 0
         token_reset = False
         priority = current_priority()
         while True:
-            self._acquire(op, priority, deadline)
-            err, retryable = self._one(op, attempt_fn, policy)
+            holds = self._hold(op, targets, priority, deadline)
+            try:
+                err, retryable = self._one(op, attempt_fn, policy)
+            finally:
+                self._release(op, holds)   # the answer is back: Feishu has counted the request
             if err is None:
                 return retryable  # the response, see _one
             if (err.code in TENANT_TOKEN_INVALID and not policy.user_token and not token_reset):
@@ -187,24 +193,44 @@ class Caller:
                         op, err.kind, err.code, err.http_status, err.msg, err.log_id)
             raise RetryLater.from_error(err) if err.kind == "rate_limit" else err
 
-    def _acquire(self, op: str, priority: Priority, deadline: float) -> None:
-        """A place in Feishu's windows for `op` (Feishu counts per API × app), shared by every
-        process; a person's call waits at most what is left of its retry budget."""
-        max_wait = (max(0.0, deadline - self._clock()) if priority is Priority.INTERACTIVE
-                    else BACKGROUND_MAX_WAIT)
+    def _hold(self, op: str, targets: Sequence[str], priority: Priority,
+              deadline: float) -> list[tuple[SharedLimiter, Hold]]:
+        """A place in each of Feishu's windows the call fills (per API × app, then per target),
+        shared by every process and held until the answer is back; a person's call waits at
+        most what is left of its retry budget. The narrower windows are taken first, so a
+        call waiting for its chat holds no place in the API's window meanwhile."""
+        wanted: list[tuple[str, Sequence[Window]]] = [(self.key_prefix + t, PER_TARGET_SENT) for t in targets]
+        wanted.append((self.key_prefix + op, self.limiter.windows))
+        holds: list[tuple[SharedLimiter, Hold]] = []
         try:
-            try:
-                self.limiter.acquire(self.key_prefix + op, priority, max_wait=max_wait)
-            except WindowFull:
-                raise
-            except Exception as e:
-                log.warning("feishu %s: shared rate limiter unavailable (%s); counting in this process",
-                            op, type(e).__name__)
-                self._local.acquire(self.key_prefix + op, priority, max_wait=max_wait)
+            for key, windows in wanted:
+                max_wait = (max(0.0, deadline - self._clock()) if priority is Priority.INTERACTIVE
+                            else BACKGROUND_MAX_WAIT)
+                holds.append(self._hold_one(op, key, windows, priority, max_wait))
         except WindowFull as full:
+            self._release(op, holds, used=False)
             log.warning("feishu %s: rate window full for %.2fs more; retry later", op, full.wait)
             raise RetryLater(99991400, "rate window full (client-side)", None, retry_after=full.wait,
                              op=op) from None
+        return holds
+
+    def _hold_one(self, op: str, key: str, windows: Sequence[Window], priority: Priority,
+                  max_wait: float) -> tuple[SharedLimiter, Hold]:
+        try:
+            return self.limiter, self.limiter.hold(key, priority, windows, max_wait=max_wait)[1]
+        except WindowFull:
+            raise
+        except Exception as e:
+            log.warning("feishu %s: shared rate limiter unavailable (%s); counting in this process",
+                        op, type(e).__name__)
+            return self._local, self._local.hold(key, priority, windows, max_wait=max_wait)[1]
+
+    def _release(self, op: str, holds: list[tuple[SharedLimiter, Hold]], used: bool = True) -> None:
+        for limiter, hold in holds:
+            try:
+                limiter.release(hold, used)
+            except Exception as e:   # the place stays in flight until limits.IN_FLIGHT_S: safe, only slower
+                log.warning("feishu %s: could not release a rate window place (%s)", op, type(e).__name__)
 
     def _one(self, op: str, attempt_fn: Callable[[], T], policy: CallPolicy):
         """One attempt → (None, response) on success, else (FeishuError, retryable)."""
@@ -300,15 +326,17 @@ class FeishuClient:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _call(self, op: str, fn: Callable[[lark.Client, lark.RequestOption], Any], *, idempotent: bool,
-              user_token: str | None = None, retry_budget: float | None = None) -> Any:
+              user_token: str | None = None, retry_budget: float | None = None, targets: Sequence[str] = ()) -> Any:
         """Run `fn(client, option)` — one SDK call — under the retry/token policy and
         return the response's `data`. `fn` is re-run per attempt with a fresh option."""
-        resp = self._call_raw(op, fn, idempotent=idempotent, user_token=user_token, retry_budget=retry_budget)
+        resp = self._call_raw(op, fn, idempotent=idempotent, user_token=user_token, retry_budget=retry_budget,
+                              targets=targets)
         # Responses of calls without a payload (deletes) have no `data` attribute at all.
         return getattr(resp, "data", None)
 
     def _call_raw(self, op: str, fn: Callable[[lark.Client, lark.RequestOption], Any], *, idempotent: bool,
-                  user_token: str | None = None, retry_budget: float | None = None) -> Any:
+                  user_token: str | None = None, retry_budget: float | None = None,
+                  targets: Sequence[str] = ()) -> Any:
         """Like `_call` but returns the whole SDK response (its raw body carries
         fields the SDK models drop)."""
         client = self._user if user_token else self._tenant
@@ -319,7 +347,7 @@ class FeishuClient:
             return fn(client, option)
 
         return self._caller.run(op, attempt, CallPolicy(idempotent=idempotent, user_token=bool(user_token)),
-                                retry_budget)
+                                retry_budget, targets)
 
     def _delete(self, op: str, fn: Callable[[lark.Client, lark.RequestOption], Any],
                 user_token: str | None = None) -> bool:

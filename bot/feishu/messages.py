@@ -9,6 +9,17 @@ from lark_oapi.api.im.v1 import (CreateMessageRequest, CreateMessageRequestBody,
 from bot.feishu.core import FeishuClient, idempotency_uuid
 
 
+def im_target(receive_id: str) -> str:
+    """The window of one target user or chat, shared by sends and replies to it (Feishu counts
+    the target as named: a chat_id, or the open_id of a person written to directly)."""
+    return f"im.to:{receive_id}"
+
+
+def patch_target(message_id: str) -> str:
+    """The window of updates to one message (5 a second, code 230020 beyond)."""
+    return f"im.patch:{message_id}"
+
+
 class MessagesMixin(FeishuClient):
     """Sending, replying and updating cards and texts (IM v1)."""
 
@@ -23,12 +34,16 @@ class MessagesMixin(FeishuClient):
                   key: str | None = None) -> str:
         return self._send(receive_id, receive_id_type, "text", json.dumps({"text": text}, ensure_ascii=False), key)
 
-    def reply_card(self, message_id: str, card: dict, *, key: str | None = None, in_thread: bool = False) -> str:
-        """Reply to a message with a card; returns the new message_id."""
-        return self._reply(message_id, "interactive", json.dumps(card, ensure_ascii=False), key, in_thread)
+    def reply_card(self, message_id: str, card: dict, *, key: str | None = None, in_thread: bool = False,
+                   chat_id: str | None = None) -> str:
+        """Reply to a message with a card; returns the new message_id. chat_id: the message's
+        chat, so the reply keeps that chat's window (about 5 a second, contract §10)."""
+        return self._reply(message_id, "interactive", json.dumps(card, ensure_ascii=False), key, in_thread, chat_id)
 
-    def reply_text(self, message_id: str, text: str, *, key: str | None = None, in_thread: bool = False) -> str:
-        return self._reply(message_id, "text", json.dumps({"text": text}, ensure_ascii=False), key, in_thread)
+    def reply_text(self, message_id: str, text: str, *, key: str | None = None, in_thread: bool = False,
+                   chat_id: str | None = None) -> str:
+        return self._reply(message_id, "text", json.dumps({"text": text}, ensure_ascii=False), key, in_thread,
+                           chat_id)
 
     def update_card(self, message_id: str, card: dict) -> None:
         """Replace a card this app sent (the card must carry config.update_multi=true).
@@ -36,7 +51,8 @@ class MessagesMixin(FeishuClient):
         content = json.dumps(card, ensure_ascii=False)
         self._call("im.message.patch", lambda c, o: c.im.v1.message.patch(
             PatchMessageRequest.builder().message_id(message_id).request_body(
-                PatchMessageRequestBody.builder().content(content).build()).build(), o), idempotent=True)
+                PatchMessageRequestBody.builder().content(content).build()).build(), o), idempotent=True,
+            targets=[patch_target(message_id)])
 
     def _send(self, receive_id: str, receive_id_type: str, msg_type: str, content: str, key: str | None) -> str:
         uid = idempotency_uuid(key, "message") if key else None
@@ -47,10 +63,11 @@ class MessagesMixin(FeishuClient):
                 (body.uuid(uid) if uid else body).build()).build()
 
         data = self._call("im.message.create", lambda c, o: c.im.v1.message.create(req(), o),
-                          idempotent=uid is not None)
+                          idempotent=uid is not None, targets=[im_target(receive_id)])
         return data.message_id
 
-    def _reply(self, message_id: str, msg_type: str, content: str, key: str | None, in_thread: bool) -> str:
+    def _reply(self, message_id: str, msg_type: str, content: str, key: str | None, in_thread: bool,
+               chat_id: str | None) -> str:
         uid = idempotency_uuid(key, "message") if key else None
 
         def req():
@@ -61,5 +78,5 @@ class MessagesMixin(FeishuClient):
                 (body.uuid(uid) if uid else body).build()).build()
 
         data = self._call("im.message.reply", lambda c, o: c.im.v1.message.reply(req(), o),
-                          idempotent=uid is not None)
+                          idempotent=uid is not None, targets=[im_target(chat_id)] if chat_id else [])
         return data.message_id

@@ -22,7 +22,7 @@ EVENT_CHANGED = "calendar.calendar.event.changed_v4"
 RSVP_STATE_TTL_S = 90 * 86400
 
 
-@on_item(WATCH)
+@on_item(WATCH, background=True)
 def watch(bot, payload: dict) -> None:
     """Subscribe to the person's event and ACL changes (user token only; repeating is harmless)."""
     open_id = payload.get("open_id") or ""
@@ -93,7 +93,7 @@ def _current(bot, meeting: Meeting) -> Event | None:
     return None if ev.status == "cancelled" else ev
 
 
-@on_item(CHANGE)
+@on_item(CHANGE, background=True)
 def on_change(bot, payload: dict) -> None:
     header, ev = payload.get("header") or {}, payload.get("event") or {}
     if header.get("event_type") != EVENT_CHANGED:

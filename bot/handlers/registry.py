@@ -11,7 +11,9 @@ Handler = Callable[[Any], None]
 
 _INTENTS: dict[str, Handler] = {}
 _COMMANDS: dict[str, Handler] = {}
-_ITEMS: dict[str, Callable[[Any, dict], None]] = {}
+ItemFn = Callable[[Any, dict], None]
+_ITEMS: dict[str, ItemFn] = {}
+_BACKGROUND_ITEMS: set[str] = set()
 
 
 def _register(table: dict[str, Handler], kind: str, names: tuple[str, ...]) -> Callable[[Handler], Handler]:
@@ -34,10 +36,18 @@ def on_command(*names: str) -> Callable[[Handler], Handler]:
     return _register(_COMMANDS, "command", names)
 
 
-def on_item(*kinds: str) -> Callable[[Callable[[Any, dict], None]], Callable[[Any, dict], None]]:
+def on_item(*kinds: str, background: bool = False) -> Callable[[ItemFn], ItemFn]:
     """Register `fn(bot, payload)` for durable inbox items of `kinds` other than messages
-    (invitations to send, a click to finish after consent, a calendar change push)."""
+    (invitations to send, a click to finish after consent, a calendar change push).
+    background: nobody is waiting on it, so its Feishu calls go after a person's."""
+    if background:
+        _BACKGROUND_ITEMS.update(kinds)
     return _register(_ITEMS, "inbox item", kinds)  # type: ignore[arg-type,return-value]
+
+
+def in_background(kind: str) -> bool:
+    """Whether items of `kind` were registered as background work."""
+    return kind in _BACKGROUND_ITEMS
 
 
 def item_handler(kind: str) -> Callable[[Any, dict], None] | None:

@@ -45,7 +45,7 @@ def _reader(bot, open_id: str) -> tuple[str, str]:
     return people.lookup(bot, open_id).tz or bot.settings.default_tz, reader_lang(bot, open_id)
 
 
-@on_item(INVITATIONS)
+@on_item(INVITATIONS, background=True)
 def send_invitations(bot, payload: dict) -> None:
     draft = bot.store.get_draft(str(payload.get("draft_id") or ""))
     if draft is None or draft.status != "booked" or not (draft.result or {}).get("event_id"):

@@ -576,3 +576,29 @@ def test_a_shared_limiter_that_is_away_falls_back_to_this_process():
     for _ in range(3):
         assert caller.run("op", fn, CallPolicy(idempotent=True)).data == "DATA"
     assert len(calls) == 3 and clock.slept == [pytest.approx(1.001)]   # the local windows still hold
+
+
+def test_a_call_to_one_chat_keeps_that_chats_window_too():
+    from bot.feishu.limits import PER_TARGET_SENT
+    clock = FakeClock()
+    caller = Caller(SharedLimiter(MemoryBackend(clock), (Window(1000, 1.0),), sleep=clock.sleep), lambda: None,
+                    sleep=clock.sleep, clock=clock)
+    ok = lambda: FakeResp()  # noqa: E731
+    per_chat = PER_TARGET_SENT[0]
+    for _ in range(per_chat.limit):
+        caller.run("im.message.reply", ok, CallPolicy(idempotent=True), targets=["im.to:oc_a"])
+    caller.run("im.message.create", ok, CallPolicy(idempotent=True), targets=["im.to:oc_b"])   # another chat
+    assert clock.slept == []
+    caller.run("im.message.create", ok, CallPolicy(idempotent=True), targets=["im.to:oc_a"])   # oc_a is full
+    assert clock.slept == [pytest.approx(per_chat.seconds + 0.001)]
+
+
+def test_a_failed_attempt_still_gives_its_place_back():
+    clock = FakeClock()
+    lim = SharedLimiter(MemoryBackend(clock), (Window(1, 1.0),), sleep=clock.sleep)
+    caller = Caller(lim, lambda: None, retry_budget=0.0, sleep=clock.sleep, clock=clock)
+    fn, _ = scripted(requests.ConnectionError("reset"))
+    with pytest.raises(FeishuError):
+        caller.run("op", fn, CallPolicy(idempotent=False))
+    clock.now += 1.0                                   # a window after the failed attempt's answer
+    assert lim.backend.try_acquire(caller.key_prefix + "op", [(1, 1.0)]) == 0.0

@@ -33,7 +33,8 @@ def connected_say(yue, who: str, text: str) -> dict:
 
 
 def feishu_status(yue, who: str) -> str:
-    link = yue.store.exchange_link(who)
+    # the handler stores the link just after its reply (it keeps the reply's id): wait for it
+    link = wait_for("the stored Exchange link", lambda: yue.store.exchange_link(who))
     r = yue.lark.calendar.v4.exchange_binding.get(
         GetExchangeBindingRequest.builder().exchange_binding_id(link.binding_id).user_id_type("open_id").build(),
         yue.user_option(who))

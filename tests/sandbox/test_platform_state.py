@@ -123,3 +123,32 @@ def test_directory_and_chats(sandbox_server):
     assert {c["chat_id"] for c in chats} == {"oc_team", "oc_p2p_bob"}
     p2p = next(c for c in chats if c["type"] == "p2p")
     assert p2p["name"] == "Bob Li" and set(p2p["members"]) == {"ou_bob", "ou_yue_bot"}
+
+
+def test_rate_limiter_keeps_five_messages_a_second_to_one_target():
+    rl = RateLimiter()
+    assert all(rl.check_target(("app", "oc_a"), now=10 + i * 0.01) is None for i in range(5))
+    assert rl.check_target(("app", "oc_a"), now=10.5) == 1              # the 6th within one second
+    assert rl.check_target(("app", "oc_b"), now=10.5) is None           # another chat has its own
+    assert rl.check_target(("app", "oc_a"), now=11.0) is None           # the first left the window at 11.0
+    assert rl.view()["targets"] == {"per_second": 5, "calls": 8, "refused": 1, "peak_1s": 6}
+    rl.enabled = False                                                  # off: counted, never refused
+    assert all(rl.check_target(("app", "oc_c"), now=20 + i * 0.01) is None for i in range(7))
+    assert rl.view()["targets"]["peak_1s"] == 7
+    rl.reset()
+    assert rl.view()["targets"]["calls"] == 0
+
+
+def test_messages_to_one_chat_are_limited_to_five_a_second(sandbox_state, lark_client):
+    def send(chat: str):
+        return lark_client.im.v1.message.create(CreateMessageRequest.builder().receive_id_type("chat_id").request_body(
+            CreateMessageRequestBody.builder().receive_id(chat).msg_type("text").content('{"text":"hi"}')
+            .build()).build())
+
+    sandbox_state.limiter.per_target = 2          # the real 5/s, scaled down so the burst surely fits one second
+    answers = [send("oc_team") for _ in range(4)]
+    limited = [a for a in answers if not a.success()]
+    assert limited, "no message was limited"
+    assert {a.code for a in limited} == {230020} and limited[0].raw.status_code == 400
+    assert send("oc_p2p_bob").success()           # another chat has its own window
+    assert sandbox_state.limiter.view()["targets"]["refused"] == len(limited)

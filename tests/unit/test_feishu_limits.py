@@ -213,3 +213,115 @@ def test_a_full_window_raises_instead_of_waiting_past_max_wait():
     assert ei.value.wait == pytest.approx(10.0) and slept == []      # nothing waited, nothing granted
     clock.t += 10.0
     assert lim.acquire("k", max_wait=0.0) == 0.0
+
+
+# --- what Feishu counts: the request's arrival, somewhere between its grant and its answer ------
+
+def _simulate_sent(procs: int, to_send: list[float], to_answer: list[float], windows, *, horizon: float,
+                   stamp_at_grant: bool = False) -> tuple[list[float], int]:
+    """Simulated processes calling one API as fast as they may; the n-th granted request reaches
+    the gateway `to_send[n]` later (a thread starved between grant and send; the lists repeat) and
+    is answered `to_answer[n]` after that. The gateway is the sandbox's own counter.
+    Returns (arrival times, refused)."""
+    from sandbox.gateway_limits import RateLimiter
+
+    clock = SimClock()
+    backend = MemoryBackend(clock)
+    limits = allowed(windows, Priority.INTERACTIVE)
+    gateway = RateLimiter(per_second=windows[0].limit, per_minute=10 ** 9)
+    events = [(clock.t + k * 0.0003, k, "try", k, None) for k in range(procs)]
+    arrivals: list[float] = []
+    refused, seq, n = 0, procs, 0
+    while events:
+        t, _, kind, k, hold = heapq.heappop(events)
+        clock.t = t
+        seq += 1
+        if kind == "try" and t < 1000.0 + horizon:
+            if stamp_at_grant:
+                wait, hold = backend.try_acquire("im.message.reply", limits), None
+            else:
+                wait, hold = backend.try_hold("im.message.reply", limits)
+            if wait > 0:
+                heapq.heappush(events, (t + wait + 0.001, seq, "try", k, None))
+            else:
+                heapq.heappush(events, (t + to_send[n % len(to_send)], seq, "arrive", k, hold))
+                n += 1
+        elif kind == "arrive":
+            arrivals.append(t)
+            refused += gateway.check(("cli", "POST", "reply"), now=t) is not None
+            heapq.heappush(events, (t + to_answer[len(arrivals) % len(to_answer)], seq, "answer", k, hold))
+        elif kind == "answer":
+            if hold is not None:
+                backend.release(hold)
+            heapq.heappush(events, (t, seq, "try", k, None))
+    return arrivals, refused
+
+
+def test_a_request_granted_early_and_sent_late_crowds_feishus_window_unless_held():
+    # A is granted at once but its thread is starved: it reaches Feishu 0.9 s later. B goes at
+    # once. Stamped at its grant, A's place frees at 1.0 s, and two more arrive beside A.
+    windows = (Window(2, 1.0),)
+    arrivals, refused = _simulate_sent(2, [0.9, 0.0, 0.0, 0.0], [0.01], windows, horizon=3.0, stamp_at_grant=True)
+    assert _max_in_any(arrivals, 1.0) == 3 and refused >= 1
+    # Held until its answer is back, A's place frees only 1 s after A was surely counted.
+    arrivals, refused = _simulate_sent(2, [0.9, 0.0, 0.0, 0.0], [0.01], windows, horizon=3.0)
+    assert _max_in_any(arrivals, 1.0) <= 2 and refused == 0 and len(arrivals) >= 4
+
+
+@settings(max_examples=40, deadline=None)
+@given(procs=st.integers(1, 8), to_send=st.lists(st.floats(0.0, 1.5), min_size=1, max_size=6),
+       to_answer=st.lists(st.floats(0.0, 0.3), min_size=1, max_size=4))
+def test_feishus_windows_hold_however_late_a_granted_request_is_sent(procs, to_send, to_answer):
+    arrivals, refused = _simulate_sent(procs, to_send, to_answer, (Window(10, 1.0),), horizon=6.0)
+    assert _max_in_any(arrivals, 1.0) <= 10 and refused == 0
+    assert len(arrivals) >= min(procs, 10)      # and calls do go through
+
+
+def test_a_place_released_unused_frees_at_once():
+    clock = SimClock()
+    backend = MemoryBackend(clock)
+    limits = allowed((Window(1, 1.0),), Priority.INTERACTIVE)
+    wait, hold = backend.try_hold("k", limits)
+    assert wait == 0.0 and hold is not None
+    assert backend.try_hold("k", limits)[0] == pytest.approx(1.0)   # in flight: no sooner than 1 s from now
+    backend.release(hold, used=False)                                # nothing was sent
+    assert backend.try_hold("k", limits)[0] == 0.0
+
+
+def _held_then_released(backend, key: str) -> None:
+    limits = allowed((Window(1, 1.0),), Priority.INTERACTIVE)
+    wait, hold = backend.try_hold(key, limits)
+    assert wait == 0.0 and hold is not None
+    wait, none = backend.try_hold(key, limits)
+    assert none is None and 0.9 < wait <= 1.0          # in flight: at least a window from now
+    backend.release(hold)                               # answered: stamped now, leaves in 1 s
+    getattr(backend, "flush", lambda: True)()           # the SQL backend writes releases in the background
+    assert 0.5 < backend.try_hold(key, limits)[0] <= 1.0
+    other, unused = backend.try_hold(key + ":b", limits)
+    assert other == 0.0 and unused is not None
+    backend.release(unused, used=False)                 # nothing sent: the place is free at once
+    getattr(backend, "flush", lambda: True)()
+    assert backend.try_hold(key + ":b", limits)[0] == 0.0
+
+
+def test_sql_backend_holds_a_place_until_it_is_released(tmp_path):
+    _held_then_released(SqlBackend(make_engine(f"sqlite:///{tmp_path / 'hold.db'}")), f"hold:{os.getpid()}")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url and url.startswith("postgresql"):
+        _held_then_released(SqlBackend(make_engine(url)), f"hold:{os.getpid()}:{id(tmp_path)}")
+
+
+def test_redis_backend_holds_a_place_until_it_is_released():
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {url}")
+    prefix = f"yue-test-hold:{os.getpid()}:"
+    try:
+        _held_then_released(RedisBackend(url, prefix=prefix), "k")
+    finally:
+        r = redis.Redis.from_url(url)
+        r.delete(prefix + "k", prefix + "k:b")
