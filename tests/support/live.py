@@ -2,6 +2,8 @@
 through lark-oapi (which only speaks HTTP) to the sandbox and the bot."""
 from __future__ import annotations
 
+import itertools
+import os
 import socket
 import threading
 from collections.abc import Callable
@@ -10,10 +12,29 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 
+# Under pytest-xdist each worker ("gw0", "gw1", …) takes ports from a range of its own, below
+# Linux's ephemeral range (32768+) where the kernel picks client ports and bind(0)'s ports: two
+# workers can then never both pick a port between checking that it is free and binding it.
+_WORKER_PORTS = 1500
+_next_port = itertools.count()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    base = 20000 + int(worker[2:]) % 8 * _WORKER_PORTS
+    for _ in range(_WORKER_PORTS):
+        port = base + next(_next_port) % _WORKER_PORTS
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:      # taken by another program, or still in TIME_WAIT
+                continue
+            return port
+    raise RuntimeError(f"no free port in {base}..{base + _WORKER_PORTS - 1} for xdist worker {worker}")
 
 
 class LiveServer:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from bot.feishu.limits import (FEISHU_API, MemoryBackend, Priority, RedisBackend, SharedLimiter, SqlBackend,
                                Window, allowed, wait_needed)
 from bot.store.core import make_engine
+from tests.support.databases import pg_schema_url
 
 
 def _max_in_any(grants: list[float], seconds: float) -> int:
@@ -154,15 +155,19 @@ def test_sqlite_backend_shared_by_separate_engines(tmp_path):
 
 @pytest.mark.postgres
 def test_postgres_backend_shared_by_separate_engines():
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url or not url.startswith("postgresql"):
-        pytest.skip("TEST_DATABASE_URL does not name a PostgreSQL database")
-    engine = make_engine(url)
-    SqlBackend(engine)
-    with engine.begin() as c:
-        c.execute(sa.text("DELETE FROM rate_grants WHERE key = 'im.message.reply'"))
-    _hammer(lambda: SqlBackend(make_engine(url)))
-    _check_table(engine)
+    # A schema of its own: another test run (or xdist worker) never shares this rate_grants table.
+    with pg_schema_url() as url:
+        engines = [make_engine(url)]
+        SqlBackend(engines[0])          # the table, made once before the threads race
+
+        def make():
+            engines.append(make_engine(url))
+            return SqlBackend(engines[-1])
+
+        _hammer(make)
+        _check_table(engines[0])
+        for e in engines:               # no connection outlives the schema
+            e.dispose()
 
 
 def test_redis_backend_shared_by_separate_clients():

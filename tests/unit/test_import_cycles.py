@@ -4,6 +4,7 @@ hide a cycle, they do not break it) and looks for strongly connected components.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +46,7 @@ def imports_of(path: Path, name: str, known: set[str]) -> set[str]:
     return out
 
 
+@functools.cache         # parsing every module is the slow part; both tests read the same graph
 def graph() -> dict[str, set[str]]:
     files = {module_name(p): p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")}
     known = set(files)
