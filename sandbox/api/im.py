@@ -179,6 +179,24 @@ def _uuid_replay(s: Session, uuid, sender_id: str) -> store.Message | None:
                                                  store.Message.created_ms > store.now_ms() - UUID_WINDOW_MS)).first()
 
 
+def _uuid_first(s: Session, m: store.Message) -> store.Message:
+    """`m` just written, or the message a concurrent send with the same uuid wrote first.
+    The check before writing cannot see a send still in flight; after the write this
+    transaction holds the database's write lock, so every earlier send with this uuid is
+    committed and visible: if one exists, ours is withdrawn and the first one answered,
+    as Feishu answers a repeated uuid (one message, however many sends race)."""
+    if not m.uuid:
+        return m
+    first = s.scalars(select(store.Message).where(
+        store.Message.uuid == m.uuid, store.Message.sender_id == m.sender_id, store.Message.message_id != m.message_id,
+        store.Message.created_ms > store.now_ms() - UUID_WINDOW_MS)).first()
+    if first is None:
+        return m
+    s.delete(m)
+    s.flush()
+    return first
+
+
 @bp.post("/messages")
 @requires()
 def create_message() -> Response:
@@ -214,7 +232,7 @@ def create_message() -> Response:
         chat = p2p_chat(s, target.open_id, me)
     m = store_message(s, chat_id=chat.chat_id, sender_id=sender_id, sender_type=sender_type,
                       msg_type=data["msg_type"], content=data["content"], uuid=data.get("uuid"))
-    return ok(message_json(s, m))
+    return ok(message_json(s, _uuid_first(s, m)))
 
 
 @bp.post("/messages/<message_id>/reply")
@@ -238,7 +256,7 @@ def reply_message(message_id: str) -> Response:
     m = store_message(s, chat_id=parent.chat_id, sender_id=sender_id, sender_type=sender_type,
                       msg_type=data["msg_type"], content=data["content"], parent=parent, in_thread=in_thread,
                       uuid=data.get("uuid"))
-    return ok(message_json(s, m))
+    return ok(message_json(s, _uuid_first(s, m)))
 
 
 def _card_shared(content: str) -> bool:

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from lark_oapi.api.im.v1 import (CreateMessageRequest, CreateMessageRequestBody, GetChatMembersRequest,
@@ -36,6 +39,24 @@ def test_create_dedups_by_uuid(lark_client):
     a = send(lark_client, "oc_team", json.dumps({"text": "once"}), uuid="u-123")
     b = send(lark_client, "oc_team", json.dumps({"text": "once"}), uuid="u-123")
     assert a.data.message_id == b.data.message_id
+
+
+def test_concurrent_sends_with_one_uuid_make_one_message(lark_client):
+    """A retry racing its original (the bot's reminder sent by two workers at once) is still
+    one message: every answer names the same message."""
+    for round_ in range(5):
+        start = threading.Barrier(4)
+
+        def one(_: int) -> str:
+            start.wait()
+            resp = send(lark_client, "oc_team", json.dumps({"text": "race"}), uuid=f"u-race-{round_}")
+            assert resp.success(), resp.msg
+            return resp.data.message_id
+
+        with ThreadPoolExecutor(4) as pool:
+            ids = set(pool.map(one, range(4)))
+        assert len(ids) == 1, ids
+        time.sleep(1.05)   # Feishu's 5 messages a second to one chat, between rounds
 
 
 def test_create_errors_name_the_field(lark_client):
