@@ -44,17 +44,16 @@ def test_create_dedups_by_uuid(lark_client):
 def test_concurrent_sends_with_one_uuid_make_one_message(lark_client):
     """A retry racing its original (the bot's reminder sent by two workers at once) is still
     one message: every answer names the same message."""
+    def one(start: threading.Barrier, uuid: str) -> str:
+        start.wait()
+        resp = send(lark_client, "oc_team", json.dumps({"text": "race"}), uuid=uuid)
+        assert resp.success(), resp.msg
+        return resp.data.message_id
+
     for round_ in range(5):
         start = threading.Barrier(4)
-
-        def one(_: int) -> str:
-            start.wait()
-            resp = send(lark_client, "oc_team", json.dumps({"text": "race"}), uuid=f"u-race-{round_}")
-            assert resp.success(), resp.msg
-            return resp.data.message_id
-
         with ThreadPoolExecutor(4) as pool:
-            ids = set(pool.map(one, range(4)))
+            ids = set(pool.map(one, [start] * 4, [f"u-race-{round_}"] * 4))
         assert len(ids) == 1, ids
         time.sleep(1.05)   # Feishu's 5 messages a second to one chat, between rounds
 
