@@ -42,7 +42,7 @@ PEOPLE = ["alice", "bob", "carol", "dave", "erin", "frank"]
 TEXTS = ["help", "帮助"]
 VENV_BIN = os.path.dirname(sys.executable)
 KEEP_ALIVE_S = 30       # Feishu keeps its connections open; gunicorn's default (2 s) closes them under it
-WARMUP_RATE = 100       # events/s of the warm-up phase (connections opened, code paths warm)
+WARMUP_RATE = 250       # events/s of the warm-up phase (threads, connections and writers started)
 
 
 def prepare_sandbox(tmp: str, env: dict, ids: list[tuple[str, str, str, str]]) -> None:
@@ -111,8 +111,10 @@ def main() -> int:
                     help="process messages inside the gunicorn workers (YUE_ROLE=all) instead of the "
                          "default: gunicorn acknowledges (YUE_ROLE=web), `python -m bot.worker` processes")
     ap.add_argument("--warmup", type=float, default=3.0,
-                    help="seconds of load at 100 events/s before the measured phases (0: none); their "
+                    help=f"seconds of load at {WARMUP_RATE} events/s before the measured phases (0: none); their "
                          "messages count in lost/duplicated, not in the latency table")
+    ap.add_argument("--redis-url", help="REDIS_URL for the bot's processes: Feishu's request windows counted "
+                                        "in Redis instead of the database (e.g. redis://127.0.0.1:6379/14)")
     ap.add_argument("--out")
     args = ap.parse_args()
     rates = [int(r) for r in args.rates.split(",") if r.strip()]
@@ -128,12 +130,14 @@ def main() -> int:
               "database": database_url.split("@")[-1] if "@" in database_url else "SQLite (temp file)",
               "sandbox": "gunicorn 1 worker x 16 threads, SQLite, rate limiter DISABLED",
               "messages": "help/帮助 from 6 people in p2p chats",
+              "rate limiter store": "Redis" if args.redis_url else "the database",
               "roles": "all-in-gunicorn (YUE_ROLE=all)" if args.single_role else
                        "gunicorn YUE_ROLE=web + one `python -m bot.worker` (8 threads, nice 10)"}
     info = header("ack_load: callback acknowledgement under load", params)
 
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("FEISHU_", "YUE_", "SANDBOX_"))}
     base_env.pop("DATABASE_URL", None)
+    base_env.pop("REDIS_URL", None)
     sb_env = dict(base_env, SANDBOX_DATABASE_URL=f"sqlite:///{sandbox_db}", YUE_VAR_DIR=f"{tmp}/sandbox-var",
                   PORT=str(sb_port), SANDBOX_EMPTY="1", BENCH_SANDBOX_RATE_LIMIT="off", LOG_LEVEL="WARNING")
     bot_env = dict(base_env, FEISHU_APP_ID="cli_sandbox_yue", FEISHU_APP_SECRET="sandbox-secret",
@@ -141,7 +145,8 @@ def main() -> int:
                    FEISHU_DOMAIN=f"http://127.0.0.1:{sb_port}", DATABASE_URL=database_url,
                    YUE_VAR_DIR=f"{tmp}/bot-var", YUE_SECRET_KEY="bench-secret", PORT=str(bot_port),
                    YUE_PUBLIC_URL=f"http://127.0.0.1:{bot_port}", LOG_LEVEL="WARNING",
-                   YUE_ROLE="all" if args.single_role else "web")
+                   YUE_ROLE="all" if args.single_role else "web",
+                   **({"REDIS_URL": args.redis_url} if args.redis_url else {}))
 
     plan: list[tuple[int, list[tuple[str, str, str, str]]]] = []
     phases_wanted = ([(WARMUP_RATE, args.warmup)] if args.warmup > 0 else []) + [(r, args.seconds) for r in rates]
