@@ -31,6 +31,8 @@ DEPENDS: dict[str, list[str]] = {
                           "sandbox/api/rooms.py", "intents"],
     "ack_load": ["bot/inbound.py", "bot/transport", "bot/inbox", "bot/store", "bot/store.py", "bot/runtime.py",
                  "bot/feishu/limits.py"],
+    "ack_load_redis": ["bot/inbound.py", "bot/transport", "bot/inbox", "bot/store", "bot/store.py", "bot/runtime.py",
+                       "bot/feishu/limits.py"],
     "startup": ["app.py", "bot/app.py", "sandbox/__init__.py", "sandbox/seed.py", "sandbox/ws"],
     "two_instances": ["bot/feishu", "bot/inbox", "bot/store", "bot/transport", "bot/handlers/__init__.py",
                       "bot/runtime.py", "sandbox/api/common.py", "sandbox/gateway_limits.py"],
