@@ -187,6 +187,8 @@ class StoreCore:
             metadata.create_all(c)
 
     def close(self) -> None:
+        if "_writer" in self.__dict__:     # the inbox's group-commit threads (PostgreSQL)
+            self.__dict__["_writer"].close()
         self.engine.dispose()
         if "_autocommit" in self.__dict__:
             self._autocommit.dispose()

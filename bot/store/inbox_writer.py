@@ -55,12 +55,15 @@ class InboxWriter:
         self._pending: list[_Put] = []
         self._writers = writers
         self._threads: list[threading.Thread] = []
+        self._closed = False
 
     def put(self, event_id: str, kind: str, payload: dict[str, Any], now: datetime) -> bool:
         """Insert one inbox row; True if it is new, False if `event_id` was already there."""
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         job = _Put(event_id, (event_id, kind, body, now, now, now))
         with self._cond:
+            if self._closed:
+                raise RuntimeError("the store is closed")
             if len(self._threads) < self._writers:
                 t = threading.Thread(target=self._run, name=f"yue-inbox-writer-{len(self._threads)}", daemon=True)
                 self._threads.append(t)
@@ -73,11 +76,19 @@ class InboxWriter:
             raise job.error
         return job.inserted
 
+    def close(self) -> None:
+        """Let the writer threads end once nothing is waiting (the store is being closed)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
     def _run(self) -> None:
         while True:
             with self._cond:
-                while not self._pending:
+                while not self._pending and not self._closed:
                     self._cond.wait()
+                if not self._pending:
+                    return
                 batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
             try:
                 self._write(batch)

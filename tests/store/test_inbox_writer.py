@@ -76,3 +76,17 @@ def test_a_failed_batch_fails_every_request_in_it_and_the_writer_goes_on(
         c.exec_driver_sql("ALTER TABLE yue_inbox_away RENAME TO yue_inbox")
     assert store.inbox_put("message:ok_2", "message", PAYLOAD) is True
     assert _count(store) == 2
+
+
+@pytest.mark.postgres
+def test_closing_the_store_ends_its_writer_threads(make_store: Callable[..., Store], db_url: str) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the group commit is PostgreSQL's path")
+    store = make_store()
+    _hammer(store, [f"message:c_{i}" for i in range(10)], threads=4)
+    writers = [t for t in threading.enumerate() if t.name.startswith("yue-inbox-writer")]
+    assert writers
+    store.close()
+    for t in writers:
+        t.join(timeout=5)
+    assert not any(t.is_alive() for t in writers)
