@@ -11,6 +11,7 @@ import os
 import threading
 
 import pytest
+import redis
 import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -170,14 +171,18 @@ def test_postgres_backend_shared_by_separate_engines():
             e.dispose()
 
 
-def test_redis_backend_shared_by_separate_clients():
+def _redis_url_or_skip() -> str:
+    """TEST_REDIS_URL (default: this machine's Redis, db 15), or skip the test when nobody answers there."""
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    import redis
-
     try:
         redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
     except redis.RedisError:
         pytest.skip(f"no Redis at {url}")
+    return url
+
+
+def test_redis_backend_shared_by_separate_clients():
+    url = _redis_url_or_skip()
     prefix = f"yue-test:{os.getpid()}:"
     stamps_key = prefix + "im.message.reply"
     windows = (Window(5, 0.3), Window(28, 60.0))   # the minute keeps every grant in the sorted set
@@ -317,13 +322,7 @@ def test_sql_backend_holds_a_place_until_it_is_released(tmp_path):
 
 
 def test_redis_backend_holds_a_place_until_it_is_released():
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        pytest.skip(f"no Redis at {url}")
+    url = _redis_url_or_skip()
     prefix = f"yue-test-hold:{os.getpid()}:"
     try:
         _held_then_released(RedisBackend(url, prefix=prefix), "k")
