@@ -13,7 +13,7 @@ from typing import Any
 
 import intents
 from intents import slash
-from intents.impossible import impossible_date
+from intents.impossible import impossible_date, impossible_time
 
 from . import cards, drafts, people
 from .config import zone
@@ -215,6 +215,9 @@ def handle_message(bot, payload: dict, last_attempt: bool = True) -> None:
         return
     if "impossible_date" in intent.assumptions and (named := impossible_date(text)):
         ctx.reply(cards.no_such_date_card(named, ctx.lang), key="nosuchdate")
+        return
+    if "impossible_time" in intent.assumptions and (named := impossible_time(text)):
+        ctx.reply(cards.no_such_date_card(named, ctx.lang, kind="time"), key="nosuchdate")
         return
     readings = [] if (forced or command) else unsure_readings(intent)
     if readings:

@@ -108,6 +108,10 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
         # "Feb 30": whatever day the rules made of it is one the person never named
         start = end = window_start = window_end = None
         assumptions.append("impossible_date")
+    elif any(c.isdigit() for c in body) and impossible.impossible_time(body):
+        # "25点": no hour of any day; the rules would take it for a title and look anywhere
+        start = end = window_start = window_end = None
+        assumptions.append("impossible_time")
     if intent in _FUTURE_INTENTS:
         first = start if start is not None else window_start
         if isinstance(first, dt.datetime):
@@ -117,7 +121,7 @@ def _parse(text, now, tzinfo, mentions, bot_id, lang, chat_type=None) -> Intent:
         if past:
             assumptions.append("date_in_past")
     if start is None and window_start is None and intent in ("schedule", "find_time") \
-            and "impossible_date" not in assumptions:
+            and not {"impossible_date", "impossible_time"} & set(assumptions):
         window_start = now
         window_end = now + _DEFAULT_WINDOW
         assumptions.append("default_window")

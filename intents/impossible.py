@@ -1,7 +1,7 @@
-"""A calendar date that does not exist ("Feb 30", "2月30日", "31st of April"). The date
-rules would read what they can of it (the day alone, or nothing) and land on another day;
-the parser flags it instead (assumption `impossible_date`) so nobody is booked on a day
-they never named."""
+"""A calendar date or a clock time that does not exist ("Feb 30", "2月30日", "25点",
+"26:00", "15pm"). The rules would read what they can of it and land on another day or
+hour (or take it for a title); the parser flags it instead (assumptions `impossible_date`,
+`impossible_time`) so nobody is booked at a time they never named."""
 from __future__ import annotations
 
 import re
@@ -15,6 +15,16 @@ _EN_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
 _EN = re.compile(rf"\b{_EN_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b|"
                  rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}\b", re.I)
 _ZH = re.compile(rf"(?<![\d零〇一二两三四五六七八九十])({SMALL})\s*月\s*({SMALL})\s*[日号]")
+
+
+_ZH_HOUR = re.compile(r"(?<![\d:：点點时時])(2[5-9]|[3-9]\d)\s*[点點时時](?!\s*[钟鐘]?\s*[前后後以])")
+_EN_HOUR = re.compile(r"(?<![\w:：./-])(?:(2[5-9]|[3-9]\d)[:：][0-5]\d|(1[3-9]|2\d)\s*[ap]\.?m\.?)(?![\w:])", re.I)
+
+
+def impossible_time(text: str) -> str | None:
+    """The first clock time no day has, as written ("25点", "26:00", "15pm"); None if none."""
+    m = _ZH_HOUR.search(text) or _EN_HOUR.search(text)
+    return m.group(0).strip() if m else None
 
 
 def impossible_date(text: str) -> str | None:

@@ -112,6 +112,8 @@ def test_topic_after_the_meeting_word_is_the_title_zh(yue):
 @pytest.mark.parametrize("who, text, told", [
     ("ou_lin", "2月30日下午3点和 @Bob 开会", "没有「2月30日」这一天"),
     ("ou_lin", "meet @Bob on Feb 30 at 3pm", "There is no Feb 30"),
+    ("ou_lin", "明天25点和 @Bob 开会", "没有「25点」这个时间"),
+    ("ou_lin", "sync with @Bob tomorrow at 26:00", "There is no 26:00"),
 ])
 def test_an_impossible_date_is_told_and_nothing_is_proposed(yue, who, text, told):
     reply = yue.say(p2p(who), who, text)

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 import intents
-from intents.impossible import impossible_date
+from intents.impossible import impossible_date, impossible_time
 
 NOW = dt.datetime(2026, 12, 8, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -30,3 +30,18 @@ def test_the_parser_flags_it_and_names_no_other_day(text):
     it = intents.parse(text, now=NOW, tz="Asia/Shanghai", mentions=[{"key": "@_user_1", "id": "ou_bob", "name": "Bob"}])
     assert "impossible_date" in it.assumptions
     assert (it.start, it.end, it.window_start, it.window_end) == (None, None, None, None)
+
+
+@pytest.mark.parametrize("text, named", [
+    ("25点开会", "25点"), ("明天30点和 @_user_1 对一下", "30点"), ("sync at 26:00", "26:00"), ("15pm standup", "15pm"),
+])
+def test_impossible_times_are_named_as_written(text, named):
+    assert impossible_time(text) == named
+    it = intents.parse(text, now=NOW, tz="Asia/Shanghai", mentions=[{"key": "@_user_1", "id": "ou_bob", "name": "Bob"}])
+    assert "impossible_time" in it.assumptions and (it.start, it.window_start) == (None, None)
+
+
+@pytest.mark.parametrize("text", ["明天3点25开会", "3点25分开会", "25分钟后提醒我", "25号开会", "13:30 开会",
+                                  "3pm sync", "12am", "23:59", "1:15pm", "17:55:23-18:33:02", "8:00:25am"])
+def test_real_times_and_other_numbers_are_not(text):
+    assert impossible_time(text) is None
