@@ -7,9 +7,18 @@ from typing import Any
 from .base import button, card, esc, md, row
 from .data import ASK, CANCEL, CHOOSE, Event, value
 from .format import fmt_event_time
-from .i18n import t
+from .i18n import STRINGS, t
 
 VERBS = ("reschedule", "cancel", "invite")
+
+# The organizer's answer to a request (bot/drafts/asker.py) and its buttons.
+STRINGS.update({
+    "btn_accept_request": ("同意并改期", "Accept and move it"),
+    "btn_decline_request": ("不改", "Decline"),
+    "request_accepted": ("{name} 同意了：「{title}」已改到 {new}。", "{name} accepted: “{title}” moved to {new}."),
+    "request_declined": ("{name} 没有同意改期，「{title}」时间不变。", "{name} declined: “{title}” stays as it was."),
+    "title_request_answer": ("改期请求的答复", "Your request was answered"),
+})
 
 
 def not_organizer_card(draft_id: str, title: str, organizer: str, verb: str, lang: str) -> dict[str, Any]:

@@ -8,7 +8,6 @@ import logging
 
 from bot import cards, people
 from bot.cards.format import fmt_range
-from bot.cards.i18n import STRINGS
 from bot.feishu import FeishuError
 from bot.store import Draft
 
@@ -17,14 +16,6 @@ from .payloads import ExistingPayload
 log = logging.getLogger("yue.drafts")
 
 ASKER = "asker"          # in the organizer's draft: the open_id of who asked
-
-STRINGS.update({
-    "btn_accept_request": ("同意并改期", "Accept and move it"),
-    "btn_decline_request": ("不改", "Decline"),
-    "request_accepted": ("{name} 同意了：「{title}」已改到 {new}。", "{name} accepted: “{title}” moved to {new}."),
-    "request_declined": ("{name} 没有同意改期，「{title}」时间不变。", "{name} declined: “{title}” stays as it was."),
-    "title_request_answer": ("改期请求的答复", "Your request was answered"),
-})
 
 
 def organizer_draft(bot, asked: Draft, organizer_id: str, lang: str, tz: str) -> Draft | None:
